@@ -1,0 +1,104 @@
+"""The command line: parse, call a service, print a table or JSON (spec/cli.md).
+
+Each area module (core, contacts, segments, ...) has `register(groups, common)`: it adds its
+sub-commands to the top-level groups and sets `handler=function(args)` on each. A handler
+returns the result (dict, list or str); this module prints it and maps errors to exit codes.
+"""
+import argparse
+import importlib
+import sys
+
+import peewee
+
+from ..errors import Conflict, SegtuiError
+from . import output
+
+# Top-level command groups; an area module may add sub-commands to any of them.
+GROUPS = {
+    "contacts": "contacts: list, import, export",
+    "segment": "segments: create, fill by criteria, log",
+    "logged": "logged segments",
+    "interactions": "interaction log entries",
+    "criteria": "saved segment criteria",
+    "template": "interaction templates and their Word templates",
+    "config": "settings (TOML)",
+}
+AREAS = ["core", "contacts", "contact_io", "segments", "logging", "word", "tui"]
+
+
+class UsageError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def common_options():
+    common = Parser(add_help=False)
+    common.add_argument("--db", help="database: SQLite path or URL, or postgresql://... (env SEGTUI_DB)")
+    common.add_argument("--config", help="settings TOML file (env SEGTUI_CONFIG)")
+    common.add_argument("--json", action="store_true", help="print the result as JSON")
+    return common
+
+
+def build_parser():
+    common = common_options()
+    parser = Parser(prog="segtui", parents=[common],
+                    description="Contact segments and interactions, in the terminal.")
+    top = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    groups = {}
+    for name, help_text in GROUPS.items():
+        group_parser = top.add_parser(name, help=help_text, parents=[common])
+        groups[name] = group_parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND", parser_class=Parser)
+        group_parser.set_defaults(group_parser=group_parser)
+    groups["_top"] = top
+    for area in AREAS:
+        module = importlib.import_module(f".{area}", __name__)
+        module.register(groups, common)
+    return parser
+
+
+def main(argv=None):
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        print(f"usage error: {exc}", file=sys.stderr)
+        return 2
+    if args.config:
+        import os
+
+        os.environ["SEGTUI_CONFIG"] = args.config
+    if args.command is None:
+        args = parser.parse_args(["tui", *argv])
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        args.group_parser.print_help(sys.stderr)
+        return 2
+    try:
+        result = handler(args)
+    except Conflict as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except SegtuiError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except peewee.OperationalError as exc:
+        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
+            print(f"error: the database is busy: {exc}", file=sys.stderr)
+            return 3
+        print(f"error: database: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing half done was kept", file=sys.stderr)
+        return 130
+    if result is not None:
+        output.emit(result, as_json=args.json)
+    return 0
+
+
+def run():
+    sys.exit(main())

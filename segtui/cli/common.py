@@ -1,0 +1,35 @@
+"""Helpers every area of the command line uses."""
+from .. import db
+from ..errors import SegtuiError
+
+
+def connect(args):
+    """Open and, when needed, initialise the database named by --db / SEGTUI_DB."""
+    return db.ensure_ready(getattr(args, "db", None))
+
+
+def parse_filters(values):
+    """`--filter FIELD=EXPRESSION` values as (field, expression) pairs."""
+    pairs = []
+    for value in values or []:
+        field, sep, expression = value.partition("=")
+        if not sep or not field.strip():
+            raise SegtuiError(f"filter {value!r} must be FIELD=EXPRESSION, e.g. city=@ber*")
+        pairs.append((field.strip(), expression))
+    return pairs
+
+
+def parse_assignments(values):
+    """FIELD=VALUE arguments as a dict."""
+    out = {}
+    for value in values or []:
+        field, sep, text = value.partition("=")
+        if not sep or not field.strip():
+            raise SegtuiError(f"{value!r} must be FIELD=VALUE")
+        out[field.strip()] = text
+    return out
+
+
+def add_filter_option(parser, required=False):
+    parser.add_argument("--filter", action="append", default=[], required=required, metavar="FIELD=EXPR",
+                        help="filter in the filter language, e.g. city=@ber* (repeatable; all must hold)")

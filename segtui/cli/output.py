@@ -1,0 +1,81 @@
+"""Printing results: JSON on request, otherwise a readable table or sentence."""
+import json
+import shutil
+import sys
+
+from ..models import json_value
+
+
+class Text(str):
+    """A sentence for people; with --json the `data` is printed instead."""
+
+    def __new__(cls, text, data=None):
+        obj = super().__new__(cls, text)
+        obj.data = data
+        return obj
+
+
+def emit(result, as_json=False, stream=None):
+    stream = stream or sys.stdout
+    if as_json:
+        data = result.data if isinstance(result, Text) else result
+        json.dump(data, stream, default=json_value, ensure_ascii=False, indent=None)
+        stream.write("\n")
+        return
+    if isinstance(result, str):
+        stream.write(result + "\n")
+    elif isinstance(result, list):
+        stream.write(table(result) + "\n")
+    elif isinstance(result, dict):
+        stream.write(record(result) + "\n")
+    else:
+        stream.write(f"{result}\n")
+
+
+def _cell(value):
+    value = json_value(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, (list, dict)):
+        return f"({len(value)})"
+    return str(value).replace("\n", " ")
+
+
+def table(rows, columns=None, max_width=None):
+    """Rows of dicts as an aligned text table, fitted to the terminal width."""
+    if not rows:
+        return "(none)"
+    columns = columns or [c for c in rows[0] if not isinstance(rows[0][c], (list, dict))]
+    max_width = max_width or shutil.get_terminal_size((160, 20)).columns
+    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+    widths = [min(30, max([len(c)] + [len(row[i]) for row in cells])) for i, c in enumerate(columns)]
+    # Drop trailing columns that do not fit rather than wrapping every line.
+    total, keep = 0, 0
+    for w in widths:
+        if total + w + 2 > max_width and keep:
+            break
+        total += w + 2
+        keep += 1
+    columns, widths = columns[:keep], widths[:keep]
+    lines = ["  ".join(c.ljust(w)[:w] for c, w in zip(columns, widths)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in cells:
+        lines.append("  ".join(v.ljust(w)[:w] for v, w in zip(row[:keep], widths)).rstrip())
+    lines.append(f"({len(rows)} rows)")
+    return "\n".join(lines)
+
+
+def record(data):
+    simple = {k: v for k, v in data.items() if not isinstance(v, (list, dict))}
+    width = max((len(k) for k in simple), default=0)
+    out = [f"{k.ljust(width)}  {_cell(v)}" for k, v in simple.items()]
+    for key, value in data.items():
+        if isinstance(value, list):
+            out.append(f"\n{key}:")
+            out.append(table(value) if value and isinstance(value[0], dict) else "  " + ", ".join(map(str, value)))
+        elif isinstance(value, dict):
+            out.append(f"\n{key}:")
+            out.append(record(value))
+    return "\n".join(out)

@@ -1,0 +1,437 @@
+"""Peewee models: the records of spec/domain.md section 1.
+
+Codes are stored upper-case. Option fields keep their allowed values in `choices` so the
+filter compiler and validation know them.
+"""
+import datetime as dt
+
+from peewee import (
+    AutoField,
+    BlobField,
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    IntegerField,
+    Model,
+    TextField,
+    TimeField,
+)
+
+database = DatabaseProxy()
+
+CONTACT_TYPES = ("company", "person")
+CORRESPONDENCE_TYPES = ("", "hard_copy", "email")
+EVALUATIONS = ("", "very_positive", "positive", "neutral", "negative", "very_negative")
+INFORMATION_FLOWS = ("", "outbound", "inbound")
+INITIATED_BY = ("", "us", "them")
+DELIVERY_STATUSES = ("", "in_progress", "error")
+CRITERIA_ACTIONS = ("add", "reduce", "refine", "add_contact", "remove_line", "set_contact", "reuse_logged")
+
+
+def options(values):
+    return [(v, v) for v in values]
+
+
+def money():
+    return DecimalField(max_digits=18, decimal_places=2, default=0, auto_round=True)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+# --- schema bookkeeping -------------------------------------------------------------
+
+class SchemaInfo(BaseModel):
+    version = IntegerField()
+
+
+class NumberSeries(BaseModel):
+    code = CharField(max_length=20, primary_key=True)
+    prefix = CharField(max_length=10)
+    width = IntegerField(default=5)
+    last_no = IntegerField(default=0)
+
+
+class CompanyInformation(BaseModel):
+    id = AutoField()
+    name = CharField(default="")
+    address = CharField(default="")
+    post_code = CharField(max_length=20, default="")
+    city = CharField(max_length=50, default="")
+    country_code = CharField(max_length=10, default="")
+    phone = CharField(max_length=30, default="")
+    email = CharField(max_length=80, default="")
+
+
+# --- setup ----------------------------------------------------------------------------
+
+class Salesperson(BaseModel):
+    code = CharField(max_length=20, primary_key=True)
+    name = CharField(max_length=50, default="")
+    email = CharField(max_length=80, default="")
+    phone = CharField(max_length=30, default="")
+    blocked = BooleanField(default=False)
+
+
+class Language(BaseModel):
+    code = CharField(max_length=10, primary_key=True)
+    name = CharField(max_length=50, default="")
+    date_format = CharField(max_length=30, default="%Y-%m-%d")
+
+
+class Country(BaseModel):
+    code = CharField(max_length=10, primary_key=True)
+    name = CharField(max_length=50, default="")
+    language_code = CharField(max_length=10, default="")
+
+
+class InteractionGroup(BaseModel):
+    code = CharField(max_length=10, primary_key=True)
+    description = CharField(max_length=100, default="")
+
+
+class InteractionTemplate(BaseModel):
+    code = CharField(max_length=10, primary_key=True)
+    interaction_group_code = CharField(max_length=10)
+    description = CharField(max_length=100, default="")
+    unit_cost = money()
+    unit_duration_min = money()
+    information_flow = CharField(max_length=10, default="", choices=options(INFORMATION_FLOWS))
+    initiated_by = CharField(max_length=10, default="", choices=options(INITIATED_BY))
+    campaign_no = CharField(max_length=20, default="")
+    campaign_target = BooleanField(default=False)
+    campaign_response = BooleanField(default=False)
+    correspondence_type_default = CharField(max_length=10, default="email",
+                                            choices=options(CORRESPONDENCE_TYPES))
+    language_code_default = CharField(max_length=10, default="")
+    ignore_contact_corres_type = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("interaction_group_code",), False),)
+
+
+class InteractionTemplateAttachment(BaseModel):
+    """A template's document for one language ('' = any language)."""
+    id = AutoField()
+    template_code = CharField(max_length=10)
+    language_code = CharField(max_length=10, default="")
+    file_name = CharField(max_length=250, default="")
+    kind = CharField(max_length=10, default="word")  # word | file
+    content = BlobField()
+    field_map = TextField(default="{}")  # JSON: template field -> known field
+
+    class Meta:
+        indexes = ((("template_code", "language_code"), True),)
+
+
+class Campaign(BaseModel):
+    no = CharField(max_length=20, primary_key=True)
+    description = CharField(max_length=100, default="")
+    starting_date = DateField(null=True)
+    ending_date = DateField(null=True)
+    salesperson_code = CharField(max_length=20, default="")
+
+
+class MailingGroup(BaseModel):
+    code = CharField(max_length=10, primary_key=True)
+    description = CharField(max_length=100, default="")
+
+
+class IndustryGroup(BaseModel):
+    code = CharField(max_length=10, primary_key=True)
+    description = CharField(max_length=100, default="")
+
+
+class BusinessRelation(BaseModel):
+    code = CharField(max_length=10, primary_key=True)
+    description = CharField(max_length=100, default="")
+
+
+class JobResponsibility(BaseModel):
+    code = CharField(max_length=10, primary_key=True)
+    description = CharField(max_length=100, default="")
+
+
+# --- contacts ---------------------------------------------------------------------------
+
+class Contact(BaseModel):
+    no = CharField(max_length=20, primary_key=True)
+    type = CharField(max_length=10, default="person", choices=options(CONTACT_TYPES))
+    name = CharField(max_length=100, default="")
+    first_name = CharField(max_length=50, default="")
+    surname = CharField(max_length=50, default="")
+    company_no = CharField(max_length=20, default="")
+    company_name = CharField(max_length=100, default="")
+    search_name = CharField(max_length=100, default="")
+    address = CharField(max_length=100, default="")
+    address_2 = CharField(max_length=100, default="")
+    post_code = CharField(max_length=20, default="")
+    city = CharField(max_length=50, default="")
+    county = CharField(max_length=50, default="")
+    country_code = CharField(max_length=10, default="")
+    phone = CharField(max_length=30, default="")
+    mobile = CharField(max_length=30, default="")
+    email = CharField(max_length=80, default="")
+    language_code = CharField(max_length=10, default="")
+    salesperson_code = CharField(max_length=20, default="")
+    territory_code = CharField(max_length=10, default="")
+    correspondence_type = CharField(max_length=10, default="", choices=options(CORRESPONDENCE_TYPES))
+    exclude_from_segment = BooleanField(default=False)
+    job_title = CharField(max_length=50, default="")
+    created_at = DateTimeField(default=dt.datetime.now)
+    modified_at = DateTimeField(default=dt.datetime.now)
+
+    class Meta:
+        indexes = (
+            (("type",), False),
+            (("company_no",), False),
+            (("city",), False),
+            (("post_code",), False),
+            (("country_code",), False),
+            (("salesperson_code",), False),
+            (("name",), False),
+            (("email",), False),
+            (("company_name", "company_no", "type", "name"), False),
+        )
+
+
+def _link(name, code_field):
+    attrs = {
+        "__module__": __name__,
+        "contact_no": CharField(max_length=20),
+        code_field: CharField(max_length=10),
+        "Meta": type("Meta", (), {
+            "primary_key": False,
+            "indexes": ((("contact_no", code_field), True), ((code_field, "contact_no"), False)),
+        }),
+    }
+    return type(name, (BaseModel,), attrs)
+
+
+ContactMailingGroup = _link("ContactMailingGroup", "mailing_group_code")
+ContactIndustryGroup = _link("ContactIndustryGroup", "industry_group_code")
+ContactBusinessRelation = _link("ContactBusinessRelation", "business_relation_code")
+ContactJobResponsibility = _link("ContactJobResponsibility", "job_responsibility_code")
+
+
+# --- segments -----------------------------------------------------------------------------
+
+class LineFields(BaseModel):
+    """Columns a segment line carries and an interaction log entry keeps."""
+    contact_no = CharField(max_length=20, default="")
+    contact_company_no = CharField(max_length=20, default="")
+    correspondence_type = CharField(max_length=10, default="", choices=options(CORRESPONDENCE_TYPES))
+    interaction_template_code = CharField(max_length=10, default="")
+    interaction_group_code = CharField(max_length=10, default="")
+    language_code = CharField(max_length=10, default="")
+    subject = CharField(max_length=100, default="")
+    description = CharField(max_length=100, default="")
+    date = DateField(null=True)
+    time_of_interaction = TimeField(null=True)
+    cost = money()
+    duration_min = money()
+    salesperson_code = CharField(max_length=20, default="")
+    campaign_no = CharField(max_length=20, default="")
+    campaign_target = BooleanField(default=False)
+    campaign_response = BooleanField(default=False)
+    evaluation = CharField(max_length=15, default="", choices=options(EVALUATIONS))
+    attempt_failed = BooleanField(default=False)
+    information_flow = CharField(max_length=10, default="", choices=options(INFORMATION_FLOWS))
+    initiated_by = CharField(max_length=10, default="", choices=options(INITIATED_BY))
+    personal_note = TextField(default="")
+    attachment = BlobField(null=True)
+    attachment_name = CharField(max_length=250, default="")
+
+
+class SegmentHeader(BaseModel):
+    no = CharField(max_length=20, primary_key=True)
+    description = CharField(max_length=100, default="")
+    date = DateField(default=dt.date.today)
+    salesperson_code = CharField(max_length=20, default="")
+    interaction_template_code = CharField(max_length=10, default="")
+    interaction_group_code = CharField(max_length=10, default="")
+    language_code_default = CharField(max_length=10, default="")
+    subject_default = CharField(max_length=100, default="")
+    correspondence_type_default = CharField(max_length=10, default="", choices=options(CORRESPONDENCE_TYPES))
+    ignore_contact_corres_type = BooleanField(default=False)
+    send_word_docs_as_attmt = BooleanField(default=False)
+    information_flow = CharField(max_length=10, default="", choices=options(INFORMATION_FLOWS))
+    initiated_by = CharField(max_length=10, default="", choices=options(INITIATED_BY))
+    unit_cost = money()
+    unit_duration_min = money()
+    campaign_no = CharField(max_length=20, default="")
+    campaign_target = BooleanField(default=False)
+    campaign_response = BooleanField(default=False)
+    # Bumped on every change so a second user's stale edit is a conflict, not a silent overwrite.
+    version = IntegerField(default=0)
+
+
+class SegmentLine(LineFields):
+    id = AutoField()
+    segment_no = CharField(max_length=20)
+    line_no = IntegerField()
+
+    class Meta:
+        indexes = (
+            (("segment_no", "line_no"), True),
+            (("segment_no", "contact_no"), False),
+        )
+
+
+class SegmentCriteriaLine(BaseModel):
+    """One row per criteria action, then one row per filter it used (kind 'filter')."""
+    id = AutoField()
+    segment_no = CharField(max_length=20)
+    action_no = IntegerField()
+    seq = IntegerField(default=0)  # 0 = the action row, 1.. = its filters
+    kind = CharField(max_length=10)  # action | filter
+    action = CharField(max_length=15, default="", choices=options(CRITERIA_ACTIONS))
+    # action options
+    allow_existing_contacts = BooleanField(default=False)
+    expand_contact = BooleanField(default=False)
+    allow_company_with_persons = BooleanField(default=False)
+    ignore_exclusion = BooleanField(default=False)
+    entire_companies = BooleanField(default=False)
+    # filter row
+    source = CharField(max_length=30, default="")  # contact | mailing_group | ... | interaction
+    field = CharField(max_length=50, default="")
+    expression = TextField(default="")
+    # outcome of the action, for the criteria panel
+    no_of_contacts = IntegerField(default=0)
+    reference = CharField(max_length=40, default="")  # e.g. logged segment entry no, contact no
+
+    class Meta:
+        indexes = ((("segment_no", "action_no", "seq"), True),)
+
+
+class SegmentHistory(LineFields):
+    """What a criteria action inserted or deleted, so it can be undone with the line's edits."""
+    id = AutoField()
+    segment_no = CharField(max_length=20)
+    action_no = IntegerField()
+    event = CharField(max_length=10)  # inserted | deleted
+    line_no = IntegerField()
+
+    class Meta:
+        indexes = ((("segment_no", "action_no", "event"), False),)
+
+
+class SavedSegmentCriteria(BaseModel):
+    code = CharField(max_length=20, primary_key=True)
+    description = CharField(max_length=100, default="")
+    user_id = CharField(max_length=50, default="")
+    created_at = DateTimeField(default=dt.datetime.now)
+
+
+class SavedSegmentCriteriaLine(BaseModel):
+    id = AutoField()
+    criteria_code = CharField(max_length=20)
+    action_no = IntegerField()
+    seq = IntegerField(default=0)
+    kind = CharField(max_length=10)
+    action = CharField(max_length=15, default="")
+    allow_existing_contacts = BooleanField(default=False)
+    expand_contact = BooleanField(default=False)
+    allow_company_with_persons = BooleanField(default=False)
+    ignore_exclusion = BooleanField(default=False)
+    entire_companies = BooleanField(default=False)
+    source = CharField(max_length=30, default="")
+    field = CharField(max_length=50, default="")
+    expression = TextField(default="")
+    reference = CharField(max_length=40, default="")
+
+    class Meta:
+        indexes = ((("criteria_code", "action_no", "seq"), True),)
+
+
+# --- after logging ---------------------------------------------------------------------------
+
+class LoggedSegment(BaseModel):
+    entry_no = AutoField()
+    segment_no = CharField(max_length=20)
+    description = CharField(max_length=100, default="")
+    creation_date = DateField(default=dt.date.today)
+    user_id = CharField(max_length=50, default="")
+    canceled = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("segment_no",), False),)
+
+
+class InteractionLogEntry(LineFields):
+    entry_no = AutoField()
+    user_id = CharField(max_length=50, default="")
+    segment_no = CharField(max_length=20, default="")
+    logged_segment_entry_no = IntegerField(null=True)
+    canceled = BooleanField(default=False)
+    delivery_status = CharField(max_length=15, default="", choices=options(DELIVERY_STATUSES))
+    delivery_error = TextField(default="")
+    message_id = CharField(max_length=250, default="")
+    send_word_docs_as_attmt = BooleanField(default=False)
+    resent_from_entry_no = IntegerField(null=True)
+
+    class Meta:
+        indexes = (
+            (("contact_no",), False),
+            (("date",), False),
+            (("segment_no",), False),
+            (("logged_segment_entry_no",), False),
+            (("interaction_template_code",), False),
+            (("delivery_status",), False),
+        )
+
+
+class CampaignEntry(BaseModel):
+    entry_no = AutoField()
+    campaign_no = CharField(max_length=20)
+    logged_segment_entry_no = IntegerField()
+    segment_no = CharField(max_length=20, default="")
+    description = CharField(max_length=100, default="")
+    date = DateField(default=dt.date.today)
+    user_id = CharField(max_length=50, default="")
+    canceled = BooleanField(default=False)
+    cost = money()
+    duration_min = money()
+
+    class Meta:
+        indexes = ((("logged_segment_entry_no",), False), (("campaign_no",), False))
+
+
+ALL_MODELS = [
+    SchemaInfo, NumberSeries, CompanyInformation, Salesperson, Language, Country,
+    InteractionGroup, InteractionTemplate, InteractionTemplateAttachment, Campaign,
+    MailingGroup, IndustryGroup, BusinessRelation, JobResponsibility,
+    Contact, ContactMailingGroup, ContactIndustryGroup, ContactBusinessRelation,
+    ContactJobResponsibility, SegmentHeader, SegmentLine, SegmentCriteriaLine, SegmentHistory,
+    SavedSegmentCriteria, SavedSegmentCriteriaLine, LoggedSegment, InteractionLogEntry,
+    CampaignEntry,
+]
+
+
+def to_dict(record, exclude=("attachment", "content")):
+    """A record as a JSON-ready dict with the domain's field names."""
+    out = {}
+    for name in record._meta.sorted_field_names:
+        if name in exclude:
+            continue
+        value = getattr(record, name)
+        out[name] = json_value(value)
+    return out
+
+
+def json_value(value):
+    import decimal
+
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, bytes):
+        return None
+    return value

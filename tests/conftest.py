@@ -1,0 +1,104 @@
+"""Shared fixtures: a fresh database per test, demo data, and the real command line."""
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from segtui import db as dbmod
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+_DEMO_CACHE = {}
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "segtui.db"
+
+
+@pytest.fixture
+def db(db_path, tmp_path, monkeypatch):
+    """A fresh, initialised SQLite database with the models bound to it."""
+    monkeypatch.setenv("SEGTUI_DB", str(db_path))
+    monkeypatch.setenv("SEGTUI_CONFIG", str(tmp_path / "settings.toml"))
+    monkeypatch.setenv("SEGTUI_DATA_DIR", str(tmp_path / "data"))
+    database = dbmod.open_database(str(db_path))
+    dbmod.init_database()
+    yield database
+    database.close()
+
+
+def _demo_template(tmp_path_factory, contacts, seed):
+    """Demo data is built once per session and copied: filling it per test would be slow."""
+    key = (contacts, seed)
+    if key not in _DEMO_CACHE:
+        from segtui.services import demo
+
+        path = tmp_path_factory.mktemp("demo") / "demo.db"
+        database = dbmod.open_database(str(path))
+        dbmod.init_database()
+        demo.fill_demo(contacts=contacts, seed=seed)
+        database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        database.close()
+        _DEMO_CACHE[key] = path
+    return _DEMO_CACHE[key]
+
+
+@pytest.fixture
+def demo_db(db_path, tmp_path, tmp_path_factory, monkeypatch):
+    """A database with 300 demo contacts (seed 1)."""
+    source = _demo_template(tmp_path_factory, 300, 1)
+    shutil.copy(source, db_path)
+    monkeypatch.setenv("SEGTUI_DB", str(db_path))
+    monkeypatch.setenv("SEGTUI_CONFIG", str(tmp_path / "settings.toml"))
+    monkeypatch.setenv("SEGTUI_DATA_DIR", str(tmp_path / "data"))
+    database = dbmod.open_database(str(db_path))
+    yield database
+    database.close()
+
+
+def _parse(code, out):
+    if code != 0:
+        return None
+    try:
+        return json.loads(out)
+    except ValueError:
+        return out
+
+
+@pytest.fixture
+def run_cli(db_path, tmp_path):
+    """Run the real `segtui` entry point; returns (exit_code, json_or_text, stderr)."""
+    env = dict(os.environ, SEGTUI_DB=str(db_path), SEGTUI_CONFIG=str(tmp_path / "settings.toml"),
+               SEGTUI_DATA_DIR=str(tmp_path / "data"))
+
+    def run(*args, json_out=True, input=None):
+        cmd = [sys.executable, "-m", "segtui", *map(str, args)] + (["--json"] if json_out else [])
+        p = subprocess.run(cmd, capture_output=True, text=True, env=env, input=input, timeout=300)
+        return p.returncode, (_parse(p.returncode, p.stdout) if json_out else p.stdout), p.stderr
+
+    return run
+
+
+@pytest.fixture
+def cli_main(db_path, tmp_path, monkeypatch):
+    """The same command line in-process (faster); returns (exit_code, json_or_text, stderr)."""
+    from segtui.cli import main
+
+    monkeypatch.setenv("SEGTUI_DB", str(db_path))
+    monkeypatch.setenv("SEGTUI_CONFIG", str(tmp_path / "settings.toml"))
+    monkeypatch.setenv("SEGTUI_DATA_DIR", str(tmp_path / "data"))
+
+    def run(*args, json_out=True):
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main([*map(str, args)] + (["--json"] if json_out else []))
+        text = out.getvalue()
+        return code, (_parse(code, text) if json_out else text), err.getvalue()
+
+    return run
