@@ -1,0 +1,114 @@
+"""The default one-page Word letter the demo stores for the LETTER template.
+
+It is built with python-docx and carries real MERGEFIELD fields (w:fldSimple), so Word shows
+them as fields and the merge finds them by name.
+"""
+import io
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+# The fields the letter uses, in the order they appear.
+LETTER_FIELDS = (
+    "company_name", "company_address", "company_post_code", "company_city", "company_phone",
+    "company_email", "contact_company_name", "contact_name", "contact_address", "contact_post_code",
+    "contact_city", "contact_country", "date", "subject", "personal_note", "salesperson_name",
+    "salesperson_email", "salesperson_phone",
+)
+
+
+def _field(paragraph, name, bold=False, size=None):
+    """Append a MERGEFIELD showing «name» until merged."""
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), f" MERGEFIELD {name} \\* MERGEFORMAT ")
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    if bold:
+        props.append(OxmlElement("w:b"))
+    if size:
+        sz = OxmlElement("w:sz")
+        sz.set(qn("w:val"), str(int(size * 2)))
+        props.append(sz)
+    if len(props):
+        run.append(props)
+    text = OxmlElement("w:t")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f"\u00ab{name}\u00bb"
+    run.append(text)
+    fld.append(run)
+    paragraph._p.append(fld)
+
+
+def _line(doc, *parts, align=None, space_after=0, bold=False, size=None):
+    """A paragraph of plain text and fields; a part written '{name}' is a merge field."""
+    p = doc.add_paragraph()
+    p.paragraph_format.space_after = Pt(space_after)
+    p.paragraph_format.space_before = Pt(0)
+    if align:
+        p.alignment = align
+    for part in parts:
+        if part.startswith("{") and part.endswith("}"):
+            _field(p, part[1:-1], bold=bold, size=size)
+        else:
+            run = p.add_run(part)
+            run.bold = bold
+            if size:
+                run.font.size = Pt(size)
+    return p
+
+
+def build_default_letter() -> bytes:
+    """A one-page business letter (.docx) with merge fields, as bytes."""
+    doc = Document()
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)  # A4
+    section.top_margin = section.bottom_margin = Cm(2.0)
+    section.left_margin, section.right_margin = Cm(2.5), Cm(2.0)
+    style = doc.styles["Normal"]
+    style.font.name = "Calibri"
+    style.font.size = Pt(11)
+
+    # Letterhead: our company, right-aligned.
+    _line(doc, "{company_name}", align=WD_ALIGN_PARAGRAPH.RIGHT, bold=True, size=16)
+    _line(doc, "{company_address}", ", ", "{company_post_code}", " ", "{company_city}",
+          align=WD_ALIGN_PARAGRAPH.RIGHT, size=9)
+    _line(doc, "Phone ", "{company_phone}", " \u00b7 ", "{company_email}",
+          align=WD_ALIGN_PARAGRAPH.RIGHT, size=9, space_after=36)
+
+    # Recipient address block (fits a window envelope).
+    _line(doc, "{contact_company_name}")
+    _line(doc, "{contact_name}")
+    _line(doc, "{contact_address}")
+    _line(doc, "{contact_post_code}", " ", "{contact_city}")
+    _line(doc, "{contact_country}", space_after=30)
+
+    _line(doc, "{date}", align=WD_ALIGN_PARAGRAPH.RIGHT, space_after=18)
+    _line(doc, "{subject}", bold=True, space_after=14)
+
+    _line(doc, "Dear ", "{contact_name}", ",", space_after=10)
+    body = (
+        "Thank you for the good cooperation over the past year. We would like to tell you about "
+        "our new collection and the services we have added for customers like you: shorter "
+        "delivery times, on-site planning and a dedicated contact person for your company.",
+        "Our sales team will be glad to show you what is new, at your premises or at our "
+        "showroom. Simply reply to this letter or call us, and we will find a date that suits you.",
+    )
+    for text in body:
+        _line(doc, text, space_after=10)
+    note = _line(doc, "{personal_note}", space_after=14)
+    for run in note.runs:
+        run.italic = True
+
+    _line(doc, "Kind regards", space_after=30)
+    _line(doc, "{salesperson_name}", bold=True)
+    _line(doc, "{company_name}")
+    signature = _line(doc, "{salesperson_email}", " \u00b7 ", "{salesperson_phone}", size=9)
+    for run in signature.runs:
+        run.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
