@@ -50,6 +50,10 @@ def open_database(url=None):
             path or ":memory:", pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S,
             lock_type="IMMEDIATE", check_same_thread=False,
         )
+        # Case-insensitive filters (@) need a Unicode lower() on every connection, as PostgreSQL has.
+        from .filters import register_sqlite_functions
+
+        register_sqlite_functions(db)
     elif url.startswith(("postgres", "postgresql")):
         db = connect(url)
     else:
