@@ -1,0 +1,371 @@
+"""Criteria: add, reduce and refine a segment by filters, undo, saved criteria, reuse.
+
+Each action is a handful of SQL statements whatever the number of contacts (spec/design.md):
+the contacts are chosen by one condition, the lines written by one INSERT ... SELECT, the
+history by one more, deletions by DELETE ... WHERE. No Python loop over contacts or lines.
+"""
+import getpass
+
+from peewee import JOIN, SQL, Value, fn
+
+from ..db import transaction
+from ..errors import NotFound, SegtuiError
+from ..models import (
+    Contact,
+    ContactMailingGroup,
+    InteractionLogEntry,
+    LoggedSegment,
+    MailingGroup,
+    SavedSegmentCriteria,
+    SavedSegmentCriteriaLine,
+    SegmentCriteriaLine,
+    SegmentHistory,
+    SegmentLine,
+)
+from . import segments
+from .contacts import contact_condition, contact_dict
+from .segments import LINE_COLUMNS, count_lines, get_header
+
+SAMPLE_SIZE = 10
+ADD_ORDER = (Contact.company_name, Contact.company_no, Contact.type, Contact.name, Contact.no)
+OPTION_NAMES = ("allow_existing_contacts", "expand_contact", "allow_company_with_persons", "ignore_exclusion",
+                "entire_companies")
+
+
+def company_key(no_column, company_column):
+    """A contact's company: its company no, or itself when it has none (a company or a lone person)."""
+    return fn.COALESCE(fn.NULLIF(company_column, ""), no_column)
+
+
+# --- add ---------------------------------------------------------------------------------------
+
+def add_condition(segment_no, base, expand_contact=False, allow_company_with_persons=False,
+                  ignore_exclusion=False, allow_existing=False):
+    """The contacts an add takes, as one condition, with the options in spec/domain.md's order."""
+    chosen = base
+    key = company_key(Contact.no, Contact.company_no)
+    if expand_contact:
+        # 1. Every contact that shares a company with a matching contact.
+        chosen = chosen | key.in_(Contact.select(key).where(base))
+    if allow_company_with_persons:
+        # 2. The company of each person taken so far.
+        persons = Contact.select(Contact.company_no).where(chosen & (Contact.type == "person")
+                                                            & (Contact.company_no != ""))
+        chosen = chosen | ((Contact.type == "company") & Contact.no.in_(persons))
+    condition = chosen
+    if not ignore_exclusion:
+        # 3. Contacts that asked to be left out of segments.
+        condition = condition & (Contact.exclude_from_segment == False)  # noqa: E712
+    if not allow_existing:
+        # 4. Contacts already on the segment.
+        on_segment = SegmentLine.select(SegmentLine.contact_no).where(SegmentLine.segment_no == segment_no)
+        condition = condition & Contact.no.not_in(on_segment)
+    return condition
+
+
+def _sample(query):
+    return [contact_dict(c) for c in query.order_by(*ADD_ORDER).limit(SAMPLE_SIZE)]
+
+
+def _add(header, base, action, filters=(), reference="", dry_run=False, **options):
+    """Add the contacts `base` selects (with options); record the action and its history."""
+    condition = add_condition(header.no, base, options.get("expand_contact", False),
+                              options.get("allow_company_with_persons", False),
+                              options.get("ignore_exclusion", False),
+                              options.get("allow_existing_contacts", False))
+    if dry_run:
+        count = Contact.select(fn.COUNT(SQL("*"))).where(condition).scalar()
+        return {"would_add": count, "sample": _sample(Contact.select().where(condition)),
+                "no_of_lines": count_lines(header.no)}
+    action_no = segments.next_action_no(header.no)
+    added, base_line = segments.insert_lines(header, condition)
+    if added:
+        segments.record_inserted(header.no, action_no, SegmentLine.line_no > base_line)
+    segments.record_action(header.no, action_no, action, filters, no_of_contacts=added, reference=reference,
+                           **{k: bool(options.get(k, False)) for k in OPTION_NAMES})
+    segments._touch(header)
+    return {"added": added, "no_of_lines": count_lines(header.no)}
+
+
+def add_contacts(no, filters, allow_existing=False, expand_contact=False, allow_company_with_persons=False,
+                 ignore_exclusion=False, dry_run=False):
+    """Add the contacts the filters select. No filters = all contacts."""
+    filters = list(filters or [])
+    with transaction():
+        header = get_header(no)
+        base = contact_condition(filters)
+        return _add(header, base, "add", filters, dry_run=dry_run, allow_existing_contacts=allow_existing,
+                    expand_contact=expand_contact, allow_company_with_persons=allow_company_with_persons,
+                    ignore_exclusion=ignore_exclusion)
+
+
+# --- reduce and refine --------------------------------------------------------------------------
+
+def line_match(condition, entire_companies=False):
+    """Lines whose contact matches; with entire_companies, lines of a company any of whose contacts match."""
+    if entire_companies:
+        key = company_key(Contact.no, Contact.company_no)
+        line_key = company_key(SegmentLine.contact_no, SegmentLine.contact_company_no)
+        return line_key.in_(Contact.select(key).where(condition))
+    return SegmentLine.contact_no.in_(Contact.select(Contact.no).where(condition))
+
+
+def _remove(header, line_condition, action, filters=(), reference="", dry_run=False, entire_companies=False):
+    in_segment = SegmentLine.segment_no == header.no
+    if dry_run:
+        count = SegmentLine.select(fn.COUNT(SQL("*"))).where(in_segment & line_condition).scalar()
+        contacts = Contact.select().where(Contact.no.in_(
+            SegmentLine.select(SegmentLine.contact_no).where(in_segment & line_condition)))
+        return {"would_remove": count, "sample": _sample(contacts), "no_of_lines": count_lines(header.no)}
+    action_no = segments.next_action_no(header.no)
+    removed = segments.record_deleted(header.no, action_no, line_condition)
+    if removed:
+        segments.delete_recorded(header.no, action_no)
+    segments.record_action(header.no, action_no, action, filters, no_of_contacts=removed, reference=reference,
+                           entire_companies=entire_companies)
+    segments._touch(header)
+    return {"removed": removed, "no_of_lines": count_lines(header.no)}
+
+
+def _need_filters(filters, what):
+    if not filters:
+        raise SegtuiError(f"{what} needs at least one filter (e.g. --filter city=BERLIN)")
+
+
+def reduce_contacts(no, filters, entire_companies=False, dry_run=False):
+    """Remove the lines whose contact matches the filters."""
+    filters = list(filters or [])
+    _need_filters(filters, "reduce")
+    with transaction():
+        header = get_header(no)
+        match = line_match(contact_condition(filters), entire_companies)
+        return _remove(header, match, "reduce", filters, dry_run=dry_run, entire_companies=entire_companies)
+
+
+def refine_contacts(no, filters, entire_companies=False, dry_run=False):
+    """Keep only the lines whose contact matches the filters."""
+    filters = list(filters or [])
+    _need_filters(filters, "refine")
+    with transaction():
+        header = get_header(no)
+        match = line_match(contact_condition(filters), entire_companies)
+        return _remove(header, ~match, "refine", filters, dry_run=dry_run, entire_companies=entire_companies)
+
+
+# --- go back ------------------------------------------------------------------------------------
+
+def go_back(no, steps=1):
+    """Undo the last `steps` criteria actions, newest first: inserted lines go, deleted ones return."""
+    steps = int(steps)
+    if steps < 1:
+        raise SegtuiError("--steps must be at least 1")
+    with transaction():
+        header = get_header(no)
+        action_nos = [r.action_no for r in SegmentCriteriaLine
+                      .select(SegmentCriteriaLine.action_no)
+                      .where((SegmentCriteriaLine.segment_no == header.no) & (SegmentCriteriaLine.kind == "action"))
+                      .order_by(SegmentCriteriaLine.action_no.desc()).limit(steps)]
+        if not action_nos:
+            raise SegtuiError(f"segment {header.no} has no criteria actions to undo")
+        for action_no in action_nos:  # a loop over actions (a few), never over lines
+            _undo(header.no, action_no)
+        segments._touch(header)
+        return {"undone": len(action_nos), "no_of_lines": count_lines(header.no)}
+
+
+def _undo(segment_no, action_no):
+    of_action = (SegmentHistory.segment_no == segment_no) & (SegmentHistory.action_no == action_no)
+    inserted = SegmentHistory.select(SegmentHistory.line_no).where(of_action & (SegmentHistory.event == "inserted"))
+    SegmentLine.delete().where((SegmentLine.segment_no == segment_no) & SegmentLine.line_no.in_(inserted)).execute()
+    names = ["segment_no", "line_no", *LINE_COLUMNS]
+    deleted = SegmentHistory.select(*[getattr(SegmentHistory, n) for n in names]).where(
+        of_action & (SegmentHistory.event == "deleted"))
+    SegmentLine.insert_from(deleted, [getattr(SegmentLine, n) for n in names]).execute()
+    SegmentHistory.delete().where(of_action).execute()
+    SegmentCriteriaLine.delete().where((SegmentCriteriaLine.segment_no == segment_no)
+                                       & (SegmentCriteriaLine.action_no == action_no)).execute()
+
+
+# --- saved criteria -----------------------------------------------------------------------------
+
+def _code(code):
+    code = (code or "").strip().upper()
+    if not code:
+        raise SegtuiError("a criteria code is required")
+    if len(code) > 20:
+        raise SegtuiError(f"criteria code {code!r} is longer than 20 characters")
+    return code
+
+
+def _saved(code):
+    code = _code(code)
+    saved = SavedSegmentCriteria.get_or_none(SavedSegmentCriteria.code == code)
+    if saved is None:
+        raise NotFound(f"saved criteria {code!r} do not exist")
+    return saved
+
+
+def save_criteria(no, code, description=""):
+    """Store the segment's criteria actions under a new code (refused when it has none)."""
+    code = _code(code)
+    with transaction():
+        header = get_header(no)
+        if SavedSegmentCriteria.select().where(SavedSegmentCriteria.code == code).exists():
+            raise SegtuiError(f"saved criteria {code} exist already: choose another code or delete them first")
+        if not SegmentCriteriaLine.select().where(SegmentCriteriaLine.segment_no == header.no).exists():
+            raise SegtuiError(f"segment {header.no} has no criteria actions to save")
+        SavedSegmentCriteria.create(code=code, description=(description or header.description or "")[:100],
+                                    user_id=_user())
+        names = ["action_no", "seq", "kind", "action", *OPTION_NAMES, "source", "field", "expression", "reference"]
+        query = (SegmentCriteriaLine.select(Value(code), *[getattr(SegmentCriteriaLine, n) for n in names])
+                 .where(SegmentCriteriaLine.segment_no == header.no))
+        SavedSegmentCriteriaLine.insert_from(
+            query, [SavedSegmentCriteriaLine.criteria_code] + [getattr(SavedSegmentCriteriaLine, n) for n in names]
+        ).execute()
+    return show_criteria(code)
+
+
+def _user():
+    try:
+        return getpass.getuser()[:50]
+    except Exception:  # noqa: BLE001 - no login name (containers): leave it blank
+        return ""
+
+
+def typed_field(source, field):
+    """The name a user types for a stored (source, field): 'city', 'mailing_group', 'interaction.date'."""
+    if source in ("", "contact"):
+        return field
+    if source != "interaction" and field == "code":
+        return source
+    return f"{source}.{field}"
+
+
+def filters_of(action):
+    return [(typed_field(f["source"], f["field"]), f["expression"]) for f in action["filters"]]
+
+
+def show_criteria(code):
+    saved = _saved(code)
+    rows = (SavedSegmentCriteriaLine.select().where(SavedSegmentCriteriaLine.criteria_code == saved.code)
+            .order_by(SavedSegmentCriteriaLine.action_no, SavedSegmentCriteriaLine.seq))
+    actions = segments.actions_from_rows(rows)
+    for action in actions:
+        action.pop("no_of_contacts", None)
+    return {"code": saved.code, "description": saved.description, "user_id": saved.user_id,
+            "created_at": saved.created_at.isoformat() if saved.created_at else None,
+            "no_of_actions": len(actions), "actions": actions}
+
+
+def list_criteria():
+    counts = (SavedSegmentCriteriaLine
+              .select(SavedSegmentCriteriaLine.criteria_code, fn.COUNT(SavedSegmentCriteriaLine.id).alias("n"))
+              .where(SavedSegmentCriteriaLine.kind == "action")
+              .group_by(SavedSegmentCriteriaLine.criteria_code).alias("counts"))
+
+    query = (SavedSegmentCriteria.select(SavedSegmentCriteria, counts.c.n)
+             .join(counts, JOIN.LEFT_OUTER, on=(counts.c.criteria_code == SavedSegmentCriteria.code))
+             .order_by(SavedSegmentCriteria.code))
+    return [{"code": s.code, "description": s.description, "user_id": s.user_id,
+             "created_at": s.created_at.isoformat() if s.created_at else None, "no_of_actions": s.n or 0}
+            for s in query.objects()]
+
+
+def delete_criteria(code):
+    with transaction():
+        saved = _saved(code)
+        SavedSegmentCriteriaLine.delete().where(SavedSegmentCriteriaLine.criteria_code == saved.code).execute()
+        saved.delete_instance()
+    return {"deleted": saved.code}
+
+
+def _check_confirm(header, confirm):
+    count = (SegmentCriteriaLine.select().where((SegmentCriteriaLine.segment_no == header.no)
+                                                & (SegmentCriteriaLine.kind == "action")).count())
+    if count and not confirm:
+        raise SegtuiError(f"segment {header.no} already has {count} criteria action(s): "
+                          "confirm with --yes to add to them")
+
+
+def reuse_criteria(no, code, confirm=False):
+    """Replay saved criteria, in order, on today's data; each replayed action can be undone."""
+    with transaction():
+        header = get_header(no)
+        saved = show_criteria(code)
+        _check_confirm(header, confirm)
+        added = removed = 0
+        for action in saved["actions"]:
+            kind, filters = action["action"], filters_of(action)
+            if kind == "add":
+                result = _add(header, contact_condition(filters), "add", filters,
+                              **{k: action[k] for k in OPTION_NAMES if k != "entire_companies"})
+            elif kind in ("reduce", "refine"):
+                match = line_match(contact_condition(filters), action["entire_companies"])
+                result = _remove(header, match if kind == "reduce" else ~match, kind, filters,
+                                 entire_companies=action["entire_companies"])
+            elif kind == "add_contact":
+                result = _add(header, Contact.no == action["reference"], "add_contact",
+                              reference=action["reference"], ignore_exclusion=True)
+            elif kind == "remove_line":
+                result = _remove(header, SegmentLine.contact_no == action["reference"], "remove_line",
+                                 reference=action["reference"])
+            elif kind == "reuse_logged":
+                result = _reuse_logged(header, action["reference"], ignore_exclusion=action["ignore_exclusion"])
+            else:  # set_contact: a by-hand swap on a line that is not there today
+                continue
+            added += result.get("added", 0)
+            removed += result.get("removed", 0)
+        return {"added": added, "removed": removed, "no_of_lines": count_lines(header.no)}
+
+
+def _logged_entry(logged_entry_no):
+    try:
+        entry_no = int(str(logged_entry_no).strip())
+    except ValueError:
+        raise SegtuiError(f"logged segment entry no {logged_entry_no!r} is not a number") from None
+    if not LoggedSegment.select().where(LoggedSegment.entry_no == entry_no).exists():
+        raise NotFound(f"logged segment {entry_no} does not exist")
+    return entry_no
+
+
+def _reuse_logged(header, logged_entry_no, ignore_exclusion=False):
+    entry_no = _logged_entry(logged_entry_no)
+    contacts = (InteractionLogEntry.select(InteractionLogEntry.contact_no)
+                .where(InteractionLogEntry.logged_segment_entry_no == entry_no))
+    return _add(header, Contact.no.in_(contacts), "reuse_logged", reference=str(entry_no),
+                ignore_exclusion=ignore_exclusion)
+
+
+def reuse_logged(no, logged_entry_no, confirm=False, ignore_exclusion=False):
+    """Add the contacts of a logged segment (exclusions respected unless told otherwise)."""
+    with transaction():
+        header = get_header(no)
+        _check_confirm(header, confirm)
+        result = _reuse_logged(header, logged_entry_no, ignore_exclusion=ignore_exclusion)
+        return {"added": result["added"], "no_of_lines": result["no_of_lines"]}
+
+
+# --- mailing group ------------------------------------------------------------------------------
+
+def apply_mailing_group(no, code, delete_old=False):
+    """Give every contact on the segment a mailing group (optionally first taking it from everyone)."""
+    code = (code or "").strip().upper()
+    with transaction():
+        header = get_header(no)
+        if not MailingGroup.select().where(MailingGroup.code == code).exists():
+            raise NotFound(f"mailing group {code!r} does not exist")
+        removed = 0
+        if delete_old:
+            removed = ContactMailingGroup.delete().where(ContactMailingGroup.mailing_group_code == code).execute()
+        has_group = (ContactMailingGroup.select(ContactMailingGroup.contact_no)
+                     .where(ContactMailingGroup.mailing_group_code == code))
+        on_segment = (SegmentLine.select(SegmentLine.contact_no, Value(code))
+                      .where((SegmentLine.segment_no == header.no) & (SegmentLine.contact_no != "")
+                             & SegmentLine.contact_no.not_in(has_group))
+                      .distinct())
+        new = ContactMailingGroup.insert_from(
+            on_segment, [ContactMailingGroup.contact_no, ContactMailingGroup.mailing_group_code]
+        ).as_rowcount().execute()
+        applied = (SegmentLine.select(fn.COUNT(SegmentLine.contact_no.distinct()))
+                   .where((SegmentLine.segment_no == header.no) & (SegmentLine.contact_no != "")).scalar())
+    return {"applied": applied, "new": new, "removed_old": removed}
