@@ -1,5 +1,55 @@
-"""Placeholder: filled by its issue."""
+"""contacts import / contacts export (spec/cli.md)."""
+from ..errors import SegtuiError
+from ..services import contact_io
+from .common import connect
+from .output import Text
 
 
 def register(groups, common):
-    pass
+    p = groups["contacts"].add_parser(
+        "import", parents=[common],
+        help="import contacts from CSV (Google, Outlook, segtui or any with --map) or vCard")
+    p.add_argument("file")
+    p.add_argument("--format", choices=contact_io.FORMATS, help="csv or vcard (default: from the file)")
+    p.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
+                   help="read COLUMN into contact FIELD (or 'organisation'); repeatable")
+    p.add_argument("--dry-run", action="store_true", help="report what would happen, change nothing")
+    p.add_argument("--strict", action="store_true", help="import nothing when any row is bad")
+    p.set_defaults(handler=cmd_import)
+
+    p = groups["contacts"].add_parser("export", parents=[common], help="export contacts to CSV or vCard 4.0")
+    p.add_argument("file")
+    p.add_argument("--segment", metavar="NO", help="only the contacts on this segment")
+    p.add_argument("--format", choices=contact_io.FORMATS, help="csv or vcard (default: from the file name)")
+    p.set_defaults(handler=cmd_export)
+
+
+def parse_map(values):
+    """--map COLUMN=FIELD values as a dict; the column may itself contain '=' only before the last one."""
+    mapping = {}
+    for value in values or []:
+        column, sep, target = value.rpartition("=")
+        if not sep or not column.strip() or not target.strip():
+            raise SegtuiError(f"--map {value!r} must be COLUMN=FIELD, e.g. --map \"Full name=name\"")
+        mapping[column.strip()] = target.strip()
+    return mapping
+
+
+def cmd_import(args):
+    mapping = parse_map(args.map)
+    connect(args)
+    result = contact_io.import_contacts(args.file, format=args.format, mapping=mapping,
+                                        dry_run=args.dry_run, strict=args.strict)
+    verb = "would import" if args.dry_run else "imported"
+    text = (f"{verb} {result['imported']} new contacts ({result['companies']} companies), "
+            f"updated {result['updated']}, unchanged {result['unchanged']}, "
+            f"rejected {len(result['rejected'])}")
+    for bad in result["rejected"]:
+        text += f"\n  line {bad['line']}: {bad['reason']}"
+    return Text(text, result)
+
+
+def cmd_export(args):
+    connect(args)
+    result = contact_io.export_contacts(args.file, segment_no=args.segment, format=args.format)
+    return Text(f"exported {result['exported']} contacts to {args.file}", result)
