@@ -1,5 +1,205 @@
-"""Placeholder: filled by its issue."""
+"""segment log; logged segments; interaction log entries; template list/show (spec/cli.md)."""
+import getpass
+
+from .common import add_filter_option, connect, parse_filters
+from .output import Text
+
+
+def _user():
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (e.g. a container without passwd entry)
+        return ""
 
 
 def register(groups, common):
-    pass
+    seg = groups["segment"]
+    p = seg.add_parser("log", parents=[common], help="log the segment: interactions, campaign entries; "
+                                                     "the segment is deleted")
+    p.add_argument("no", metavar="NO")
+    p.add_argument("--deliver", action="store_true", help="merge and send the documents (Word module)")
+    p.add_argument("--follow-up", action="store_true", help="create a follow-up segment with the same contacts")
+    p.add_argument("--out", metavar="DIR", help="where merged hard-copy documents go")
+    p.set_defaults(handler=cmd_log)
+
+    lg = groups["logged"]
+    p = lg.add_parser("list", parents=[common], help="logged segments")
+    p.set_defaults(handler=cmd_logged_list)
+    p = lg.add_parser("show", parents=[common], help="one logged segment with its entries")
+    p.add_argument("entry_no", metavar="ENTRY_NO")
+    p.add_argument("--limit", type=int, default=100, help="entries shown (default 100)")
+    p.add_argument("--offset", type=int, default=0)
+    p.set_defaults(handler=cmd_logged_show)
+    p = lg.add_parser("toggle-canceled", parents=[common],
+                      help="cancel or restore logged segments, with their entries")
+    p.add_argument("entry_nos", nargs="+", metavar="ENTRY_NO")
+    p.set_defaults(handler=cmd_logged_toggle)
+    p = lg.add_parser("follow-up", parents=[common], help="new segment with the logged segment's contacts")
+    p.add_argument("entry_no", metavar="ENTRY_NO")
+    p.set_defaults(handler=cmd_logged_follow_up)
+    p = lg.add_parser("delete-canceled", parents=[common],
+                      help="delete canceled logged segments and their entries")
+    p.set_defaults(handler=cmd_logged_delete_canceled)
+
+    ia = groups["interactions"]
+    p = ia.add_parser("list", parents=[common], help="interaction log entries")
+    add_filter_option(p)
+    p.add_argument("--limit", type=int, default=100)
+    p.add_argument("--offset", type=int, default=0)
+    p.set_defaults(handler=cmd_interactions_list)
+    p = ia.add_parser("toggle-canceled", parents=[common], help="cancel or restore entries")
+    p.add_argument("entry_nos", nargs="+", metavar="ENTRY_NO")
+    p.set_defaults(handler=cmd_interactions_toggle)
+    p = ia.add_parser("evaluate", parents=[common], help="set the evaluation")
+    p.add_argument("entry_nos", nargs="+", metavar="ENTRY_NO")
+    p.add_argument("--evaluation", required=True,
+                   help="very_positive, positive, neutral, negative, very_negative or '' to clear")
+    p.set_defaults(handler=cmd_interactions_evaluate)
+    p = ia.add_parser("resend", parents=[common], help="deliver again as new entries")
+    p.add_argument("entry_nos", nargs="+", metavar="ENTRY_NO")
+    p.add_argument("--correspondence-type", help="hard_copy or email (default: the entry's own)")
+    p.set_defaults(handler=cmd_interactions_resend)
+    p = ia.add_parser("delete-canceled", parents=[common], help="delete canceled entries")
+    p.set_defaults(handler=cmd_interactions_delete_canceled)
+    p = ia.add_parser("statistics", parents=[common],
+                      help="count, cost and duration per template or group (canceled entries left out)")
+    p.add_argument("--by", choices=["template", "group"], default="template")
+    p.set_defaults(handler=cmd_interactions_statistics)
+
+    tp = groups["template"]
+    p = tp.add_parser("list", parents=[common], help="interaction templates with statistics")
+    p.set_defaults(handler=cmd_template_list)
+    p = tp.add_parser("show", parents=[common], help="one interaction template with statistics")
+    p.add_argument("code", metavar="CODE")
+    p.set_defaults(handler=cmd_template_show)
+
+
+# --- segment log -----------------------------------------------------------------------------
+
+def cmd_log(args):
+    from ..services import segment_log
+
+    connect(args)
+    r = segment_log.log_segment(args.no, deliver=args.deliver, follow_up=args.follow_up, out_dir=args.out,
+                                user_id=_user())
+    text = (f"segment {r['segment_no']} logged as logged segment {r['logged_segment_entry_no']}: "
+            f"{r['interactions']} interactions, {r['campaign_entries']} campaign entries")
+    if r["without_correspondence_type"]:
+        text += (f"; {r['without_correspondence_type']} e-mail lines whose contact has no e-mail address "
+                 f"were logged with no correspondence type")
+    if args.deliver:
+        text += f"; delivered {r['delivered']}, errors {r['errors']}"
+    if r["follow_up_segment_no"]:
+        text += f"; follow-up segment {r['follow_up_segment_no']}"
+    return Text(text, r)
+
+
+# --- logged segments ---------------------------------------------------------------------------
+
+def cmd_logged_list(args):
+    from ..services import logged
+
+    connect(args)
+    return logged.list_logged()
+
+
+def cmd_logged_show(args):
+    from ..services import logged
+
+    connect(args)
+    return logged.show_logged(args.entry_no, limit=args.limit, offset=args.offset)
+
+
+def _toggled(result, what):
+    parts = []
+    if result["canceled"]:
+        parts.append(f"canceled {what} {', '.join(map(str, result['canceled']))}")
+    if result["restored"]:
+        parts.append(f"restored {what} {', '.join(map(str, result['restored']))}")
+    return Text("; ".join(parts) or "nothing changed", result)
+
+
+def cmd_logged_toggle(args):
+    from ..services import logged
+
+    connect(args)
+    return _toggled(logged.toggle_canceled(args.entry_nos), "logged segment")
+
+
+def cmd_logged_follow_up(args):
+    from ..services import logged
+
+    connect(args)
+    return logged.follow_up(args.entry_no, user_id=_user())
+
+
+def cmd_logged_delete_canceled(args):
+    from ..services import logged
+
+    connect(args)
+    r = logged.delete_canceled()
+    return Text(f"deleted {r['deleted']} canceled logged segments with their entries", r)
+
+
+# --- interaction log entries -------------------------------------------------------------------
+
+def cmd_interactions_list(args):
+    from ..services import interactions
+
+    connect(args)
+    return interactions.list_interactions(parse_filters(args.filter), limit=args.limit, offset=args.offset)
+
+
+def cmd_interactions_toggle(args):
+    from ..services import interactions
+
+    connect(args)
+    return _toggled(interactions.toggle_canceled(args.entry_nos), "interaction log entry")
+
+
+def cmd_interactions_evaluate(args):
+    from ..services import interactions
+
+    connect(args)
+    r = interactions.evaluate(args.entry_nos, args.evaluation)
+    return Text(f"evaluation set on {r['updated']} entries", r)
+
+
+def cmd_interactions_resend(args):
+    from ..services import interactions
+
+    connect(args)
+    r = interactions.resend(args.entry_nos, correspondence_type=args.correspondence_type, user_id=_user())
+    nos = ", ".join(str(e["entry_no"]) for e in r["entries"])
+    return Text(f"resent as entries {nos}: delivered {r['delivered']}, errors {r['errors']}", r)
+
+
+def cmd_interactions_delete_canceled(args):
+    from ..services import interactions
+
+    connect(args)
+    r = interactions.delete_canceled()
+    return Text(f"deleted {r['deleted']} canceled interaction log entries", r)
+
+
+def cmd_interactions_statistics(args):
+    from ..services import interactions
+
+    connect(args)
+    return interactions.statistics(by=args.by)
+
+
+# --- templates ----------------------------------------------------------------------------------
+
+def cmd_template_list(args):
+    from ..services import interactions
+
+    connect(args)
+    return interactions.template_list()
+
+
+def cmd_template_show(args):
+    from ..services import interactions
+
+    connect(args)
+    return interactions.template_show(args.code)

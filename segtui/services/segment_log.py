@@ -1,0 +1,318 @@
+"""Logging a segment (spec/domain.md section 3).
+
+Logging turns an open segment into a logged segment: one interaction log entry per line,
+one campaign entry per campaign, and the segment itself is deleted; optionally a follow-up
+segment is created with the same contacts. All of it is one transaction, and all of it is
+set-based: the number of SQL statements does not grow with the number of lines (each
+refusal rule is one query, the entries are one INSERT ... SELECT, the deletes are one
+DELETE each).
+
+Delivery (merging and sending documents) belongs to the Word module
+(segtui.services.delivery); it is imported when asked for, so logging works without it.
+"""
+import datetime as dt
+import importlib
+
+from peewee import JOIN, SQL, Case, Value, fn
+
+from .. import db as dbmod
+from ..errors import Conflict, NotFound, SegtuiError
+from ..models import (
+    Campaign,
+    CampaignEntry,
+    Contact,
+    InteractionLogEntry,
+    InteractionTemplate,
+    LineFields,
+    LoggedSegment,
+    Salesperson,
+    SegmentCriteriaLine,
+    SegmentHeader,
+    SegmentHistory,
+    SegmentLine,
+)
+
+REFUSALS_PER_RULE = 10  # lines listed per rule; the total is counted all the same
+FOLLOW_UP_DESCRIPTION = "Follow-up on segment {no}"
+NO_DELIVERY = "delivery needs the Word module (segtui.services.delivery), which is not installed yet"
+
+
+class LogRefused(SegtuiError):
+    """The segment cannot be logged; `refusals` lists the first problems, `total` counts them all."""
+
+    def __init__(self, segment_no, refusals, total, shown=10):
+        self.segment_no = segment_no
+        self.refusals = refusals
+        self.total = total
+        lines = [r["message"] for r in refusals[:shown]]
+        more = total - len(lines)
+        text = f"segment {segment_no} cannot be logged: {total} problem{'s' if total != 1 else ''}"
+        text += "".join(f"\n  - {line}" for line in lines)
+        if more > 0:
+            text += f"\n  ... and {more} more"
+        super().__init__(text)
+
+
+def delivery_module():
+    """The Word module's delivery functions, or None while that module is not there."""
+    try:
+        return importlib.import_module("segtui.services.delivery")
+    except ModuleNotFoundError as exc:
+        if exc.name in ("segtui.services.delivery",):
+            return None
+        raise
+
+
+def require_delivery(*names):
+    module = delivery_module()
+    if module is None or not all(hasattr(module, n) for n in names):
+        raise SegtuiError(NO_DELIVERY)
+    return module
+
+
+# --- which segment ------------------------------------------------------------------------
+
+def normal_no(no):
+    return str(no or "").strip().upper()
+
+
+def open_header(segment_no):
+    """The open segment, or Conflict when it was logged already, or NotFound."""
+    no = normal_no(segment_no)
+    header = SegmentHeader.get_or_none(SegmentHeader.no == no)
+    if header is not None:
+        return header
+    logged = (LoggedSegment.select(LoggedSegment.entry_no).where(LoggedSegment.segment_no == no)
+              .order_by(LoggedSegment.entry_no.desc()).first())
+    if logged is not None:
+        raise Conflict(f"segment {no} was already logged as logged segment {logged.entry_no}")
+    raise NotFound(f"segment {no!r} does not exist")
+
+
+# --- refusals -----------------------------------------------------------------------------
+
+def _missing(model, key, value):
+    """NOT EXISTS a row of `model` whose `key` equals `value` (a correlated subquery)."""
+    return ~fn.EXISTS(model.select(SQL("1")).where(key == value))
+
+
+def _line_rules(deliver):
+    """(rule, condition on the segment's lines, message) for every per-line refusal."""
+    line = SegmentLine
+    rules = [
+        ("no_date", line.date.is_null(), "no date"),
+        ("no_contact", line.contact_no == "", "no contact"),
+        ("unknown_contact", (line.contact_no != "") & _missing(Contact, Contact.no, line.contact_no),
+         "contact {contact_no} does not exist"),
+        ("no_salesperson", line.salesperson_code == "", "no salesperson"),
+        ("unknown_salesperson",
+         (line.salesperson_code != "") & _missing(Salesperson, Salesperson.code, line.salesperson_code),
+         "salesperson {salesperson_code} does not exist"),
+        ("no_template", line.interaction_template_code == "", "no interaction template"),
+        ("unknown_template", (line.interaction_template_code != "")
+         & _missing(InteractionTemplate, InteractionTemplate.code, line.interaction_template_code),
+         "interaction template {interaction_template_code} does not exist"),
+        ("unknown_campaign", (line.campaign_no != "") & _missing(Campaign, Campaign.no, line.campaign_no),
+         "campaign {campaign_no} does not exist"),
+    ]
+    if deliver:
+        rules.append(("email_without_address", (line.correspondence_type == "email") & fn.EXISTS(
+            Contact.select(SQL("1")).where((Contact.no == line.contact_no)
+                                           & (fn.COALESCE(Contact.email, "") == ""))),
+            "correspondence type e-mail, but the contact has no e-mail address"))
+    return rules
+
+
+def line_refusal(segment_no, line_no, contact_no, text, rule="", rule_total=1):
+    who = f"segment {segment_no}, line {line_no}"
+    who += f", contact {contact_no}" if contact_no else " (no contact)"
+    return {"segment_no": segment_no, "line_no": line_no, "contact_no": contact_no or None,
+            "message": f"{who}: {text}", "rule": rule, "rule_total": rule_total}
+
+
+def segment_refusal(segment_no, text, rule=""):
+    return {"segment_no": segment_no, "line_no": None, "contact_no": None,
+            "message": f"segment {segment_no}: {text}", "rule": rule, "rule_total": 1}
+
+
+def _refusals(header, deliver, limit):
+    no = header.no
+    out = []
+    if not (header.description or "").strip():
+        out.append(segment_refusal(no, "the description is empty", "no_description"))
+    has_contacts = SegmentLine.select(SQL("1")).where(
+        (SegmentLine.segment_no == no) & (SegmentLine.contact_no != "")).exists()
+    if not has_contacts:
+        out.append(segment_refusal(no, "no lines with a contact", "no_lines"))
+    line = SegmentLine
+    for rule, condition, text in _line_rules(deliver):
+        # One query per rule: the first `limit` lines and, with a window, how many there are.
+        query = (line.select(line.line_no, line.contact_no, line.salesperson_code,
+                             line.interaction_template_code, line.campaign_no,
+                             fn.COUNT(SQL("*")).over().alias("rule_total"))
+                 .where((line.segment_no == no) & condition)
+                 .order_by(line.line_no).limit(limit).dicts())
+        for row in query:
+            out.append(line_refusal(no, row["line_no"], row["contact_no"], text.format(**row), rule,
+                                    row["rule_total"]))
+    if deliver:
+        module = require_delivery("delivery_refusals", "deliver_logged")
+        out.extend(module.delivery_refusals(no))
+    return out
+
+
+def _total(refusals):
+    seen = {}
+    for r in refusals:
+        rule = r.get("rule") or r["message"]
+        seen[rule] = max(seen.get(rule, 0), r.get("rule_total") or 1)
+    return sum(seen.values())
+
+
+def log_refusals(segment_no, deliver=False, limit=REFUSALS_PER_RULE):
+    """Why the segment cannot be logged: a list of {segment_no, line_no, contact_no, message}.
+
+    At most `limit` lines per rule are listed; each refusal's `rule_total` counts all lines
+    the rule refuses. An empty list means the segment can be logged.
+    """
+    header = open_header(segment_no)
+    return _refusals(header, deliver, limit)
+
+
+# --- logging ------------------------------------------------------------------------------
+
+def _entry_columns(header, logged_entry_no, user_id, deliver, now):
+    """Interaction log entry fields and the SELECT expressions over segment lines that fill them."""
+    line = SegmentLine
+    email_without_address = (line.correspondence_type == "email") & (fn.COALESCE(Contact.email, "") == "")
+    # Without delivery such a line is logged with no correspondence type (the user is told how many).
+    corres = Case(None, [(email_without_address, "")], line.correspondence_type)
+    if deliver:
+        status = Case(None, [(corres != "", "in_progress")], "")
+    else:
+        status = Value("")
+    special = {
+        "correspondence_type": corres,
+        "interaction_group_code": fn.COALESCE(fn.NULLIF(line.interaction_group_code, ""),
+                                              InteractionTemplate.interaction_group_code),
+        "description": fn.COALESCE(fn.NULLIF(line.description, ""), Value(header.description)),
+        "time_of_interaction": fn.COALESCE(line.time_of_interaction, Value(now.time().replace(microsecond=0))),
+    }
+    fields, columns = [], []
+    for name in LineFields._meta.sorted_field_names:
+        if name == "id":
+            continue
+        fields.append(InteractionLogEntry._meta.fields[name])
+        columns.append(special.get(name, getattr(line, name)))
+    extra = {
+        "user_id": Value(user_id or ""),
+        "segment_no": line.segment_no,
+        "logged_segment_entry_no": Value(logged_entry_no),
+        "canceled": Value(False),
+        "delivery_status": status,
+        "delivery_error": Value(""),
+        "message_id": Value(""),
+        "send_word_docs_as_attmt": Value(bool(header.send_word_docs_as_attmt)),
+    }
+    for name, expression in extra.items():
+        fields.append(InteractionLogEntry._meta.fields[name])
+        columns.append(expression)
+    return fields, columns
+
+
+def _insert_entries(header, logged_entry_no, user_id, deliver, now):
+    fields, columns = _entry_columns(header, logged_entry_no, user_id, deliver, now)
+    line = SegmentLine
+    query = (line.select(*columns)
+             .join(Contact, on=(Contact.no == line.contact_no))
+             .join(InteractionTemplate, on=(InteractionTemplate.code == line.interaction_template_code),
+                   src=line)
+             .where(line.segment_no == header.no)
+             .order_by(line.line_no))
+    return InteractionLogEntry.insert_from(query, fields).as_rowcount().execute()
+
+
+def _insert_campaign_entries(header, logged_entry_no, user_id, today):
+    """One campaign entry per campaign the logged segment's entries name, with their cost and duration."""
+    entry = InteractionLogEntry
+    query = (entry.select(entry.campaign_no, Value(logged_entry_no), Value(header.no),
+                          Value(header.description), Value(today), Value(user_id or ""), Value(False),
+                          fn.SUM(entry.cost), fn.SUM(entry.duration_min))
+             .where((entry.logged_segment_entry_no == logged_entry_no) & (entry.campaign_no != ""))
+             .group_by(entry.campaign_no).order_by(entry.campaign_no))
+    c = CampaignEntry
+    fields = [c.campaign_no, c.logged_segment_entry_no, c.segment_no, c.description, c.date, c.user_id,
+              c.canceled, c.cost, c.duration_min]
+    return c.insert_from(query, fields).as_rowcount().execute()
+
+
+def _delete_segment(no):
+    for model in (SegmentLine, SegmentCriteriaLine, SegmentHistory):
+        model.delete().where(model.segment_no == no).execute()
+    SegmentHeader.delete().where(SegmentHeader.no == no).execute()
+
+
+def create_follow_up(logged_entry_no, segment_no, campaign_no=""):
+    """A new segment "Follow-up on segment SM00001", same campaign, with the logged segment's contacts.
+
+    Uses the segments and criteria services (engine A), so the follow-up records a
+    'reuse logged segment' criteria action like one made by hand.
+    """
+    from . import criteria, segments
+
+    header = segments.new_segment(FOLLOW_UP_DESCRIPTION.format(no=segment_no), campaign_no=campaign_no or None)
+    new_no = header["no"] if isinstance(header, dict) else header.no
+    criteria.reuse_logged(new_no, logged_entry_no, confirm=True)
+    return new_no
+
+
+def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_id=""):
+    """Log the segment in one transaction; deliver its documents afterwards when asked.
+
+    Returns {logged_segment_entry_no, interactions, follow_up_segment_no, delivered, errors,
+    without_correspondence_type, campaign_entries}. Raises Conflict when the segment was
+    logged already, NotFound when it never existed, LogRefused (a SegtuiError) listing the
+    refusals otherwise; in every refused case nothing is written.
+    """
+    delivery = require_delivery("delivery_refusals", "deliver_logged") if deliver else None
+    now = dt.datetime.now()
+    today = now.date()
+    with dbmod.transaction():
+        header = open_header(segment_no)
+        no = header.no
+        refusals = _refusals(header, deliver, REFUSALS_PER_RULE)
+        if refusals:
+            raise LogRefused(no, refusals, _total(refusals))
+        # Without delivery, e-mail lines whose contact has no address lose their correspondence type.
+        without = 0
+        if not deliver:
+            line = SegmentLine
+            without = (line.select(fn.COUNT(SQL("*")))
+                       .join(Contact, on=(Contact.no == line.contact_no))
+                       .where((line.segment_no == no) & (line.correspondence_type == "email")
+                              & (fn.COALESCE(Contact.email, "") == "")).scalar()) or 0
+        logged = LoggedSegment.create(segment_no=no, description=header.description, creation_date=today,
+                                      user_id=user_id or "", canceled=False)
+        interactions = _insert_entries(header, logged.entry_no, user_id, deliver, now)
+        campaign_entries = _insert_campaign_entries(header, logged.entry_no, user_id, header.date or today)
+        _delete_segment(no)
+        follow_up_no = None
+        if follow_up:
+            follow_up_no = create_follow_up(logged.entry_no, no, header.campaign_no)
+    result = {
+        "logged_segment_entry_no": logged.entry_no,
+        "segment_no": no,
+        "interactions": interactions,
+        "campaign_entries": campaign_entries,
+        "follow_up_segment_no": follow_up_no,
+        "delivered": 0,
+        "errors": 0,
+        "without_correspondence_type": without,
+    }
+    if delivery is not None:
+        # After the commit: the entries are logged whatever happens to the mail; entries still
+        # 'in_progress' are resumed by a later delivery run.
+        sent = delivery.deliver_logged(logged.entry_no, out_dir=out_dir) or {}
+        result["delivered"] = sent.get("delivered", 0)
+        result["errors"] = sent.get("errors", 0)
+    return result
