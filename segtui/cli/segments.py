@@ -1,5 +1,288 @@
-"""Placeholder: filled by its issue."""
+"""segment new/list/show/lines/set/add/reduce/refine/add-contact/set-line/remove-line/go-back/
+save-criteria/reuse-criteria/reuse-logged/apply-mailing-group/delete, and criteria list/show/delete.
+
+Each handler connects, makes one service call and returns its result (spec/cli.md).
+"""
+from .common import add_filter_option, connect, parse_assignments, parse_filters
+from .output import Text, table
+
+LINE_COLUMNS_SHOWN = ["line_no", "contact_no", "contact_name", "contact_company_name", "correspondence_type",
+                      "language_code", "salesperson_code", "evaluation", "description"]
+SEGMENT_COLUMNS_SHOWN = ["no", "description", "date", "interaction_template_code", "salesperson_code",
+                         "campaign_no", "no_of_lines", "no_of_criteria_actions"]
+
+
+def _services():
+    from ..services import criteria, segments
+
+    return segments, criteria
 
 
 def register(groups, common):
-    pass
+    seg = groups["segment"]
+
+    p = seg.add_parser("new", parents=[common], help="new segment")
+    p.add_argument("--description", required=True)
+    p.add_argument("--template", help="interaction template code (its defaults fill the header)")
+    p.add_argument("--salesperson")
+    p.add_argument("--campaign")
+    p.add_argument("--subject")
+    p.add_argument("--correspondence-type", choices=["", "hard_copy", "email"])
+    p.add_argument("--language")
+    p.add_argument("--date", help="YYYY-MM-DD (default today)")
+    p.set_defaults(handler=cmd_new)
+
+    p = seg.add_parser("list", parents=[common], help="open segments")
+    p.add_argument("--search", help="text in the number or description")
+    p.set_defaults(handler=cmd_list)
+
+    p = seg.add_parser("show", parents=[common], help="header, counts, criteria actions")
+    p.add_argument("no")
+    p.set_defaults(handler=cmd_show)
+
+    p = seg.add_parser("lines", parents=[common], help="the segment's lines with contact name, company, e-mail")
+    p.add_argument("no")
+    p.add_argument("--limit", type=int, default=100)
+    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--after", type=int, help="lines after this line number (fast paging)")
+    p.set_defaults(handler=cmd_lines)
+
+    p = seg.add_parser("set", parents=[common], help="change header fields")
+    p.add_argument("no")
+    p.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
+    p.add_argument("--update-lines", action="store_true",
+                   help="apply the change to lines that still carry the header's template")
+    p.set_defaults(handler=cmd_set)
+
+    p = seg.add_parser("add", parents=[common], help="add contacts by filters")
+    p.add_argument("no")
+    add_filter_option(p)
+    p.add_argument("--allow-existing", action="store_true", help="also add contacts already on the segment")
+    p.add_argument("--expand-contact", action="store_true", help="add every contact of a matching contact's company")
+    p.add_argument("--allow-company-with-persons", action="store_true", help="also add the company of each person")
+    p.add_argument("--ignore-exclusion", action="store_true", help="include contacts excluded from segments")
+    p.add_argument("--dry-run", action="store_true", help="say how many would be added, change nothing")
+    p.set_defaults(handler=cmd_add)
+
+    for name, text in (("reduce", "remove the lines whose contact matches"),
+                       ("refine", "keep only the lines whose contact matches")):
+        p = seg.add_parser(name, parents=[common], help=text)
+        p.add_argument("no")
+        add_filter_option(p, required=True)
+        p.add_argument("--entire-companies", action="store_true",
+                       help="test every contact of the line's company and widen a match to the whole company")
+        p.add_argument("--dry-run", action="store_true", help="say how many would be removed, change nothing")
+        p.set_defaults(handler=cmd_reduce if name == "reduce" else cmd_refine)
+
+    p = seg.add_parser("add-contact", parents=[common], help="add one line by hand")
+    p.add_argument("no")
+    p.add_argument("contact_no")
+    p.add_argument("assignments", nargs="*", metavar="FIELD=VALUE")
+    p.set_defaults(handler=cmd_add_contact)
+
+    p = seg.add_parser("set-line", parents=[common], help="change one line")
+    p.add_argument("no")
+    p.add_argument("line_no", type=int)
+    p.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
+    p.set_defaults(handler=cmd_set_line)
+
+    p = seg.add_parser("remove-line", parents=[common], help="delete one line")
+    p.add_argument("no")
+    p.add_argument("line_no", type=int)
+    p.set_defaults(handler=cmd_remove_line)
+
+    p = seg.add_parser("go-back", parents=[common], help="undo the last criteria actions")
+    p.add_argument("no")
+    p.add_argument("--steps", type=int, default=1)
+    p.set_defaults(handler=cmd_go_back)
+
+    p = seg.add_parser("save-criteria", parents=[common], help="save the segment's criteria under a code")
+    p.add_argument("no")
+    p.add_argument("code")
+    p.add_argument("--description", default="")
+    p.set_defaults(handler=cmd_save_criteria)
+
+    p = seg.add_parser("reuse-criteria", parents=[common], help="replay saved criteria on today's data")
+    p.add_argument("no")
+    p.add_argument("code")
+    p.add_argument("--yes", action="store_true", help="confirm when the segment already has criteria actions")
+    p.set_defaults(handler=cmd_reuse_criteria)
+
+    p = seg.add_parser("reuse-logged", parents=[common], help="add a logged segment's contacts")
+    p.add_argument("no")
+    p.add_argument("entry_no")
+    p.add_argument("--yes", action="store_true", help="confirm when the segment already has criteria actions")
+    p.add_argument("--ignore-exclusion", action="store_true", help="include contacts excluded from segments")
+    p.set_defaults(handler=cmd_reuse_logged)
+
+    p = seg.add_parser("apply-mailing-group", parents=[common], help="give the segment's contacts a mailing group")
+    p.add_argument("no")
+    p.add_argument("code")
+    p.add_argument("--delete-old", action="store_true", help="first remove the group from all contacts")
+    p.set_defaults(handler=cmd_apply_mailing_group)
+
+    p = seg.add_parser("delete", parents=[common], help="delete an open segment")
+    p.add_argument("no")
+    p.set_defaults(handler=cmd_delete)
+
+    crit = groups["criteria"]
+    p = crit.add_parser("list", parents=[common], help="saved criteria")
+    p.set_defaults(handler=cmd_criteria_list)
+    p = crit.add_parser("show", parents=[common], help="one saved criteria set with its actions")
+    p.add_argument("code")
+    p.set_defaults(handler=cmd_criteria_show)
+    p = crit.add_parser("delete", parents=[common], help="delete saved criteria")
+    p.add_argument("code")
+    p.set_defaults(handler=cmd_criteria_delete)
+
+
+# --- handlers -----------------------------------------------------------------------------------
+
+def cmd_new(args):
+    segments, _ = _services()
+    connect(args)
+    return segments.new_segment(args.description, template_code=args.template, salesperson_code=args.salesperson,
+                                campaign_no=args.campaign, subject=args.subject,
+                                correspondence_type=args.correspondence_type, language_code=args.language,
+                                date=args.date)
+
+
+def cmd_list(args):
+    segments, _ = _services()
+    connect(args)
+    rows = segments.list_segments(args.search)
+    return Text(table(rows, SEGMENT_COLUMNS_SHOWN), rows)
+
+
+def cmd_show(args):
+    segments, _ = _services()
+    connect(args)
+    return segments.get_segment(args.no)
+
+
+def cmd_lines(args):
+    segments, _ = _services()
+    connect(args)
+    rows = segments.lines(args.no, limit=args.limit, offset=args.offset, after_line_no=args.after)
+    return Text(table(rows, LINE_COLUMNS_SHOWN), rows)
+
+
+def cmd_set(args):
+    segments, _ = _services()
+    connect(args)
+    return segments.set_header(args.no, parse_assignments(args.assignments), update_lines=args.update_lines)
+
+
+def _sample_text(result, verb):
+    names = ", ".join(f"{c['no']} {c['name']}" for c in result["sample"])
+    return f"{verb} {result.get('would_add', result.get('would_remove'))} contact(s); nothing changed" + (
+        f"\nfor example: {names}" if names else "")
+
+
+def cmd_add(args):
+    _, criteria = _services()
+    connect(args)
+    result = criteria.add_contacts(args.no, parse_filters(args.filter), allow_existing=args.allow_existing,
+                                   expand_contact=args.expand_contact,
+                                   allow_company_with_persons=args.allow_company_with_persons,
+                                   ignore_exclusion=args.ignore_exclusion, dry_run=args.dry_run)
+    if args.dry_run:
+        return Text(_sample_text(result, "would add"), result)
+    return Text(f"added {result['added']} contact(s); the segment has {result['no_of_lines']} line(s)", result)
+
+
+def _remove(args, function):
+    connect(args)
+    result = function(args.no, parse_filters(args.filter), entire_companies=args.entire_companies,
+                      dry_run=args.dry_run)
+    if args.dry_run:
+        return Text(_sample_text(result, "would remove"), result)
+    return Text(f"removed {result['removed']} line(s); the segment has {result['no_of_lines']} line(s)", result)
+
+
+def cmd_reduce(args):
+    return _remove(args, _services()[1].reduce_contacts)
+
+
+def cmd_refine(args):
+    return _remove(args, _services()[1].refine_contacts)
+
+
+def cmd_add_contact(args):
+    segments, _ = _services()
+    connect(args)
+    return segments.add_contact(args.no, args.contact_no, parse_assignments(args.assignments))
+
+
+def cmd_set_line(args):
+    segments, _ = _services()
+    connect(args)
+    return segments.set_line(args.no, args.line_no, parse_assignments(args.assignments))
+
+
+def cmd_remove_line(args):
+    segments, _ = _services()
+    connect(args)
+    result = segments.remove_line(args.no, args.line_no)
+    return Text(f"removed line {args.line_no}; the segment has {result['no_of_lines']} line(s)", result)
+
+
+def cmd_go_back(args):
+    _, criteria = _services()
+    connect(args)
+    result = criteria.go_back(args.no, steps=args.steps)
+    return Text(f"undid {result['undone']} action(s); the segment has {result['no_of_lines']} line(s)", result)
+
+
+def cmd_save_criteria(args):
+    _, criteria = _services()
+    connect(args)
+    return criteria.save_criteria(args.no, args.code, args.description)
+
+
+def cmd_reuse_criteria(args):
+    _, criteria = _services()
+    connect(args)
+    result = criteria.reuse_criteria(args.no, args.code, confirm=args.yes)
+    return Text(f"added {result['added']}, removed {result['removed']}; "
+                f"the segment has {result['no_of_lines']} line(s)", result)
+
+
+def cmd_reuse_logged(args):
+    _, criteria = _services()
+    connect(args)
+    result = criteria.reuse_logged(args.no, args.entry_no, confirm=args.yes, ignore_exclusion=args.ignore_exclusion)
+    return Text(f"added {result['added']} contact(s); the segment has {result['no_of_lines']} line(s)", result)
+
+
+def cmd_apply_mailing_group(args):
+    _, criteria = _services()
+    connect(args)
+    result = criteria.apply_mailing_group(args.no, args.code, delete_old=args.delete_old)
+    return Text(f"mailing group {args.code.upper()} applied to {result['applied']} contact(s)", result)
+
+
+def cmd_delete(args):
+    segments, _ = _services()
+    connect(args)
+    result = segments.delete_segment(args.no)
+    return Text(f"segment {result['deleted']} deleted", result)
+
+
+def cmd_criteria_list(args):
+    _, criteria = _services()
+    connect(args)
+    return criteria.list_criteria()
+
+
+def cmd_criteria_show(args):
+    _, criteria = _services()
+    connect(args)
+    return criteria.show_criteria(args.code)
+
+
+def cmd_criteria_delete(args):
+    _, criteria = _services()
+    connect(args)
+    result = criteria.delete_criteria(args.code)
+    return Text(f"saved criteria {result['deleted']} deleted", result)
