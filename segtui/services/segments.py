@@ -439,7 +439,8 @@ def _update_lines(header, old_template, changed):
     rules = {r for name in changed for r in RULE_FIELDS.get(name, ())}
     if rules:
         def contact_col(column):
-            return (Contact.select(getattr(Contact, column)).where(Contact.no == SegmentLine.contact_no))
+            # A correlated subquery, wrapped so it can be compared like a column.
+            return fn.COALESCE(Contact.select(getattr(Contact, column)).where(Contact.no == SegmentLine.contact_no), "")
         defaults = default_expressions(header, contact_col)
         for rule in rules:
             updates[getattr(SegmentLine, rule)] = defaults[rule]
@@ -642,7 +643,7 @@ def add_contact(no, contact_no, fields=None):
     with transaction():
         header = get_header(no)
         if not Contact.select().where(Contact.no == code).exists():
-            raise NotFound(f"contact {contact_no!r} does not exist")
+            raise NotFound(f"contact {code!r} does not exist")
         values = _line_values({k: v for k, v in (fields or {}).items()
                                if LINE_ALIASES.get(k.lower(), k.lower()) != "contact_no"},
                               f"segment {header.no} new line: ")
