@@ -1,0 +1,363 @@
+"""Logging a segment (spec/domain.md section 3): every refusal, the one transaction, follow-up,
+delivery hand-off, and that logging is set-based (same statement count for 10 and 10,000 lines)."""
+import pytest
+
+from logging_data import DAY, StatementCounter, contact_no, fake_delivery, segment, set_line, world
+from segtui.errors import Conflict, NotFound, SegtuiError
+from segtui.models import (
+    CampaignEntry,
+    Contact,
+    InteractionLogEntry,
+    LineFields,
+    LoggedSegment,
+    SegmentCriteriaLine,
+    SegmentHeader,
+    SegmentHistory,
+    SegmentLine,
+    to_dict,
+)
+from segtui.services import logged, segment_log
+from segtui.services.segment_log import LogRefused, log_refusals, log_segment
+
+
+@pytest.fixture
+def setup(db):
+    world(contacts=5)
+    return db
+
+
+def nothing_logged(no):
+    assert LoggedSegment.select().count() == 0
+    assert InteractionLogEntry.select().count() == 0
+    assert CampaignEntry.select().count() == 0
+    assert SegmentHeader.get_or_none(SegmentHeader.no == no) is not None
+
+
+# --- what logging writes -----------------------------------------------------------------------
+
+def test_log_writes_logged_segment_entries_campaign_entries_and_deletes_the_segment(setup):
+    no = segment(lines=3)
+    set_line(no, 10000, campaign_no="CP1001")
+    set_line(no, 20000, campaign_no="CP1001", cost=4)
+    result = log_segment(no, user_id="anna")
+    assert result["interactions"] == 3
+    assert result["follow_up_segment_no"] is None
+    assert result["campaign_entries"] == 1
+    ls = LoggedSegment.get()
+    assert result["logged_segment_entry_no"] == ls.entry_no
+    assert (ls.segment_no, ls.description, ls.user_id, ls.canceled) == (no, "Spring letter", "anna", False)
+    entries = list(InteractionLogEntry.select().order_by(InteractionLogEntry.entry_no))
+    assert [e.contact_no for e in entries] == [contact_no(1), contact_no(2), contact_no(3)]
+    assert all(e.logged_segment_entry_no == ls.entry_no and e.segment_no == no and e.user_id == "anna"
+               for e in entries)
+    ce = CampaignEntry.get()
+    assert (ce.campaign_no, ce.logged_segment_entry_no, ce.segment_no) == ("CP1001", ls.entry_no, no)
+    assert float(ce.cost) == 5.5 and float(ce.duration_min) == 4
+    for model in (SegmentHeader, SegmentLine, SegmentCriteriaLine, SegmentHistory):
+        field = model.no if model is SegmentHeader else model.segment_no
+        assert not model.select().where(field == no).exists(), model
+
+
+def test_one_campaign_entry_per_campaign(setup):
+    no = segment(lines=4, campaign_no="CP1001")
+    set_line(no, 40000, campaign_no="CP1002")
+    log_segment(no)
+    assert sorted(c.campaign_no for c in CampaignEntry.select()) == ["CP1001", "CP1002"]
+
+
+def test_entries_copy_every_line_field(setup):
+    no = segment(lines=2)
+    set_line(no, 20000, contact_company_no="CT000009", language_code="DEU", subject="Hi there",
+             description="Own text", evaluation="positive", attempt_failed=True, information_flow="outbound",
+             initiated_by="us", personal_note="See you at the fair", attachment=b"PDF", attachment_name="x.pdf",
+             campaign_no="CP1002", campaign_target=True, campaign_response=True, correspondence_type="email",
+             cost=7.25, duration_min=3)
+    line = to_dict(SegmentLine.get(SegmentLine.line_no == 20000), exclude=())
+    log_segment(no)
+    entry = to_dict(InteractionLogEntry.get(InteractionLogEntry.contact_no == contact_no(2)), exclude=())
+    for name in LineFields._meta.sorted_field_names:
+        if name in ("id", "time_of_interaction"):
+            continue
+        assert entry[name] == line[name], name
+    assert InteractionLogEntry.get(InteractionLogEntry.contact_no == contact_no(2)).attachment == b"PDF"
+    assert entry["time_of_interaction"]  # a line without a time gets the time of logging
+
+
+def test_email_line_without_address_is_logged_without_correspondence_type(setup):
+    no = segment(lines=5, correspondence_type="email")  # contact 5 has no e-mail address
+    result = log_segment(no)
+    assert result["without_correspondence_type"] == 1
+    types = dict(InteractionLogEntry.select(InteractionLogEntry.contact_no,
+                                            InteractionLogEntry.correspondence_type).tuples())
+    assert types[contact_no(5)] == "" and types[contact_no(1)] == "email"
+
+
+def test_line_without_group_takes_the_templates_group_and_without_description_the_headers(setup):
+    no = segment(lines=1, interaction_template_code="PHONE", interaction_group_code="", description="")
+    SegmentHeader.update(description="Calls").where(SegmentHeader.no == no).execute()
+    log_segment(no)
+    entry = InteractionLogEntry.get()
+    assert (entry.interaction_group_code, entry.description) == ("PHONE", "Calls")
+
+
+# --- refusals ----------------------------------------------------------------------------------
+
+LINE_REFUSALS = [
+    ("no_date", dict(date=None), "no date"),
+    ("no_contact", dict(contact_no=""), "no contact"),
+    ("unknown_contact", dict(contact_no="CT999999"), "contact CT999999 does not exist"),
+    ("no_salesperson", dict(salesperson_code=""), "no salesperson"),
+    ("unknown_salesperson", dict(salesperson_code="ZZ"), "salesperson ZZ does not exist"),
+    ("no_template", dict(interaction_template_code=""), "no interaction template"),
+    ("unknown_template", dict(interaction_template_code="NOPE"), "interaction template NOPE does not exist"),
+    ("unknown_campaign", dict(campaign_no="CP9999"), "campaign CP9999 does not exist"),
+]
+
+
+@pytest.mark.parametrize("rule,change,text", LINE_REFUSALS, ids=[r[0] for r in LINE_REFUSALS])
+def test_each_line_refusal_names_segment_line_and_contact_and_writes_nothing(setup, rule, change, text):
+    no = segment(lines=3)
+    set_line(no, 20000, **change)
+    refusals = log_refusals(no)
+    assert [r["line_no"] for r in refusals] == [20000]
+    r = refusals[0]
+    contact = change.get("contact_no", contact_no(2))
+    assert (r["segment_no"], r["rule"], r["contact_no"]) == (no, rule, contact or None)
+    assert f"segment {no}, line 20000" in r["message"] and text in r["message"]
+    if contact:
+        assert f"contact {contact}" in r["message"]
+    else:
+        assert "(no contact)" in r["message"]
+    with pytest.raises(LogRefused) as info:
+        log_segment(no)
+    assert isinstance(info.value, SegtuiError) and info.value.exit_code == 1
+    assert f"segment {no}, line 20000" in str(info.value) and text in str(info.value)
+    nothing_logged(no)
+    assert SegmentLine.select().where(SegmentLine.segment_no == no).count() == 3
+
+
+def test_empty_description_is_refused(setup):
+    no = segment(lines=2, description="  ")
+    refusals = log_refusals(no)
+    assert [(r["line_no"], r["message"]) for r in refusals] == [(None, f"segment {no}: the description is empty")]
+    with pytest.raises(LogRefused, match="description is empty"):
+        log_segment(no)
+    nothing_logged(no)
+
+
+def test_segment_without_lines_that_have_a_contact_is_refused(setup):
+    no = segment(lines=0)
+    with pytest.raises(LogRefused, match=f"segment {no}: no lines with a contact"):
+        log_segment(no)
+    nothing_logged(no)
+
+
+def test_refusals_list_a_few_and_count_all(setup):
+    no = segment(lines=5, date=None)
+    with pytest.raises(LogRefused) as info:
+        segment_log.log_segment(no)
+    assert info.value.total == 5
+    refusals = log_refusals(no, limit=2)
+    assert len(refusals) == 2 and all(r["rule_total"] == 5 for r in refusals)
+    import logging_data
+
+    logging_data.add_contacts(20, start=6)
+    no2 = segment(lines=25, date=None)
+    with pytest.raises(LogRefused) as info:
+        log_segment(no2)
+    assert info.value.total == 25 and len(info.value.refusals) == segment_log.REFUSALS_PER_RULE
+    assert "... and 15 more" in str(info.value)
+
+
+def test_several_rules_on_one_line_are_all_reported(setup):
+    no = segment(lines=2)
+    set_line(no, 10000, date=None, salesperson_code="")
+    rules = {r["rule"] for r in log_refusals(no)}
+    assert rules == {"no_date", "no_salesperson"}
+
+
+def test_already_logged_is_a_conflict(setup):
+    no = segment(lines=2)
+    entry = log_segment(no)["logged_segment_entry_no"]
+    with pytest.raises(Conflict, match=f"segment {no} was already logged as logged segment {entry}") as info:
+        log_segment(no)
+    assert info.value.exit_code == 3
+    assert InteractionLogEntry.select().count() == 2
+
+
+def test_unknown_segment_is_not_found(setup):
+    with pytest.raises(NotFound, match="SM77777"):
+        log_segment("sm77777")
+
+
+# --- delivery hand-off --------------------------------------------------------------------------
+
+def test_deliver_without_the_word_module_refuses_and_writes_nothing(setup, monkeypatch):
+    monkeypatch.setattr(segment_log, "delivery_module", lambda: None)
+    no = segment(lines=2)
+    with pytest.raises(SegtuiError, match="delivery needs the Word module"):
+        log_segment(no, deliver=True)
+    nothing_logged(no)
+
+
+def test_deliver_refuses_email_line_whose_contact_has_no_address(setup, monkeypatch):
+    monkeypatch.setattr(segment_log, "delivery_module", lambda: fake_delivery())
+    no = segment(lines=5, correspondence_type="email")
+    refusals = log_refusals(no, deliver=True)
+    assert [(r["rule"], r["line_no"], r["contact_no"]) for r in refusals] == [
+        ("email_without_address", 50000, contact_no(5))]
+    assert f"segment {no}, line 50000, contact {contact_no(5)}" in refusals[0]["message"]
+    assert "no e-mail address" in refusals[0]["message"]
+    with pytest.raises(LogRefused, match="no e-mail address"):
+        log_segment(no, deliver=True)
+    nothing_logged(no)
+
+
+def test_deliver_includes_the_word_modules_refusals(setup, monkeypatch):
+    no = segment(lines=2)
+    refusal = {"segment_no": no, "line_no": 10000, "contact_no": contact_no(1),
+               "message": f"segment {no}, line 10000, contact {contact_no(1)}: template LETTER has no attachment"}
+    module = fake_delivery(refusals=[refusal])
+    monkeypatch.setattr(segment_log, "delivery_module", lambda: module)
+    assert refusal in log_refusals(no, deliver=True)
+    with pytest.raises(LogRefused, match="has no attachment"):
+        log_segment(no, deliver=True)
+    nothing_logged(no)
+    assert ("refusals", no) in module.calls
+
+
+def test_deliver_marks_entries_in_progress_and_delivers_after_the_commit(setup, monkeypatch):
+    module = fake_delivery()
+    monkeypatch.setattr(segment_log, "delivery_module", lambda: module)
+    no = segment(lines=3)
+    set_line(no, 30000, correspondence_type="")
+    result = log_segment(no, deliver=True, out_dir="/tmp/x")
+    calls = [c for c in module.calls if c[0] == "deliver_logged"]
+    # Called once, outside the transaction, with the two typed entries in progress.
+    assert calls == [("deliver_logged", result["logged_segment_entry_no"], False, 2)]
+    assert (result["delivered"], result["errors"]) == (2, 0)
+
+
+def test_without_deliver_no_entry_is_in_progress(setup):
+    no = segment(lines=2)
+    log_segment(no)
+    assert {e.delivery_status for e in InteractionLogEntry.select()} == {""}
+
+
+# --- follow-up ------------------------------------------------------------------------------------
+
+def test_follow_up_segment_has_the_logged_contacts_and_campaign(setup):
+    from segtui.services import segments
+
+    no = segment(lines=3, campaign_no="CP1001")
+    result = log_segment(no, follow_up=True)
+    follow = segments.get_segment(result["follow_up_segment_no"])
+    assert follow["description"] == f"Follow-up on segment {no}"
+    assert follow["campaign_no"] == "CP1001"
+    contacts = {line["contact_no"] for line in segments.lines(follow["no"], limit=10)}
+    assert contacts == {contact_no(1), contact_no(2), contact_no(3)}
+
+
+# --- all or nothing --------------------------------------------------------------------------------
+
+def test_a_crash_after_the_entries_leaves_nothing_written(setup, monkeypatch):
+    no = segment(lines=3, campaign_no="CP1001")
+
+    def crash(*args, **kwargs):
+        assert InteractionLogEntry.select().count() == 3  # the entries were written...
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr(segment_log, "_insert_campaign_entries", crash)
+    with pytest.raises(RuntimeError):
+        log_segment(no)
+    nothing_logged(no)  # ... and rolled back with everything else
+    assert SegmentLine.select().where(SegmentLine.segment_no == no).count() == 3
+    assert SegmentCriteriaLine.select().where(SegmentCriteriaLine.segment_no == no).count() == 1
+
+
+def test_a_crash_in_the_follow_up_leaves_the_segment_unlogged(setup, monkeypatch):
+    from segtui.services import criteria
+
+    no = segment(lines=3)
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(criteria, "reuse_logged", crash)
+    with pytest.raises(RuntimeError):
+        log_segment(no, follow_up=True)
+    nothing_logged(no)
+    assert SegmentHeader.select().count() == 1  # no half-made follow-up segment either
+
+
+# --- set-based -----------------------------------------------------------------------------------
+
+def _statements(lines, action):
+    import logging_data
+
+    logging_data.add_contacts(lines, start=1)
+    no = segment(lines=lines, campaign_no="CP1001")
+    with StatementCounter() as counter:
+        result = action(no)
+    return counter.count, result
+
+
+@pytest.mark.parametrize("follow_up", [False, True], ids=["log", "log-with-follow-up"])
+def test_logging_runs_the_same_statements_for_10_and_10000_lines(db, tmp_path, follow_up):
+    world(contacts=0)
+    small, r1 = _statements(10, lambda no: log_segment(no, follow_up=follow_up))
+    assert r1["interactions"] == 10
+    # A second, bigger world in a fresh database would cost time; new contacts after the first 10 do.
+    import logging_data
+
+    logging_data.add_contacts(10_000 - 10, start=11)
+    no = segment(lines=10_000, campaign_no="CP1001")
+    with StatementCounter() as counter:
+        r2 = log_segment(no, follow_up=follow_up)
+    assert r2["interactions"] == 10_000
+    assert counter.count == small, (small, counter.count)
+    assert small < 60  # a handful, not one per line
+
+
+def test_follow_up_of_a_logged_segment_runs_the_same_statements_for_10_and_10000_lines(db):
+    world(contacts=0)
+    import logging_data
+
+    logging_data.add_contacts(10_000)
+    counts = []
+    for lines in (10, 10_000):
+        entry = log_segment(segment(lines=lines))["logged_segment_entry_no"]
+        with StatementCounter() as counter:
+            header = logged.follow_up(entry)
+        assert header["no_of_lines"] == lines
+        counts.append(counter.count)
+    assert counts[0] == counts[1] and counts[0] < 40, counts
+
+
+# --- command line ---------------------------------------------------------------------------------
+
+def test_cli_log_then_conflict(setup, run_cli):
+    no = segment(lines=2)
+    code, data, err = run_cli("segment", "log", no, "--follow-up")
+    assert code == 0, err
+    assert set(data) >= {"logged_segment_entry_no", "interactions", "follow_up_segment_no", "delivered", "errors"}
+    assert data["interactions"] == 2 and data["follow_up_segment_no"]
+    code, data, err = run_cli("segment", "log", no)
+    assert code == 3 and err.startswith("error:") and "already logged" in err
+
+
+def test_cli_log_refusal_exits_1_naming_segment_line_and_contact(setup, run_cli):
+    no = segment(lines=2)
+    set_line(no, 20000, salesperson_code="")
+    code, data, err = run_cli("segment", "log", no)
+    assert code == 1 and err.startswith("error:")
+    assert f"segment {no}, line 20000, contact {contact_no(2)}: no salesperson" in err
+    nothing_logged(no)
+
+
+def test_cli_log_human_sentence(setup, cli_main):
+    no = segment(lines=5, correspondence_type="email")
+    code, text, err = cli_main("segment", "log", no, json_out=False)
+    assert code == 0, err
+    assert f"segment {no} logged as logged segment 1: 5 interactions" in text
+    assert "1 e-mail lines whose contact has no e-mail address" in text
