@@ -17,7 +17,15 @@ from pathlib import Path
 
 from .. import db as dbmod
 from ..errors import NotFound, SegtuiError
-from ..models import CONTACT_TYPES, CORRESPONDENCE_TYPES, Contact, NumberSeries, SegmentHeader, SegmentLine
+from ..models import (
+    CONTACT_TYPES,
+    CORRESPONDENCE_TYPES,
+    Contact,
+    NumberSeries,
+    SegmentHeader,
+    SegmentLine,
+    database,
+)
 
 FORMATS = ("csv", "vcard")
 
@@ -361,27 +369,24 @@ def _read_csv(path, text, mapping):
     source, extract = _recipe(columns, mapping, path)
     parsed = ParsedFile(str(path), "csv", source, delimiter=delimiter, columns=columns,
                         mapping=dict(mapping))
-    index = {}
-    for i, name in enumerate(columns):
-        index.setdefault(name, i)
-        index.setdefault(name.lower(), i)
     for line_no, cells, problem in _csv_records(lines, delimiter, columns, offset=first):
         if cells is None:
             parsed.rows.append(Row(line_no, {}, errors=[problem]))
             continue
-
-        def get(name, _cells=cells):
-            i = index.get(name)
-            if i is None or i >= len(_cells):
-                return ""
-            return _cells[i].strip()
-
+        get = _Cells(zip(columns, map(str.strip, cells))).__getitem__
         fields, organisation = extract(get)
         row = Row(line_no, fields, organisation)
         if problem:
             row.errors.append(problem)
         parsed.rows.append(row)
     return parsed
+
+
+class _Cells(dict):
+    """A row's cells by column name; a column the row lacks reads as empty."""
+
+    def __missing__(self, key):
+        return ""
 
 
 def _first(value):
@@ -497,13 +502,17 @@ def _identity(get, columns):
     return extract
 
 
+OUTLOOK_MARKS = {"E-mail Address", "Business Street", "Business City", "Home Street", "Mobile Phone",
+                 "Business Phone", "Job Title", "Company"}
+
+
 def _recipe(columns, mapping, path):
     """Which known export this is, and a function cells -> (fields, organisation)."""
     names = set(columns)
     if {"Given Name", "Family Name"} <= names or any(re.fullmatch(r"E-mail \d+ - Value", c) for c in columns) \
             or "Organization 1 - Name" in names:
         source, base = "google", _google(None, columns)
-    elif "E-mail Address" in names or "Business Street" in names or {"First Name", "Last Name", "Company"} <= names:
+    elif names & OUTLOOK_MARKS or {"First Name", "Last Name"} <= names:
         source, base = "outlook", _outlook(None, columns)
     elif "name" in names and names <= set(IMPORT_FIELDS) | {"search_name", "created_at", "modified_at", ""}:
         source, base = "segtui", _identity(None, columns)
@@ -678,46 +687,55 @@ def _country(value, known):
     return v, f"country {v!r} is not a country name segtui knows: give its ISO code (e.g. SE, DE, GB)"
 
 
+LIMITS = {name: Contact._meta.fields[name].max_length for name in IMPORT_FIELDS
+          if getattr(Contact._meta.fields[name], "max_length", None)}
+UPPER_FIELDS = CODE_FIELDS + ("no", "company_no")
+
+
 def _validate(row, known_countries):
     """Normalise a row's fields in place and add a reason for each problem."""
     if not row.fields and row.errors:
         return
-    f = {k: (v.strip() if isinstance(v, str) else v) for k, v in row.fields.items()}
-    f = {k: v for k, v in f.items() if v not in ("", None)}
+    f = {}
+    for k, v in row.fields.items():
+        if isinstance(v, str):
+            v = v.strip()
+        if v != "" and v is not None:
+            f[k] = v
+    errors = row.errors
     org = (row.organisation or "").strip()
-    kind = (f.get("type") or "").lower()
+    kind = f.get("type", "").lower()
     if kind and kind not in CONTACT_TYPES:
-        row.errors.append(f"type {f['type']!r} must be company or person")
+        errors.append(f"type {f['type']!r} must be company or person")
     if kind == "company":
         f["name"] = f.get("name") or org
         org = ""
     elif not f.get("name"):
         f["name"] = _join(f.get("first_name", ""), f.get("surname", ""))
-    if not f.get("name"):
+    if not f["name"]:
         if org:
             kind = "company"  # a row with only an organisation is the company itself
             f["name"], org = org, ""
         else:
-            row.errors.append("no name and no organisation")
+            errors.append("no name and no organisation")
     f["type"] = kind or "person"
-    if f.get("email"):
-        email = f["email"]
-        if email.lower().startswith("mailto:"):
-            email = email[7:]
+    email = f.get("email")
+    if email:
+        if email[:7].lower() == "mailto:":
+            email = f["email"] = email[7:]
         if not EMAIL_RE.match(email):
-            row.errors.append(f"e-mail {email!r} is not an e-mail address")
-        f["email"] = email
-    if f.get("country_code"):
+            errors.append(f"e-mail {email!r} is not an e-mail address")
+    if "country_code" in f:
         f["country_code"], problem = _country(f["country_code"], known_countries)
         if problem:
-            row.errors.append(problem)
-    for name in CODE_FIELDS + ("no", "company_no"):
-        if f.get(name):
+            errors.append(problem)
+    for name in UPPER_FIELDS:
+        if name in f:
             f[name] = f[name].upper()
-    if f.get("correspondence_type"):
+    if "correspondence_type" in f:
         ct = f["correspondence_type"].lower().replace(" ", "_").replace("-", "_")
         if ct not in CORRESPONDENCE_TYPES:
-            row.errors.append(f"correspondence type {f['correspondence_type']!r} must be hard_copy or email")
+            errors.append(f"correspondence type {f['correspondence_type']!r} must be hard_copy or email")
         f["correspondence_type"] = ct
     if "exclude_from_segment" in f:
         text = str(f["exclude_from_segment"]).lower()
@@ -726,14 +744,13 @@ def _validate(row, known_countries):
         elif text in ("0", "false", "no", "n"):
             f["exclude_from_segment"] = False
         else:
-            row.errors.append(f"exclude_from_segment {f['exclude_from_segment']!r} must be yes or no")
+            errors.append(f"exclude_from_segment {f['exclude_from_segment']!r} must be yes or no")
     for name, value in f.items():
-        limit = getattr(Contact._meta.fields[name], "max_length", None)
+        limit = LIMITS.get(name)
         if limit and isinstance(value, str) and len(value) > limit:
-            row.errors.append(f"{name} is {len(value)} characters long, at most {limit} fit")
-    if len(org) > Contact.company_name.max_length:
-        row.errors.append(f"organisation is {len(org)} characters long, at most "
-                          f"{Contact.company_name.max_length} fit")
+            errors.append(f"{name} is {len(value)} characters long, at most {limit} fit")
+    if len(org) > LIMITS["company_name"]:
+        errors.append(f"organisation is {len(org)} characters long, at most {LIMITS['company_name']} fit")
     row.fields, row.organisation = f, org
 
 
@@ -775,14 +792,23 @@ def import_contacts(path, format=None, mapping=None, dry_run=False, strict=False
     return result
 
 
-def _chunk_size():
-    return 1000 if dbmod.is_sqlite() is False or _sqlite_vars() >= 32766 else max(1, 999 // len(ALL_FIELDS))
+def _bulk_write(records, upsert=False):
+    """Insert (or upsert on the contact no) full contact records with one prepared statement.
 
-
-def _sqlite_vars():
-    import sqlite3
-
-    return 32766 if sqlite3.sqlite_version_info >= (3, 32, 0) else 999
+    Peewee builds the statement from the first record; the driver's executemany then runs it
+    for every record, which is many times faster than letting Peewee render each chunk."""
+    if not records:
+        return
+    columns = [getattr(Contact, n) for n in ALL_FIELDS]
+    query = Contact.insert_many([[records[0][n] for n in ALL_FIELDS]], fields=columns)
+    if upsert:
+        keep = [getattr(Contact, n) for n in ALL_FIELDS if n not in ("no", "created_at")]
+        query = query.on_conflict(conflict_target=[Contact.no], preserve=keep)
+    sql, _ = query.sql()
+    cursor = database.cursor()
+    step = 5000
+    for i in range(0, len(records), step):
+        cursor.executemany(sql, [tuple(r[n] for n in ALL_FIELDS) for r in records[i:i + step]])
 
 
 def _write(rows, progress=None):
@@ -877,6 +903,7 @@ def _write(rows, progress=None):
     for row in rows:
         if not row.is_company:
             continue
+        done += 1
         values = {k: v for k, v in row.fields.items() if k != "no"}
         values.pop("company_name", None)
         values.pop("company_no", None)
@@ -922,18 +949,9 @@ def _write(rows, progress=None):
             progress(done, total)
 
     new_companies = sum(1 for r in new.values() if r["type"] == "company")
-    chunk = _chunk_size()
-    columns = [getattr(Contact, n) for n in ALL_FIELDS]
-    new_rows = list(new.values())
-    for i in range(0, len(new_rows), chunk):
-        Contact.insert_many([[r[n] for n in ALL_FIELDS] for r in new_rows[i:i + chunk]],
-                            fields=columns).execute()
+    _bulk_write(list(new.values()))
     # Changed contacts are rewritten with an upsert on their no: set-based, any number at once.
-    changed_rows = list(changed.values())
-    keep = [getattr(Contact, n) for n in ALL_FIELDS if n not in ("no", "created_at")]
-    for i in range(0, len(changed_rows), chunk):
-        Contact.insert_many([[r[n] for n in ALL_FIELDS] for r in changed_rows[i:i + chunk]], fields=columns) \
-            .on_conflict(conflict_target=[Contact.no], preserve=keep).execute()
+    _bulk_write(list(changed.values()), upsert=True)
     if counter[0] != series.last_no:
         # Advance the number series once for the whole import.
         NumberSeries.update(last_no=counter[0]).where(NumberSeries.code == "CONTACT").execute()
@@ -954,9 +972,9 @@ def _index(record, by_email, by_name, companies):
 
 # --- exporting -----------------------------------------------------------------------------
 
-def export_contacts(path, segment_no=None, format="csv"):
+def export_contacts(path, segment_no=None, format=None):
     """Write all contacts, or a segment's, as CSV (header of segtui field names, UTF-8) or
-    vCard 4.0. Returns {"exported": n}."""
+    vCard 4.0 (format None: vcard for a .vcf name, else csv). Returns {"exported": n}."""
     fmt = (format or "").lower() or ("vcard" if str(path).lower().endswith((".vcf", ".vcard")) else "csv")
     if fmt == "vcf":
         fmt = "vcard"
