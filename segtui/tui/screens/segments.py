@@ -1,18 +1,228 @@
-"""PLACEHOLDER by TUI-1 so the app starts: TUI-2 replaces this whole file with the real
-Segments screen. Keep the class name `SegmentsScreen` (segtui/tui/app.py imports it as the
-start screen of the "segments" mode) and a no-argument constructor.
+"""The Segments screen (start screen): the open segments; new, open, delete; a filter bar.
+
+Open segments are few (dozens, not millions), so the list is read once per change and filtered
+in memory with the same filter language users type everywhere (`description=@*fair*`,
+`date=2026-01-01..`, `no_of_lines=>100`).
 """
 from __future__ import annotations
 
+import datetime as dt
+
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from ... import filters as filter_language
+from ...errors import FilterError, SegtuiError
+from ...models import SegmentHeader
+from ..widgets.filter_bar import FilterBar
+from ..widgets.sheet import Column, ListSource, Sheet
+from .segment_dialogs import ConfirmDialog
+from .worksheet import WorksheetScreen, new_segment_dialog
+
+COLUMNS = [
+    Column("no", "No.", 9),
+    Column("description", "Description", 34),
+    Column("date", "Date", 10),
+    Column("no_of_lines", "Lines", 9, align="right", format=lambda v: f"{int(v or 0):,}"),
+    Column("interaction_template_code", "Template", 10),
+    Column("salesperson_code", "Salesperson", 11),
+    Column("campaign_no", "Campaign", 9),
+    Column("no_of_criteria_actions", "Actions", 7, align="right"),
+    Column("cost", "Cost", 10, align="right", format=lambda v: f"{float(v or 0):,.2f}"),
+]
+# Derived columns a filter may name, with the kind of value they hold.
+DERIVED = {"no_of_lines": "number", "no_of_criteria_actions": "number", "cost": "number",
+           "duration": "number"}
+ALIASES = {"template": "interaction_template_code", "salesperson": "salesperson_code",
+           "campaign": "campaign_no", "lines": "no_of_lines"}
+
+
+def _kind(field: str) -> str:
+    if field in DERIVED:
+        return DERIVED[field]
+    model_field = SegmentHeader._meta.fields.get(field)
+    if model_field is None or field == "version":
+        known = sorted(set(SegmentHeader._meta.fields) - {"version"} | set(DERIVED))
+        raise FilterError(f"unknown field {field!r} for segments; known: {', '.join(known)}", field=field)
+    return filter_language.kind_of(model_field)
+
+
+def check_segment_filters(pairs) -> None:
+    """FilterError for a filter on segments that cannot be used (the bar shows it at its position)."""
+    for field, expression in pairs:
+        name = ALIASES.get(field.strip().lower(), field.strip().lower())
+        kind = _kind(name)
+        # Evaluating once against a blank value parses and type-checks the expression.
+        filter_language.evaluate(expression, None, kind, name=field)
+
+
+def matches(segment: dict, pairs) -> bool:
+    for field, expression in pairs:
+        name = ALIASES.get(field.strip().lower(), field.strip().lower())
+        kind = _kind(name)
+        value = segment.get(name)
+        if kind == "date" and isinstance(value, str) and value:
+            value = dt.date.fromisoformat(value[:10])  # the list holds JSON-ready ISO text
+        if not filter_language.evaluate(expression, value, kind, name=field):
+            return False
+    return True
+
 
 class SegmentsScreen(Screen):
+    """The open segments. Enter opens one; ctrl+n creates one; Delete deletes one."""
+
     HELP_TITLE = "Segments"
+
+    DEFAULT_CSS = """
+    SegmentsScreen #segments {
+        height: 1fr;
+    }
+    SegmentsScreen #segments-status {
+        height: 1;
+        padding: 0 1;
+        color: $text-muted;
+    }
+    """
+
+    BINDINGS = [
+        Binding("enter", "open_segment", "Open", id="open_segment"),
+        Binding("ctrl+n", "new_segment", "New segment", id="new_segment"),
+        Binding("delete", "delete_segment", "Delete", id="delete_segment"),
+        Binding("slash", "focus_filter", "Filter", key_display="/", id="filter_segments"),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="reload_segments"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.all_segments: list[dict] = []
+        self.filters: list[tuple[str, str]] = []
+        self.source = ListSource([])
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Segments: coming soon", id="segments-placeholder")
+        yield FilterBar(validate=check_segment_filters, id="segments-filter",
+                        placeholder="filter: description=@*fair*  date=2026-01-01..  lines=>100  (Enter applies)",
+                        hint="FIELD=EXPRESSION … e.g. description=@*fair*  salesperson_code=JO  no_of_lines=>0")
+        sheet = Sheet(self.source, COLUMNS, key_field="no", id="segments",
+                      empty_text="No open segments: ctrl+n creates one")
+        sheet.border_title = "Open segments"
+        yield sheet
+        yield Static("", id="segments-status")
         yield Footer()
+
+    @property
+    def sheet(self) -> Sheet:
+        return self.query_one("#segments", Sheet)
+
+    def on_mount(self) -> None:
+        self.title = "Segments"
+        self.refresh_segments()
+        self.sheet.focus()
+
+    def on_screen_resume(self) -> None:
+        # Back from a worksheet: lines, descriptions or the segment itself may have changed.
+        if self.is_mounted:
+            self.refresh_segments()
+
+    def reload(self) -> None:
+        self.refresh_segments()
+
+    def refresh_segments(self, keep_no: str | None = None) -> None:
+        from ...services import segments
+
+        current = self.sheet.current_row
+        keep_no = keep_no or (current or {}).get("no")
+        try:
+            self.all_segments = segments.list_segments()
+        except SegtuiError as exc:
+            self.notify(str(exc), severity="error", title="Segments")
+            self.all_segments = []
+        shown = [s for s in self.all_segments if matches(s, self.filters)] if self.filters else self.all_segments
+        self.source.data = shown
+        self.sheet.refresh_data()
+        if keep_no:
+            for index, segment in enumerate(shown):
+                if segment["no"] == keep_no:
+                    self.sheet.move_cursor(row=index)
+                    break
+        total = len(self.all_segments)
+        plural = "s" if total != 1 else ""
+        text = f"{len(shown):,} of {total:,} open segment{plural}" if self.filters else f"{total:,} open segment{plural}"
+        self.query_one("#segments-status", Static).update(text)
+        self.sheet.border_title = f"Open segments  {len(shown):,}"
+
+    # --- actions ------------------------------------------------------------------------------------
+
+    def open(self, no: str) -> None:
+        self.app.push_screen(WorksheetScreen(no))
+
+    def action_open_segment(self) -> None:
+        row = self.sheet.current_row
+        if row:
+            self.open(row["no"])
+
+    def on_sheet_cell_edit(self, event: Sheet.CellEdit) -> None:
+        event.stop()
+        if event.row_data:
+            self.open(event.row_data["no"])
+
+    def action_new_segment(self) -> None:
+        from ...services import segments
+
+        def chosen(values):
+            if not values:
+                return
+            try:
+                header = segments.new_segment(values["description"], template_code=values["template"] or None)
+            except SegtuiError as exc:
+                self.notify(str(exc), severity="error", title="New segment")
+                return
+            self.refresh_segments(keep_no=header["no"])
+            self.open(header["no"])
+
+        self.app.push_screen(new_segment_dialog(), chosen)
+
+    def action_delete_segment(self) -> None:
+        from ...services import segments
+
+        row = self.sheet.current_row
+        if not row:
+            self.notify("There is no segment to delete", severity="warning")
+            return
+        no = row["no"]
+        lines = int(row.get("no_of_lines") or 0)
+
+        def answered(ok):
+            if not ok:
+                return
+            try:
+                segments.delete_segment(no)
+            except SegtuiError as exc:
+                self.notify(str(exc), severity="error", title="Delete segment")
+                return
+            self.refresh_segments()
+            self.notify(f"Segment {no} deleted")
+
+        self.app.push_screen(ConfirmDialog(
+            f"Delete segment {no} {row.get('description', '')} with its {lines:,} lines? "
+            "It has not been logged, so nothing of it is kept.",
+            title="Delete segment", yes="Delete", default_yes=False), answered)
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#segments-filter", FilterBar).input.focus()
+
+    def action_reload(self) -> None:
+        self.refresh_segments()
+
+    @on(FilterBar.Applied, "#segments-filter")
+    def _filter_applied(self, event: FilterBar.Applied) -> None:
+        self.filters = event.filters
+        self.refresh_segments()
+        self.sheet.focus()
+
+    @on(FilterBar.Left, "#segments-filter")
+    def _filter_left(self) -> None:
+        self.sheet.focus()

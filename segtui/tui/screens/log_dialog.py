@@ -1,0 +1,153 @@
+"""The Log dialog: options deliver and create follow-up, and what stands in the way.
+
+On opening (and whenever *deliver* changes) the segment is checked in a worker thread; when it
+cannot be logged, the refusals are listed and Enter on one closes the dialog and jumps to its
+line. F9 or ctrl+s logs; the worksheet runs the log itself, with a progress bar.
+"""
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from ...errors import SegtuiError
+from .segment_dialogs import DIALOG_CSS
+
+
+class LogDialog(ModalScreen[dict | None]):
+    """Returns {"log": True, "deliver", "follow_up"}, {"jump": line_no}, or None."""
+
+    SCOPED_CSS = False  # the rules name the dialog class themselves
+    DEFAULT_CSS = DIALOG_CSS + """
+    LogDialog.segtui-dialog > #dialog {
+        width: 96;
+    }
+    LogDialog.segtui-dialog #status {
+        margin: 1 0 0 0;
+        height: auto;
+    }
+    LogDialog.segtui-dialog #refusals {
+        height: auto;
+        max-height: 14;
+    }
+    LogDialog.segtui-dialog #refusals.-empty {
+        display: none;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="log_cancel"),
+        Binding("f9", "log", "Log", id="log_confirm"),
+        Binding("ctrl+s", "log", "Log", show=False, id="log_confirm_alt"),
+    ]
+
+    def __init__(self, segment_no: str, description: str = "", refusals=None) -> None:
+        """`refusals(segment_no, deliver)` lists what stands in the way (tests may swap it)."""
+        super().__init__(classes="segtui-dialog")
+        self.segment_no = segment_no
+        self.description = description
+        self.refusals_fn = refusals or find_refusals
+        self.refusals: list[dict] | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog") as box:
+            box.border_title = f"Log segment {self.segment_no}"
+            if self.description:
+                yield Static(self.description)
+            yield Checkbox("Deliver (merge and send the documents)", False, id="deliver")
+            yield Checkbox("Create follow-up segment", False, id="follow_up")
+            yield Static("Checking…", id="status")
+            yield OptionList(id="refusals", classes="-empty")
+            with Horizontal(classes="buttons"):
+                yield Button("Log (F9)", id="log", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#deliver", Checkbox).focus()
+        self.check()
+
+    def check(self) -> None:
+        self.query_one("#status", Static).update("Checking…")
+        self._check_worker(self.query_one("#deliver", Checkbox).value)
+
+    @work(thread=True, exclusive=True, group="log-check", exit_on_error=False)
+    def _check_worker(self, deliver: bool) -> None:
+        worker = get_current_worker()
+        try:
+            found, error = self.refusals_fn(self.segment_no, deliver), None
+        except SegtuiError as exc:
+            found, error = None, str(exc)
+        except Exception as exc:
+            found, error = None, f"could not check the segment: {exc}"
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show, found, error)
+
+    def _show(self, found, error) -> None:
+        status = self.query_one("#status", Static)
+        listing = self.query_one("#refusals", OptionList)
+        listing.clear_options()
+        if error:
+            self.refusals = None
+            status.update(error)
+            listing.add_class("-empty")
+            return
+        self.refusals = list(found or [])
+        if not self.refusals:
+            status.update("Ready to log. Nothing stands in the way.")
+            listing.add_class("-empty")
+            return
+        n = len(self.refusals)
+        status.update(f"{n} problem{'s' if n != 1 else ''} stand{'s' if n == 1 else ''} in the way; "
+                      "Enter on one goes to its line:")
+        options = []
+        for i, r in enumerate(self.refusals):
+            text = r.get("message", "")
+            total = r.get("rule_total") or 1
+            if total > 1:
+                text += f"  ({total:,} lines in all)"
+            options.append(Option(text, id=f"r{i}"))
+        listing.add_options(options)
+        listing.remove_class("-empty")
+        listing.highlighted = 0
+
+    @on(Checkbox.Changed, "#deliver")
+    def _deliver_changed(self) -> None:
+        self.check()
+
+    @on(OptionList.OptionSelected, "#refusals")
+    def _jump(self, event: OptionList.OptionSelected) -> None:
+        refusal = self.refusals[event.option_index]
+        if refusal.get("line_no"):
+            self.dismiss({"jump": refusal["line_no"]})
+        else:
+            self.notify(refusal.get("message", ""), severity="warning")
+
+    def action_log(self) -> None:
+        if self.refusals:
+            self.notify("The segment cannot be logged yet: see the list", severity="error")
+            self.query_one("#refusals", OptionList).focus()
+            return
+        self.dismiss({"log": True, "deliver": self.query_one("#deliver", Checkbox).value,
+                      "follow_up": self.query_one("#follow_up", Checkbox).value})
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#log")
+    def _log_pressed(self) -> None:
+        self.action_log()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.dismiss(None)
+
+
+def find_refusals(segment_no, deliver):
+    from ...services import segment_log
+
+    return segment_log.log_refusals(segment_no, deliver=deliver)

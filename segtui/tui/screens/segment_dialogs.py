@@ -1,0 +1,357 @@
+"""Small dialogs of the segment worksheet: confirm, forms, lookups (search as you type).
+
+Each dialog is a ModalScreen that returns its answer through `dismiss`: True/False for a
+confirmation, a dict of values for a form, a code for a lookup, None when the user cancels
+with Esc. The worksheet decides what to do with the answer and calls the services.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+DIALOG_CSS = """
+.segtui-dialog {
+    align: center middle;
+}
+.segtui-dialog > #dialog {
+    width: 76;
+    max-width: 95%;
+    height: auto;
+    max-height: 90%;
+    border: round $accent;
+    border-title-color: $accent;
+    border-title-style: bold;
+    background: $surface;
+    padding: 0 1;
+}
+.segtui-dialog #question {
+    margin: 1 0;
+    width: 100%;
+}
+.segtui-dialog .field-row {
+    height: auto;
+    width: 100%;
+}
+.segtui-dialog .field-label {
+    width: 16;
+    padding: 1 1 0 0;
+}
+.segtui-dialog .field-row Input, .segtui-dialog .field-row Select {
+    width: 1fr;
+}
+.segtui-dialog .field-error {
+    color: $error;
+    padding-left: 16;
+    height: auto;
+    display: none;
+}
+.segtui-dialog .field-error.-shown {
+    display: block;
+}
+.segtui-dialog .buttons {
+    height: auto;
+    width: 100%;
+    align-horizontal: right;
+    margin-top: 1;
+}
+.segtui-dialog .buttons Button {
+    margin-left: 2;
+    min-width: 12;
+}
+.segtui-dialog #hint {
+    color: $text-muted;
+    height: auto;
+}
+.segtui-dialog #results {
+    height: auto;
+    max-height: 16;
+    margin-top: 1;
+}
+"""
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question; y (or Enter on the first button) confirms, n or Esc declines."""
+
+    SCOPED_CSS = False  # the rules name the dialog class themselves
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="dialog_yes"),
+        Binding("n", "answer(False)", "No", id="dialog_no"),
+        Binding("escape", "cancel", "Cancel", id="dialog_cancel"),
+    ]
+
+    def __init__(self, question: str, title: str = "Confirm", yes: str = "Yes", no: str = "No",
+                 default_yes: bool = True, cancellable: bool = False) -> None:
+        """`cancellable`: Esc answers None (leave everything as it was) instead of No."""
+        super().__init__(classes="segtui-dialog")
+        self.question = question
+        self.title_text = title
+        self.yes_label = yes
+        self.no_label = no
+        self.default_yes = default_yes
+        self.cancellable = cancellable
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog") as box:
+            box.border_title = self.title_text
+            yield Static(self.question, id="question")
+            with Horizontal(classes="buttons"):
+                yield Button(self.yes_label, id="yes", variant="primary")
+                yield Button(self.no_label, id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes" if self.default_yes else "#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None if self.cancellable else False)
+
+
+@dataclass
+class FormField:
+    """One field of a FormDialog."""
+
+    name: str
+    label: str
+    value: object = ""
+    kind: str = "text"  # text | checkbox | select
+    placeholder: str = ""
+    options: Iterable = ()  # for select: (label, value) pairs
+    lookup: Callable[[str], list] | None = None  # search(text) -> [(code, description)]
+    required: bool = False
+    check: Callable[[str], str | None] | None = None  # returns an error text or None
+
+
+class FormDialog(ModalScreen[dict | None]):
+    """A few fields and OK/Cancel. Enter in the last field or ctrl+s submits; Esc cancels.
+
+    A field with a lookup opens the lookup dialog on F4 (or Enter when it is empty).
+    `validate(values)` may return (field name, message) to refuse at the field.
+    """
+
+    SCOPED_CSS = False  # the rules name the dialog class themselves
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="dialog_cancel"),
+        Binding("ctrl+s", "submit", "OK", id="dialog_ok"),
+        Binding("f4", "lookup", "Lookup", id="dialog_lookup"),
+    ]
+
+    def __init__(self, title: str, fields: list[FormField], ok: str = "OK", hint: str = "",
+                 validate: Callable[[dict], tuple[str, str] | None] | None = None) -> None:
+        super().__init__(classes="segtui-dialog")
+        self.title_text = title
+        self.fields = fields
+        self.ok_label = ok
+        self.hint = hint
+        self.validate_values = validate
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog") as box:
+            box.border_title = self.title_text
+            if self.hint:
+                yield Static(self.hint, id="hint")
+            for f in self.fields:
+                if f.kind == "checkbox":
+                    yield Checkbox(f.label, bool(f.value), id=f"f-{f.name}")
+                    continue
+                with Horizontal(classes="field-row"):
+                    yield Label(f.label, classes="field-label")
+                    if f.kind == "select":
+                        yield Select(list(f.options), value=f.value, allow_blank=False, id=f"f-{f.name}")
+                    else:
+                        yield Input(str(f.value or ""), placeholder=f.placeholder, id=f"f-{f.name}")
+                yield Static("", id=f"e-{f.name}", classes="field-error")
+            with Horizontal(classes="buttons"):
+                yield Button(self.ok_label, id="ok", variant="primary")
+                yield Button("Cancel", id="cancel")
+
+    def values(self) -> dict:
+        out = {}
+        for f in self.fields:
+            widget = self.query_one(f"#f-{f.name}")
+            value = widget.value
+            out[f.name] = value.strip() if isinstance(value, str) else value
+        return out
+
+    def show_error(self, name: str, message: str) -> None:
+        error = self.query_one(f"#e-{name}", Static)
+        error.update(message)
+        error.add_class("-shown")
+        self.query_one(f"#f-{name}").focus()
+
+    def clear_errors(self) -> None:
+        for error in self.query(".field-error"):
+            error.remove_class("-shown")
+
+    def action_submit(self) -> None:
+        self.clear_errors()
+        values = self.values()
+        for f in self.fields:
+            if f.required and not values.get(f.name):
+                self.show_error(f.name, f"{f.label} is required")
+                return
+            if f.check and values.get(f.name):
+                message = f.check(values[f.name])
+                if message:
+                    self.show_error(f.name, message)
+                    return
+        if self.validate_values:
+            refused = self.validate_values(values)
+            if refused:
+                self.show_error(*refused)
+                return
+        self.dismiss(values)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def _field_of(self, widget) -> FormField | None:
+        wid = (widget.id or "") if widget is not None else ""
+        for f in self.fields:
+            if wid == f"f-{f.name}":
+                return f
+        return None
+
+    def action_lookup(self) -> None:
+        f = self._field_of(self.focused)
+        if f is None or f.lookup is None:
+            self.notify("This field has no lookup", severity="warning")
+            return
+        widget = self.query_one(f"#f-{f.name}", Input)
+
+        def chosen(code):
+            if code is not None:
+                widget.value = code
+                widget.focus()
+
+        self.app.push_screen(LookupDialog(f.label, f.lookup, widget.value), chosen)
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        f = self._field_of(event.input)
+        if f is not None and f.lookup is not None and not event.value.strip():
+            self.action_lookup()
+            return
+        inputs = [w for w in self.query("Input, Select, Checkbox")]
+        if event.input is inputs[-1] or len(inputs) == 1:
+            self.action_submit()
+        else:
+            self.focus_next()
+
+    @on(Button.Pressed, "#ok")
+    def _ok(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+class LookupDialog(ModalScreen[str | None]):
+    """Find a code: the list narrows as you type; Enter takes the highlighted row.
+
+    `search(text)` returns (code, description) pairs; it is called on each change.
+    """
+
+    SCOPED_CSS = False  # the rules name the dialog class themselves
+    DEFAULT_CSS = DIALOG_CSS
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="dialog_cancel"),
+        Binding("down", "to_list", "Down", show=False, id="lookup_down"),
+    ]
+
+    def __init__(self, title: str, search: Callable[[str], list], initial: str = "",
+                 allow_blank: bool = False, hint: str = "") -> None:
+        super().__init__(classes="segtui-dialog")
+        self.title_text = title
+        self.search = search
+        self.initial = initial or ""
+        self.allow_blank = allow_blank
+        self.hint = hint or "Type to search; ↓ to the list; Enter chooses; Esc cancels"
+        self._codes: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog") as box:
+            box.border_title = f"Lookup: {self.title_text}"
+            yield Input(self.initial, placeholder="search code or description", id="search")
+            yield OptionList(id="results")
+            yield Static(self.hint, id="hint")
+
+    def on_mount(self) -> None:
+        self.refresh_results(self.initial)
+        self.query_one("#search", Input).focus()
+
+    def refresh_results(self, text: str) -> None:
+        try:
+            rows = list(self.search(text))
+        except Exception as exc:  # a lookup must never take the screen down
+            self.notify(str(exc), severity="error")
+            rows = []
+        results = self.query_one("#results", OptionList)
+        results.clear_options()
+        self._codes = []
+        options = []
+        if self.allow_blank:
+            options.append(Option("(blank)", id="\x00blank"))
+            self._codes.append("")
+        for code, description in rows:
+            options.append(Option(f"{code:<12} {description}", id=str(code)))
+            self._codes.append(str(code))
+        results.add_options(options)
+        if options:
+            results.highlighted = 0
+
+    @on(Input.Changed, "#search")
+    def _changed(self, event: Input.Changed) -> None:
+        self.refresh_results(event.value)
+
+    @on(Input.Submitted, "#search")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        results = self.query_one("#results", OptionList)
+        if results.highlighted is not None and self._codes:
+            self.dismiss(self._codes[results.highlighted])
+        else:
+            self.notify("Nothing matches", severity="warning")
+
+    @on(OptionList.OptionSelected, "#results")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self._codes[event.option_index])
+
+    def action_to_list(self) -> None:
+        if self.focused is self.query_one("#search"):
+            results = self.query_one("#results", OptionList)
+            if results.option_count:
+                results.focus()
+                if results.highlighted is None:
+                    results.highlighted = 0
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def lookup_filter(rows: list, text: str, limit: int = 200) -> list:
+    """(code, description) rows whose code or description contains `text` (any case)."""
+    text = (text or "").strip().lower()
+    if not text:
+        return rows[:limit]
+    starts = [r for r in rows if str(r[0]).lower().startswith(text)]
+    rest = [r for r in rows if r not in starts and (text in str(r[0]).lower() or text in str(r[1]).lower())]
+    return (starts + rest)[:limit]
