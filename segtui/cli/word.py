@@ -1,5 +1,81 @@
-"""Placeholder: filled by its issue."""
+"""template attach / map-field and segment merge: Word templates and merged letters (spec/cli.md)."""
+from .common import connect, parse_assignments
+from .output import Text
 
 
 def register(groups, common):
-    pass
+    tp = groups["template"]
+
+    p = tp.add_parser("attach", parents=[common], help="set a template's Word template (.docx) for a language")
+    p.add_argument("code", help="interaction template code")
+    p.add_argument("file", help="a Word .docx with merge fields")
+    p.add_argument("--language", default="", help="language code (default: all languages)")
+    p.set_defaults(handler=cmd_attach)
+
+    p = tp.add_parser("map-field", parents=[common],
+                      help="map a Word merge field the template uses to a field segtui knows")
+    p.add_argument("code", help="interaction template code")
+    p.add_argument("mappings", nargs="+", metavar="TEMPLATE_FIELD=FIELD")
+    p.add_argument("--language", default="", help="language code of the Word template (default: all)")
+    p.set_defaults(handler=cmd_map_field)
+
+    p = tp.add_parser("fields", parents=[common], help="the merge fields of a template's Word template")
+    p.add_argument("code", help="interaction template code")
+    p.add_argument("--language", default="", help="language code (default: all languages)")
+    p.set_defaults(handler=cmd_fields)
+
+    p = groups["segment"].add_parser("merge", parents=[common],
+                                     help="merged documents, one per line (and one combined file), without logging")
+    p.add_argument("no", help="segment no")
+    p.add_argument("--out", required=True, help="folder for the merged documents")
+    p.add_argument("--combined", help="also write one .docx with a section per letter")
+    p.add_argument("--workers", type=int, help="processes to merge with (default: all cores for many letters)")
+    p.set_defaults(handler=cmd_merge)
+
+
+def _fields_sentence(result, verb):
+    text = f"{verb} template {result['template_code']}"
+    text += f" (language {result['language_code']})" if result["language_code"] else " (all languages)"
+    text += f": fields {', '.join(result['fields']) or '(none)'}"
+    if result["unknown_fields"]:
+        text += (f"\nunknown fields: {', '.join(result['unknown_fields'])}; map them with "
+                 f"'segtui template map-field {result['template_code']} FIELD=KNOWN_FIELD'")
+    return text
+
+
+def cmd_attach(args):
+    from ..services import templates
+
+    connect(args)
+    result = templates.attach(args.code, args.file, language_code=args.language)
+    return Text(_fields_sentence(result, "attached to"), result)
+
+
+def cmd_map_field(args):
+    from ..services import templates
+
+    connect(args)
+    mapping = templates.map_fields(args.code, parse_assignments(args.mappings), language_code=args.language)
+    lines = [f"{source} -> {target}" for source, target in sorted(mapping.items())]
+    return Text("mapping:\n" + ("\n".join(lines) or "(none)"), mapping)
+
+
+def cmd_fields(args):
+    from ..services import templates
+
+    connect(args)
+    result = templates.template_fields(args.code, language_code=args.language)
+    return Text(_fields_sentence(result, "Word template of"), result)
+
+
+def cmd_merge(args):
+    from ..services import merge
+
+    connect(args)
+    result = merge.merge_segment(args.no, args.out, combined=args.combined, workers=args.workers)
+    text = f"{result['documents']} documents written to {args.out}"
+    if result["combined"]:
+        text += f"; combined: {', '.join(result['combined'])}"
+    if result["without_document"]:
+        text += f"; {len(result['without_document'])} lines have no document and were skipped"
+    return Text(text, result)

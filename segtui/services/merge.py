@@ -1,0 +1,421 @@
+"""Merging Word letters for segment lines and interaction log entries (spec/domain.md section 5).
+
+For each line (or entry) the document is the line's own attachment, else its template's Word
+template for the line's language, else the template's one for all languages. Values come from
+the contact (and, for a person, its company), the line's salesperson, the company information
+and the line itself; they are read for all lines at once, a few queries in all.
+"""
+import datetime as dt
+import math
+import multiprocessing
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import NotFound, SegtuiError
+from ..models import (
+    Campaign,
+    CompanyInformation,
+    Contact,
+    Country,
+    InteractionTemplateAttachment,
+    Language,
+    Salesperson,
+    SegmentHeader,
+    SegmentLine,
+)
+from . import templates, word
+
+PARALLEL_MIN = 100  # letters below this merge in this process: starting workers costs more
+CHUNK = 500  # values per IN (...) list, well under every driver's parameter limit
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"
+WORD_SUFFIXES = (".docx", ".docm", ".dotx")
+_UNSAFE = re.compile(r"[^\w\- ]+", re.UNICODE)
+
+
+class UnknownFields(SegtuiError):
+    """Documents use merge fields segtui cannot fill (or cannot be read); nothing was merged."""
+
+    def __init__(self, message, unknown_fields=()):
+        super().__init__(message)
+        self.unknown_fields = list(unknown_fields)
+
+
+@dataclass
+class Document:
+    """The document one line or entry is merged from."""
+    key: tuple  # ("template", attachment id) or ("own", record id): letters sharing it combine
+    content: bytes
+    file_name: str
+    mapping: dict = field(default_factory=dict)
+    is_word: bool = True
+    template_code: str = ""
+    language_code: str = ""
+    fields: list = field(default_factory=list)
+    broken: str = ""  # why a document that should be a .docx cannot be read
+
+    @property
+    def label(self):
+        if self.key[0] == "own":
+            return f"the own document {self.file_name!r} of line/entry {self.key[1]}"
+        lang = f"language {self.language_code}" if self.language_code else "all languages"
+        return f"template {self.template_code} ({lang})"
+
+    def unknown(self):
+        return templates.unknown_fields(self.fields, self.mapping) if self.is_word and not self.broken else []
+
+    def row(self, values):
+        """The values keyed by this document's own field names."""
+        return {f: values.get(templates.resolve(f, self.mapping), "") for f in self.fields}
+
+
+# --- values ----------------------------------------------------------------------------------
+
+def _chunks(items, size=CHUNK):
+    items = list(items)
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _by_key(model, key_field, keys):
+    out = {}
+    keys = {k for k in keys if k}
+    for part in _chunks(sorted(keys)):
+        for row in model.select().where(key_field.in_(part)):
+            out[getattr(row, key_field.name)] = row
+    return out
+
+
+def _text(value):
+    return "" if value is None else str(value)
+
+
+def values_for(records):
+    """The known merge fields' values (field -> text) for each line or entry, in order."""
+    records = list(records)
+    contacts = _by_key(Contact, Contact.no, (r.contact_no for r in records))
+    company_nos = {c.company_no for c in contacts.values() if c.type == "person" and c.company_no}
+    companies = _by_key(Contact, Contact.no, company_nos - set(contacts))
+    companies.update({no: c for no, c in contacts.items() if no in company_nos})
+    salespeople = _by_key(Salesperson, Salesperson.code, (r.salesperson_code for r in records))
+    campaigns = _by_key(Campaign, Campaign.no, (r.campaign_no for r in records))
+    languages = {row.code: row.date_format for row in Language.select(Language.code, Language.date_format)}
+    countries = {row.code: row.name for row in Country.select(Country.code, Country.name)}
+    info = CompanyInformation.select().order_by(CompanyInformation.id).first() or CompanyInformation()
+    company_values = {
+        "company_name": info.name, "company_address": info.address, "company_post_code": info.post_code,
+        "company_city": info.city, "company_country": countries.get(info.country_code) or info.country_code,
+        "company_phone": info.phone, "company_email": info.email,
+    }
+    today = dt.date.today()
+    out = []
+    for record in records:
+        values = dict(company_values)
+        contact = contacts.get(record.contact_no) or Contact(no=record.contact_no)
+        company = companies.get(contact.company_no) if contact.type == "person" else None
+        values.update(_contact_values(contact, company, countries))
+        person = salespeople.get(record.salesperson_code) or Salesperson(code=record.salesperson_code)
+        values.update(salesperson_code=person.code, salesperson_name=person.name,
+                      salesperson_email=person.email, salesperson_phone=person.phone)
+        campaign = campaigns.get(record.campaign_no)
+        date = record.date or today
+        date_format = languages.get(record.language_code) or DEFAULT_DATE_FORMAT
+        values.update(
+            date=date.strftime(date_format),
+            segment_no=record.segment_no,
+            campaign_no=record.campaign_no,
+            campaign_description=campaign.description if campaign else "",
+            description=record.description,
+            subject=record.subject,
+            personal_note=record.personal_note,
+            language_code=record.language_code,
+        )
+        out.append({k: _text(v) for k, v in values.items()})
+    return out
+
+
+def _contact_values(contact, company, countries):
+    # A person without an address of their own is written to at the company's address.
+    place = contact
+    if company is not None and not (contact.address or contact.post_code or contact.city):
+        place = company
+    company_name = contact.name if contact.type == "company" else (
+        (company.name if company is not None else "") or contact.company_name)
+    return {
+        "contact_no": contact.no,
+        "contact_name": contact.name,
+        "contact_first_name": contact.first_name,
+        "contact_surname": contact.surname,
+        "contact_company_name": company_name,
+        "contact_address": place.address,
+        "contact_address_2": place.address_2,
+        "contact_post_code": place.post_code,
+        "contact_city": place.city,
+        "contact_county": place.county,
+        "contact_country": countries.get(place.country_code) or place.country_code,
+        "contact_email": contact.email,
+        "contact_phone": contact.phone or (company.phone if company is not None else ""),
+        "contact_mobile": contact.mobile,
+        "contact_job_title": contact.job_title,
+    }
+
+
+def merge_values(line_or_entry):
+    """The known merge fields' values for one segment line or interaction log entry."""
+    return values_for([line_or_entry])[0]
+
+
+# --- documents -------------------------------------------------------------------------------
+
+def _record_id(record):
+    return getattr(record, "entry_no", None) or getattr(record, "line_no", None) or record.get_id()
+
+
+def template_attachments(records):
+    """{(template_code, language_code): attachment} for the templates the records use (one query)."""
+    codes = {r.interaction_template_code for r in records if r.interaction_template_code}
+    out = {}
+    for part in _chunks(sorted(codes)):
+        a = InteractionTemplateAttachment
+        for row in a.select().where(a.template_code.in_(part)):
+            out[(row.template_code, row.language_code)] = row
+    return out
+
+
+def documents_for(records):
+    """The Document of each record (None when it has none), in order."""
+    attachments = template_attachments(records)
+    made = {}
+    out = []
+    for record in records:
+        template = attachments.get((record.interaction_template_code, record.language_code)) \
+            or attachments.get((record.interaction_template_code, ""))
+        mapping = templates.load_mapping(template) if template is not None else {}
+        if record.attachment is not None and len(record.attachment):
+            name = record.attachment_name or "document.docx"
+            doc = Document(("own", _record_id(record)), bytes(record.attachment), name, mapping,
+                           name.lower().endswith(WORD_SUFFIXES), record.interaction_template_code,
+                           record.language_code)
+        elif template is not None:
+            doc = made.get(template.id)
+            if doc is None:
+                doc = Document(("template", template.id), bytes(template.content), template.file_name, mapping,
+                               template.kind == "word", template.template_code, template.language_code)
+                made[template.id] = doc
+        else:
+            doc = None
+        if doc is not None and doc.is_word and not doc.fields and not doc.broken:
+            try:
+                doc.fields = templates.document_fields(doc.content, doc.label)
+            except word.NotAWordDocument as exc:
+                doc.broken = str(exc)
+        out.append(doc)
+    return out
+
+
+def unknown_report(documents):
+    """[(document, [unknown fields])] for the distinct documents that cannot be merged: fields
+    segtui cannot fill, or (fields empty) a document that cannot be read."""
+    seen, out = set(), []
+    for doc in documents:
+        if doc is None or doc.key in seen:
+            continue
+        seen.add(doc.key)
+        unknown = doc.unknown()
+        if unknown or doc.broken:
+            out.append((doc, unknown))
+    return out
+
+
+def unknown_message(report):
+    parts = []
+    for doc, fields in report:
+        if doc.broken:
+            parts.append(f"{doc.label} cannot be read: {doc.broken}")
+            continue
+        hint = ""
+        if doc.key[0] == "template":
+            lang = f" --language {doc.language_code}" if doc.language_code else ""
+            hint = f" (map them: segtui template map-field {doc.template_code} {fields[0]}=FIELD{lang})"
+        parts.append(f"{doc.label} uses merge fields segtui does not know: {', '.join(fields)}{hint}")
+    return "; ".join(parts)
+
+
+# --- file names ------------------------------------------------------------------------------
+
+def safe_file_name(*parts, suffix=".docx", limit=120):
+    """A file name made of `parts` that cannot leave its folder: no separators, no '..', no
+    leading dot, no control characters, bounded length."""
+    text = "-".join(p for p in (_UNSAFE.sub("_", str(part)).strip(" _-") for part in parts) if p)
+    text = text.lstrip(".") or "document"
+    return text[:limit] + suffix
+
+
+def inside(folder, name):
+    """The path of `name` in `folder`, refused if it would land anywhere else."""
+    folder = Path(folder).resolve()
+    path = (folder / name).resolve()
+    if path.parent != folder:
+        raise SegtuiError(f"file name {name!r} would be written outside {folder}")
+    return path
+
+
+def unique_path(path):
+    """`path`, or path-2, path-3... when it exists already (never overwrite a printed file)."""
+    path = Path(path)
+    n = 2
+    candidate = path
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
+        n += 1
+    return candidate
+
+
+def _suffix(name):
+    suffix = Path(name or "").suffix.lower()
+    return suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else ".bin"
+
+
+# --- merging ---------------------------------------------------------------------------------
+
+def default_workers(count):
+    return (os.cpu_count() or 1) if count >= PARALLEL_MIN else 1
+
+
+def _pool(workers):
+    # 'spawn': workers import only the small word module, and no database handle or thread
+    # state of the parent (the TUI runs threads) is copied into them.
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _split(items, workers):
+    size = max(1, math.ceil(len(items) / (workers * 4)))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def merge_to_files(groups, workers=None):
+    """Write merged letters. `groups`: [(template bytes, [(path, values by template field)])].
+    Many letters are merged on all cores."""
+    total = sum(len(jobs) for _, jobs in groups)
+    workers = default_workers(total) if workers is None else max(1, int(workers))
+    if workers == 1 or total < 2:
+        for data, jobs in groups:
+            word.merge_many_to_files(data, jobs)
+        return total
+    with _pool(workers) as pool:
+        futures = [pool.submit(word.merge_many_to_files, data, [(str(p), v) for p, v in chunk])
+                   for data, jobs in groups for chunk in _split(jobs, workers)]
+        for future in futures:
+            future.result()
+    return total
+
+
+def merge_to_bytes(groups, workers=None):
+    """Merged letters as bytes: `groups` [(template bytes, [values])] -> [[bytes]] in the same order."""
+    total = sum(len(rows) for _, rows in groups)
+    workers = default_workers(total) if workers is None else max(1, int(workers))
+    if workers == 1 or total < 2:
+        return [word.merge_many(data, rows) for data, rows in groups]
+    with _pool(workers) as pool:
+        planned = [[pool.submit(word.merge_many, data, chunk) for chunk in _split(rows, workers)]
+                   for data, rows in groups]
+        return [[doc for future in futures for doc in future.result()] for futures in planned]
+
+
+def _group(documents, rows):
+    """Letters grouped by the document they are merged from, keeping the first-seen order."""
+    groups = {}
+    for index, (doc, row) in enumerate(zip(documents, rows)):
+        if doc is None:
+            continue
+        entry = groups.setdefault(doc.key, (doc, []))
+        entry[1].append((index, row))
+    return list(groups.values())
+
+
+def combined_name(base, doc, several):
+    """The combined file's name: `base` itself, or with the template and language when
+    letters come from several documents."""
+    base = Path(base)
+    if not several:
+        return base
+    if doc.key[0] == "own":
+        extra = f"line-{doc.key[1]}"
+    else:
+        extra = f"{doc.template_code}-{doc.language_code or 'ALL'}"
+    return base.with_name(safe_file_name(base.stem, extra, suffix=base.suffix or ".docx"))
+
+
+def write_combined(base, documents, rows, overwrite=False):
+    """One combined .docx per document used (one section per letter); returns the paths.
+    Without `overwrite` an existing file is kept and the new one gets a -2, -3... name."""
+    groups = [(doc, items) for doc, items in _group(documents, rows) if doc.is_word]
+    paths = []
+    for doc, items in groups:
+        path = combined_name(base, doc, len(groups) > 1)
+        path = path if overwrite else unique_path(path)
+        path.write_bytes(word.merge_combined(doc.content, [doc.row(values) for _, values in items]))
+        paths.append(str(path))
+    return paths
+
+
+def merge_segment(segment_no, out_dir, combined=None, workers=None):
+    """Merged letters of a segment without logging it: one .docx per line in `out_dir` and,
+    when asked, one combined .docx with a section per letter.
+
+    Refused, writing nothing, when a document uses merge fields segtui does not know.
+    Returns {"documents", "unknown_fields", "files", "combined", "without_document"}.
+    """
+    no = str(segment_no or "").strip().upper()
+    if not SegmentHeader.select().where(SegmentHeader.no == no).exists():
+        raise NotFound(f"segment {no!r} does not exist")
+    lines = list(SegmentLine.select().where((SegmentLine.segment_no == no) & (SegmentLine.contact_no != ""))
+                 .order_by(SegmentLine.line_no))
+    if not lines:
+        raise SegtuiError(f"segment {no} has no lines with a contact: nothing to merge")
+    documents = documents_for(lines)
+    report = unknown_report(documents)
+    if report:
+        raise UnknownFields(f"segment {no}: {unknown_message(report)}; nothing was written",
+                            sorted({f for _, fields in report for f in fields}))
+    without = [line.line_no for line, doc in zip(lines, documents) if doc is None]
+    if len(without) == len(lines):
+        raise SegtuiError(f"segment {no}: no line has a document to merge (its interaction templates "
+                          "have no Word template and the lines no own document)")
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise SegtuiError(f"{str(out)!r} exists and is not a folder")
+    if combined is not None and Path(combined).is_dir():
+        raise SegtuiError(f"--combined {str(combined)!r} is a folder: give a file name")
+    values = values_for(lines)
+    out.mkdir(parents=True, exist_ok=True)
+    files, word_groups = [], []
+    for doc, items in _group(documents, values):
+        jobs = []
+        for index, row in items:
+            line = lines[index]
+            name = safe_file_name(no, line.line_no, row["contact_name"] or line.contact_no,
+                                  suffix=".docx" if doc.is_word else _suffix(doc.file_name))
+            path = inside(out, name)
+            files.append((index, str(path)))
+            if doc.is_word:
+                jobs.append((path, doc.row(row)))
+            else:
+                path.write_bytes(doc.content)  # a plain file goes out as it is
+        if jobs:
+            word_groups.append((doc.content, jobs))
+    merge_to_files(word_groups, workers)
+    combined_paths = []
+    if combined is not None:
+        Path(combined).parent.mkdir(parents=True, exist_ok=True)
+        combined_paths = write_combined(combined, documents, values, overwrite=True)
+    return {
+        "segment_no": no,
+        "documents": len(files),
+        "unknown_fields": [],
+        "files": [path for _, path in sorted(files)],
+        "combined": combined_paths,
+        "without_document": without,
+    }
