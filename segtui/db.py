@@ -30,6 +30,8 @@ def default_url():
 def resolve_url(url=None):
     """The database URL from the argument, SEGTUI_DB or the default, as a URL."""
     url = url or os.environ.get("SEGTUI_DB") or default_url()
+    if url == ":memory:":
+        return "sqlite:///:memory:"
     if "://" not in url:
         url = "sqlite:///" + str(Path(url).expanduser().absolute())
     return url
