@@ -33,7 +33,8 @@ FALLBACK_THEME = Theme(name=DEFAULT_THEME, primary="#4f8fd6", secondary="#3a6ea5
                        background="#1b1f27", surface="#222834", panel="#2b3242", dark=True)
 
 # Actions the palette and help leave out: Textual's own plumbing, not things a user does.
-HIDDEN_ACTIONS = {"command_palette", "app.command_palette", "screenshot", "app.screenshot"}
+HIDDEN_ACTIONS = {"command_palette", "app.command_palette", "screenshot", "app.screenshot", "app.focus_next",
+                  "app.focus_previous", "focus_next", "focus_previous", "screen.copy_text", "copy_text"}
 
 
 def theme_dirs() -> list[Path]:
@@ -252,6 +253,9 @@ class SegtuiApp(App):
             binding = active.binding
             action = binding.action
             if not binding.description or action in HIDDEN_ACTIONS or not active.enabled:
+                continue
+            # A widget's own movement keys (arrows, paging) are not commands; its named ones are.
+            if not isinstance(active.node, (App, Screen)) and not (binding.show or binding.id):
                 continue
             ident = (id(active.node), action)
             if ident in seen:

@@ -169,7 +169,8 @@ class Sheet(ScrollView, can_focus=True):
 
     def __init__(self, source: DataSource, columns: list[Column], *, key_field: str | None = None,
                  page_size: int = 100, cache_pages: int = 12, empty_text: str = "Nothing to show",
-                 zebra: bool = False, name: str | None = None, id: str | None = None,
+                 zebra: bool = False, open_label: str | None = None, open_id: str | None = None,
+                 name: str | None = None, id: str | None = None,
                  classes: str | None = None, disabled: bool = False) -> None:
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self.source = source
@@ -185,6 +186,10 @@ class Sheet(ScrollView, can_focus=True):
         self.pages_read = 0  # for tests and benchmarks
         self.rows_read = 0
         self.error: str | None = None
+        if open_label:
+            # The owner opens rows with Enter: show it in the footer under the owner's words and id.
+            self._bindings.key_to_bindings["enter"] = [
+                Binding("enter", "edit_cell", open_label, id=open_id, show=True)]
         self._update_virtual_size()
 
     # --- data ------------------------------------------------------------------------------------

@@ -1,0 +1,209 @@
+"""Setup records the worksheet edits: interaction templates, salespeople, interaction groups,
+mailing groups and campaigns. List, save (create or change) and delete, with validation that
+names the field; one save is one transaction. No Textual here.
+"""
+import datetime as dt
+import decimal
+
+from .. import db as dbmod
+from ..errors import NotFound, SegtuiError
+from ..models import (
+    CORRESPONDENCE_TYPES,
+    INFORMATION_FLOWS,
+    INITIATED_BY,
+    Campaign,
+    InteractionGroup,
+    InteractionLogEntry,
+    InteractionTemplate,
+    InteractionTemplateAttachment,
+    Language,
+    MailingGroup,
+    Salesperson,
+    SegmentHeader,
+    to_dict,
+)
+
+# kind -> (model, key field, title, [(field, label, type)]) ; type: code|text|money|bool|date|choice:<values>|ref:<kind>
+KINDS = {
+    "template": (InteractionTemplate, "code", "Interaction templates", [
+        ("code", "Code", "code"), ("description", "Description", "text"),
+        ("interaction_group_code", "Interaction group", "ref:group"),
+        ("unit_cost", "Unit cost", "money"), ("unit_duration_min", "Unit duration (min)", "money"),
+        ("information_flow", "Information flow", "choice:information_flow"),
+        ("initiated_by", "Initiated by", "choice:initiated_by"),
+        ("campaign_no", "Campaign", "ref:campaign"),
+        ("campaign_target", "Campaign target", "bool"), ("campaign_response", "Campaign response", "bool"),
+        ("correspondence_type_default", "Corresp. type", "choice:correspondence_type"),
+        ("language_code_default", "Language", "ref:language"),
+        ("ignore_contact_corres_type", "Ignore contact corresp. type", "bool"),
+    ]),
+    "salesperson": (Salesperson, "code", "Salespeople", [
+        ("code", "Code", "code"), ("name", "Name", "text"), ("email", "E-mail", "text"),
+        ("phone", "Phone", "text"), ("blocked", "Blocked", "bool"),
+    ]),
+    "group": (InteractionGroup, "code", "Interaction groups", [
+        ("code", "Code", "code"), ("description", "Description", "text"),
+    ]),
+    "mailing_group": (MailingGroup, "code", "Mailing groups", [
+        ("code", "Code", "code"), ("description", "Description", "text"),
+    ]),
+    "campaign": (Campaign, "no", "Campaigns", [
+        ("no", "No.", "code"), ("description", "Description", "text"),
+        ("starting_date", "Starting date", "date"), ("ending_date", "Ending date", "date"),
+        ("salesperson_code", "Salesperson", "ref:salesperson"),
+    ]),
+}
+CHOICES = {"information_flow": INFORMATION_FLOWS, "initiated_by": INITIATED_BY,
+           "correspondence_type": CORRESPONDENCE_TYPES}
+REF_MODELS = {"group": (InteractionGroup, "code"), "campaign": (Campaign, "no"),
+              "salesperson": (Salesperson, "code"), "language": (Language, "code")}
+
+
+def _kind(kind):
+    if kind not in KINDS:
+        raise SegtuiError(f"unknown setup list {kind!r}; known: {', '.join(KINDS)}")
+    return KINDS[kind]
+
+
+def fields(kind):
+    """[(field, label, type)] of a setup list, for forms."""
+    return list(_kind(kind)[3])
+
+
+def _dict(record):
+    data = to_dict(record)
+    for key, value in list(data.items()):
+        if isinstance(getattr(record, key, None), bool):
+            data[key] = bool(value)
+    return data
+
+
+def list_records(kind):
+    model, key, _title, _fields = _kind(kind)
+    rows = [_dict(r) for r in model.select().order_by(getattr(model, key))]
+    if kind == "template":
+        languages = {}
+        for code, language, name in (InteractionTemplateAttachment.select(
+                InteractionTemplateAttachment.template_code, InteractionTemplateAttachment.language_code,
+                InteractionTemplateAttachment.file_name).tuples()):
+            languages.setdefault(code, []).append(f"{language or 'all'}: {name}")
+        for row in rows:
+            row["word_templates"] = "; ".join(sorted(languages.get(row["code"], [])))
+    return rows
+
+
+def get_record(kind, key_value):
+    model, key, _title, _fields = _kind(kind)
+    record = model.get_or_none(getattr(model, key) == str(key_value or "").strip().upper())
+    if record is None:
+        raise NotFound(f"{_kind(kind)[2].lower()[:-1]} {key_value!r} does not exist")
+    return _dict(record)
+
+
+def _clean(kind, values):
+    model, key, title, specs = _kind(kind)
+    what = title.lower().rstrip("s")
+    out = {}
+    for name, label, typ in specs:
+        if name not in values:
+            continue
+        raw = values[name]
+        field = model._meta.fields[name]
+        if typ == "bool":
+            out[name] = bool(raw) if not isinstance(raw, str) else raw.strip().lower() in ("1", "true", "yes", "y")
+            continue
+        text = "" if raw is None else str(raw).strip()
+        if typ == "code" or typ.startswith("ref:"):
+            text = text.upper()
+        if typ == "money":
+            try:
+                number = decimal.Decimal(text.replace(",", "") or "0")
+            except decimal.InvalidOperation:
+                raise SegtuiError(f"{label}: {raw!r} is not a number") from None
+            if number < 0:
+                raise SegtuiError(f"{label} cannot be negative")
+            out[name] = number
+            continue
+        if typ == "date":
+            if not text:
+                out[name] = None
+                continue
+            try:
+                out[name] = dt.date.fromisoformat(text)
+            except ValueError:
+                raise SegtuiError(f"{label}: {raw!r} is not a date (write 2026-11-28)") from None
+            continue
+        if typ.startswith("choice:"):
+            allowed = CHOICES[typ.split(":", 1)[1]]
+            text = text.lower().replace(" ", "_").replace("-", "_")
+            if text not in allowed:
+                raise SegtuiError(f"{label}: {raw!r} is not one of {', '.join(v or '(blank)' for v in allowed)}")
+        limit = getattr(field, "max_length", None)
+        if limit and len(text) > limit:
+            raise SegtuiError(f"{label} is {len(text)} characters long; at most {limit} fit")
+        if typ.startswith("ref:") and text:
+            ref_model, ref_key = REF_MODELS[typ.split(":", 1)[1]]
+            if not ref_model.select().where(getattr(ref_model, ref_key) == text).exists():
+                raise SegtuiError(f"{label}: {text} does not exist")
+        out[name] = text
+    if kind == "template" and "interaction_group_code" in out and not out["interaction_group_code"]:
+        raise SegtuiError(f"an interaction template needs an interaction group ({what})")
+    if kind == "campaign" and out.get("starting_date") and out.get("ending_date"):
+        if out["ending_date"] < out["starting_date"]:
+            raise SegtuiError("Ending date is before the starting date")
+    return out
+
+
+def save_record(kind, values, new=False):
+    """Create (new=True) or change a setup record; returns it. Refusals name the field."""
+    model, key, title, _specs = _kind(kind)
+    data = _clean(kind, values)
+    code = data.get(key) or str(values.get(key, "")).strip().upper()
+    if not code:
+        raise SegtuiError(f"{dict((n, lbl) for n, lbl, _ in KINDS[kind][3])[key]} is required")
+    with dbmod.transaction():
+        exists = model.select().where(getattr(model, key) == code).exists()
+        if new and exists:
+            raise SegtuiError(f"{code} exists already in {title.lower()}")
+        if not new and not exists:
+            raise NotFound(f"{code} does not exist in {title.lower()}")
+        if new:
+            if kind == "template" and not data.get("interaction_group_code"):
+                raise SegtuiError("an interaction template needs an interaction group")
+            model.insert(**data).execute()
+        else:
+            changes = {k: v for k, v in data.items() if k != key}
+            if changes:
+                model.update(**changes).where(getattr(model, key) == code).execute()
+    return get_record(kind, code)
+
+
+def delete_record(kind, key_value):
+    """Delete a setup record nobody uses; refused (naming the user) when one is in use."""
+    model, key, title, _specs = _kind(kind)
+    code = str(key_value or "").strip().upper()
+    uses = {
+        "template": [(SegmentHeader, SegmentHeader.interaction_template_code, "segment"),
+                     (InteractionLogEntry, InteractionLogEntry.interaction_template_code, "interaction log entry")],
+        "group": [(InteractionTemplate, InteractionTemplate.interaction_group_code, "interaction template")],
+        "salesperson": [(SegmentHeader, SegmentHeader.salesperson_code, "segment"),
+                        (InteractionLogEntry, InteractionLogEntry.salesperson_code, "interaction log entry")],
+        "campaign": [(SegmentHeader, SegmentHeader.campaign_no, "segment"),
+                     (InteractionLogEntry, InteractionLogEntry.campaign_no, "interaction log entry")],
+        "mailing_group": [],
+    }[kind]
+    with dbmod.transaction():
+        if not model.select().where(getattr(model, key) == code).exists():
+            raise NotFound(f"{code} does not exist in {title.lower()}")
+        for user_model, column, name in uses:
+            if user_model.select().where(column == code).exists():
+                raise SegtuiError(f"{code} is used by a {name}: it cannot be deleted")
+        if kind == "template":
+            InteractionTemplateAttachment.delete().where(
+                InteractionTemplateAttachment.template_code == code).execute()
+        if kind == "mailing_group":
+            from ..models import ContactMailingGroup
+
+            ContactMailingGroup.delete().where(ContactMailingGroup.mailing_group_code == code).execute()
+        model.delete().where(getattr(model, key) == code).execute()
+    return {"deleted": code}

@@ -1,0 +1,199 @@
+"""What the list screens share: a filter bar over a virtual sheet, counted in a worker.
+
+A list screen gives `make_source(filters)` (a data source for the sheet) and its columns. The
+count of a filtered million rows may take a moment, so a new filter is counted in a worker
+thread and the sheet switches to the new source only when it is ready: typing never waits.
+"""
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from ...errors import SegtuiError
+from ..widgets.filter_bar import FilterBar
+from ..widgets.sheet import Column, Sheet
+
+
+class KeyPagedSource:
+    """count() and rows(offset, limit) over a service that pages by key.
+
+    `fetch(limit, after, offset)` returns rows in key order; the end key of every page read is
+    remembered so the next page is read by key (fast at any depth); a jump pays for an offset once.
+    """
+
+    def __init__(self, fetch, counter, key: str) -> None:
+        self.fetch = fetch
+        self.counter = counter
+        self.key = key
+        self._count: int | None = None
+        self._after: dict[int, object] = {}
+        self.calls = 0
+        self.rows_read = 0
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = int(self.counter())
+        return self._count
+
+    def rows(self, offset: int, limit: int) -> list[dict]:
+        self.calls += 1
+        if offset == 0:
+            found = self.fetch(limit, None, 0)
+        elif offset in self._after:
+            found = self.fetch(limit, self._after[offset], 0)
+        else:
+            found = self.fetch(limit, None, offset)
+        found = list(found)
+        self.rows_read += len(found)
+        if found:
+            if len(self._after) > 4096:
+                self._after.clear()
+            self._after[offset + len(found)] = found[-1][self.key]
+        return found
+
+    def invalidate(self) -> None:
+        self._count = None
+        self._after.clear()
+
+
+class ListScreen(Screen):
+    """A filter bar, a virtual sheet and a status line."""
+
+    HELP_TITLE = "List"
+    SHEET_TITLE = "Rows"
+    KEY_FIELD = "no"
+    OPEN_LABEL: str | None = None  # Enter on a row: its footer label and binding id
+    OPEN_ID: str | None = None
+    FILTER_HINT = ""
+    FILTER_PLACEHOLDER = ""
+    BINDINGS = [
+        Binding("ctrl+f", "focus_filter", "Filter", id="filter"),
+        Binding("ctrl+r", "reload", "Reload", id="reload"),
+    ]
+
+    def __init__(self, filters: list[tuple[str, str]] | None = None, filter_text: str = "") -> None:
+        super().__init__()
+        self.filters = list(filters or [])
+        self.filter_text = filter_text
+        self.source = self.make_source(self.filters)
+
+    # what a list screen provides
+    def make_source(self, filters):
+        raise NotImplementedError
+
+    def columns(self) -> list[Column]:
+        raise NotImplementedError
+
+    def validate_filters(self, pairs) -> None:
+        """Raise FilterError for a filter this list cannot use."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        if self.has_filter_bar():
+            yield FilterBar(self.validate_filters, placeholder=self.FILTER_PLACEHOLDER, hint=self.FILTER_HINT,
+                            value=self.filter_text, id="filter-bar")
+        sheet = Sheet(self.source, self.columns(), key_field=self.KEY_FIELD, id="sheet",
+                      empty_text=self.empty_text(), open_label=self.OPEN_LABEL, open_id=self.OPEN_ID)
+        sheet.border_title = self.SHEET_TITLE
+        yield sheet
+        yield Static("", id="status", classes="status-line")
+        yield Footer()
+
+    def has_filter_bar(self) -> bool:
+        return True
+
+    def empty_text(self) -> str:
+        return "Nothing to show" + (" for this filter" if self.filters else "")
+
+    @property
+    def sheet(self) -> Sheet:
+        return self.query_one("#sheet", Sheet)
+
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "focus_filter" and not self.has_filter_bar():
+            return False
+        return True
+
+    def on_mount(self) -> None:
+        self.sub_title = self.HELP_TITLE
+        self.sheet.focus()
+        self.show_count()
+
+    def show_count(self) -> None:
+        count = self.sheet.row_count
+        self.sheet.border_subtitle = f"{count:,}"
+        self.update_status()
+
+    def update_status(self) -> None:
+        sheet = self.sheet
+        marked = f"   {len(sheet.marked):,} marked" if sheet.marked else ""
+        text = f"{self.describe_filters()}{marked}"
+        self.query_one("#status", Static).update(text)
+
+    def describe_filters(self) -> str:
+        if not self.filters:
+            return "All rows"
+        return "Filter: " + "  ".join(f"{f}={e}" for f, e in self.filters)
+
+    # --- filtering -----------------------------------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        if self.has_filter_bar():
+            self.query_one("#filter-bar", FilterBar).input.focus()
+
+    @on(FilterBar.Left)
+    def _filter_left(self) -> None:
+        self.sheet.focus()
+
+    @on(FilterBar.Applied)
+    def _filter_applied(self, event: FilterBar.Applied) -> None:
+        self.apply_filters(event.filters)
+
+    def apply_filters(self, filters) -> None:
+        self.filters = list(filters)
+        self.sheet.border_subtitle = "counting…"
+        self.count_new_source(self.filters)
+
+    @work(thread=True, exclusive=True, group="list-count", exit_on_error=False)
+    def count_new_source(self, filters) -> None:
+        source = self.make_source(filters)
+        try:
+            source.count()
+            source.rows(0, self.sheet.page_size)  # warm: the first page is what the user sees
+        except SegtuiError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", title="Filter")
+            return
+        except Exception as exc:  # noqa: BLE001
+            self.app.call_from_thread(self.notify, f"The list could not be read: {exc}", severity="error")
+            return
+        self.app.call_from_thread(self._use_source, source)
+
+    def _use_source(self, source) -> None:
+        self.source = source
+        self.sheet.empty_text = self.empty_text()
+        self.sheet.set_source(source)
+        self.show_count()
+        self.sheet.focus()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        invalidate = getattr(self.source, "invalidate", None)
+        if invalidate:
+            invalidate()
+        self.sheet.refresh_data()
+        self.show_count()
+
+    @on(Sheet.MarksChanged)
+    def _marks(self) -> None:
+        self.update_status()
+
+    def selected_keys(self) -> list:
+        return self.sheet.selected_keys()
+
+    def error(self, exc: Exception, title: str = "") -> None:
+        self.notify(str(exc), severity="error", title=title or self.HELP_TITLE)

@@ -1,0 +1,336 @@
+"""Contacts (key c): every contact in a virtual list with a filter bar; a contact card; import."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
+
+from ...errors import SegtuiError
+from ..widgets.progress import ProgressScreen
+from ..widgets.sheet import Column, Sheet
+from .base import KeyPagedSource, ListScreen
+
+CONTACT_COLUMNS = [
+    Column("no", "No.", 9),
+    Column("type", "Type", 7),
+    Column("name", "Name", 26),
+    Column("company_name", "Company", 26),
+    Column("city", "City", 14),
+    Column("post_code", "Post code", 9),
+    Column("country_code", "Ctry", 4),
+    Column("salesperson_code", "Salesp.", 7),
+    Column("correspondence_type", "Corresp.", 9),
+    Column("email", "E-mail", 30),
+    Column("phone", "Phone", 16),
+]
+
+
+def contacts_source(filters) -> KeyPagedSource:
+    from ...services import contacts
+
+    filters = list(filters)
+
+    def fetch(limit, after, offset):
+        return contacts.list_contacts(filters, limit=limit, offset=offset, after_no=after)
+
+    return KeyPagedSource(fetch, lambda: contacts.count_contacts(filters), "no")
+
+
+class ContactsScreen(ListScreen):
+    HELP_TITLE = "Contacts"
+    SHEET_TITLE = "Contacts"
+    FILTER_PLACEHOLDER = "filter contacts: city=@malmö|lund  mailing_group=FAIR  (Enter applies)"
+    FILTER_HINT = ("FIELD=EXPRESSION …  city=@ber*  type=company  salesperson_code=JO|KL  "
+                   "mailing_group=FAIR  interaction.date=2026-01-01..")
+    OPEN_LABEL = "Card"
+    OPEN_ID = "contact_card"
+    BINDINGS = [
+        Binding("ctrl+o", "import_contacts", "Import", id="import_contacts"),
+    ]
+
+    def make_source(self, filters):
+        return contacts_source(filters)
+
+    def columns(self):
+        return CONTACT_COLUMNS
+
+    def validate_filters(self, pairs) -> None:
+        from ...services import contacts
+
+        contacts.check_filters(pairs)
+
+    def describe_filters(self) -> str:
+        if not self.filters:
+            return "All contacts"
+        return super().describe_filters()
+
+    def empty_text(self) -> str:
+        if self.filters:
+            return "No contact matches this filter"
+        return "No contacts yet: ctrl+o imports a CSV or vCard file"
+
+    @on(Sheet.CellEdit)
+    def _cell(self, event: Sheet.CellEdit) -> None:
+        event.stop()
+        self.action_open_card()
+
+    def action_open_card(self) -> None:
+        row = self.sheet.current_row
+        if not row:
+            return
+        from ...services import contacts
+
+        try:
+            card = contacts.contact_card(row["no"])
+        except SegtuiError as exc:
+            self.error(exc, "Contact")
+            return
+        self.app.push_screen(ContactCard(card))
+
+    def action_import_contacts(self) -> None:
+        def done(result) -> None:
+            if result:
+                self.reload()
+
+        self.app.push_screen(ImportDialog(), done)
+
+
+# --- the contact card -------------------------------------------------------------------------------
+
+CARD_FIELDS = [
+    ("no", "No."), ("type", "Type"), ("name", "Name"), ("company_no", "Company no."),
+    ("company_name", "Company"), ("job_title", "Job title"), ("address", "Address"),
+    ("address_2", "Address 2"), ("post_code", "Post code"), ("city", "City"), ("county", "County"),
+    ("country_code", "Country"), ("phone", "Phone"), ("mobile", "Mobile"), ("email", "E-mail"),
+    ("language_code", "Language"), ("salesperson_code", "Salesperson"), ("territory_code", "Territory"),
+    ("correspondence_type", "Corresp. type"), ("exclude_from_segment", "Excluded from segments"),
+]
+GROUPS = [("mailing_groups", "Mailing groups"), ("industry_groups", "Industry groups"),
+          ("business_relations", "Business relations"), ("job_responsibilities", "Job responsibilities")]
+
+
+def _value(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "" if value is None else str(value)
+
+
+class ContactCard(ModalScreen[None]):
+    """A contact with its groups and its interactions (read only)."""
+
+    DEFAULT_CSS = """
+    ContactCard { align: center middle; }
+    ContactCard > #card {
+        width: 110; max-width: 98%; height: 90%;
+        border: round $accent; border-title-color: $accent; background: $panel; padding: 0 1;
+    }
+    ContactCard #card-top { height: auto; }
+    ContactCard #card-fields { width: 1fr; height: auto; }
+    ContactCard #card-groups { width: 44; height: auto; padding-left: 2; }
+    ContactCard #card-interactions { height: 1fr; margin-top: 1; }
+    ContactCard .card-label { color: $text-muted; margin-top: 1; }
+    """
+
+    BINDINGS = [Binding("escape", "close", "Close", id="close_card")]
+
+    def __init__(self, card: dict) -> None:
+        super().__init__()
+        self.card = card
+
+    def compose(self) -> ComposeResult:
+        card = self.card
+        box = Vertical(id="card")
+        box.border_title = f"Contact {card['no']}  {card.get('name', '')}"
+        with box:
+            with Horizontal(id="card-top"):
+                fields = Table.grid(padding=(0, 2))
+                fields.add_column(style="dim", no_wrap=True)
+                fields.add_column()
+                fields.add_column(style="dim", no_wrap=True)
+                fields.add_column()
+                pairs = [(label, _value(card.get(key))) for key, label in CARD_FIELDS]
+                half = (len(pairs) + 1) // 2
+                for left, right in zip(pairs[:half], pairs[half:] + [("", "")]):
+                    fields.add_row(left[0], left[1], right[0], right[1])
+                yield Static(fields, id="card-fields")
+                groups = Table.grid(padding=(0, 1))
+                groups.add_column(style="dim", no_wrap=True)
+                groups.add_column()
+                for key, label in GROUPS:
+                    groups.add_row(label, ", ".join(card.get(key) or []) or "–")
+                yield Static(groups, id="card-groups")
+            interactions = card.get("interactions") or []
+            yield Label(f"Interactions ({len(interactions)}{'+' if len(interactions) >= 50 else ''})",
+                        classes="card-label")
+            yield DataTable(id="card-interactions", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#card-interactions", DataTable)
+        for key, label, width in (("entry_no", "Entry", 6), ("date", "Date", 10),
+                                  ("interaction_template_code", "Template", 9), ("description", "Description", 28),
+                                  ("correspondence_type", "Corresp.", 9), ("evaluation", "Evaluation", 12),
+                                  ("segment_no", "Segment", 8), ("canceled", "Canceled", 8)):
+            table.add_column(label, key=key, width=width)
+        for entry in self.card.get("interactions") or []:
+            table.add_row(*(_value(entry.get(k)) if k != "canceled" else ("yes" if entry.get(k) else "")
+                            for k in ("entry_no", "date", "interaction_template_code", "description",
+                                      "correspondence_type", "evaluation", "segment_no", "canceled")))
+        table.focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+# --- import ----------------------------------------------------------------------------------------------
+
+FORMATS = [("Recognise from the file", ""), ("CSV", "csv"), ("vCard", "vcard")]
+
+
+class ImportDialog(ModalScreen[bool]):
+    """Choose a file, see its first rows and every rejected one, then import (in a worker)."""
+
+    DEFAULT_CSS = """
+    ImportDialog { align: center middle; }
+    ImportDialog > #import {
+        width: 110; max-width: 98%; height: 90%;
+        border: round $accent; border-title-color: $accent; background: $panel; padding: 0 1;
+    }
+    ImportDialog .form-row { height: 1; margin-bottom: 1; }
+    ImportDialog #import-summary { height: auto; margin: 1 0; }
+    ImportDialog #import-preview { height: 1fr; }
+    ImportDialog #import-rejected { height: auto; max-height: 10; color: $warning; }
+    ImportDialog #import-buttons { height: auto; align-horizontal: right; }
+    ImportDialog Button { margin-left: 2; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="cancel_import"),
+        Binding("f5", "preview", "Preview", id="preview_import"),
+        Binding("ctrl+s", "commit", "Import", id="commit_import"),
+    ]
+
+    def __init__(self, path: str = "") -> None:
+        super().__init__()
+        self.path = path
+        self.preview: dict | None = None
+        self.previewed: tuple | None = None
+
+    def compose(self) -> ComposeResult:
+        box = Vertical(id="import")
+        box.border_title = "Import contacts"
+        with box:
+            with Horizontal(classes="form-row"):
+                yield Label("File")
+                yield Input(self.path, placeholder="path to a .csv or .vcf file (Outlook and Google exports "
+                            "are recognised)", id="import-path", compact=True)
+            with Horizontal(classes="form-row"):
+                yield Label("Format")
+                yield Select(FORMATS, value="", allow_blank=False, id="import-format", compact=True)
+            yield Static("Enter or F5 shows a preview; nothing is imported before ctrl+s.", id="import-summary")
+            yield DataTable(id="import-preview", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="import-rejected", markup=False)
+            with Horizontal(id="import-buttons"):
+                yield Button("Cancel (Esc)", id="cancel")
+                yield Button("Import (ctrl+s)", id="commit", variant="primary", disabled=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#import-path", Input).focus()
+
+    def _choice(self) -> tuple[str, str | None]:
+        path = self.query_one("#import-path", Input).value.strip()
+        fmt = self.query_one("#import-format", Select).value or None
+        return path, fmt
+
+    @on(Input.Submitted, "#import-path")
+    def _submitted(self) -> None:
+        self.action_preview()
+
+    def action_preview(self) -> None:
+        from ...services import contact_io
+
+        path, fmt = self._choice()
+        if not path:
+            self.notify("Type the path of the file to import", severity="warning", title="Import")
+            return
+        if not Path(path).expanduser().is_file():
+            self.notify(f"There is no file {path}", severity="error", title="Import")
+            return
+        try:
+            parsed = contact_io.read_file(str(Path(path).expanduser()), format=fmt)
+        except SegtuiError as exc:
+            self.notify(str(exc), severity="error", title="Import")
+            self.query_one("#commit", Button).disabled = True
+            return
+        self.preview = parsed.preview(20)
+        self.previewed = (path, fmt)
+        self._show_preview()
+
+    def _show_preview(self) -> None:
+        preview = self.preview or {}
+        rows = preview.get("rows") or []
+        table = self.query_one("#import-preview", DataTable)
+        table.clear(columns=True)
+        keys = ["line", "type", "name", "company_name", "city", "email", "problem"]
+        for key in keys:
+            table.add_column(key.replace("_", " ").capitalize(), key=key)
+        for row in rows:
+            fields = row.get("fields") or {}
+            table.add_row(str(row.get("line", "")), fields.get("type", ""), fields.get("name", ""),
+                          fields.get("company_name") or row.get("organisation", ""), fields.get("city", ""),
+                          fields.get("email", ""), "; ".join(row.get("errors") or []))
+        rejected = preview.get("rejected") or []
+        summary = (f"{preview.get('total', 0):,} rows read as {preview.get('format', '')} "
+                   f"({preview.get('source', '')}): {preview.get('good', 0):,} can be imported, "
+                   f"{len(rejected):,} rejected. First {len(rows)} rows below.")
+        self.query_one("#import-summary", Static).update(summary)
+        text = "\n".join(f"line {r['line']}: {r['reason']}" for r in rejected[:50])
+        if len(rejected) > 50:
+            text += f"\n… and {len(rejected) - 50:,} more"
+        self.query_one("#import-rejected", Static).update(Text(text) if rejected else "")
+        self.query_one("#commit", Button).disabled = not preview.get("good")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "commit":
+            self.action_commit()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    def action_commit(self) -> None:
+        if self.preview is None or self.previewed != self._choice():
+            self.notify("Look at the preview first (Enter or F5)", severity="warning", title="Import")
+            return
+        if not self.preview.get("good"):
+            self.notify("No row of this file can be imported", severity="error", title="Import")
+            return
+        path, fmt = self.previewed
+        full = str(Path(path).expanduser())
+
+        def job(progress, cancelled):
+            from ...services import contact_io
+
+            return contact_io.import_contacts(full, format=fmt, progress=progress)
+
+        def done(outcome) -> None:
+            kind, value = outcome
+            if kind == "done":
+                rejected = len(value.get("rejected") or [])
+                self.notify(f"Imported {value.get('imported', 0):,} new contacts, updated "
+                            f"{value.get('updated', 0):,}" + (f"; {rejected:,} rows rejected" if rejected else ""),
+                            title="Import")
+                self.dismiss(True)
+            elif kind == "error":
+                self.notify(f"Nothing was imported: {value}", severity="error", title="Import")
+            else:
+                self.notify("Import cancelled: nothing was imported", title="Import")
+
+        self.app.push_screen(ProgressScreen(f"Importing {Path(path).name}…", job), done)

@@ -1,0 +1,160 @@
+"""Logged segments (key g): list, cancel or restore, follow-up segment, open the entries, delete canceled."""
+from __future__ import annotations
+
+from textual import on
+from textual.binding import Binding
+
+from ...errors import SegtuiError
+from ..widgets.sheet import Column, ListSource, Sheet
+from .base import ListScreen
+from .dialogs import ConfirmDialog
+
+LOGGED_COLUMNS = [
+    Column("entry_no", "Entry", 6, "right"),
+    Column("segment_no", "Segment", 9),
+    Column("description", "Description", 36),
+    Column("creation_date", "Created", 10),
+    Column("user_id", "User", 10),
+    Column("no_of_interactions", "Interactions", 12, "right", format=lambda v: f"{int(v or 0):,}"),
+    Column("no_of_campaign_entries", "Campaign entries", 16, "right", format=lambda v: f"{int(v or 0):,}"),
+    Column("canceled", "Canceled", 8, "center", format=lambda v: "yes" if v else ""),
+]
+
+
+class LoggedSource(ListSource):
+    """Logged segments are few (one per mailing): read them at once, newest last."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._loaded = False
+
+    def _load(self) -> None:
+        if not self._loaded:
+            from ...services import logged
+
+            self.data = logged.list_logged()
+            self._loaded = True
+
+    def count(self) -> int:
+        self._load()
+        return super().count()
+
+    def rows(self, offset, limit):
+        self._load()
+        return super().rows(offset, limit)
+
+    def invalidate(self) -> None:
+        self._loaded = False
+
+
+class LoggedSegmentsScreen(ListScreen):
+    HELP_TITLE = "Logged segments"
+    SHEET_TITLE = "Logged segments"
+    KEY_FIELD = "entry_no"
+    OPEN_LABEL = "Entries"
+    OPEN_ID = "open_entries"
+    BINDINGS = [
+        Binding("f8", "toggle_canceled", "Cancel/restore", id="toggle_canceled"),
+        Binding("f5", "follow_up", "Follow-up", id="follow_up"),
+        Binding("ctrl+d", "delete_canceled", "Delete canceled", id="delete_canceled"),
+        Binding("ctrl+r", "reload", "Reload", id="reload"),
+    ]
+
+    def has_filter_bar(self) -> bool:
+        return False
+
+    def make_source(self, filters):
+        return LoggedSource()
+
+    def columns(self):
+        return LOGGED_COLUMNS
+
+    def empty_text(self) -> str:
+        return "No logged segments yet: log a segment with F9 on its worksheet"
+
+    def describe_filters(self) -> str:
+        return "space marks rows; actions work on the marked rows or the one under the cursor"
+
+    @on(Sheet.CellEdit)
+    def _open(self, event: Sheet.CellEdit) -> None:
+        event.stop()
+        self.action_open_entries()
+
+    def action_open_entries(self) -> None:
+        row = self.sheet.current_row
+        if not row:
+            return
+        from .interactions import InteractionsScreen
+
+        no = row["entry_no"]
+        self.app.push_screen(InteractionsScreen(filters=[("logged_segment_entry_no", str(no))],
+                                                filter_text=f"logged_segment_entry_no={no}",
+                                                title=f"Entries of logged segment {no} ({row['segment_no']})"))
+
+    def action_toggle_canceled(self) -> None:
+        from ...services import logged
+
+        keys = self.selected_keys()
+        if not keys:
+            return
+        try:
+            result = logged.toggle_canceled(keys)
+        except SegtuiError as exc:
+            self.error(exc, "Cancel or restore")
+            return
+        self.sheet.clear_marks()
+        self.reload()
+        parts = []
+        if result["canceled"]:
+            parts.append(f"canceled {', '.join(map(str, result['canceled']))}")
+        if result["restored"]:
+            parts.append(f"restored {', '.join(map(str, result['restored']))}")
+        self.notify("Logged segment " + "; ".join(parts) + " (with its interactions and campaign entries)",
+                    title="Logged segments")
+
+    def action_follow_up(self) -> None:
+        row = self.sheet.current_row
+        if not row:
+            return
+        from ...services import logged
+
+        def answer(yes) -> None:
+            if not yes:
+                return
+            try:
+                header = logged.follow_up(row["entry_no"])
+            except SegtuiError as exc:
+                self.error(exc, "Follow-up")
+                return
+            self.notify(f"Segment {header['no']} created: {header.get('description', '')}. "
+                        "F6 shows the segments.", title="Follow-up")
+            self.app.refresh_screens()
+
+        self.app.push_screen(ConfirmDialog(
+            "Follow-up segment",
+            f"Create a new segment with the {row.get('no_of_interactions', 0):,} contacts of logged segment "
+            f"{row['entry_no']} ({row['segment_no']} {row.get('description', '')})?", yes="Create"), answer)
+
+    def action_delete_canceled(self) -> None:
+        from ...services import logged
+
+        canceled = [r for r in self.source.data if r.get("canceled")]
+        if not canceled:
+            self.notify("No logged segment is canceled: nothing to delete", title="Delete canceled")
+            return
+
+        def answer(yes) -> None:
+            if not yes:
+                return
+            try:
+                result = logged.delete_canceled()
+            except SegtuiError as exc:
+                self.error(exc, "Delete canceled")
+                return
+            self.reload()
+            self.notify(f"Deleted {result['deleted']} canceled logged segments with their entries",
+                        title="Delete canceled")
+
+        self.app.push_screen(ConfirmDialog(
+            "Delete canceled", f"Delete {len(canceled)} canceled logged segment(s) with their interaction log "
+            "entries and campaign entries? This cannot be undone.", yes="Delete"), answer)
