@@ -361,3 +361,11 @@ def test_cli_log_human_sentence(setup, cli_main):
     assert code == 0, err
     assert f"segment {no} logged as logged segment 1: 5 interactions" in text
     assert "1 e-mail lines whose contact has no e-mail address" in text
+
+
+def test_preview_counts_lines_refusals_and_lines_that_lose_their_correspondence_type(setup):
+    no = segment(lines=5, correspondence_type="email")
+    set_line(no, 10000, date=None)
+    preview = segment_log.log_preview(no)
+    assert (preview["lines"], preview["total_refusals"], preview["without_correspondence_type"]) == (5, 1, 1)
+    assert preview["refusals"][0]["line_no"] == 10000

@@ -58,6 +58,7 @@ def register(groups, common):
     p = ia.add_parser("resend", parents=[common], help="deliver again as new entries")
     p.add_argument("entry_nos", nargs="+", metavar="ENTRY_NO")
     p.add_argument("--correspondence-type", help="hard_copy or email (default: the entry's own)")
+    p.add_argument("--out", metavar="DIR", help="where merged hard-copy documents go")
     p.set_defaults(handler=cmd_interactions_resend)
     p = ia.add_parser("delete-canceled", parents=[common], help="delete canceled entries")
     p.set_defaults(handler=cmd_interactions_delete_canceled)
@@ -169,7 +170,8 @@ def cmd_interactions_resend(args):
     from ..services import interactions
 
     connect(args)
-    r = interactions.resend(args.entry_nos, correspondence_type=args.correspondence_type, user_id=_user())
+    r = interactions.resend(args.entry_nos, correspondence_type=args.correspondence_type, user_id=_user(),
+                            out_dir=args.out)
     nos = ", ".join(str(e["entry_no"]) for e in r["entries"])
     return Text(f"resent as entries {nos}: delivered {r['delivered']}, errors {r['errors']}", r)
 

@@ -49,8 +49,16 @@ def _select():
             .join(Contact, JOIN.LEFT_OUTER, on=(Contact.no == entry.contact_no)))
 
 
+# What a reader wants first (the CLI's table keeps the leftmost columns that fit).
+FIRST = ("entry_no", "date", "contact_no", "contact_name", "interaction_template_code", "description",
+         "correspondence_type", "evaluation", "canceled", "delivery_status", "segment_no",
+         "logged_segment_entry_no")
+
+
 def _dict(row):
-    out = {k: json_value(v) for k, v in row.items()}
+    ordered = {k: row[k] for k in FIRST if k in row}
+    ordered.update(row)
+    out = {k: json_value(v) for k, v in ordered.items()}
     for key in ("canceled", "campaign_target", "campaign_response", "attempt_failed",
                 "send_word_docs_as_attmt", "has_attachment"):
         if key in out:
@@ -253,7 +261,7 @@ def resend(entry_nos, correspondence_type=None, user_id="", out_dir=None):
         new_nos = [n for (n,) in entry.select(entry.entry_no)
                    .where((entry.entry_no > last) & entry.resent_from_entry_no.in_(wanted))
                    .order_by(entry.entry_no).tuples()]
-    sent = delivery.deliver_entries(new_nos) or {}
+    sent = delivery.deliver_entries(new_nos, out_dir=out_dir) or {}
     return {"entries": get_entries(new_nos), "delivered": sent.get("delivered", 0),
             "errors": sent.get("errors", 0)}
 
@@ -296,7 +304,9 @@ def statistics(by="template"):
 
 
 def _template_dict(template, stats):
-    data = to_dict(template)
+    # Code, description and the statistics first: the CLI's table keeps the leftmost columns.
+    data = {"code": template.code, "description": template.description, "count": 0, "cost": 0, "duration": 0}
+    data.update(to_dict(template))
     data["ignore_contact_corres_type"] = bool(data["ignore_contact_corres_type"])
     data["campaign_target"] = bool(data["campaign_target"])
     data["campaign_response"] = bool(data["campaign_response"])

@@ -179,6 +179,26 @@ def log_refusals(segment_no, deliver=False, limit=REFUSALS_PER_RULE):
     return _refusals(header, deliver, limit)
 
 
+def log_preview(segment_no, deliver=False, limit=REFUSALS_PER_RULE):
+    """What logging would do, for a confirmation: {"segment_no", "lines", "refusals", "total_refusals",
+    "without_correspondence_type"} (the last: e-mail lines whose contact has no address, which are
+    logged with no correspondence type when not delivering)."""
+    header = open_header(segment_no)
+    refusals = _refusals(header, deliver, limit)
+    line = SegmentLine
+    lines = line.select(fn.COUNT(SQL("*"))).where(line.segment_no == header.no).scalar() or 0
+    return {"segment_no": header.no, "lines": lines, "refusals": refusals, "total_refusals": _total(refusals),
+            "without_correspondence_type": 0 if deliver else _count_without_address(header.no)}
+
+
+def _count_without_address(no):
+    line = SegmentLine
+    return (line.select(fn.COUNT(SQL("*")))
+            .join(Contact, on=(Contact.no == line.contact_no))
+            .where((line.segment_no == no) & (line.correspondence_type == "email")
+                   & (fn.COALESCE(Contact.email, "") == "")).scalar()) or 0
+
+
 # --- logging ------------------------------------------------------------------------------
 
 def _entry_columns(header, logged_entry_no, user_id, deliver, now):
@@ -284,13 +304,7 @@ def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_i
         if refusals:
             raise LogRefused(no, refusals, _total(refusals))
         # Without delivery, e-mail lines whose contact has no address lose their correspondence type.
-        without = 0
-        if not deliver:
-            line = SegmentLine
-            without = (line.select(fn.COUNT(SQL("*")))
-                       .join(Contact, on=(Contact.no == line.contact_no))
-                       .where((line.segment_no == no) & (line.correspondence_type == "email")
-                              & (fn.COALESCE(Contact.email, "") == "")).scalar()) or 0
+        without = 0 if deliver else _count_without_address(no)
         logged = LoggedSegment.create(segment_no=no, description=header.description, creation_date=today,
                                       user_id=user_id or "", canceled=False)
         interactions = _insert_entries(header, logged.entry_no, user_id, deliver, now)
@@ -315,4 +329,7 @@ def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_i
         sent = delivery.deliver_logged(logged.entry_no, out_dir=out_dir) or {}
         result["delivered"] = sent.get("delivered", 0)
         result["errors"] = sent.get("errors", 0)
+        for key in ("combined", "files"):  # where the hard copies went, when the module says
+            if key in sent:
+                result[key] = sent[key]
     return result

@@ -1,0 +1,136 @@
+"""Benchmark: log a segment of 100,000 lines, and create a follow-up segment from it.
+
+Each figure is printed next to a raw sqlite3 baseline doing the bare minimum on the same rows
+(an INSERT ... SELECT of the lines into interaction_log_entry plus the DELETE of the lines; for
+the follow-up an INSERT ... SELECT of the entries' contacts into segment_line), and the ratio.
+The difference is what segtui adds: the refusal checks, the campaign entries, criteria and history
+bookkeeping, the line defaults of the follow-up.
+
+    python bench/bench_log.py [--lines 100000]
+"""
+import argparse
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+
+def build(path, lines):
+    from segtui import db as dbmod
+    import logging_data
+
+    database = dbmod.open_database(str(path))
+    dbmod.init_database()
+    logging_data.world(contacts=0)
+    logging_data.add_contacts(lines)
+    no = logging_data.segment(lines=lines, campaign_no="CP1001")
+    database.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    return database, no
+
+
+def raw_log(path, segment_no):
+    """The floor: copy the lines into entries and delete them, one transaction, plain sqlite3."""
+    from segtui.models import InteractionLogEntry, LineFields
+
+    names = [n for n in LineFields._meta.sorted_field_names if n != "id"]
+    columns = ", ".join(names)
+    from segtui.db import SQLITE_PRAGMAS
+
+    con = sqlite3.connect(str(path), isolation_level=None)
+    for key, value in SQLITE_PRAGMAS.items():  # the same settings segtui uses, for a fair floor
+        con.execute(f"PRAGMA {key} = {value}")
+    start = time.perf_counter()
+    con.execute("BEGIN IMMEDIATE")
+    con.execute(f"INSERT INTO {InteractionLogEntry._meta.table_name} ({columns}, segment_no, user_id, "
+                f"logged_segment_entry_no, canceled, delivery_status, delivery_error, message_id, "
+                f"send_word_docs_as_attmt) SELECT {columns}, segment_no, '', 1, 0, '', '', '', 0 "
+                f"FROM segment_line WHERE segment_no = ? ORDER BY line_no", (segment_no,))
+    con.execute("DELETE FROM segment_line WHERE segment_no = ?", (segment_no,))
+    con.execute("COMMIT")
+    seconds = time.perf_counter() - start
+    return con, seconds
+
+
+def raw_follow_up(con, entry_no):
+    """The floor for a follow-up: one INSERT ... SELECT of the logged contacts into new lines."""
+    start = time.perf_counter()
+    con.execute("BEGIN IMMEDIATE")
+    con.execute("INSERT INTO segment_line (segment_no, line_no, contact_no, contact_company_no, correspondence_type,"
+                " interaction_template_code, interaction_group_code, language_code, subject, description, cost,"
+                " duration_min, salesperson_code, campaign_no, campaign_target, campaign_response, evaluation,"
+                " attempt_failed, information_flow, initiated_by, personal_note, attachment_name)"
+                " SELECT 'SM99999', ROW_NUMBER() OVER (ORDER BY c.no) * 10000, c.no, c.company_no,"
+                " c.correspondence_type, '', '', c.language_code, '', '', 0, 0, c.salesperson_code, '', 0, 0, '',"
+                " 0, '', '', '', '' FROM contact c"
+                " WHERE c.no IN (SELECT contact_no FROM interaction_log_entry WHERE logged_segment_entry_no = ?)",
+                (entry_no,))
+    con.execute("COMMIT")
+    return time.perf_counter() - start
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lines", type=int, default=100_000)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="segtui-bench-log-"))
+    try:
+        from segtui.services import logged, segment_log
+
+        path = work / "bench.db"
+        t = time.perf_counter()
+        database, no = build(path, args.lines)
+        print(f"setup: {args.lines:,} contacts and a segment of {args.lines:,} lines in "
+              f"{time.perf_counter() - t:.2f} s")
+        database.close()
+        raw_path = work / "raw.db"
+        shutil.copy(path, raw_path)
+        follow_path = work / "follow.db"
+        shutil.copy(path, follow_path)
+
+        from segtui import db as dbmod
+
+        database = dbmod.open_database(str(path))
+        start = time.perf_counter()
+        refusals = segment_log.log_refusals(no)
+        check = time.perf_counter() - start
+        assert not refusals, refusals[:3]
+        start = time.perf_counter()
+        result = segment_log.log_segment(no, user_id="bench")
+        log_s = time.perf_counter() - start
+        assert result["interactions"] == args.lines
+        start = time.perf_counter()
+        header = logged.follow_up(result["logged_segment_entry_no"])
+        follow_s = time.perf_counter() - start
+        assert header["no_of_lines"] == args.lines
+        database.close()
+
+        database = dbmod.open_database(str(follow_path))
+        start = time.perf_counter()
+        both = segment_log.log_segment(no, follow_up=True)
+        both_s = time.perf_counter() - start
+        assert both["follow_up_segment_no"]
+        database.close()
+
+        con, raw_log_s = raw_log(raw_path, no)
+        raw_follow_s = raw_follow_up(con, 1)
+        con.close()
+
+        def row(name, seconds, floor):
+            rate = args.lines / seconds
+            print(f"{name:<34} {seconds:7.3f} s  {rate:>10,.0f} lines/s   raw sqlite3 {floor:6.3f} s   "
+                  f"ratio {seconds / floor:5.2f}")
+
+        print(f"refusal checks alone: {check:.3f} s")
+        row("log (checks included)", log_s, raw_log_s)
+        row("follow-up of the logged segment", follow_s, raw_follow_s)
+        row("log --follow-up", both_s, raw_log_s + raw_follow_s)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
