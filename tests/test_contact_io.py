@@ -204,6 +204,19 @@ def test_contact_without_email_is_matched_by_name_and_company(db, tmp_path):
     assert Contact.get(Contact.no == lars.no).post_code == "411 18"
 
 
+def test_email_added_later_updates_the_contact_of_that_name(db, tmp_path):
+    contact_io.import_contacts(DATA / "outlook_contacts.csv")
+    lars = Contact.get(Contact.name == "Lars Nilsson")
+    path = write(tmp_path, "l.csv", "First Name,Last Name,E-mail Address\nLars,Nilsson,lars@n.example\n")
+    result = contact_io.import_contacts(path)
+    assert (result["imported"], result["updated"]) == (0, 1)
+    assert Contact.get(Contact.no == lars.no).email == "lars@n.example"
+    # A namesake with another e-mail is another person.
+    path = write(tmp_path, "l2.csv", "First Name,Last Name,E-mail Address\nLars,Nilsson,other@n.example\n")
+    assert contact_io.import_contacts(path)["imported"] == 1
+    assert Contact.select().where(Contact.name == "Lars Nilsson").count() == 2
+
+
 def test_duplicate_rows_in_one_file_make_one_contact(db, tmp_path):
     path = write(tmp_path, "dup.csv", "First Name,Last Name,E-mail Address,Company\n"
                                       "Ann,Lee,ann@lee.example,Lee Ltd\nAnn,Lee,ANN@lee.example,Lee Ltd\n")
@@ -368,6 +381,21 @@ def test_vcard_bad_email_reported_on_its_begin_line(db, tmp_path):
     text = "BEGIN:VCARD\nVERSION:4.0\nFN:A\nEND:VCARD\n\nBEGIN:VCARD\nVERSION:4.0\nFN:B\nEMAIL:nope\nEND:VCARD\n"
     result = contact_io.import_contacts(write(tmp_path, "x.vcf", text))
     assert result["rejected"] == [{"line": 6, "reason": "e-mail 'nope' is not an e-mail address"}]
+
+
+def test_unreadable_vcard_is_reported_on_its_begin_line(db, tmp_path):
+    text = ("BEGIN:VCARD\nVERSION:3.0\nFN:Good One\nEND:VCARD\n"
+            "BEGIN:VCARD\nVERSION:3.0\nFN:Bad\nthis line is no property\nEND:VCARD\n")
+    result = contact_io.import_contacts(write(tmp_path, "x.vcf", text))
+    assert [r["line"] for r in result["rejected"]] == [5]
+    assert result["rejected"][0]["reason"].startswith("the card cannot be read")
+    assert set(contacts()) == {"Good One"}
+
+
+def test_import_of_a_previewed_file(db):
+    parsed = contact_io.read_file(DATA / "outlook_contacts.csv")
+    result = contact_io.import_contacts(None, parsed=parsed)
+    assert result["imported"] == 5
 
 
 def test_format_is_guessed_from_content(db, tmp_path):

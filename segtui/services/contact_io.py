@@ -9,6 +9,7 @@ by advancing the series once, and rows are written with chunked multi-row insert
 """
 import csv
 import datetime as dt
+import operator
 import os
 import re
 import tempfile
@@ -39,8 +40,10 @@ IMPORT_FIELDS = (
 MAP_FIELDS = IMPORT_FIELDS + ("organisation",)
 EXPORT_FIELDS = IMPORT_FIELDS
 CODE_FIELDS = ("language_code", "salesperson_code", "territory_code", "country_code")
-# Everything a contact row holds, in the order used for bulk writes.
+# Everything a contact row holds, in the order used for bulk writes, and a new one's defaults.
 ALL_FIELDS = tuple(Contact._meta.sorted_field_names)
+DEFAULTS = {name: (None if callable(Contact._meta.fields[name].default) else Contact._meta.fields[name].default)
+            for name in ALL_FIELDS}
 
 EMAIL_RE = re.compile(r"^[^@\s\"<>(),;:]+@[^@\s\"<>(),;:]+\.[^@\s\"<>(),;:.]+$")
 GOOGLE_MULTI = " ::: "
@@ -231,9 +234,13 @@ def _known_country_codes():
     try:
         if database.obj is None or database.is_closed():
             return {}
-        return {name.lower(): code for code, name in Country.select(Country.code, Country.name).tuples()
-                if code} | {code.lower(): code for code, _ in Country.select(Country.code, Country.name).tuples()
-                            if code}
+        known = {}
+        for code, name in Country.select(Country.code, Country.name).tuples():
+            if code:
+                known[code.lower()] = code
+                if name:
+                    known[name.lower()] = code
+        return known
     except Exception:  # noqa: BLE001 - a preview without a database still works
         return {}
 
@@ -771,11 +778,15 @@ class _DryRun(Exception):
     pass
 
 
-def import_contacts(path, format=None, mapping=None, dry_run=False, strict=False, progress=None):
+def import_contacts(path, format=None, mapping=None, dry_run=False, strict=False, progress=None,
+                    parsed=None):
     """Import a file in one transaction. Returns {"imported", "updated", "unchanged",
     "companies", "rejected": [{"line", "reason"}], "dry_run"}; `imported` counts new contacts
-    (companies included), `companies` the new company contacts among them."""
-    parsed = read_file(path, format=format, mapping=mapping)
+    (companies included), `companies` the new company contacts among them. `parsed` (from
+    read_file, e.g. after a preview) saves reading the file twice; `progress(done, total)`
+    is called as rows are matched."""
+    if parsed is None:
+        parsed = read_file(path, format=format, mapping=mapping)
     rejected = parsed.rejected
     if strict and rejected:
         raise ImportRefused(rejected)
@@ -806,9 +817,10 @@ def _bulk_write(records, upsert=False):
         query = query.on_conflict(conflict_target=[Contact.no], preserve=keep)
     sql, _ = query.sql()
     cursor = database.cursor()
+    values = operator.itemgetter(*ALL_FIELDS)
     step = 5000
     for i in range(0, len(records), step):
-        cursor.executemany(sql, [tuple(r[n] for n in ALL_FIELDS) for r in records[i:i + step]])
+        cursor.executemany(sql, [values(r) for r in records[i:i + step]])
 
 
 def _write(rows, progress=None):
@@ -821,7 +833,10 @@ def _write(rows, progress=None):
     for rec in existing.values():
         _index(rec, by_email, by_name, companies)
 
-    series = NumberSeries.get_or_none(NumberSeries.code == "CONTACT")
+    query = NumberSeries.select().where(NumberSeries.code == "CONTACT")
+    if not dbmod.is_sqlite():
+        query = query.for_update()  # SQLite's write lock is already held (IMMEDIATE transaction)
+    series = query.first()
     if series is None:
         raise SegtuiError("number series CONTACT is missing: run 'segtui init'")
     counter = [series.last_no]
@@ -862,10 +877,7 @@ def _write(rows, progress=None):
 
     def create(values):
         no = allocate()
-        record = {name: Contact._meta.fields[name].default for name in ALL_FIELDS}
-        for name in ALL_FIELDS:
-            if callable(record[name]):
-                record[name] = None
+        record = dict(DEFAULTS)
         record.update(no=no, created_at=now, modified_at=now)
         record.update(values)
         record["search_name"] = record["name"].upper()
@@ -936,8 +948,14 @@ def _write(rows, progress=None):
         no = by_file_no(row.fields)
         if no is None and values.get("email"):
             no = by_email.get(("person", values["email"].lower()))
-        if no is None and not values.get("email"):
-            no = by_name.get((values["name"].upper(), values.get("company_name", "").upper()))
+        if no is None:
+            # No e-mail match: the same name at the same company, unless that contact has
+            # another e-mail (then it is a namesake, not the same person).
+            same = by_name.get((values["name"].upper(), values.get("company_name", "").upper()))
+            if same is not None:
+                email = (new.get(same) or changed.get(same) or existing[same])["email"]
+                if not email or not values.get("email") or email.lower() == values["email"].lower():
+                    no = same
         if no is None:
             values.setdefault("company_no", "")
             values.setdefault("company_name", "")
