@@ -117,3 +117,12 @@ def test_document_text_reads_paragraphs_and_tables():
     text = word.document_text(merged)
     assert "Eve received the grades" in text
     assert "C1\t" in text
+
+
+def test_simple_field_formatting_is_kept():
+    from segtui.services.default_letter import build_default_letter
+
+    merged = word.merge_one(build_default_letter(), {"company_name": "Acme Ltd", "salesperson_email": "a@b.c"})
+    letterhead = docx.Document(io.BytesIO(merged)).paragraphs[0].runs[0]
+    assert letterhead.text == "Acme Ltd" and letterhead.bold and letterhead.font.size.pt == 16
+    assert "\u00ab" not in all_xml(merged)
