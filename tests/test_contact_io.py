@@ -530,6 +530,25 @@ def test_unknown_columns_without_map(cli_main, tmp_path):
     assert "--map" in err and "Vorname, Nachname" in err
 
 
+def test_read_columns_for_a_mapping_dialog(db, tmp_path):
+    path = write(tmp_path, "x.csv", "Vorname;Nachname\nA;B\n")
+    assert contact_io.read_columns(path) == {"format": "csv", "columns": ["Vorname", "Nachname"], "source": None,
+                                             "encoding": "utf-8", "delimiter": ";"}
+    assert contact_io.read_columns(DATA / "google_contacts.csv")["source"] == "google"
+    assert contact_io.read_columns(DATA / "contacts.vcf")["format"] == "vcard"
+    with pytest.raises(contact_io.UnknownColumns) as info:
+        contact_io.read_file(path)
+    assert info.value.columns == ["Vorname", "Nachname"]
+
+
+def test_real_entry_point(run_cli, tmp_path):
+    code, out, err = run_cli("contacts", "import", DATA / "contacts.vcf")
+    assert code == 0, err
+    assert out == {"imported": 4, "updated": 0, "unchanged": 0, "companies": 2, "rejected": [], "dry_run": False}
+    code, out, err = run_cli("contacts", "export", tmp_path / "x.csv", "--format", "csv")
+    assert code == 0 and out == {"exported": 4}
+
+
 def test_map_errors_name_the_field_and_column(cli_main, tmp_path):
     path = write(tmp_path, "x.csv", "Vorname,Nachname\nA,B\n")
     code, _, err = cli_main("contacts", "import", path, "--map", "Vorname=firstname")

@@ -360,19 +360,25 @@ def _csv_records(lines, delimiter, columns, offset=0):
             pos = restart
 
 
-def _read_csv(path, text, mapping):
-    lines = _physical_lines(text)
+def _header(path, lines):
+    """(index of the header line, delimiter, column names) of a CSV's physical lines."""
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         raise SegtuiError(f"file {path} is empty: nothing to import")
-    lines = lines[first:]
-    delimiter = _guess_delimiter(lines[0])
+    delimiter = _guess_delimiter(lines[first])
     try:
-        columns = [c.strip() for c in next(csv.reader([lines[0]], delimiter=delimiter, strict=True))]
+        columns = [c.strip() for c in next(csv.reader([lines[first]], delimiter=delimiter, strict=True))]
     except csv.Error as exc:
         raise SegtuiError(f"{path}: line {first + 1}, the header row, cannot be read: {exc}") from exc
     if not any(columns):
         raise SegtuiError(f"{path}: the first line has no column names")
+    return first, delimiter, columns
+
+
+def _read_csv(path, text, mapping):
+    lines = _physical_lines(text)
+    first, delimiter, columns = _header(path, lines)
+    lines = lines[first:]
     source, extract = _recipe(columns, mapping, path)
     parsed = ParsedFile(str(path), "csv", source, delimiter=delimiter, columns=columns,
                         mapping=dict(mapping))
@@ -509,6 +515,35 @@ def _identity(get, columns):
     return extract
 
 
+class UnknownColumns(SegtuiError):
+    """A CSV whose header is no known export and no mapping was given; `columns` lists them
+    so a screen can offer a mapping."""
+
+    def __init__(self, path, columns):
+        self.columns = list(columns)
+        super().__init__(
+            f"{path}: the columns are not those of a Google, Outlook or segtui export; say which column "
+            f"holds which field with --map COLUMN=FIELD (e.g. --map \"Full name=name\"). "
+            f"Columns: {', '.join(columns)}")
+
+
+def read_columns(path, format=None):
+    """The file's format and, for a CSV, its column names and which export it looks like
+    (source None when a mapping is needed). Nothing is written."""
+    path = Path(path)
+    text, encoding = _read_text(path)
+    if _guess_format(path, text, format) == "vcard":
+        return {"format": "vcard", "columns": [], "source": "vcard", "encoding": encoding}
+    parsed_header = _header(path, _physical_lines(text))
+    columns = parsed_header[2]
+    try:
+        source = _recipe(columns, {}, path)[0]
+    except UnknownColumns:
+        source = None
+    return {"format": "csv", "columns": columns, "source": source, "encoding": encoding,
+            "delimiter": parsed_header[1]}
+
+
 OUTLOOK_MARKS = {"E-mail Address", "Business Street", "Business City", "Home Street", "Mobile Phone",
                  "Business Phone", "Job Title", "Company"}
 
@@ -526,10 +561,7 @@ def _recipe(columns, mapping, path):
     elif mapping:
         source, base = "mapped", None
     else:
-        raise SegtuiError(
-            f"{path}: the columns are not those of a Google, Outlook or segtui export; say which column "
-            f"holds which field with --map COLUMN=FIELD (e.g. --map \"Full name=name\"). "
-            f"Columns: {', '.join(columns)}")
+        raise UnknownColumns(path, columns)
     if not mapping:
         return source, base
     lookup = {c: c for c in columns} | {c.lower(): c for c in columns}
