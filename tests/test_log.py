@@ -369,3 +369,33 @@ def test_preview_counts_lines_refusals_and_lines_that_lose_their_correspondence_
     preview = segment_log.log_preview(no)
     assert (preview["lines"], preview["total_refusals"], preview["without_correspondence_type"]) == (5, 1, 1)
     assert preview["refusals"][0]["line_no"] == 10000
+
+
+def test_deliver_with_the_word_module_merges_hard_copies_after_logging(demo_db, tmp_path):
+    """End to end with the real delivery module: every hard-copy entry is merged and no longer in progress."""
+    pytest.importorskip("segtui.services.delivery")
+    from segtui.services import criteria, segments
+
+    header = segments.new_segment("Letters", template_code="LETTER", salesperson_code="AK")
+    criteria.add_contacts(header["no"], [("type", "person"), ("no", "..CT000030")])
+    SegmentLine.update(correspondence_type="hard_copy").where(SegmentLine.segment_no == header["no"]).execute()
+    lines = SegmentLine.select().where(SegmentLine.segment_no == header["no"]).count()
+    assert lines > 0
+    result = log_segment(header["no"], deliver=True, out_dir=str(tmp_path / "out"))
+    assert (result["interactions"], result["delivered"], result["errors"]) == (lines, lines, 0)
+    statuses = {e.delivery_status for e in InteractionLogEntry.select().where(
+        InteractionLogEntry.logged_segment_entry_no == result["logged_segment_entry_no"])}
+    assert statuses == {""}
+    assert any((tmp_path / "out").iterdir())
+
+
+def test_deliver_with_the_word_module_refuses_a_line_with_no_document(setup):
+    """The real delivery module's refusal (no template attachment, no own one) stops the log."""
+    pytest.importorskip("segtui.services.delivery")
+    no = segment(lines=2)
+    set_line(no, 10000, attachment=b"own document", attachment_name="own.pdf")
+    with pytest.raises(LogRefused) as info:
+        log_segment(no, deliver=True)
+    assert f"segment {no}, line 20000, contact {contact_no(2)}" in str(info.value)
+    assert "line 10000" not in str(info.value)
+    nothing_logged(no)
