@@ -400,3 +400,105 @@ def test_lines_page_by_key_and_by_offset(small):
     row = all_lines[0]
     for key in ("contact_name", "contact_company_name", "contact_email", "contact_phone", "personal_note"):
         assert key in row
+
+
+def test_set_header_with_a_stale_version_is_a_conflict(small):
+    from segtui.errors import Conflict
+
+    h = segments.new_segment("x")
+    segments.set_header(h["no"], {"description": "first"}, expected_version=h["version"])
+    with pytest.raises(Conflict, match="changed by someone else"):
+        segments.set_header(h["no"], {"description": "second"}, expected_version=h["version"])
+    assert SegmentHeader.get_by_id(h["no"]).description == "first"
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+def test_cli_segment_commands(small, cli_main):
+    code, h, err = cli_main("segment", "new", "--description", "Cli", "--template", "ltr", "--salesperson", "al")
+    assert code == 0 and h["no"] == "SM00001" and h["interaction_template_code"] == "LTR", err
+    no = h["no"]
+    code, dry, _ = cli_main("segment", "add", no, "--filter", "city=Berlin", "--dry-run")
+    assert dry["would_add"] == 3 and len(dry["sample"]) == 3 and segments.count_lines(no) == 0
+    code, added, _ = cli_main("segment", "add", no, "--filter", "city=Berlin", "--expand-contact")
+    assert added == {"added": 5, "no_of_lines": 5}
+    code, reduced, _ = cli_main("segment", "reduce", no, "--filter", "mailing_group=NEWS", "--entire-companies")
+    assert reduced == {"removed": 5, "no_of_lines": 0}
+    code, back, _ = cli_main("segment", "go-back", no)
+    assert back == {"undone": 1, "no_of_lines": 5}
+    code, refined, _ = cli_main("segment", "refine", no, "--filter", "type=company", "--dry-run")
+    assert refined["would_remove"] == 3
+    code, rows, _ = cli_main("segment", "lines", no, "--limit", "2")
+    assert [r["contact_no"] for r in rows] == ["C1", "P12"] and rows[0]["contact_name"] == "Alpha GmbH"
+    code, line, _ = cli_main("segment", "set-line", no, rows[0]["line_no"], "personal_note=Hello", "evaluation=positive")
+    assert line["personal_note"] == "Hello" and line["evaluation"] == "positive"
+    code, line, _ = cli_main("segment", "add-contact", no, "p30", "subject=Own")
+    assert line["contact_no"] == "P30" and line["subject"] == "Own"
+    code, removed, _ = cli_main("segment", "remove-line", no, line["line_no"])
+    assert removed["removed"] == 1
+    code, header, _ = cli_main("segment", "set", no, "description=Changed", "--update-lines")
+    assert header["description"] == "Changed"
+    assert {r.description for r in SegmentLine.select()} == {"Changed"}
+    code, shown, _ = cli_main("segment", "show", no)
+    assert [a["action"] for a in shown["criteria"]] == ["add", "add_contact", "remove_line"]
+    code, text, _ = cli_main("segment", "show", no, json_out=False)
+    assert "1 add city=Berlin [expand contact] -> 5 contact(s)" in text
+    code, listed, _ = cli_main("segment", "list")
+    assert [s["no"] for s in listed] == [no] and listed[0]["no_of_lines"] == 5
+    code, applied, _ = cli_main("segment", "apply-mailing-group", no, "vip")
+    assert applied["applied"] == 5
+    code, deleted, _ = cli_main("segment", "delete", no)
+    assert deleted == {"deleted": no} and SegmentHeader.select().count() == 0
+
+
+def test_cli_criteria_commands(small, cli_main):
+    no = segments.new_segment("x")["no"]
+    criteria.add_contacts(no, [("city", "Berlin")])
+    code, saved, _ = cli_main("segment", "save-criteria", no, "ber", "--description", "Berlin")
+    assert code == 0 and saved["code"] == "BER"
+    code, listed, _ = cli_main("criteria", "list")
+    assert [c["code"] for c in listed] == ["BER"]
+    code, shown, _ = cli_main("criteria", "show", "ber")
+    assert shown["actions"][0]["filters"][0]["expression"] == "Berlin"
+    other = segments.new_segment("y")["no"]
+    code, reused, _ = cli_main("segment", "reuse-criteria", other, "BER")
+    assert reused == {"added": 3, "removed": 0, "no_of_lines": 3}
+    code, _, err = cli_main("segment", "reuse-criteria", other, "BER")
+    assert code == 1 and "--yes" in err
+    code, reused, _ = cli_main("segment", "reuse-criteria", other, "BER", "--yes")
+    assert reused["added"] == 0
+    entry = LoggedSegment.get().entry_no
+    code, logged, _ = cli_main("segment", "reuse-logged", other, entry, "--yes")
+    assert logged == {"added": 1, "no_of_lines": 4}
+    code, deleted, _ = cli_main("criteria", "delete", "ber")
+    assert deleted == {"deleted": "BER"}
+
+
+@pytest.mark.parametrize("argv, word", [
+    (["segment", "show", "SM404"], "segment 'SM404' does not exist"),
+    (["segment", "add", "SM00001", "--filter", "city=..", "--dry-run"], "city"),
+    (["segment", "add", "SM00001", "--filter", "nosuch=1"], "unknown field 'nosuch'"),
+    (["segment", "add-contact", "SM00001", "NOBODY"], "contact 'NOBODY'"),
+    (["segment", "set", "SM00001", "salesperson_code=ZZ"], "salesperson 'ZZ'"),
+    (["segment", "set-line", "SM00001", "10", "evaluation=great"], "no line 10"),
+    (["segment", "remove-line", "SM00001", "10"], "no line 10"),
+    (["segment", "go-back", "SM00001"], "no criteria actions to undo"),
+    (["segment", "save-criteria", "SM00001", "X"], "no criteria actions to save"),
+    (["segment", "reuse-criteria", "SM00001", "NOPE"], "saved criteria 'NOPE'"),
+    (["segment", "reuse-logged", "SM00001", "99"], "logged segment 99"),
+    (["segment", "apply-mailing-group", "SM00001", "NOPE"], "mailing group 'NOPE'"),
+    (["segment", "new", "--description", "x", "--template", "NOPE"], "interaction template 'NOPE'"),
+    (["criteria", "show", "NOPE"], "'NOPE'"),
+    (["criteria", "delete", "NOPE"], "'NOPE'"),
+])
+def test_cli_refusals_exit_1_naming_what(small, cli_main, argv, word):
+    segments.new_segment("x")
+    code, out, err = cli_main(*argv)
+    assert code == 1 and err.startswith("error:") and word in err, err
+    assert SegmentLine.select().count() == 0 and SegmentHeader.select().count() == 1
+
+
+def test_cli_reduce_without_filter_is_a_usage_error(small, cli_main):
+    no = segments.new_segment("x")["no"]
+    code, _, err = cli_main("segment", "reduce", no)
+    assert code == 2 and "--filter" in err

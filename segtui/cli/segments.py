@@ -4,7 +4,7 @@ save-criteria/reuse-criteria/reuse-logged/apply-mailing-group/delete, and criter
 Each handler connects, makes one service call and returns its result (spec/cli.md).
 """
 from .common import add_filter_option, connect, parse_assignments, parse_filters
-from .output import Text, table
+from .output import Text, record, table
 
 LINE_COLUMNS_SHOWN = ["line_no", "contact_no", "contact_name", "contact_company_name", "correspondence_type",
                       "language_code", "salesperson_code", "evaluation", "description"]
@@ -157,7 +157,32 @@ def cmd_list(args):
 def cmd_show(args):
     segments, _ = _services()
     connect(args)
-    return segments.get_segment(args.no)
+    data = segments.get_segment(args.no)
+    header = {k: v for k, v in data.items() if k != "criteria"}
+    lines = [record(header), "", "criteria actions (newest last):" if data["criteria"] else "no criteria actions"]
+    lines += [f"  {action_text(a)}" for a in data["criteria"]]
+    return Text("\n".join(lines), data)
+
+
+def action_text(action):
+    """One criteria action as a line people read: '2 add city=Berlin [expand contact] -> 12 contacts'."""
+    from ..services.criteria import filters_of
+
+    filters = "; ".join(f"{f}={e}" for f, e in filters_of(action)) or ("all contacts" if action["action"] == "add"
+                                                                        else "")
+    options = [name.replace("_", " ") for name in ("allow_existing_contacts", "expand_contact",
+                                                   "allow_company_with_persons", "ignore_exclusion",
+                                                   "entire_companies") if action.get(name)]
+    text = f"{action['action_no']} {action['action'].replace('_', ' ')}"
+    if action.get("reference"):
+        text += f" {action['reference']}"
+    elif filters:
+        text += f" {filters}"
+    if options:
+        text += f" [{', '.join(options)}]"
+    if action.get("no_of_contacts") is not None:
+        text += f" -> {action['no_of_contacts']} contact(s)"
+    return text
 
 
 def cmd_lines(args):
@@ -278,7 +303,9 @@ def cmd_criteria_list(args):
 def cmd_criteria_show(args):
     _, criteria = _services()
     connect(args)
-    return criteria.show_criteria(args.code)
+    data = criteria.show_criteria(args.code)
+    header = {k: v for k, v in data.items() if k != "actions"}
+    return Text("\n".join([record(header), "", "actions:"] + [f"  {action_text(a)}" for a in data["actions"]]), data)
 
 
 def cmd_criteria_delete(args):

@@ -14,7 +14,7 @@ from pathlib import Path
 from peewee import JOIN, SQL, Case, Value, fn
 
 from ..db import next_no, transaction
-from ..errors import NotFound, SegtuiError
+from ..errors import Conflict, NotFound, SegtuiError
 from ..models import (
     CORRESPONDENCE_TYPES,
     EVALUATIONS,
@@ -410,11 +410,17 @@ def new_segment(description, template_code=None, salesperson_code=None, campaign
     return header_dict(header, 0, 0, 0, 0)
 
 
-def set_header(no, fields, update_lines=False):
-    """Change header fields; with update_lines, lines still on the header's template follow."""
+def set_header(no, fields, update_lines=False, expected_version=None):
+    """Change header fields; with update_lines, lines still on the header's template follow.
+
+    `expected_version` (the header's `version` when the user started editing) turns another
+    user's change in between into a Conflict instead of a silent overwrite.
+    """
     values = _header_values(fields)
     with transaction():
         header = get_header(no)
+        if expected_version is not None and int(expected_version) != header.version:
+            raise Conflict(f"segment {header.no} was changed by someone else meanwhile: reload it and try again")
         old_template = header.interaction_template_code
         if "interaction_template_code" in values and values["interaction_template_code"] != old_template:
             merged = template_defaults(values["interaction_template_code"])
