@@ -35,6 +35,8 @@ TRUE_WORDS = ("true", "yes", "1")
 FALSE_WORDS = ("false", "no", "0")
 LOWER_FUNCTION = "segtui_lower"  # SQLite: Unicode lower(), as PostgreSQL's lower() does
 LIKE_ESCAPE = "!"
+# The only characters whose Python lower() is (or starts with) ASCII but that are not ASCII.
+LOWER_TO_ASCII = ("\u0130", "\u212a")  # İ, Kelvin sign
 
 # --- the syntax tree --------------------------------------------------------------------------
 
@@ -109,7 +111,7 @@ def _lex(expression, name=None):
         if ch.isspace():
             i += 1
             continue
-        if expression.startswith("..", i):
+        if expression.startswith("..", i):  # "...5" is up to .5: the first two dots here
             toks.append(_Tok("..", i + 1))
             i += 2
             continue
@@ -129,6 +131,14 @@ def _lex(expression, name=None):
         toks.append(_Tok("value", value.pos, value))
     toks.append(_Tok("end", n + 1))
     return toks
+
+
+def _dots(expression, i):
+    """How many dots in a row start at i."""
+    end = i
+    while end < len(expression) and expression[end] == ".":
+        end += 1
+    return end - i
 
 
 def _lex_value(expression, start, name):
@@ -163,8 +173,15 @@ def _lex_value(expression, start, name):
             quoted = True
             i = end + 1
             continue
-        if ch in _STOP or expression.startswith("..", i):
+        if ch in _STOP:
             break
+        if ch == ".":
+            run = _dots(expression, i)
+            if run >= 2:
+                # After a value the last two dots of a run are the range: "2...5" is 2. to 5.
+                buf.extend((".", False) for _ in range(run - 2))
+                i += run - 2
+                break
         if ch in "*?":
             # Trailing unquoted spaces before a wildcard belong to the value; keep them.
             flush()
@@ -545,11 +562,38 @@ class _Sql:
     def lhs(self, ci, ordered=False):
         col = self.field
         if ci:
-            col = peewee.fn.segtui_lower(col) if self.sqlite else peewee.fn.lower(col)
+            if self.sqlite:
+                # SQLite's lower() folds A-Z only: exact for all-ASCII text (as many characters as
+                # bytes) and far cheaper than a Python call per row; other text gets segtui_lower().
+                ascii_only = peewee.fn.length(col) == peewee.fn.length(peewee.Cast(col, "BLOB"))
+                col = peewee.Case(None, [(ascii_only, peewee.fn.lower(col))], peewee.fn.segtui_lower(col))
+            else:
+                col = peewee.fn.lower(col)
         if ordered and not self.sqlite and self.kind in TEXT_KINDS:
             # PostgreSQL orders text by locale; "C" is code-point order, as SQLite's BINARY.
             col = peewee.NodeList((col, peewee.SQL('COLLATE "C"')))
         return col
+
+    def ci_prefilter(self, pieces):
+        """A cheap built-in test every case-insensitive match also passes (SQLite only).
+
+        SQLite's LIKE folds ASCII letters; a non-ASCII pattern character becomes `_`. Python's
+        lower() keeps the length and maps only İ and the Kelvin sign from non-ASCII to ASCII, so
+        rows holding those skip the test. The exact test runs only on rows that pass this one.
+        """
+        like = []
+        for p in pieces:
+            if p[0] == "lit":
+                like.append("".join((LIKE_ESCAPE + c if c in ("%", "_", LIKE_ESCAPE) else c) if c < "\x80"
+                                    else "_" for c in p[1]))
+            else:
+                like.append("%" if p[0] == ANY else "_")
+        col = self.field
+        test = peewee.NodeList((col, peewee.SQL("LIKE"), peewee.Value("".join(like), converter=False),
+                                peewee.SQL(f"ESCAPE '{LIKE_ESCAPE}'")))
+        for ch in LOWER_TO_ASCII:
+            test = test | (peewee.fn.instr(col, peewee.Value(ch, converter=False)) > 0)
+        return peewee.NodeList((test,), parens=True)
 
     def param(self, v):
         if isinstance(v, decimal.Decimal):
@@ -588,6 +632,8 @@ class _Sql:
         if t.pattern is not None:
             if self.sqlite:
                 hit = peewee.Expression(self.lhs(t.ci), "GLOB", peewee.Value(_glob(t.pattern), converter=False))
+                if t.ci:
+                    hit = self.ci_prefilter(t.pattern) & hit
             else:
                 hit = peewee.NodeList((self.lhs(t.ci), peewee.SQL("LIKE"),
                                        peewee.Value(_like(t.pattern), converter=False),
@@ -604,6 +650,9 @@ class _Sql:
                 parts.append(self.cmp(lhs, "<=", t.high))
             return parts[0] if len(parts) == 1 else (parts[0] & parts[1])
         lhs = self.lhs(t.ci, ordered=t.op not in ("=", "<>"))
+        if t.ci and self.sqlite and t.op in ("=", "<>"):
+            hit = self.ci_prefilter((("lit", t.value),)) & self.cmp(lhs, "=", t.value)
+            return hit if t.op == "=" else (~peewee.NodeList((hit,), parens=True) | col.is_null())
         cond = self.cmp(lhs, t.op, t.value)
         return (cond | col.is_null()) if t.op == "<>" else cond
 

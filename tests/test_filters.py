@@ -255,6 +255,8 @@ def test_code_no_range(data):
     ("<99999999999999999999999", [1, 2, 3, 4, 5, 6]),
     (".5..150", [1]),
     ("+150", [1]),
+    ("2...200", [1, 2]),  # after a value the last two dots are the range: 2. to 200
+    ("...5", [5]),  # at the start the first two dots are the range: up to .5
 ])
 def test_number_forms(data, expression, expected):
     assert entries(InteractionLogEntry.cost, expression) == expected
@@ -371,7 +373,26 @@ def test_plain_forms_leave_the_column_bare(data):
     sql, params = sql_of(Contact.city, "Ber*")
     assert "GLOB" in sql and params == ["Ber*"]
     sql, params = sql_of(Contact.city, "@Ber*")
-    assert "segtui_lower" in sql and params == ["ber*"]
+    # a cheap LIKE first (ASCII case-insensitive), then the exact Unicode test
+    assert "LIKE" in sql and "segtui_lower" in sql and params[0] == "ber%" and params[-1] == "ber*"
+
+
+def test_case_insensitive_prefilter_misses_nothing(data):
+    Contact.insert_many([
+        {"no": "CT011", "name": "\u0130stanbul"},  # İ lowers to i + combining dot
+        {"no": "CT012", "name": "\u212aelvin"},  # Kelvin sign lowers to k
+        {"no": "CT013", "name": "MÜNCHEN"},
+        {"no": "CT014", "name": "50%_!"},
+    ]).execute()
+    assert contacts(Contact.name, "@i*") == [11]
+    assert contacts(Contact.name, "@kelvin") == [12]
+    assert contacts(Contact.name, "@k*") == [12]
+    assert contacts(Contact.name, "@münchen") == [13]
+    assert contacts(Contact.name, "@?ünchen|@m?nchen") == [13]
+    assert contacts(Contact.name, "<>@münchen&@*n") == [5, 7, 8, 10, 12]
+    assert contacts(Contact.name, "@'50%_!'") == [14]
+    assert contacts(Contact.name, "@50*") == [14]
+    assert contacts(Contact.name, "@5_*") == []
 
 
 def test_glob_specials_are_escaped(data):

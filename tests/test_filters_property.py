@@ -19,6 +19,7 @@ NAMES = [
     "Berlin", "BERLIN", "berlin", "Bern", "BERGEN", "bergamo", "Müller", "MÜLLER", "müller", "Åsa",
     "åsa", "ÅSA", "", " ", "a*b", "a?b", "[x]", "J & V", "O'Brien", "ab", "AB", "Ab", "aB", "b", "ba",
     "é", "É", "e", "E", "ß", "SS", "İstanbul", "a_b", "a%b", "a.b", "a..b", "ab ", " ab", "zz", "Zebra",
+    "\u212aelvin", "KELVIN", "Straße", "STRASSE", "ΣΊΣΥΦΟΣ", "σίσυφος",
 ]
 CODES = ["", "AB", "A", "B", "AB1", "A_B", "A%B", "JO", "ZZ", "A*", "É1", "10", "9"]
 COSTS = [Decimal(x) for x in ("0", "1", "-1", "1.5", "10", "100", "0.01", "-0.5", "150", "200",
@@ -81,7 +82,7 @@ def test_any_text_compiles_or_is_a_filter_error(sample, text):
 
 # --- generated valid expressions ---------------------------------------------------------------
 
-LETTERS = list("abBéÉüÜsSß AZ.") + ["Be", "be", "BE", "Mü", "mü", "MÜ", "åsa", "ÅSA", "İ", "ber", "rn"]
+LETTERS = list("abBéÉüÜsSß AZ.kK\u212aσΣς") + ["Be", "be", "BE", "Mü", "mü", "MÜ", "åsa", "ÅSA", "İ", "ber", "rn"]
 SPECIAL_IN_QUOTES = list("&|()<>@*?.[]'%_ ") + ["..", "a b"]
 
 
