@@ -229,7 +229,7 @@ def _guess_format(path, text, format):
 
 def _known_country_codes():
     """Codes and names of the Country table when a database is open (else only built-ins)."""
-    from ..models import Country, database
+    from ..models import Country
 
     try:
         if database.obj is None or database.is_closed():
@@ -433,7 +433,7 @@ def _join(*parts):
     return " ".join(p for p in parts if p)
 
 
-def _google(get, columns):
+def _google(columns):
     emails = [c for c in columns if re.fullmatch(r"E-mail \d+ - Value", c)]
     phones = [(c.replace("Value", "Type"), c.replace("Value", "Label"), c)
               for c in columns if re.fullmatch(r"Phone \d+ - Value", c)]
@@ -472,7 +472,7 @@ def _google(get, columns):
     return extract
 
 
-def _outlook(get, columns):
+def _outlook(columns):
     def extract(get):
         f = {}
         f["first_name"] = get("First Name")
@@ -501,7 +501,7 @@ def _outlook(get, columns):
     return extract
 
 
-def _identity(get, columns):
+def _identity(columns):
     """segtui's own export: the columns are the field names."""
     present = [c for c in columns if c in IMPORT_FIELDS]
 
@@ -553,11 +553,11 @@ def _recipe(columns, mapping, path):
     names = set(columns)
     if {"Given Name", "Family Name"} <= names or any(re.fullmatch(r"E-mail \d+ - Value", c) for c in columns) \
             or "Organization 1 - Name" in names:
-        source, base = "google", _google(None, columns)
+        source, base = "google", _google(columns)
     elif names & OUTLOOK_MARKS or {"First Name", "Last Name"} <= names:
-        source, base = "outlook", _outlook(None, columns)
+        source, base = "outlook", _outlook(columns)
     elif "name" in names and names <= set(IMPORT_FIELDS) | {"search_name", "created_at", "modified_at", ""}:
-        source, base = "segtui", _identity(None, columns)
+        source, base = "segtui", _identity(columns)
     elif mapping:
         source, base = "mapped", None
     else:
