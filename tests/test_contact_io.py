@@ -272,6 +272,20 @@ def test_unclosed_quote_is_reported_and_the_rest_is_read(db, tmp_path):
     assert set(contacts()) == {"A B", "D E"}
 
 
+def test_unclosed_quote_early_in_a_long_file_loses_only_its_line(db, tmp_path):
+    rows = "".join(f"P{i},Q,p{i}@example.com\n" for i in range(4000))
+    path = write(tmp_path, "q.csv", 'First Name,Last Name,E-mail Address\n"Open,C,c@d.example\n' + rows)
+    result = contact_io.import_contacts(path)
+    assert [r["line"] for r in result["rejected"]] == [2]
+    assert "broken quote" in result["rejected"][0]["reason"]
+    assert result["imported"] == 4000
+
+
+def test_header_only_imports_nothing(db, tmp_path):
+    result = contact_io.import_contacts(write(tmp_path, "h.csv", "First Name,Last Name\n"))
+    assert (result["imported"], result["rejected"]) == (0, [])
+
+
 def test_quote_closed_on_a_later_line_is_reported_on_its_first_line(db, tmp_path):
     path = write(tmp_path, "q.csv", 'First Name,Last Name,E-mail Address\nA,B,a@b.example\n'
                                     '"Open,C,c@d.example\nD,"E,d@e.example\nF,G,f@g.example\n')

@@ -327,6 +327,9 @@ def _csv_records(lines, delimiter, columns, offset=0):
                            f"(the next quote, on line {at}, is followed by more text)")
                 elif "expected after" in msg:
                     why = "broken quote: text follows the closing quote of a quoted cell"
+                elif "field limit" in msg:
+                    why = (f"broken quote: a quoted cell that starts on this line runs on for more than "
+                           f"{csv.field_size_limit()} characters without being closed")
                 else:
                     why = f"broken quote: {msg}"
                 yield start + 1 + offset, None, why
