@@ -75,7 +75,8 @@ def add_line(segment_no, contact, line_no, **fields):
 
 
 def add_contact(no, name, **fields):
-    return Contact.create(no=no, type="person", name=name, first_name=name.split(" ")[0], **fields)
+    first, _, surname = name.partition(" ")
+    return Contact.create(no=no, type="person", name=name, first_name=first, surname=surname, **fields)
 
 
 def make_logged(lines_fields, segment_no="SM00009", send_as_attachment=True):
