@@ -167,6 +167,7 @@ def test_refusals_list_a_few_and_count_all(setup):
         log_segment(no2)
     assert info.value.total == 25 and len(info.value.refusals) == segment_log.REFUSALS_PER_RULE
     assert "... and 15 more" in str(info.value)
+    assert "by rule: no date 25" in str(info.value)
 
 
 def test_several_rules_on_one_line_are_all_reported(setup):
@@ -399,3 +400,23 @@ def test_deliver_with_the_word_module_refuses_a_line_with_no_document(setup):
     assert f"segment {no}, line 20000, contact {contact_no(2)}" in str(info.value)
     assert "line 10000" not in str(info.value)
     nothing_logged(no)
+
+
+def test_two_users_logging_the_same_segment_at_once_one_wins_the_other_gets_a_conflict(db, db_path, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    import logging_data
+
+    world(contacts=0)
+    logging_data.add_contacts(3000)
+    no = segment(lines=3000)
+    env = dict(os.environ, SEGTUI_DB=str(db_path), SEGTUI_CONFIG=str(tmp_path / "settings.toml"))
+    procs = [subprocess.Popen([sys.executable, "-m", "segtui", "segment", "log", no, "--json"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outcomes = sorted((p.wait(timeout=120), p.stderr.read()) for p in procs)
+    assert [code for code, _ in outcomes] == [0, 3], outcomes
+    assert "already logged" in outcomes[1][1]
+    assert LoggedSegment.select().count() == 1
+    assert InteractionLogEntry.select().count() == 3000

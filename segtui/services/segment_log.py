@@ -50,6 +50,11 @@ class LogRefused(SegtuiError):
         text += "".join(f"\n  - {line}" for line in lines)
         if more > 0:
             text += f"\n  ... and {more} more"
+            # With many problems the first lines may all be one rule: say how many each rule has.
+            counts = {}
+            for r in refusals:
+                counts[r.get("rule") or "other"] = r.get("rule_total") or 1
+            text += "\n  by rule: " + ", ".join(f"{rule.replace('_', ' ')} {n}" for rule, n in counts.items())
         super().__init__(text)
 
 
