@@ -429,6 +429,12 @@ def _tricky_contacts():
     Contact.create(no="CT800001", type="company", name='Semi; Colon, "Quoted" & Co', company_no="CT800001",
                    company_name='Semi; Colon, "Quoted" & Co', search_name='SEMI; COLON, "QUOTED" & CO',
                    address="Back\\slash 1", address_2="Floor 2, Room 3", city="Zürich", country_code="CH")
+    # A person known only by a name that is also the company's: KIND keeps it a person.
+    Contact.create(no="CT800003", type="person", name='Semi; Colon, "Quoted" & Co', company_no="CT800001",
+                   company_name='Semi; Colon, "Quoted" & Co', search_name='SEMI; COLON, "QUOTED" & CO',
+                   email="desk@semi.example")
+    Contact.create(no="CT800004", type="person", name="Dr. Eva Lund", first_name="Eva", surname="Lund",
+                   search_name="DR. EVA LUND")
     long_name = "Maximiliane Friederike " + "Ü" * 30
     Contact.create(no="CT800002", type="person", name=long_name, first_name="Maximiliane Friederike",
                    surname="Ü" * 30, company_no="CT800001", company_name='Semi; Colon, "Quoted" & Co',
@@ -444,10 +450,10 @@ def test_export_then_import_changes_nothing(db, tmp_path, fmt):
     _tricky_contacts()
     before = snapshot()
     path = tmp_path / f"all.{'vcf' if fmt == 'vcard' else 'csv'}"
-    assert contact_io.export_contacts(path, format=fmt) == {"exported": 19}
+    assert contact_io.export_contacts(path, format=fmt) == {"exported": 21}
     result = contact_io.import_contacts(path)
     assert result["rejected"] == []
-    assert (result["imported"], result["updated"], result["unchanged"]) == (0, 0, 19)
+    assert (result["imported"], result["updated"], result["unchanged"]) == (0, 0, 21)
     assert snapshot() == before
 
 
@@ -467,7 +473,7 @@ def test_export_reads_back_unchanged_into_a_fresh_database(db, tmp_path, fmt):
     dbmod.open_database(str(tmp_path / "fresh.db"))
     dbmod.init_database()
     result = contact_io.import_contacts(path, format=fmt)
-    assert result["rejected"] == [] and result["imported"] == 19
+    assert result["rejected"] == [] and result["imported"] == 21
     assert content() == before
     # Persons are linked to the company of their name in the new database.
     for c in Contact.select().where((Contact.type == "person") & (Contact.company_name != "")):
@@ -480,7 +486,7 @@ def test_vcard_export_is_version_4_and_folded(db, tmp_path):
     contact_io.export_contacts(path)
     raw = path.read_bytes()
     text = raw.decode("utf-8")
-    assert text.count("VERSION:4.0") == 2 and "X-SEGTUI-NO:CT800002" in text and "KIND:org" in text
+    assert text.count("VERSION:4.0") == 4 and "X-SEGTUI-NO:CT800002" in text and "KIND:org" in text
     assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
     assert "ORG:Semi\\; Colon\\, \"Quoted\" & Co" in text
 

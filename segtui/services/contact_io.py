@@ -705,7 +705,7 @@ def _card_fields(card):
     kind = one("KIND").lower()
     show_as = one("X-ABSHOWAS").upper()
     has_person_name = bool(f.get("first_name") or f.get("surname"))
-    if kind == "org" or show_as == "COMPANY" or (organisation and not has_person_name
+    if kind == "org" or show_as == "COMPANY" or (kind != "individual" and organisation and not has_person_name
                                                    and (not full or full == organisation)):
         f["type"] = "company"
         f["name"] = full or organisation
