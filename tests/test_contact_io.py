@@ -600,3 +600,41 @@ def test_cli_import_export_round_trip(cli_main, tmp_path):
     assert code == 0 and "line 4: no name and no organisation" in text
     code, out, err = cli_main("contacts", "export", tmp_path / "seg.csv", "--segment", "SM404")
     assert code == 1 and "SM404" in err
+
+
+# --- PostgreSQL (with SEGTUI_TEST_PG=postgresql://...) ---------------------------------------
+
+PG_URL = __import__("os").environ.get("SEGTUI_TEST_PG")
+
+
+@pytest.fixture
+def pg_db():
+    if not PG_URL:
+        pytest.skip("set SEGTUI_TEST_PG=postgresql://... to run the import tests on PostgreSQL too")
+    from segtui.models import ALL_MODELS, database
+
+    database_obj = dbmod.open_database(PG_URL)
+    database.drop_tables(ALL_MODELS, safe=True)
+    dbmod.init_database()
+    yield database_obj
+    database.drop_tables(ALL_MODELS, safe=True)
+    database_obj.close()
+
+
+def test_postgresql_import_reimport_and_round_trip(pg_db, tmp_path):
+    for name in SAMPLES:
+        contact_io.import_contacts(DATA / name)
+    assert Contact.select().count() == 17
+    before = snapshot()
+    for name in SAMPLES:
+        again = contact_io.import_contacts(DATA / name)
+        assert (again["imported"], again["updated"]) == (0, 0)
+    for fmt in ("csv", "vcard"):
+        path = tmp_path / f"all.{fmt}"
+        contact_io.export_contacts(path, format=fmt)
+        result = contact_io.import_contacts(path, format=fmt)
+        assert (result["imported"], result["updated"], result["unchanged"]) == (0, 0, 17)
+    assert snapshot() == before
+    Contact.update(city="Elsewhere").where(Contact.name == "Lars Nilsson").execute()
+    assert contact_io.import_contacts(tmp_path / "all.csv")["updated"] == 1
+    assert Contact.get(Contact.name == "Lars Nilsson").city == "Göteborg"
