@@ -35,6 +35,7 @@ TRUE_WORDS = ("true", "yes", "1")
 FALSE_WORDS = ("false", "no", "0")
 LOWER_FUNCTION = "segtui_lower"  # SQLite: Unicode lower(), as PostgreSQL's lower() does
 LIKE_ESCAPE = "!"
+ICU_ROOT = "und-x-icu"
 # The only characters whose Python lower() is (or starts with) ASCII but that are not ASCII.
 LOWER_TO_ASCII = ("\u0130", "\u212a")  # İ, Kelvin sign
 
@@ -558,6 +559,7 @@ class _Sql:
     kind: str
     sqlite: bool
     datetime_field: bool = False
+    case_collation: str | None = None  # PostgreSQL: collation whose lower() is Unicode's
 
     def lhs(self, ci, ordered=False):
         col = self.field
@@ -567,6 +569,8 @@ class _Sql:
                 # bytes) and far cheaper than a Python call per row; other text gets segtui_lower().
                 ascii_only = peewee.fn.length(col) == peewee.fn.length(peewee.Cast(col, "BLOB"))
                 col = peewee.Case(None, [(ascii_only, peewee.fn.lower(col))], peewee.fn.segtui_lower(col))
+            elif self.case_collation:
+                col = peewee.fn.lower(peewee.NodeList((col, peewee.SQL(f'COLLATE "{self.case_collation}"'))))
             else:
                 col = peewee.fn.lower(col)
         if ordered and not self.sqlite and self.kind in TEXT_KINDS:
@@ -704,9 +708,26 @@ def compile_filter(field: peewee.Field, expression: str, name: str | None = None
     tree = check(parse(expression, name), kind, expression, name, choices, today)
     db = _database_of(field)
     sqlite = db is None or isinstance(db, peewee.SqliteDatabase)
-    if sqlite and db is not None and _uses_ci(tree):
-        register_sqlite_functions(db)
-    return _Sql(field, kind, sqlite, isinstance(field, peewee.DateTimeField)).build(tree)
+    case_collation = None
+    if db is not None and _uses_ci(tree):
+        if sqlite:
+            register_sqlite_functions(db)
+        else:
+            case_collation = _pg_case_collation(db)
+    return _Sql(field, kind, sqlite, isinstance(field, peewee.DateTimeField), case_collation).build(tree)
+
+
+def _pg_case_collation(db):
+    """ICU's root collation if the server has it: its lower() is Unicode's (as Python's), while
+    plain lower() follows the database's LC_CTYPE and folds only ASCII under "C"."""
+    if hasattr(db, "_segtui_case_collation"):
+        return db._segtui_case_collation
+    try:
+        found = db.execute_sql("SELECT 1 FROM pg_collation WHERE collname = %s", (ICU_ROOT,)).fetchone()
+    except Exception:  # not connected yet (deferred database): plain lower(), ask again next time
+        return None
+    db._segtui_case_collation = ICU_ROOT if found else None
+    return db._segtui_case_collation
 
 
 def _uses_ci(node):

@@ -1,11 +1,13 @@
 """The filter language (spec/filters.md): every form on every kind of field, case rules, errors."""
 import datetime as dt
+import os
 import time
 from decimal import Decimal
 
 import peewee
 import pytest
 
+from segtui import db as dbmod
 from segtui import filters
 from segtui.errors import FilterError
 from segtui.filters import compile_filter, evaluate, kind_of, parse
@@ -38,8 +40,17 @@ ENTRIES = [
 ]
 
 
-@pytest.fixture
-def data(db):
+PG_URL = os.environ.get("SEGTUI_TEST_PG")  # e.g. postgresql://postgres@127.0.0.1:5432/segtui_test
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+@pytest.fixture(params=BACKENDS)
+def data(request, tmp_path):
+    """The sample rows, on SQLite and (with SEGTUI_TEST_PG) on PostgreSQL: same rows expected."""
+    db = dbmod.open_database(PG_URL if request.param == "postgresql" else str(tmp_path / "t.db"))
+    dbmod.init_database()
+    for model in (Contact, InteractionLogEntry, SegmentLine):
+        model.delete().execute()
     Contact.insert_many([
         dict(no=no, type=t, name=n, city=c, post_code=pc, salesperson_code=sp, correspondence_type=ct,
              exclude_from_segment=ex, created_at=ca)
@@ -53,7 +64,14 @@ def data(db):
         dict(segment_no="SM00001", line_no=10 * i, contact_no=no, correspondence_type=ct)
         for i, (no, _t, _n, _c, _pc, _sp, ct, _ex, _ca) in enumerate(CONTACTS, start=1)
     ]).execute()
-    return db
+    yield db
+    db.close()
+
+
+def test_postgresql_backend():
+    if not PG_URL:
+        pytest.skip("set SEGTUI_TEST_PG=postgresql://... to run the filter tests on PostgreSQL too")
+    assert "postgresql" in BACKENDS
 
 
 def contacts(field, expression):
@@ -143,6 +161,7 @@ def test_blank_counts_null_as_blank(data):
             database = data
 
     data.create_tables([Note])
+    Note.delete().execute()
     Note.insert_many([{"text": None}, {"text": ""}, {"text": "a"}]).execute()
 
     def notes(expression):
@@ -360,13 +379,13 @@ def sql_of(field, expression):
     return Contact.select().where(compile_filter(field, expression)).sql()
 
 
-def test_user_text_is_never_pasted_into_sql(data):
+def test_user_text_is_never_pasted_into_sql(db):
     sql, params = sql_of(Contact.name, "'x''; DROP TABLE contact; --'|Ro*")
     assert "DROP" not in sql and "Ro" not in sql
     assert "x'; DROP TABLE contact; --" in params
 
 
-def test_plain_forms_leave_the_column_bare(data):
+def test_plain_forms_leave_the_column_bare(db):
     for expression in ("Berlin", "A..B", ">A", "Ber*"):
         sql, _ = sql_of(Contact.city, expression)
         assert '"t1"."city" ' in sql and "lower" not in sql, (expression, sql)
@@ -395,7 +414,7 @@ def test_case_insensitive_prefilter_misses_nothing(data):
     assert contacts(Contact.name, "@5_*") == []
 
 
-def test_glob_specials_are_escaped(data):
+def test_glob_specials_are_escaped(db):
     _, params = sql_of(Contact.name, "'a[b]*?'*")
     assert params == ["a[[]b[]][*][?]*"]
 

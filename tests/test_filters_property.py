@@ -1,5 +1,6 @@
 """Property tests of the filter language: never a stray exception, and SQL agrees with `evaluate`."""
 import datetime as dt
+import os
 from decimal import Decimal
 
 import pytest
@@ -28,11 +29,18 @@ DATES = [None, dt.date(2024, 12, 31), dt.date(2025, 1, 1), TODAY, dt.date(2026, 
          dt.date(2026, 11, 29), dt.date(2000, 2, 29), dt.date(1999, 1, 1), dt.date(2030, 6, 15)]
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory):
-    path = tmp_path_factory.mktemp("filters") / "sample.db"
-    db = dbmod.open_database(str(path))
+PG_URL = os.environ.get("SEGTUI_TEST_PG")  # also check PostgreSQL selects the same rows
+
+
+@pytest.fixture(scope="module", params=["sqlite"] + (["postgresql"] if PG_URL else []))
+def sample(request, tmp_path_factory):
+    if request.param == "postgresql":
+        db = dbmod.open_database(PG_URL)
+    else:
+        db = dbmod.open_database(str(tmp_path_factory.mktemp("filters") / "sample.db"))
     dbmod.init_database()
+    Contact.delete().execute()
+    InteractionLogEntry.delete().execute()
     contacts, entries = [], []
     for i, name in enumerate(NAMES):
         contacts.append(dict(
