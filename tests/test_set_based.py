@@ -2,7 +2,7 @@
 10,000 contacts. A Python loop over contacts or a query per row would make the counts differ.
 """
 from segtui import db as dbmod
-from segtui.models import Contact, ContactMailingGroup, SegmentLine, database
+from segtui.models import Contact, ContactMailingGroup, database
 from segtui.services import criteria, logged, segment_log, segments
 from test_segments import build_small
 

@@ -11,7 +11,7 @@ import datetime as dt
 import decimal
 from pathlib import Path
 
-from peewee import JOIN, SQL, Case, Value, fn
+from peewee import JOIN, Case, Value, fn
 
 from ..db import next_no, transaction
 from ..errors import Conflict, NotFound, SegtuiError
