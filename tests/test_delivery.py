@@ -356,3 +356,27 @@ def test_segment_log_with_delivery_sends_and_resend_sends_again(world, smtp, tmp
     new = entry(again["entries"][0]["entry_no"])
     assert new.message_id and new.message_id != logged_entries[1].message_id
     assert "Dear Eve," in body_text(bytes(new.attachment))
+
+
+def test_a_hard_copy_that_cannot_be_written_is_an_error_and_is_printed_on_the_next_run(world, tmp_path):
+    logged, entries = make_logged([(world[k], {"correspondence_type": "hard_copy"}) for k in ("jan", "eve")])
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the output folder should be")
+    result = delivery.deliver_logged(logged.entry_no, out_dir=blocker, settings=settings_for(1, tmp_path))
+    assert (result["delivered"], result["errors"]) == (0, 2)
+    stored = entry(entries[0].entry_no)
+    assert stored.delivery_status == "error" and "cannot write the hard copy" in stored.delivery_error
+    result = delivery.deliver_logged(logged.entry_no, out_dir=tmp_path / "ok", settings=settings_for(1, tmp_path))
+    assert result["delivered"] == 2 and len(docx.Document(result["combined"]).sections) == 2
+
+
+def test_cli_segment_log_deliver_prints_hard_copies(world, cli_main, tmp_path):
+    make_segment()
+    add_line("SM00001", world["jan"], 10000)
+    add_line("SM00001", world["eve"], 20000)
+    code, out, err = cli_main("segment", "log", "SM00001", "--deliver", "--out", tmp_path / "print")
+    assert code == 0, err
+    assert out["interactions"] == 2 and out["delivered"] == 2 and out["errors"] == 0
+    (printed,) = (tmp_path / "print").glob("*.docx")
+    text = body_text(printed.read_bytes())
+    assert "Dear Jan," in text and "Dear Eve," in text

@@ -212,9 +212,9 @@ def _print(indexes, entries, documents, values, merged, folder, label, result):
                 path.write_bytes(merged[i])
                 written.append(str(path))
     except OSError as exc:
+        # The merged documents are not kept: a rerun merges them again into one combined file.
         for i in indexes:
-            _finish(entries[i], "error", f"cannot write the hard copy to {folder}: {exc}", merged[i],
-                    _document_name(entries[i], values[i], documents[i]))
+            _finish(entries[i], "error", f"cannot write the hard copy to {folder}: {exc}")
         result["errors"] += len(indexes)
         return
     result["combined_files"].extend(combined)

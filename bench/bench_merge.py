@@ -1,0 +1,97 @@
+"""Letters per second: 1,000 contacts merged into one .docx each and into one combined .docx,
+on one core and on all cores.
+
+    python bench/bench_merge.py [--contacts 1000] [--template PATH.docx]
+
+Builds a throw-away SQLite database in a temporary folder with the contacts on one segment and
+the demo's default letter (or the given template) on its interaction template, then times
+segtui.services.merge.merge_segment. The combined file is one document merged by one process
+(the library writes it in one pass), so "all cores" only applies to the one-file-each run.
+"""
+import argparse
+import datetime as dt
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from segtui import db as dbmod  # noqa: E402
+from segtui.models import (  # noqa: E402
+    CompanyInformation,
+    Contact,
+    InteractionGroup,
+    InteractionTemplate,
+    Language,
+    Salesperson,
+    SegmentHeader,
+    SegmentLine,
+)
+from segtui.services import merge, templates  # noqa: E402
+from segtui.services.default_letter import build_default_letter  # noqa: E402
+
+
+def build(folder, contacts, template):
+    dbmod.open_database(str(Path(folder) / "bench.db"))
+    dbmod.init_database()
+    with dbmod.transaction():
+        Language.create(code="ENU", name="English", date_format="%m/%d/%Y")
+        Salesperson.create(code="AK", name="Annette Klein", email="ak@ourco.example", phone="+49 1")
+        CompanyInformation.create(name="Our Company Ltd", address="1 Main Street", post_code="10115", city="Berlin")
+        InteractionGroup.create(code="LETTER", description="Letters")
+        InteractionTemplate.create(code="LETTER", interaction_group_code="LETTER", description="Letter")
+        Contact.insert_many([
+            dict(no=f"CT{i:06d}", type="person", name=f"Person {i}", first_name="Person", surname=str(i),
+                 address=f"{i} Long Street", post_code=f"{10000 + i}", city="Springfield",
+                 email=f"p{i}@example.org", language_code="ENU")
+            for i in range(1, contacts + 1)]).execute()
+        SegmentHeader.create(no="SM00001", description="Benchmark letter", salesperson_code="AK",
+                             interaction_template_code="LETTER")
+        today = dt.date.today()
+        SegmentLine.insert_many([
+            dict(segment_no="SM00001", line_no=i * 10, contact_no=f"CT{i:06d}", correspondence_type="hard_copy",
+                 interaction_template_code="LETTER", interaction_group_code="LETTER", language_code="ENU",
+                 subject="Our offer", description="Benchmark letter", date=today, salesperson_code="AK",
+                 personal_note=f"A note for person {i}")
+            for i in range(1, contacts + 1)]).execute()
+    data = Path(template).read_bytes() if template else build_default_letter()
+    report = templates.attach("LETTER", data, file_name="letter.docx")
+    if report["unknown_fields"]:
+        raise SystemExit(f"the template has fields segtui does not know: {report['unknown_fields']}")
+
+
+def timed(label, contacts, fn):
+    start = time.perf_counter()
+    fn()
+    seconds = time.perf_counter() - start
+    print(f"{label:<44} {seconds:8.2f} s  {contacts / seconds:9.1f} letters/s")
+    return contacts / seconds
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contacts", type=int, default=1000)
+    parser.add_argument("--template", help="a .docx using known merge fields (default: the demo letter)")
+    args = parser.parse_args()
+    cores = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory() as folder:
+        build(folder, args.contacts, args.template)
+        print(f"{args.contacts} contacts, {cores} cores")
+        timed("one file each, 1 core", args.contacts,
+              lambda: merge.merge_segment("SM00001", Path(folder) / "one", workers=1))
+        timed(f"one file each, all cores ({cores} processes)", args.contacts,
+              lambda: merge.merge_segment("SM00001", Path(folder) / "all", workers=cores))
+        lines = list(SegmentLine.select().where(SegmentLine.segment_no == "SM00001").order_by(SegmentLine.line_no))
+        documents = merge.documents_for(lines)
+        values = merge.values_for(lines)
+        timed("one combined file, 1 core", args.contacts,
+              lambda: merge.write_combined(Path(folder) / "combined.docx", documents, values, overwrite=True))
+        size = (Path(folder) / "combined.docx").stat().st_size
+        print(f"combined file: {size / 1e6:.1f} MB; one file each: "
+              f"{sum(p.stat().st_size for p in (Path(folder) / 'one').iterdir()) / 1e6:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
