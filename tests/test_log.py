@@ -2,11 +2,10 @@
 delivery hand-off, and that logging is set-based (same statement count for 10 and 10,000 lines)."""
 import pytest
 
-from logging_data import DAY, StatementCounter, contact_no, fake_delivery, segment, set_line, world
+from logging_data import StatementCounter, contact_no, fake_delivery, segment, set_line, world
 from segtui.errors import Conflict, NotFound, SegtuiError
 from segtui.models import (
     CampaignEntry,
-    Contact,
     InteractionLogEntry,
     LineFields,
     LoggedSegment,

@@ -13,7 +13,7 @@ Delivery (merging and sending documents) belongs to the Word module
 import datetime as dt
 import importlib
 
-from peewee import JOIN, SQL, Case, Value, fn
+from peewee import SQL, Case, Value, fn
 
 from .. import db as dbmod
 from ..errors import Conflict, NotFound, SegtuiError
@@ -101,6 +101,13 @@ def _missing(model, key, value):
     return ~fn.EXISTS(model.select(SQL("1")).where(key == value))
 
 
+def _email_without_address():
+    """An e-mail line whose contact has no e-mail address."""
+    line = SegmentLine
+    return (line.correspondence_type == "email") & fn.EXISTS(
+        Contact.select(SQL("1")).where((Contact.no == line.contact_no) & (fn.COALESCE(Contact.email, "") == "")))
+
+
 def _line_rules(deliver):
     """(rule, condition on the segment's lines, message) for every per-line refusal."""
     line = SegmentLine
@@ -121,11 +128,24 @@ def _line_rules(deliver):
          "campaign {campaign_no} does not exist"),
     ]
     if deliver:
-        rules.append(("email_without_address", (line.correspondence_type == "email") & fn.EXISTS(
-            Contact.select(SQL("1")).where((Contact.no == line.contact_no)
-                                           & (fn.COALESCE(Contact.email, "") == ""))),
-            "correspondence type e-mail, but the contact has no e-mail address"))
+        rules.append(("email_without_address", _email_without_address(),
+                      "correspondence type e-mail, but the contact has no e-mail address"))
     return rules
+
+
+def _scan(no, deliver):
+    """One pass over the segment's lines: how many there are, how many have a contact, how many
+    are e-mail lines without an address, and how many lines each refusal rule refuses."""
+    line = SegmentLine
+
+    def count(condition):
+        return fn.COALESCE(fn.SUM(Case(None, [(condition, 1)], 0)), 0)
+
+    columns = [fn.COUNT(SQL("*")).alias("lines"), count(line.contact_no != "").alias("with_contact"),
+               count(_email_without_address()).alias("without_address")]
+    columns += [count(condition).alias(rule) for rule, condition, _ in _line_rules(deliver)]
+    row = line.select(*columns).where(line.segment_no == no).dicts().get()
+    return {key: int(value or 0) for key, value in row.items()}
 
 
 def line_refusal(segment_no, line_no, contact_no, text, rule="", rule_total=1):
@@ -140,26 +160,25 @@ def segment_refusal(segment_no, text, rule=""):
             "message": f"segment {segment_no}: {text}", "rule": rule, "rule_total": 1}
 
 
-def _refusals(header, deliver, limit):
+def _refusals(header, deliver, limit, scan=None):
     no = header.no
+    scan = scan or _scan(no, deliver)
     out = []
     if not (header.description or "").strip():
         out.append(segment_refusal(no, "the description is empty", "no_description"))
-    has_contacts = SegmentLine.select(SQL("1")).where(
-        (SegmentLine.segment_no == no) & (SegmentLine.contact_no != "")).exists()
-    if not has_contacts:
+    if not scan["with_contact"]:
         out.append(segment_refusal(no, "no lines with a contact", "no_lines"))
     line = SegmentLine
     for rule, condition, text in _line_rules(deliver):
-        # One query per rule: the first `limit` lines and, with a window, how many there are.
+        if not scan[rule]:
+            continue
+        # Only rules the scan found: the first `limit` lines they refuse, to name them.
         query = (line.select(line.line_no, line.contact_no, line.salesperson_code,
-                             line.interaction_template_code, line.campaign_no,
-                             fn.COUNT(SQL("*")).over().alias("rule_total"))
+                             line.interaction_template_code, line.campaign_no)
                  .where((line.segment_no == no) & condition)
                  .order_by(line.line_no).limit(limit).dicts())
         for row in query:
-            out.append(line_refusal(no, row["line_no"], row["contact_no"], text.format(**row), rule,
-                                    row["rule_total"]))
+            out.append(line_refusal(no, row["line_no"], row["contact_no"], text.format(**row), rule, scan[rule]))
     if deliver:
         module = require_delivery("delivery_refusals", "deliver_logged")
         out.extend(module.delivery_refusals(no))
@@ -189,19 +208,11 @@ def log_preview(segment_no, deliver=False, limit=REFUSALS_PER_RULE):
     "without_correspondence_type"} (the last: e-mail lines whose contact has no address, which are
     logged with no correspondence type when not delivering)."""
     header = open_header(segment_no)
-    refusals = _refusals(header, deliver, limit)
-    line = SegmentLine
-    lines = line.select(fn.COUNT(SQL("*"))).where(line.segment_no == header.no).scalar() or 0
-    return {"segment_no": header.no, "lines": lines, "refusals": refusals, "total_refusals": _total(refusals),
-            "without_correspondence_type": 0 if deliver else _count_without_address(header.no)}
-
-
-def _count_without_address(no):
-    line = SegmentLine
-    return (line.select(fn.COUNT(SQL("*")))
-            .join(Contact, on=(Contact.no == line.contact_no))
-            .where((line.segment_no == no) & (line.correspondence_type == "email")
-                   & (fn.COALESCE(Contact.email, "") == "")).scalar()) or 0
+    scan = _scan(header.no, deliver)
+    refusals = _refusals(header, deliver, limit, scan)
+    return {"segment_no": header.no, "lines": scan["lines"], "refusals": refusals,
+            "total_refusals": _total(refusals),
+            "without_correspondence_type": 0 if deliver else scan["without_address"]}
 
 
 # --- logging ------------------------------------------------------------------------------
@@ -305,11 +316,12 @@ def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_i
     with dbmod.transaction():
         header = open_header(segment_no)
         no = header.no
-        refusals = _refusals(header, deliver, REFUSALS_PER_RULE)
+        scan = _scan(no, deliver)
+        refusals = _refusals(header, deliver, REFUSALS_PER_RULE, scan)
         if refusals:
             raise LogRefused(no, refusals, _total(refusals))
         # Without delivery, e-mail lines whose contact has no address lose their correspondence type.
-        without = 0 if deliver else _count_without_address(no)
+        without = 0 if deliver else scan["without_address"]
         logged = LoggedSegment.create(segment_no=no, description=header.description, creation_date=today,
                                       user_id=user_id or "", canceled=False)
         interactions = _insert_entries(header, logged.entry_no, user_id, deliver, now)
