@@ -92,11 +92,6 @@ def test_statement_counts_do_not_grow_with_the_number_of_contacts(tmp_path, monk
     assert many_results["reuse_criteria"]["added"] == many_added
     # ... with exactly as many statements as the small one.
     assert many == few, {k: (few[k], many[k]) for k in few if few[k] != many[k]}
+    # A handful each: the core actions stay small in absolute terms too.
     assert all(count <= 40 for count in many.values()), many
-
-
-def test_no_statement_per_row_in_a_single_add(tmp_path, monkeypatch):
-    """A handful of statements, not one per contact: the absolute figure for one add."""
-    counts, _, added = run_actions(tmp_path / "one.db", 2_000, monkeypatch)
-    assert added > 1_000
-    assert counts["add"] <= 15 and counts["reduce"] <= 15 and counts["refine"] <= 15 and counts["go_back"] <= 15
+    assert max(many[k] for k in ("add", "reduce", "refine", "go_back", "apply_mailing_group")) <= 15, many
