@@ -272,3 +272,38 @@ def test_demo_letter_merges_with_every_field_filled(demo_db, tmp_path):
         first = docx.Document(io.BytesIO(data)).paragraphs[0].runs[0]
         assert first.bold and first.font.size.pt == 16  # the letterhead keeps its formatting
     assert len(docx.Document(tmp_path / "all.docx").sections) == 3
+
+
+def test_a_line_gets_and_loses_its_own_document(world, tmp_path, cli_main):
+    templates.attach("LETTER", DATA / "letter_macword2011.docx")
+    _lines(world)
+    result = merge.set_line_document("sm00001", 20000, DATA / "field_names_with_spaces.docx")
+    assert result["unknown_fields"] == ["Hello world", "More than one space", "Singleword"]
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    with pytest.raises(SegtuiError, match=".doc"):
+        merge.set_line_document("SM00001", 20000, bad)
+    assert SegmentLine.get(line_no=20000).attachment_name == "field_names_with_spaces.docx"  # unchanged
+    with pytest.raises(NotFound, match="no line 99"):
+        merge.set_line_document("SM00001", 99, DATA / "table_rows.docx")
+    brochure = tmp_path / "brochure.pdf"
+    brochure.write_bytes(b"%PDF-1.4 brochure")
+    code, out, err = cli_main("segment", "line-document", "SM00001", "20000", brochure)
+    assert code == 0, err
+    assert out["attachment_name"] == "brochure.pdf" and out["fields"] == []
+    result = merge.merge_segment("SM00001", tmp_path / "out")
+    assert [Path(p).suffix for p in result["files"]] == [".docx", ".pdf"]
+    assert Path(result["files"][1]).read_bytes() == b"%PDF-1.4 brochure"
+    code, out, err = cli_main("segment", "line-document", "SM00001", "20000", "--clear")
+    assert code == 0 and SegmentLine.get(line_no=20000).attachment is None
+    code, out, err = cli_main("segment", "line-document", "SM00001", "20000")
+    assert code == 1 and "FILE or --clear" in err
+
+
+def test_the_installed_command_merges_on_two_processes(world, run_cli, tmp_path):
+    templates.attach("LETTER", DATA / "letter_macword2011.docx")
+    _lines(world)
+    code, out, err = run_cli("segment", "merge", "SM00001", "--out", tmp_path / "out", "--workers", "2")
+    assert code == 0, err
+    assert out["documents"] == 2
+    assert "Dear Eve," in body_text(Path(out["files"][1]).read_bytes())

@@ -32,6 +32,14 @@ def register(groups, common):
     p.add_argument("--workers", type=int, help="processes to merge with (default: all cores for many letters)")
     p.set_defaults(handler=cmd_merge)
 
+    p = groups["segment"].add_parser("line-document", parents=[common],
+                                     help="give a line its own document, replacing the template's for that contact")
+    p.add_argument("no", help="segment no")
+    p.add_argument("line_no", type=int)
+    p.add_argument("file", nargs="?", help="a .docx (merged) or any other file (sent as it is)")
+    p.add_argument("--clear", action="store_true", help="remove the line's own document")
+    p.set_defaults(handler=cmd_line_document)
+
 
 def _fields_sentence(result, verb):
     text = f"{verb} template {result['template_code']}"
@@ -78,4 +86,20 @@ def cmd_merge(args):
         text += f"; combined: {', '.join(result['combined'])}"
     if result["without_document"]:
         text += f"; {len(result['without_document'])} lines have no document and were skipped"
+    return Text(text, result)
+
+
+def cmd_line_document(args):
+    from ..errors import SegtuiError
+    from ..services import merge
+
+    if bool(args.file) == bool(args.clear):
+        raise SegtuiError("give either FILE or --clear")
+    connect(args)
+    result = merge.set_line_document(args.no, args.line_no, None if args.clear else args.file)
+    if args.clear:
+        return Text(f"line {result['line_no']} of segment {result['segment_no']} uses its template's document", result)
+    text = f"line {result['line_no']} of segment {result['segment_no']} has its own document {result['attachment_name']}"
+    if result["unknown_fields"]:
+        text += f"; unknown fields: {', '.join(result['unknown_fields'])}"
     return Text(text, result)

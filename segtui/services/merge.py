@@ -243,6 +243,31 @@ def unknown_message(report):
     return "; ".join(parts)
 
 
+def set_line_document(segment_no, line_no, path_or_bytes=None, file_name=None):
+    """Give a line its own document, which replaces the template's for that contact; None clears it.
+    A .docx is checked (and merged like a template); any other file is sent as it is.
+    Returns {"segment_no", "line_no", "attachment_name", "fields", "unknown_fields"}."""
+    from .. import db as dbmod
+
+    no = str(segment_no or "").strip().upper()
+    line = SegmentLine.get_or_none((SegmentLine.segment_no == no) & (SegmentLine.line_no == int(line_no)))
+    if line is None:
+        raise NotFound(f"segment {no} has no line {line_no}")
+    data, name, fields, unknown = None, "", [], []
+    if path_or_bytes is not None:
+        data, name = templates.read_input(path_or_bytes, file_name)
+        if name.lower().endswith(WORD_SUFFIXES):
+            fields = templates.document_fields(data, repr(name))
+            template = template_attachments([line])
+            chosen = template.get((line.interaction_template_code, line.language_code)) \
+                or template.get((line.interaction_template_code, ""))
+            unknown = templates.unknown_fields(fields, templates.load_mapping(chosen) if chosen else {})
+    with dbmod.transaction():
+        SegmentLine.update(attachment=data, attachment_name=name).where(SegmentLine.id == line.id).execute()
+    return {"segment_no": no, "line_no": line.line_no, "attachment_name": name, "fields": fields,
+            "unknown_fields": unknown}
+
+
 # --- file names ------------------------------------------------------------------------------
 
 def safe_file_name(*parts, suffix=".docx", limit=120):

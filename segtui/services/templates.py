@@ -114,7 +114,7 @@ def _attachment(code, language_code):
     return attachment
 
 
-def _read_input(path_or_bytes, file_name):
+def read_input(path_or_bytes, file_name):
     if isinstance(path_or_bytes, (bytes, bytearray, memoryview)):
         return bytes(path_or_bytes), file_name or "template.docx"
     path = Path(path_or_bytes)
@@ -146,7 +146,7 @@ def attach(code, path_or_bytes, language_code="", file_name=None):
     """
     template = _template(code)
     language_code = _language(language_code)
-    data, name = _read_input(path_or_bytes, file_name)
+    data, name = read_input(path_or_bytes, file_name)
     if not name.lower().endswith((".docx", ".docm", ".dotx")):
         raise word.NotAWordDocument(f"{name!r} is not a Word .docx file (it must end in .docx)")
     fields = document_fields(data, repr(name))
