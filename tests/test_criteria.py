@@ -385,3 +385,56 @@ def test_apply_mailing_group_refuses_an_unknown_group(seg):
     with pytest.raises(NotFound, match="mailing group 'NOPE'"):
         criteria.apply_mailing_group(seg, "nope", delete_old=True)
     assert members("VIP") == ["C2"]
+
+
+# --- the same on PostgreSQL (with SEGTUI_TEST_PG=postgresql://...) -------------------------------
+
+def engine_flow():
+    """Every kind of action once; the lines after each, for comparing two databases."""
+    seen = {}
+    no = segments.new_segment("Flow", template_code="LTR")["no"]
+    criteria.add_contacts(no, [("city", "Berlin")], expand_contact=True, allow_company_with_persons=True)
+    seen["add"] = contacts_on(no)
+    criteria.add_contacts(no, [("interaction.evaluation", "positive")])
+    criteria.add_contacts(no, [("industry_group", "RET")], allow_existing=True)
+    seen["sources"] = contacts_on(no)
+    seen["dry"] = criteria.reduce_contacts(no, [("no", "P12")], entire_companies=True, dry_run=True)["would_remove"]
+    criteria.reduce_contacts(no, [("no", "P12")], entire_companies=True)
+    seen["reduce"] = contacts_on(no)
+    criteria.go_back(no)
+    criteria.refine_contacts(no, [("mailing_group", "NEWS|VIP")], entire_companies=True)
+    seen["refine"] = contacts_on(no)
+    seen["lines"] = [(r["contact_no"], r["correspondence_type"], r["language_code"], r["salesperson_code"])
+                     for r in segments.lines(no)]
+    segments.set_header(no, {"salesperson_code": "AL", "template": "MAIL"}, update_lines=True)
+    seen["updated"] = [(r["salesperson_code"], r["interaction_template_code"], r["correspondence_type"])
+                       for r in segments.lines(no)]
+    criteria.save_criteria(no, "FLOW")
+    other = segments.new_segment("Other")["no"]
+    seen["reuse"] = criteria.reuse_criteria(other, "FLOW")
+    seen["logged"] = criteria.reuse_logged(other, LoggedSegment.get().entry_no, confirm=True)
+    seen["applied"] = criteria.apply_mailing_group(other, "VIP", delete_old=True)
+    seen["go_back"] = criteria.go_back(other, steps=10)
+    return seen
+
+
+def test_postgresql_gives_the_same_results_as_sqlite(small, monkeypatch):
+    import os
+
+    from segtui import db as dbmod
+    from segtui.models import ALL_MODELS, database
+
+    url = os.environ.get("SEGTUI_TEST_PG")
+    if not url:
+        pytest.skip("set SEGTUI_TEST_PG=postgresql://... to run the engine on PostgreSQL too")
+    on_sqlite = engine_flow()
+    small.close()
+    pg = dbmod.open_database(url)
+    try:
+        database.drop_tables(ALL_MODELS, safe=True)
+        dbmod.init_database()
+        build_small()
+        assert engine_flow() == on_sqlite
+    finally:
+        database.drop_tables(ALL_MODELS, safe=True)
+        pg.close()
