@@ -96,7 +96,7 @@ def deliver_entries(entry_nos, out_dir=None, settings=None):
     e = InteractionLogEntry
     wanted = sorted({int(n) for n in entry_nos or []})
     nos = []
-    for part in merge._chunks(wanted):
+    for part in merge.chunks(wanted):
         nos.extend(n for (n,) in e.select(e.entry_no)
                    .where(e.entry_no.in_(part) & e.delivery_status.in_(UNFINISHED)).tuples())
     label = f"entries-{wanted[0]}" + (f"-{wanted[-1]}" if len(wanted) > 1 else "") if wanted else "entries"
@@ -112,7 +112,7 @@ def output_folder(out_dir=None, settings=None):
 def _entries(nos):
     e = InteractionLogEntry
     found = {}
-    for part in merge._chunks(nos):
+    for part in merge.chunks(nos):
         for row in e.select().where(e.entry_no.in_(part)):
             found[row.entry_no] = row
     return [found[n] for n in nos if n in found]
@@ -130,7 +130,7 @@ def _finish(entry, status, error="", document=None, name="", message_id=""):
 
 
 def _document_name(entry, values, doc):
-    suffix = ".docx" if doc.is_word else merge._suffix(doc.file_name)
+    suffix = ".docx" if doc.is_word else merge.file_suffix(doc.file_name)
     return merge.safe_file_name(entry.segment_no, entry.entry_no, values["contact_name"] or entry.contact_no,
                                 suffix=suffix)
 
@@ -138,7 +138,7 @@ def _document_name(entry, values, doc):
 def _merged_documents(entries, documents, values, workers=None):
     """Each entry's merged document (bytes), or None when it has none."""
     out = [None] * len(entries)
-    groups = [(doc, items) for doc, items in merge._group(documents, values)]
+    groups = merge.group_letters(documents, values)
     word_groups = [(doc, items) for doc, items in groups if doc.is_word]
     merged = merge.merge_to_bytes([(doc.content, [doc.row(v) for _, v in items]) for doc, items in word_groups],
                                   workers)
@@ -165,7 +165,7 @@ def _deliver(nos, out_dir, settings, label, workers=None):
     silent = [entry.entry_no for entry in entries if not entry.correspondence_type]
     if silent:
         with dbmod.transaction():
-            for part in merge._chunks(silent):
+            for part in merge.chunks(silent):
                 InteractionLogEntry.update(delivery_status="", delivery_error="").where(
                     InteractionLogEntry.entry_no.in_(part)).execute()
     ready = []  # (index) of entries that can be merged
@@ -185,7 +185,13 @@ def _deliver(nos, out_dir, settings, label, workers=None):
     picked = [entries[i] for i in ready]
     picked_docs = [documents[i] for i in ready]
     picked_values = [values[i] for i in ready]
-    merged = _merged_documents(picked, picked_docs, picked_values, workers)
+    try:
+        merged = _merged_documents(picked, picked_docs, picked_values, workers)
+    except Exception as exc:  # noqa: BLE001 - the log is committed: record why, a rerun resumes
+        for entry in picked:
+            _finish(entry, "error", f"merging the document failed: {exc.__class__.__name__}: {exc}")
+        result["errors"] += len(picked)
+        return result
     hard = [i for i, entry in enumerate(picked) if entry.correspondence_type == "hard_copy"]
     mail = [i for i, entry in enumerate(picked) if entry.correspondence_type == "email"]
     if hard:

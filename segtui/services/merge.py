@@ -73,7 +73,7 @@ class Document:
 
 # --- values ----------------------------------------------------------------------------------
 
-def _chunks(items, size=CHUNK):
+def chunks(items, size=CHUNK):
     items = list(items)
     for i in range(0, len(items), size):
         yield items[i:i + size]
@@ -82,7 +82,7 @@ def _chunks(items, size=CHUNK):
 def _by_key(model, key_field, keys):
     out = {}
     keys = {k for k in keys if k}
-    for part in _chunks(sorted(keys)):
+    for part in chunks(sorted(keys)):
         for row in model.select().where(key_field.in_(part)):
             out[getattr(row, key_field.name)] = row
     return out
@@ -177,7 +177,7 @@ def template_attachments(records):
     """{(template_code, language_code): attachment} for the templates the records use (one query)."""
     codes = {r.interaction_template_code for r in records if r.interaction_template_code}
     out = {}
-    for part in _chunks(sorted(codes)):
+    for part in chunks(sorted(codes)):
         a = InteractionTemplateAttachment
         for row in a.select().where(a.template_code.in_(part)):
             out[(row.template_code, row.language_code)] = row
@@ -298,7 +298,7 @@ def unique_path(path):
     return candidate
 
 
-def _suffix(name):
+def file_suffix(name):
     suffix = Path(name or "").suffix.lower()
     return suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else ".bin"
 
@@ -349,7 +349,7 @@ def merge_to_bytes(groups, workers=None):
         return [[doc for future in futures for doc in future.result()] for futures in planned]
 
 
-def _group(documents, rows):
+def group_letters(documents, rows):
     """Letters grouped by the document they are merged from, keeping the first-seen order."""
     groups = {}
     for index, (doc, row) in enumerate(zip(documents, rows)):
@@ -376,7 +376,7 @@ def combined_name(base, doc, several):
 def write_combined(base, documents, rows, overwrite=False):
     """One combined .docx per document used (one section per letter); returns the paths.
     Without `overwrite` an existing file is kept and the new one gets a -2, -3... name."""
-    groups = [(doc, items) for doc, items in _group(documents, rows) if doc.is_word]
+    groups = [(doc, items) for doc, items in group_letters(documents, rows) if doc.is_word]
     paths = []
     for doc, items in groups:
         path = combined_name(base, doc, len(groups) > 1)
@@ -417,12 +417,12 @@ def merge_segment(segment_no, out_dir, combined=None, workers=None):
     values = values_for(lines)
     out.mkdir(parents=True, exist_ok=True)
     files, word_groups = [], []
-    for doc, items in _group(documents, values):
+    for doc, items in group_letters(documents, values):
         jobs = []
         for index, row in items:
             line = lines[index]
             name = safe_file_name(no, line.line_no, row["contact_name"] or line.contact_no,
-                                  suffix=".docx" if doc.is_word else _suffix(doc.file_name))
+                                  suffix=".docx" if doc.is_word else file_suffix(doc.file_name))
             path = inside(out, name)
             files.append((index, str(path)))
             if doc.is_word:
