@@ -380,3 +380,20 @@ def test_cli_segment_log_deliver_prints_hard_copies(world, cli_main, tmp_path):
     (printed,) = (tmp_path / "print").glob("*.docx")
     text = body_text(printed.read_bytes())
     assert "Dear Jan," in text and "Dear Eve," in text
+
+
+def test_a_merge_that_fails_marks_entries_error_and_a_rerun_delivers(world, smtp, tmp_path, monkeypatch):
+    from segtui.services import word
+
+    logged, entries = make_logged([(world[k], {}) for k in ("jan", "eve")])
+    settings = settings_for(smtp.port, tmp_path)
+
+    def broken(data, rows):
+        raise ValueError("disk on fire")
+
+    monkeypatch.setattr(word, "merge_many", broken)
+    result = delivery.deliver_logged(logged.entry_no, settings=settings)
+    assert (result["delivered"], result["errors"]) == (0, 2) and smtp.received == []
+    assert "disk on fire" in entry(entries[0].entry_no).delivery_error
+    monkeypatch.undo()
+    assert delivery.deliver_logged(logged.entry_no, settings=settings)["delivered"] == 2
