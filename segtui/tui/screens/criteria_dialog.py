@@ -16,7 +16,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static, TabbedConten
 from textual.worker import get_current_worker
 
 from ...errors import FilterError, SegtuiError
-from .segment_dialogs import DIALOG_CSS
+from .segment_dialogs import DIALOG_CSS, close_thread_connection
 
 # (tab id, tab title, [(typed field name, label)]). Typed names are what services accept.
 SOURCE_TABS = [
@@ -137,6 +137,7 @@ class CriteriaDialog(ModalScreen[dict | None]):
         self._errors: dict[str, str] = {}
         self._timer = None
         self.last_preview: dict | None = None
+        self.previewed_filters: list | None = None  # the filters the shown count is for
 
     # --- layout --------------------------------------------------------------------------
 
@@ -246,10 +247,13 @@ class CriteriaDialog(ModalScreen[dict | None]):
             result, error = None, str(exc)
         except Exception as exc:  # shown, never fatal: the user may still apply or cancel
             result, error = None, f"could not count: {exc}"
+        finally:
+            close_thread_connection()
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_preview, result, error)
+            self.app.call_from_thread(self._show_preview, result, error, filters)
 
-    def _show_preview(self, result, error) -> None:
+    def _show_preview(self, result, error, filters=None) -> None:
+        self.previewed_filters = filters
         preview = self.query_one("#preview", Static)
         if error:
             preview.update(error)

@@ -16,7 +16,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from ...errors import SegtuiError
-from .segment_dialogs import DIALOG_CSS
+from .segment_dialogs import DIALOG_CSS, close_thread_connection
 
 
 class LogDialog(ModalScreen[dict | None]):
@@ -84,6 +84,8 @@ class LogDialog(ModalScreen[dict | None]):
             found, error = None, str(exc)
         except Exception as exc:
             found, error = None, f"could not check the segment: {exc}"
+        finally:
+            close_thread_connection()
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show, found, error)
 

@@ -234,19 +234,22 @@ class FormDialog(ModalScreen[dict | None]):
             self.notify("This field has no lookup", severity="warning")
             return
         widget = self.query_one(f"#f-{f.name}", Input)
+        search_text = widget.value if not is_code(f.lookup, widget.value.strip()) else ""
 
         def chosen(code):
             if code is not None:
                 widget.value = code
                 widget.focus()
 
-        self.app.push_screen(LookupDialog(f.label, f.lookup, widget.value), chosen)
+        self.app.push_screen(LookupDialog(f.label, f.lookup, search_text), chosen)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         f = self._field_of(event.input)
-        if f is not None and f.lookup is not None and not event.value.strip():
+        value = event.value.strip()
+        # Enter on a code field that does not hold a known code opens its lookup with the text.
+        if f is not None and f.lookup is not None and (value or f.required) and not is_code(f.lookup, value):
             self.action_lookup()
             return
         inputs = [w for w in self.query("Input, Select, Checkbox")]
@@ -316,7 +319,8 @@ class LookupDialog(ModalScreen[str | None]):
             self._codes.append(str(code))
         results.add_options(options)
         if options:
-            results.highlighted = 0
+            # With a search typed, the first match is meant, not the blank line above it.
+            results.highlighted = 1 if (self.allow_blank and rows and text.strip()) else 0
 
     @on(Input.Changed, "#search")
     def _changed(self, event: Input.Changed) -> None:
@@ -345,6 +349,27 @@ class LookupDialog(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def is_code(search: Callable[[str], list], value: str) -> bool:
+    """Whether `value` is exactly one of the codes the lookup finds (any case)."""
+    if not value:
+        return False
+    try:
+        return any(str(code).lower() == value.lower() for code, _ in search(value))
+    except Exception:  # a lookup that fails leaves the check to the service
+        return True
+
+
+def close_thread_connection() -> None:
+    """Close the database connection a worker thread opened (peewee keeps one per thread)."""
+    from ...models import database
+
+    try:
+        if not database.is_closed():
+            database.close()
+    except Exception:  # closing is tidying; never an error for the user
+        pass
 
 
 def lookup_filter(rows: list, text: str, limit: int = 200) -> list:

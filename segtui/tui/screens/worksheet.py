@@ -19,13 +19,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.suggester import Suggester
-from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, ProgressBar, Select, Static
+from textual.suggester import SuggestFromList
+from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, ProgressBar, Static
 
 from ...errors import SegtuiError
 from ...models import CORRESPONDENCE_TYPES, EVALUATIONS, INFORMATION_FLOWS, INITIATED_BY, database
 from .criteria_dialog import CriteriaDialog
 from .log_dialog import LogDialog
-from .segment_dialogs import ConfirmDialog, FormDialog, FormField, LookupDialog
+from .segment_dialogs import ConfirmDialog, FormDialog, FormField, LookupDialog, close_thread_connection
 
 LABELS = {
     "": "(blank)", "hard_copy": "Hard copy", "email": "E-mail", "outbound": "Outbound",
@@ -54,13 +55,13 @@ GENERAL_ROWS = [
 INTERACTION_ROWS = [
     [("interaction_template_code", "Template", "code", "template"),
      ("interaction_group_code", "Group", "readonly", None)],
-    [("correspondence_type_default", "Corresp.", "select", CORRESPONDENCE_TYPES),
+    [("correspondence_type_default", "Corresp.", "choice", CORRESPONDENCE_TYPES),
      ("ignore_contact_corres_type", "Ignore contact corresp.", "check", None)],
     [("subject_default", "Subject", "text", None)],
     [("language_code_default", "Language", "code", "language"),
      ("send_word_docs_as_attmt", "Word doc as attachment", "check", None)],
-    [("information_flow", "Info flow", "select", INFORMATION_FLOWS),
-     ("initiated_by", "Initiated by", "select", INITIATED_BY)],
+    [("information_flow", "Info flow", "choice", INFORMATION_FLOWS),
+     ("initiated_by", "Initiated by", "choice", INITIATED_BY)],
     [("unit_cost", "Unit cost", "text", None), ("unit_duration_min", "Duration (min)", "text", None)],
 ]
 HEADER_FIELDS = {f[0]: f for row in GENERAL_ROWS + INTERACTION_ROWS for f in row}
@@ -169,6 +170,16 @@ def lookup_search(kind: str):
     return search
 
 
+def choice_search(values):
+    """A lookup over a fixed set of option values; blank is shown as ''."""
+    def search(text: str):
+        text = text.strip().lower().strip("'")
+        return [(v or "''", LABELS[v]) for v in values
+                if not text or text in v or text in LABELS[v].lower()]
+
+    return search
+
+
 def contact_search(text: str):
     """Contacts whose number or name contains the text (lookup of the Contact column)."""
     from ...services import lookups
@@ -221,9 +232,6 @@ class WorksheetScreen(Screen):
     }
     WorksheetScreen .hrow Input.-invalid {
         background: $error 30%;
-    }
-    WorksheetScreen .hrow Select {
-        width: 16;
     }
     WorksheetScreen .hrow Checkbox {
         width: auto;
@@ -359,16 +367,17 @@ class WorksheetScreen(Screen):
                         yield Checkbox(label, False, id=f"h-{name}", compact=True)
                         continue
                     yield Label(label, classes="lbl2" if i else "")
-                    if kind == "select":
-                        yield Select(choices(extra), allow_blank=False, value="", id=f"h-{name}",
-                                     compact=True)
+                    # Code and choice fields are short inputs: typing suggests, Enter/F4 opens the list.
+                    classes = "code" if kind in ("code", "choice") else ("short" if i or name in (
+                        "no", "unit_cost") else "")
+                    if kind == "code":
+                        suggester = CodeSuggester(extra)
+                    elif kind == "choice":
+                        suggester = SuggestFromList([v for v in extra if v], case_sensitive=False)
                     else:
-                        classes = "code" if kind == "code" else ("short" if i or name in (
-                            "no", "unit_cost") else "")
-                        widget = Input("", id=f"h-{name}", classes=classes, compact=True,
-                                       suggester=CodeSuggester(extra) if kind == "code" else None,
-                                       disabled=(kind == "readonly"))
-                        yield widget
+                        suggester = None
+                    yield Input("", id=f"h-{name}", classes=classes, compact=True, suggester=suggester,
+                                disabled=(kind == "readonly"))
                     if kind == "code":
                         yield Label("", id=f"d-{name}", classes="desc")
 
@@ -421,8 +430,6 @@ class WorksheetScreen(Screen):
                 widget = self.query_one(f"#h-{name}")
                 if kind == "check":
                     widget.value = bool(value)
-                elif kind == "select":
-                    widget.value = value or ""
                 else:
                     widget.value = field_text(value)
                     widget.remove_class("-invalid")
@@ -482,6 +489,9 @@ class WorksheetScreen(Screen):
         event.stop()
         kind = HEADER_FIELDS[name][2]
         value = event.value.strip()
+        if kind == "choice" and value not in HEADER_FIELDS[name][3]:
+            self._open_lookup(name, value)
+            return
         if kind == "code" and value and not self._is_code(name, value):
             self._open_lookup(name, value)
             return
@@ -504,13 +514,6 @@ class WorksheetScreen(Screen):
             return
         self.commit_field(name, event.value)
 
-    @on(Select.Changed)
-    def _select_changed(self, event: Select.Changed) -> None:
-        name = self._header_name(event.select)
-        if name is None or self._applying or event.value is Select.BLANK:
-            return
-        self.commit_field(name, event.value)
-
     def _is_code(self, name: str, value: str) -> bool:
         from ...services import lookups
 
@@ -518,18 +521,25 @@ class WorksheetScreen(Screen):
         return any(code.lower() == value.lower() for code, _ in lookups.search(kind, value, limit=20))
 
     def _open_lookup(self, name: str, text: str) -> None:
-        kind = CODE_DESCRIPTIONS[name]
         widget = self.query_one(f"#h-{name}", Input)
+        field_kind, values = HEADER_FIELDS[name][2], HEADER_FIELDS[name][3]
+        if field_kind == "choice":
+            search = choice_search(values)
+            allow_blank = False
+        else:
+            search = lookup_search(CODE_DESCRIPTIONS[name])
+            allow_blank = True
 
         def chosen(code):
             widget.focus()
             if code is None:
                 return
+            code = "" if code == "''" else code
             widget.value = code
             self.commit_field(name, code)
 
-        self.app.push_screen(LookupDialog(HEADER_FIELDS[name][1], lookup_search(kind), text,
-                                          allow_blank=True), chosen)
+        self.app.push_screen(LookupDialog(HEADER_FIELDS[name][1], search, text, allow_blank=allow_blank),
+                             chosen)
 
     def commit_field(self, name: str, value) -> None:
         """A header field changed: ask about the lines when there are some, then store it."""
@@ -614,10 +624,7 @@ class WorksheetScreen(Screen):
             error = exc
         finally:
             self._busy_conn = None
-            try:
-                database.close()
-            except Exception:
-                pass
+            close_thread_connection()
         self.app.call_from_thread(self._long_finished, result, error, done, failed)
 
     def _long_finished(self, result, error, done, failed) -> None:
@@ -1045,11 +1052,7 @@ class WorksheetScreen(Screen):
         current = row.get(field) or ""
         if field in ("correspondence_type", "evaluation"):
             values = CORRESPONDENCE_TYPES if field == "correspondence_type" else EVALUATIONS
-
-            def search(text):
-                text = text.strip().lower()
-                return [(v or "''", LABELS[v]) for v in values
-                        if not text or text in v or text in LABELS[v].lower()]
+            search = choice_search(values)
 
             def chosen(value):
                 if value is None:
@@ -1155,7 +1158,7 @@ class WorksheetScreen(Screen):
                 self.app.push_screen(LookupDialog(title, search, editor.value), chosen)
             return
         name = self._header_name(self.focused)
-        if name and HEADER_FIELDS[name][2] == "code":
+        if name and HEADER_FIELDS[name][2] in ("code", "choice"):
             self._open_lookup(name, self.focused.value)
         elif self.focused is self.sheet and self.current_column_key() in ("contact_no", "language_code"):
             self.action_edit_cell()
