@@ -854,6 +854,14 @@ def _bulk_write(records, upsert=False):
     cursor = database.cursor()
     values = operator.itemgetter(*ALL_FIELDS)
     step = 5000
+    if not dbmod.is_sqlite():
+        # psycopg2's executemany sends one statement per row; execute_values sends pages of rows.
+        from psycopg2.extras import execute_values
+
+        sql = re.sub(r"VALUES \((?:%s, )*%s\)", "VALUES %s", sql, count=1)
+        for i in range(0, len(records), step):
+            execute_values(cursor, sql, [values(r) for r in records[i:i + step]], page_size=1000)
+        return
     for i in range(0, len(records), step):
         cursor.executemany(sql, [values(r) for r in records[i:i + step]])
 
