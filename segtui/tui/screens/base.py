@@ -72,6 +72,7 @@ class ListScreen(Screen):
     BINDINGS = [
         Binding("ctrl+f", "focus_filter", "Filter", id="filter"),
         Binding("ctrl+r", "reload", "Reload", id="reload"),
+        Binding("escape", "back", "Back", id="back"),
     ]
 
     def __init__(self, filters: list[tuple[str, str]] | None = None, filter_text: str = "") -> None:
@@ -115,7 +116,13 @@ class ListScreen(Screen):
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "focus_filter" and not self.has_filter_bar():
             return False
+        if action == "back" and len(self.app.screen_stack) < 2:
+            return False  # the first screen of an area has nowhere to go back to
         return True
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.dismiss()
 
     def on_mount(self) -> None:
         self.sub_title = self.HELP_TITLE

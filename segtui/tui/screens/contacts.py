@@ -131,9 +131,7 @@ class ContactCard(ModalScreen[None]):
         width: 110; max-width: 98%; height: 90%;
         border: round $accent; border-title-color: $accent; background: $panel; padding: 0 1;
     }
-    ContactCard #card-top { height: auto; }
-    ContactCard #card-fields { width: 1fr; height: auto; }
-    ContactCard #card-groups { width: 44; height: auto; padding-left: 2; }
+    ContactCard #card-fields { height: auto; }
     ContactCard #card-interactions { height: 1fr; margin-top: 1; }
     ContactCard .card-label { color: $text-muted; margin-top: 1; }
     """
@@ -149,23 +147,17 @@ class ContactCard(ModalScreen[None]):
         box = Vertical(id="card")
         box.border_title = f"Contact {card['no']}  {card.get('name', '')}"
         with box:
-            with Horizontal(id="card-top"):
-                fields = Table.grid(padding=(0, 2))
-                fields.add_column(style="dim", no_wrap=True)
-                fields.add_column()
-                fields.add_column(style="dim", no_wrap=True)
-                fields.add_column()
-                pairs = [(label, _value(card.get(key))) for key, label in CARD_FIELDS]
-                half = (len(pairs) + 1) // 2
-                for left, right in zip(pairs[:half], pairs[half:] + [("", "")]):
-                    fields.add_row(left[0], left[1], right[0], right[1])
-                yield Static(fields, id="card-fields")
-                groups = Table.grid(padding=(0, 1))
-                groups.add_column(style="dim", no_wrap=True)
-                groups.add_column()
-                for key, label in GROUPS:
-                    groups.add_row(label, ", ".join(card.get(key) or []) or "–")
-                yield Static(groups, id="card-groups")
+            fields = Table.grid(padding=(0, 2), expand=True)
+            fields.add_column(style="dim", no_wrap=True)
+            fields.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+            fields.add_column(style="dim", no_wrap=True)
+            fields.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+            pairs = [(label, _value(card.get(key))) for key, label in CARD_FIELDS]
+            pairs += [(label, ", ".join(card.get(key) or []) or "–") for key, label in GROUPS]
+            half = (len(pairs) + 1) // 2
+            for left, right in zip(pairs[:half], pairs[half:] + [("", "")]):
+                fields.add_row(left[0], left[1], right[0], right[1])
+            yield Static(fields, id="card-fields")
             interactions = card.get("interactions") or []
             yield Label(f"Interactions ({len(interactions)}{'+' if len(interactions) >= 50 else ''})",
                         classes="card-label")

@@ -26,9 +26,9 @@ class DemoDialog(ModalScreen[bool]):
     BINDINGS = [Binding("enter", "load", "Load demo data", id="load_demo", priority=True),
                 Binding("escape", "skip", "Start empty", id="skip_demo")]
 
-    def __init__(self, contacts: int = DEMO_CONTACTS) -> None:
+    def __init__(self, contacts: int | None = None) -> None:
         super().__init__()
-        self.contacts = contacts
+        self.contacts = contacts or DEMO_CONTACTS
 
     def compose(self) -> ComposeResult:
         box = Vertical(id="demo-box")

@@ -18,15 +18,15 @@ from .dialogs import ChoiceDialog, ConfirmDialog, Field, FormDialog
 
 ENTRY_COLUMNS = [
     Column("entry_no", "Entry", 7, "right"),
+    Column("canceled", "Canc.", 5, "center", format=lambda v: "yes" if v else ""),
     Column("date", "Date", 10),
     Column("contact_no", "Contact", 9),
-    Column("contact_name", "Name", 22),
+    Column("contact_name", "Name", 20),
     Column("interaction_template_code", "Template", 8),
-    Column("description", "Description", 26),
+    Column("description", "Description", 24),
     Column("correspondence_type", "Corresp.", 9),
     Column("evaluation", "Evaluation", 13),
     Column("segment_no", "Segment", 8),
-    Column("canceled", "Canc.", 5, "center", format=lambda v: "yes" if v else ""),
     Column("delivery_status", "Delivery", 11),
     Column("has_attachment", "Doc", 3, "center", format=lambda v: "✓" if v else ""),
 ]

@@ -57,7 +57,6 @@ class LoggedSegmentsScreen(ListScreen):
         Binding("f8", "toggle_canceled", "Cancel/restore", id="toggle_canceled"),
         Binding("f5", "follow_up", "Follow-up", id="follow_up"),
         Binding("ctrl+d", "delete_canceled", "Delete canceled", id="delete_canceled"),
-        Binding("ctrl+r", "reload", "Reload", id="reload"),
     ]
 
     def has_filter_bar(self) -> bool:
