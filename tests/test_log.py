@@ -419,3 +419,11 @@ def test_two_users_logging_the_same_segment_at_once_one_wins_the_other_gets_a_co
     assert "already logged" in outcomes[1][1]
     assert LoggedSegment.select().count() == 1
     assert InteractionLogEntry.select().count() == 3000
+
+
+def test_user_id_defaults_to_the_login_name(setup, monkeypatch):
+    monkeypatch.setattr(segment_log, "current_user", lambda: "jdoe")
+    result = log_segment(segment(lines=1))
+    assert LoggedSegment.get().user_id == "jdoe"
+    assert InteractionLogEntry.get().user_id == "jdoe"
+    assert result["interactions"] == 1

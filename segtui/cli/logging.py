@@ -1,15 +1,6 @@
 """segment log; logged segments; interaction log entries; template list/show (spec/cli.md)."""
-import getpass
-
 from .common import add_filter_option, connect, parse_filters
 from .output import Text
-
-
-def _user():
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name (e.g. a container without passwd entry)
-        return ""
 
 
 def register(groups, common):
@@ -81,8 +72,7 @@ def cmd_log(args):
     from ..services import segment_log
 
     connect(args)
-    r = segment_log.log_segment(args.no, deliver=args.deliver, follow_up=args.follow_up, out_dir=args.out,
-                                user_id=_user())
+    r = segment_log.log_segment(args.no, deliver=args.deliver, follow_up=args.follow_up, out_dir=args.out)
     text = (f"segment {r['segment_no']} logged as logged segment {r['logged_segment_entry_no']}: "
             f"{r['interactions']} interactions, {r['campaign_entries']} campaign entries")
     if r["without_correspondence_type"]:
@@ -131,7 +121,7 @@ def cmd_logged_follow_up(args):
     from ..services import logged
 
     connect(args)
-    return logged.follow_up(args.entry_no, user_id=_user())
+    return logged.follow_up(args.entry_no)
 
 
 def cmd_logged_delete_canceled(args):
@@ -170,7 +160,7 @@ def cmd_interactions_resend(args):
     from ..services import interactions
 
     connect(args)
-    r = interactions.resend(args.entry_nos, correspondence_type=args.correspondence_type, user_id=_user(),
+    r = interactions.resend(args.entry_nos, correspondence_type=args.correspondence_type,
                             out_dir=args.out)
     nos = ", ".join(str(e["entry_no"]) for e in r["entries"])
     return Text(f"resent as entries {nos}: delivered {r['delivered']}, errors {r['errors']}", r)

@@ -215,12 +215,13 @@ def _resend_refusals(wanted, corres):
     return refusals
 
 
-def resend(entry_nos, correspondence_type=None, user_id="", out_dir=None):
+def resend(entry_nos, correspondence_type=None, user_id=None, out_dir=None):
     """Deliver entries again as new entries: "Resend: " + description, today's date, same contact,
     the same or another correspondence type. Returns {"entries": [...], "delivered": d, "errors": e}.
     """
-    from .segment_log import require_delivery
+    from .segment_log import current_user, require_delivery
 
+    user_id = current_user() if user_id is None else user_id
     wanted = _entry_nos(entry_nos)
     corres = None
     if correspondence_type not in (None, ""):

@@ -102,7 +102,7 @@ def toggle_canceled(entry_nos_):
     return {"canceled": cancel, "restored": restore}
 
 
-def follow_up(entry_no, user_id=""):
+def follow_up(entry_no):
     """A new segment "Follow-up on segment SM00001" with the logged segment's contacts and campaign."""
     from .segment_log import create_follow_up
 

@@ -68,6 +68,16 @@ def delivery_module():
         raise
 
 
+def current_user():
+    """Who is logging: the login name (what BC shows as User ID), or blank when there is none."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # e.g. a container user without a passwd entry
+        return ""
+
+
 def require_delivery(*names):
     module = delivery_module()
     if module is None or not all(hasattr(module, n) for n in names):
@@ -302,15 +312,16 @@ def create_follow_up(logged_entry_no, segment_no, campaign_no=""):
     return new_no
 
 
-def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_id=""):
+def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_id=None):
     """Log the segment in one transaction; deliver its documents afterwards when asked.
 
     Returns {logged_segment_entry_no, interactions, follow_up_segment_no, delivered, errors,
-    without_correspondence_type, campaign_entries}. Raises Conflict when the segment was
-    logged already, NotFound when it never existed, LogRefused (a SegtuiError) listing the
-    refusals otherwise; in every refused case nothing is written.
+    without_correspondence_type, campaign_entries}; `user_id` defaults to the login name.
+    Raises Conflict when the segment was logged already, NotFound when it never existed,
+    LogRefused (a SegtuiError) listing the refusals otherwise; when refused, nothing is written.
     """
     delivery = require_delivery("delivery_refusals", "deliver_logged") if deliver else None
+    user_id = current_user() if user_id is None else user_id
     now = dt.datetime.now()
     today = now.date()
     with dbmod.transaction():
