@@ -397,3 +397,20 @@ def test_a_merge_that_fails_marks_entries_error_and_a_rerun_delivers(world, smtp
     assert "disk on fire" in entry(entries[0].entry_no).delivery_error
     monkeypatch.undo()
     assert delivery.deliver_logged(logged.entry_no, settings=settings)["delivered"] == 2
+
+
+def test_an_entry_taken_by_another_run_is_not_sent_again(world, smtp, tmp_path, monkeypatch):
+    logged, entries = make_logged([(world[k], {}) for k in ("jan", "eve")])
+    real_entries = delivery._entries
+
+    def read_then_race(nos):
+        loaded = real_entries(nos)
+        # Another delivery run takes Eve's entry between our read and our send.
+        assert delivery._claim(real_entries([entries[1].entry_no])[0], "<other-run@x>")
+        return loaded
+
+    monkeypatch.setattr(delivery, "_entries", read_then_race)
+    result = delivery.deliver_logged(logged.entry_no, settings=settings_for(smtp.port, tmp_path))
+    assert result["delivered"] == 1 and [to for to, _ in smtp.received] == [["jan@acme.example"]]
+    assert entry(entries[1].entry_no).message_id == "<other-run@x>"
+    assert not delivery._claim(entry(entries[0].entry_no), "<late@x>")  # delivered: never taken again

@@ -4,6 +4,10 @@ keep it in the entry, print hard copies into one combined file, send e-mail thro
 An entry's delivery_status is 'in_progress' until it is delivered, then blank, or 'error'
 with the reason in delivery_error. Each entry's status is committed as soon as it is sent,
 so a later run picks up only 'in_progress' and 'error' entries and never sends one twice.
+Before an e-mail goes out its entry is claimed (its Message-ID set where it is still the one
+this run read), so two runs started on the same entries do not both send it. What remains: a
+crash between the server accepting a message and the commit of its status leaves the entry
+'in_progress' with that Message-ID, and a later run sends it again.
 """
 import os
 import smtplib
@@ -118,15 +122,26 @@ def _entries(nos):
     return [found[n] for n in nos if n in found]
 
 
-def _finish(entry, status, error="", document=None, name="", message_id=""):
+def _finish(entry, status, error="", document=None, name="", message_id=None):
     """Record one entry's outcome in its own transaction, so it survives whatever comes next."""
     changes = {"delivery_status": status, "delivery_error": error[:2000]}
     if document is not None:
         changes.update(attachment=document, attachment_name=name[:250])
-    if message_id:
+    if message_id is not None:
         changes["message_id"] = message_id
     with dbmod.transaction():
         InteractionLogEntry.update(**changes).where(InteractionLogEntry.entry_no == entry.entry_no).execute()
+
+
+def _claim(entry, message_id):
+    """Take the entry for sending: only if it is still unfinished and no other run has taken it
+    since we read it (its Message-ID is the one we saw). Two runs never send the same entry."""
+    e = InteractionLogEntry
+    with dbmod.transaction():
+        taken = e.update(message_id=message_id).where(
+            (e.entry_no == entry.entry_no) & e.delivery_status.in_(UNFINISHED)
+            & (e.message_id == (entry.message_id or ""))).execute()
+    return taken == 1
 
 
 def _document_name(entry, values, doc):
@@ -327,10 +342,13 @@ def _mail(indexes, entries, documents, values, merged, settings, result):
                 result["errors"] += 1
                 continue
             message = _message(entry, doc, row, data, name, sender)
+            if not _claim(entry, message["Message-ID"]):
+                continue  # another delivery run took this entry since we read it
             try:
                 mailer.send(message)
             except (smtplib.SMTPException, OSError) as exc:
-                _finish(entry, "error", f"SMTP {smtp.get('host')}:{smtp.get('port')}: {_reason(exc)}", data, name)
+                _finish(entry, "error", f"SMTP {smtp.get('host')}:{smtp.get('port')}: {_reason(exc)}", data, name,
+                        message_id="")
                 result["errors"] += 1
                 continue
             _finish(entry, "", "", data, name, message["Message-ID"])
