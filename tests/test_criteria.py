@@ -438,3 +438,30 @@ def test_postgresql_gives_the_same_results_as_sqlite(small, monkeypatch):
     finally:
         database.drop_tables(ALL_MODELS, safe=True)
         pg.close()
+
+
+def test_two_users_adding_to_one_segment_at_once_take_turns(small):
+    import threading
+
+    from segtui.models import database
+
+    no = segments.new_segment("Busy")["no"]
+    errors = []
+
+    def add(filters):
+        try:
+            criteria.add_contacts(no, filters)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            database.close()  # this thread's own connection
+
+    threads = [threading.Thread(target=add, args=([("city", city)],)) for city in ("Berlin", "Paris", "Hamburg")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(contacts_on(no)) == ["C1", "P11", "P12", "P22", "P30"]
+    assert len({r.line_no for r in SegmentLine.select()}) == 5
+    assert len(segments.get_segment(no)["criteria"]) == 3

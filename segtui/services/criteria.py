@@ -92,7 +92,7 @@ def add_contacts(no, filters, allow_existing=False, expand_contact=False, allow_
     """Add the contacts the filters select. No filters = all contacts."""
     filters = list(filters or [])
     with transaction():
-        header = get_header(no)
+        header = get_header(no, lock=True)
         base = contact_condition(filters)
         return _add(header, base, "add", filters, dry_run=dry_run, allow_existing_contacts=allow_existing,
                     expand_contact=expand_contact, allow_company_with_persons=allow_company_with_persons,
@@ -137,7 +137,7 @@ def reduce_contacts(no, filters, entire_companies=False, dry_run=False):
     filters = list(filters or [])
     _need_filters(filters, "reduce")
     with transaction():
-        header = get_header(no)
+        header = get_header(no, lock=True)
         match = line_match(contact_condition(filters), entire_companies)
         return _remove(header, match, "reduce", filters, dry_run=dry_run, entire_companies=entire_companies)
 
@@ -147,7 +147,7 @@ def refine_contacts(no, filters, entire_companies=False, dry_run=False):
     filters = list(filters or [])
     _need_filters(filters, "refine")
     with transaction():
-        header = get_header(no)
+        header = get_header(no, lock=True)
         match = line_match(contact_condition(filters), entire_companies)
         return _remove(header, ~match, "refine", filters, dry_run=dry_run, entire_companies=entire_companies)
 
@@ -160,7 +160,7 @@ def go_back(no, steps=1):
     if steps < 1:
         raise SegtuiError("--steps must be at least 1")
     with transaction():
-        header = get_header(no)
+        header = get_header(no, lock=True)
         action_nos = [r.action_no for r in SegmentCriteriaLine
                       .select(SegmentCriteriaLine.action_no)
                       .where((SegmentCriteriaLine.segment_no == header.no) & (SegmentCriteriaLine.kind == "action"))
@@ -209,7 +209,7 @@ def save_criteria(no, code, description=""):
     """Store the segment's criteria actions under a new code (refused when it has none)."""
     code = _code(code)
     with transaction():
-        header = get_header(no)
+        header = get_header(no, lock=True)
         if SavedSegmentCriteria.select().where(SavedSegmentCriteria.code == code).exists():
             raise SegtuiError(f"saved criteria {code} exist already: choose another code or delete them first")
         if not SegmentCriteriaLine.select().where(SegmentCriteriaLine.segment_no == header.no).exists():
@@ -290,7 +290,7 @@ def _check_confirm(header, confirm):
 def reuse_criteria(no, code, confirm=False):
     """Replay saved criteria, in order, on today's data; each replayed action can be undone."""
     with transaction():
-        header = get_header(no)
+        header = get_header(no, lock=True)
         saved = show_criteria(code)
         _check_confirm(header, confirm)
         added = removed = 0
@@ -339,7 +339,7 @@ def _reuse_logged(header, logged_entry_no, ignore_exclusion=False):
 def reuse_logged(no, logged_entry_no, confirm=False, ignore_exclusion=False):
     """Add the contacts of a logged segment (exclusions respected unless told otherwise)."""
     with transaction():
-        header = get_header(no)
+        header = get_header(no, lock=True)
         _check_confirm(header, confirm)
         result = _reuse_logged(header, logged_entry_no, ignore_exclusion=ignore_exclusion)
         return {"added": result["added"], "no_of_lines": result["no_of_lines"]}
@@ -351,7 +351,7 @@ def apply_mailing_group(no, code, delete_old=False):
     """Give every contact on the segment a mailing group (optionally first taking it from everyone)."""
     code = (code or "").strip().upper()
     with transaction():
-        header = get_header(no)
+        header = get_header(no, lock=True)
         if not MailingGroup.select().where(MailingGroup.code == code).exists():
             raise NotFound(f"mailing group {code!r} does not exist")
         removed = 0

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from peewee import JOIN, Case, Value, fn
 
-from ..db import next_no, transaction
+from ..db import is_sqlite, next_no, transaction
 from ..errors import Conflict, NotFound, SegtuiError
 from ..models import (
     CORRESPONDENCE_TYPES,
@@ -216,10 +216,18 @@ def _norm_no(no):
     return (no or "").strip().upper()
 
 
-def get_header(no):
-    """The open segment's header record, or NotFound (saying so when it was logged)."""
+def get_header(no, lock=False):
+    """The open segment's header record, or NotFound (saying so when it was logged).
+
+    lock=True (inside a transaction that changes the segment) holds the header row on
+    PostgreSQL so two users' actions on one segment take turns (new line numbers come from
+    the current maximum); SQLite's IMMEDIATE transactions already take turns.
+    """
     no = _norm_no(no)
-    header = SegmentHeader.get_or_none(SegmentHeader.no == no)
+    query = SegmentHeader.select().where(SegmentHeader.no == no)
+    if lock and not is_sqlite():
+        query = query.for_update()
+    header = query.first()
     if header is None:
         logged = LoggedSegment.select().where(LoggedSegment.segment_no == no).first()
         if logged is not None:
@@ -418,7 +426,7 @@ def set_header(no, fields, update_lines=False, expected_version=None):
     """
     values = _header_values(fields)
     with transaction():
-        header = get_header(no)
+        header = get_header(no, lock=True)
         if expected_version is not None and int(expected_version) != header.version:
             raise Conflict(f"segment {header.no} was changed by someone else meanwhile: reload it and try again")
         old_template = header.interaction_template_code
@@ -458,7 +466,7 @@ def _update_lines(header, old_template, changed):
 
 def delete_segment(no):
     with transaction():
-        header = get_header(no)
+        header = get_header(no, lock=True)
         SegmentLine.delete().where(SegmentLine.segment_no == header.no).execute()
         SegmentHistory.delete().where(SegmentHistory.segment_no == header.no).execute()
         SegmentCriteriaLine.delete().where(SegmentCriteriaLine.segment_no == header.no).execute()
@@ -647,7 +655,7 @@ def add_contact(no, contact_no, fields=None):
     """Add one contact by hand (recorded as a criteria action, so go-back removes it)."""
     code = _norm_no(contact_no)
     with transaction():
-        header = get_header(no)
+        header = get_header(no, lock=True)
         if not Contact.select().where(Contact.no == code).exists():
             raise NotFound(f"contact {code!r} does not exist")
         values = _line_values({k: v for k, v in (fields or {}).items()
@@ -666,7 +674,7 @@ def add_contact(no, contact_no, fields=None):
 def set_line(no, line_no, fields):
     """Change one line. A new contact re-applies the contact's line defaults and is an action."""
     with transaction():
-        header = get_header(no)
+        header = get_header(no, lock=True)
         line = SegmentLine.get_or_none((SegmentLine.segment_no == header.no) & (SegmentLine.line_no == int(line_no)))
         if line is None:
             raise NotFound(f"segment {header.no} has no line {line_no}")
@@ -700,7 +708,7 @@ def set_line(no, line_no, fields):
 def remove_line(no, line_no):
     """Delete one line by hand (recorded as a criteria action, so go-back brings it back)."""
     with transaction():
-        header = get_header(no)
+        header = get_header(no, lock=True)
         line = SegmentLine.get_or_none((SegmentLine.segment_no == header.no) & (SegmentLine.line_no == int(line_no)))
         if line is None:
             raise NotFound(f"segment {header.no} has no line {line_no}")
