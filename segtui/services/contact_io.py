@@ -5,7 +5,8 @@ Reading (`read_file`) never touches the database, so a screen can preview the fi
 the rejected ones. Importing (`import_contacts`) is one transaction: companies are resolved by
 name, contacts are matched against ONE query of the existing contacts (by the file's contact no
 when it carries segtui's own, else by e-mail, else by name and company), numbers are allocated
-by advancing the series once, and rows are written with chunked multi-row inserts / upserts.
+by advancing the series once, and rows are written by one prepared insert (new contacts) and
+one upsert on the contact no (changed ones), each run over pages of rows.
 """
 import csv
 import datetime as dt
@@ -297,6 +298,9 @@ def _stray_quote_column(raw, delimiter, columns):
     return None
 
 
+MAX_QUOTE_RESTARTS = 100
+
+
 def _csv_records(lines, delimiter, columns, offset=0):
     """Yield (start_line, cells, problem) for each record; problem is a broken-quote reason.
 
@@ -306,9 +310,17 @@ def _csv_records(lines, delimiter, columns, offset=0):
     width = len(columns)
     pos = 1  # 0-based index of the next physical line to read; line 0 is the header
     total = len(lines)
+    restarts = 0
     while pos < total:
+        if restarts >= MAX_QUOTE_RESTARTS:
+            # Each restart may read to the end of the file: stop before that becomes quadratic.
+            yield pos + 1 + offset, None, (
+                f"not read: after {MAX_QUOTE_RESTARTS} broken quotes reading stopped here; lines "
+                f"{pos + 1 + offset}-{total + offset} were not imported (check the file's quoting)")
+            return
         base = pos
-        reader = csv.reader(iter(lines[base:]), delimiter=delimiter, strict=True)
+        # A generator, not a slice: restarting after many bad quotes must not copy the file each time.
+        reader = csv.reader((lines[i] for i in range(base, total)), delimiter=delimiter, strict=True)
         start = base
         restart = None
         while True:
@@ -361,6 +373,7 @@ def _csv_records(lines, delimiter, columns, offset=0):
             start = end
         if restart is not None:
             pos = restart
+            restarts += 1
 
 
 def _header(path, lines):
