@@ -138,3 +138,18 @@ def test_cli_attach_map_field_and_refusal(world, cli_main, tmp_path):
     assert code == 1 and err.startswith("error: ") and ".doc" in err
     code, text, err = cli_main("template", "attach", "LETTER", DATA / "letter_macword2011.docx", json_out=False)
     assert code == 0 and "first_name" in text
+
+
+def test_documents_per_language_and_detach(world, cli_main):
+    templates.attach("LETTER", DATA / "letter_macword2011.docx")
+    templates.attach("LETTER", DATA / DUTCH, language_code="NLD")
+    listed = templates.attachments("LETTER")
+    assert [(d["language_code"], d["file_name"], d["unknown_fields"] == []) for d in listed] == [
+        ("", "letter_macword2011.docx", True), ("NLD", DUTCH, False)]
+    code, out, err = cli_main("template", "documents", "LETTER")
+    assert code == 0 and [d["language_code"] for d in out] == ["", "NLD"]
+    code, out, err = cli_main("template", "detach", "LETTER", "--language", "nld")
+    assert code == 0 and out == {"template_code": "LETTER", "language_code": "NLD"}
+    assert [d["language_code"] for d in templates.attachments("LETTER")] == [""]
+    with pytest.raises(NotFound, match="no Word template for language NLD"):
+        templates.detach("LETTER", "NLD")

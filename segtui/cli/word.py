@@ -24,6 +24,15 @@ def register(groups, common):
     p.add_argument("--language", default="", help="language code (default: all languages)")
     p.set_defaults(handler=cmd_fields)
 
+    p = tp.add_parser("detach", parents=[common], help="remove a template's Word template for a language")
+    p.add_argument("code", help="interaction template code")
+    p.add_argument("--language", default="", help="language code (default: the one for all languages)")
+    p.set_defaults(handler=cmd_detach)
+
+    p = tp.add_parser("documents", parents=[common], help="a template's Word templates, one per language")
+    p.add_argument("code", help="interaction template code")
+    p.set_defaults(handler=cmd_documents)
+
     p = groups["segment"].add_parser("merge", parents=[common],
                                      help="merged documents, one per line (and one combined file), without logging")
     p.add_argument("no", help="segment no")
@@ -74,6 +83,23 @@ def cmd_fields(args):
     connect(args)
     result = templates.template_fields(args.code, language_code=args.language)
     return Text(_fields_sentence(result, "Word template of"), result)
+
+
+def cmd_detach(args):
+    from ..services import templates
+
+    connect(args)
+    result = templates.detach(args.code, language_code=args.language)
+    which = f"language {result['language_code']}" if result["language_code"] else "all languages"
+    return Text(f"template {result['template_code']}: Word template for {which} removed", result)
+
+
+def cmd_documents(args):
+    from ..services import templates
+
+    connect(args)
+    return [{"language_code": d["language_code"], "file_name": d["file_name"], "kind": d["kind"],
+             "fields": d["fields"], "unknown_fields": d["unknown_fields"]} for d in templates.attachments(args.code)]
 
 
 def cmd_merge(args):

@@ -204,3 +204,28 @@ def template_fields(code, language_code=""):
     mapping = load_mapping(attachment)
     fields = document_fields(attachment.content) if attachment.kind == "word" else []
     return _report(template.code, language_code, fields, mapping, attachment.file_name)
+
+
+def attachments(code):
+    """The template's documents, one per language: [{"language_code", "file_name", "kind", "fields",
+    "unknown_fields", "mapping"}], the one for all languages ('') first."""
+    template = _template(code)
+    a = InteractionTemplateAttachment
+    out = []
+    for row in a.select().where(a.template_code == template.code).order_by(a.language_code):
+        mapping = load_mapping(row)
+        fields = document_fields(row.content) if row.kind == "word" else []
+        report = _report(template.code, row.language_code, fields, mapping, row.file_name)
+        report["kind"] = row.kind
+        out.append(report)
+    return out
+
+
+def detach(code, language_code=""):
+    """Remove the template's document for a language. Returns {"template_code", "language_code"}."""
+    template = _template(code)
+    language_code = str(language_code or "").strip().upper()
+    with dbmod.transaction():
+        attachment = _attachment(template.code, language_code)
+        InteractionTemplateAttachment.delete().where(InteractionTemplateAttachment.id == attachment.id).execute()
+    return {"template_code": template.code, "language_code": language_code}
