@@ -9,7 +9,7 @@ def register(groups, common):
     p = groups["contacts"].add_parser(
         "import", parents=[common],
         help="import contacts from CSV (Google, Outlook, segtui or any with --map) or vCard")
-    p.add_argument("file")
+    p.add_argument("file", help="the CSV or vCard file to read")
     p.add_argument("--format", choices=contact_io.FORMATS, help="csv or vcard (default: from the file)")
     p.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
                    help="read COLUMN into contact FIELD (or 'organisation'); repeatable")
@@ -18,7 +18,7 @@ def register(groups, common):
     p.set_defaults(handler=cmd_import)
 
     p = groups["contacts"].add_parser("export", parents=[common], help="export contacts to CSV or vCard 4.0")
-    p.add_argument("file")
+    p.add_argument("file", help="the file to write (.vcf: vCard, else CSV, unless --format)")
     p.add_argument("--segment", metavar="NO", help="only the contacts on this segment")
     p.add_argument("--format", choices=contact_io.FORMATS, help="csv or vcard (default: from the file name)")
     p.set_defaults(handler=cmd_export)
@@ -44,6 +44,8 @@ def cmd_import(args):
     text = (f"{verb} {result['imported']} new contacts ({result['companies']} companies), "
             f"updated {result['updated']}, unchanged {result['unchanged']}, "
             f"rejected {len(result['rejected'])}")
+    if args.dry_run:
+        text += " (dry run: nothing was changed)"
     for bad in result["rejected"]:
         text += f"\n  line {bad['line']}: {bad['reason']}"
     return Text(text, result)
