@@ -489,6 +489,16 @@ def test_export_reads_back_unchanged_into_a_fresh_database(db, tmp_path, fmt):
         assert Contact.get(Contact.no == c.company_no).name == c.company_name
 
 
+@pytest.mark.parametrize("fmt", ["csv", "vcard"])
+def test_demo_contacts_round_trip(demo_db, tmp_path, fmt):
+    before = snapshot()
+    path = tmp_path / "demo.out"
+    assert contact_io.export_contacts(path, format=fmt) == {"exported": 300}
+    result = contact_io.import_contacts(path, format=fmt)
+    assert (result["imported"], result["updated"], result["unchanged"], result["rejected"]) == (0, 0, 300, [])
+    assert snapshot() == before
+
+
 def test_vcard_export_is_version_4_and_folded(db, tmp_path):
     _tricky_contacts()
     path = tmp_path / "x.vcf"
