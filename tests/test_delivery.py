@@ -414,3 +414,17 @@ def test_an_entry_taken_by_another_run_is_not_sent_again(world, smtp, tmp_path, 
     assert result["delivered"] == 1 and [to for to, _ in smtp.received] == [["jan@acme.example"]]
     assert entry(entries[1].entry_no).message_id == "<other-run@x>"
     assert not delivery._claim(entry(entries[0].entry_no), "<late@x>")  # delivered: never taken again
+
+
+def test_many_own_documents_with_unknown_fields_are_listed_ten_and_counted(db):
+    contacts = make_world()
+    make_segment()
+    templates.attach("LETTER", DATA / "letter_macword2011.docx")
+    for i in range(12):
+        person = add_contact(f"CT1{i:05d}", f"Person {i}")
+        add_line("SM00001", person, 10000 + i, attachment=sample("table_rows.docx"), attachment_name=f"own{i}.docx")
+    add_line("SM00001", contacts["eve"], 90000, interaction_template_code="")  # logging names this one
+    refusals = delivery.delivery_refusals("SM00001")
+    assert len(refusals) == 10 and {r["rule_total"] for r in refusals} == {12}
+    assert [r["line_no"] for r in refusals] == list(range(10000, 10010))
+    assert refusals[0]["contact_no"] == "CT100000" and "own0.docx" in refusals[0]["message"]

@@ -45,6 +45,7 @@ def delivery_refusals(segment_no):
     line = SegmentLine
     a = InteractionTemplateAttachment
     to_deliver = (line.segment_no == no) & (line.contact_no != "") & (line.correspondence_type != "")
+    # (A line without a template is refused by logging's own rules; it is not named twice here.)
     out = []
 
     # Rule 1: a correspondence type, but neither an own document nor a template document.
@@ -53,7 +54,8 @@ def delivery_refusals(segment_no):
         & ((a.language_code == line.language_code) | (a.language_code == ""))))
     query = (line.select(line.line_no, line.contact_no, line.interaction_template_code, line.language_code,
                          fn.COUNT(SQL("*")).over().alias("total"))
-             .where(to_deliver & line.attachment.is_null() & ~template_document)
+             .where(to_deliver & line.attachment.is_null() & (line.interaction_template_code != "")
+                    & ~template_document)
              .order_by(line.line_no).limit(REFUSALS_PER_RULE).dicts())
     for row in query:
         lang = f" for language {row['language_code']}" if row["language_code"] else ""
@@ -71,12 +73,16 @@ def delivery_refusals(segment_no):
                        line.attachment, line.attachment_name)
            .where(to_deliver & line.attachment.is_null(False)).order_by(line.line_no))
     records.extend(own)
-    documents = merge.documents_for(records)
-    for doc, fields in merge.unknown_report(documents):
-        line_no = doc.key[1] if doc.key[0] == "own" else None
-        contact = next((r.contact_no for r in records if doc.key[0] == "own" and r.line_no == line_no), None)
-        out.append(_refusal(no, line_no, contact, merge.unknown_message([(doc, fields)]),
-                            f"unknown_fields:{doc.key}"))
+    contacts = {r.line_no: r.contact_no for r in records if r.line_no is not None}
+    report = merge.unknown_report(merge.documents_for(records))
+    for doc, fields in report:
+        if doc.key[0] == "template":
+            out.append(_refusal(no, None, None, merge.unknown_message([(doc, fields)]),
+                                f"unknown_fields:{doc.template_code}:{doc.language_code}"))
+    own_bad = [(doc, fields) for doc, fields in report if doc.key[0] == "own"]
+    for doc, fields in own_bad[:REFUSALS_PER_RULE]:
+        out.append(_refusal(no, doc.key[1], contacts.get(doc.key[1]), merge.unknown_message([(doc, fields)]),
+                            "own_document_unknown_fields", len(own_bad)))
     return out
 
 
