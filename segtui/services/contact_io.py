@@ -967,6 +967,8 @@ def _write(rows, progress=None):
 
     total = len(rows)
     done = 0
+    if progress:
+        progress(0, total)
     # Companies first, so persons link to the right one.
     for row in rows:
         if not row.is_company:
