@@ -756,10 +756,16 @@ class _Writer:
                    f'VALUES ({", ".join("?" * len(columns))})')
             database.connection().executemany(sql, rows)
         else:
-            fields = [model._meta.fields[c] for c in columns]
-            step = max(1, 30_000 // len(columns))  # stay under the driver's parameter limits
+            # Portable DB-API path (PostgreSQL): multi-row VALUES with the driver's parameter mark.
+            # peewee's insert_many builds each value as an object, ~50x slower for a million rows.
+            mark = database.param
+            one = f"({', '.join([mark] * len(columns))})"
+            head = f'INSERT INTO "{model._meta.table_name}" ({", ".join(columns)}) VALUES '
+            step = max(1, 30_000 // len(columns))  # stay under the drivers' parameter limits
             for i in range(0, len(rows), step):
-                model.insert_many(rows[i:i + step], fields=fields).execute()
+                part = rows[i:i + step]
+                database.execute_sql(head + ", ".join([one] * len(part)),
+                                     [value for row in part for value in row])
 
 
 def _setup(world, seed, letter):
