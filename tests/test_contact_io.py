@@ -350,6 +350,14 @@ def test_windows_1252_semicolons_with_map(db, tmp_path):
     assert contacts()["Anna Berg"]["country_code"] == "SE"
 
 
+def test_excel_sep_line_names_the_delimiter(db, tmp_path):
+    path = write(tmp_path, "s.csv", "sep=;\r\nFirst Name;Last Name;Company\r\nA;B;X, Y and Z\r\nC;\r\n")
+    result = contact_io.import_contacts(path)
+    assert result["imported"] == 3 and result["rejected"] == []
+    assert contacts()["A B"]["company_name"] == "X, Y and Z"
+    assert [r.line for r in contact_io.read_file(path).rows] == [3, 4]
+
+
 def test_utf8_with_bom_and_utf16(db, tmp_path):
     text = "First Name,Last Name,E-mail Address\r\nÅke,Öst,ake@ost.example\r\n"
     write(tmp_path, "bom.csv", "\ufeff" + text)

@@ -381,7 +381,12 @@ def _header(path, lines):
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         raise SegtuiError(f"file {path} is empty: nothing to import")
-    delimiter = _guess_delimiter(lines[first])
+    hint = re.fullmatch(r'"?sep=(.)"?', lines[first].strip(), flags=re.IGNORECASE)
+    if hint:  # Excel's "sep=;" line names the delimiter; the header follows it
+        first = next((i for i in range(first + 1, len(lines)) if lines[i].strip()), None)
+        if first is None:
+            raise SegtuiError(f"file {path} has no header row after its sep= line")
+    delimiter = hint.group(1) if hint else _guess_delimiter(lines[first])
     try:
         columns = [c.strip() for c in next(csv.reader([lines[first]], delimiter=delimiter, strict=True))]
     except csv.Error as exc:
