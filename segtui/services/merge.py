@@ -31,7 +31,6 @@ from . import templates, word
 PARALLEL_MIN = 100  # letters below this merge in this process: starting workers costs more
 CHUNK = 500  # values per IN (...) list, well under every driver's parameter limit
 DEFAULT_DATE_FORMAT = "%Y-%m-%d"
-WORD_SUFFIXES = (".docx", ".docm", ".dotx")
 _UNSAFE = re.compile(r"[^\w\- ]+", re.UNICODE)
 
 
@@ -196,7 +195,7 @@ def documents_for(records):
         if record.attachment is not None and len(record.attachment):
             name = record.attachment_name or "document.docx"
             doc = Document(("own", _record_id(record)), bytes(record.attachment), name, mapping,
-                           name.lower().endswith(WORD_SUFFIXES), record.interaction_template_code,
+                           name.lower().endswith(word.WORD_SUFFIXES), record.interaction_template_code,
                            record.language_code)
         elif template is not None:
             doc = made.get(template.id)
@@ -256,7 +255,7 @@ def set_line_document(segment_no, line_no, path_or_bytes=None, file_name=None):
     data, name, fields, unknown = None, "", [], []
     if path_or_bytes is not None:
         data, name = templates.read_input(path_or_bytes, file_name)
-        if name.lower().endswith(WORD_SUFFIXES):
+        if name.lower().endswith(word.WORD_SUFFIXES):
             fields = templates.document_fields(data, repr(name))
             template = template_attachments([line])
             chosen = template.get((line.interaction_template_code, line.language_code)) \

@@ -147,7 +147,7 @@ def attach(code, path_or_bytes, language_code="", file_name=None):
     template = _template(code)
     language_code = _language(language_code)
     data, name = read_input(path_or_bytes, file_name)
-    if not name.lower().endswith((".docx", ".docm", ".dotx")):
+    if not name.lower().endswith(word.WORD_SUFFIXES):
         raise word.NotAWordDocument(f"{name!r} is not a Word .docx file (it must end in .docx)")
     fields = document_fields(data, repr(name))
     with dbmod.transaction():

@@ -21,6 +21,7 @@ from ..errors import SegtuiError
 # complex fields. The flag only exists to match the library's own expected test output.
 mailmerge.part.MAKE_TESTS_HAPPY = False
 
+WORD_SUFFIXES = (".docx", ".docm", ".dotx")  # file names the merge reads as Word documents
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # A section break per letter keeps each letter's own (personalised) headers and footers.
 LETTER_SEPARATOR = "nextPage_section"
