@@ -24,7 +24,7 @@ from ..models import (
 )
 from . import segments
 from .contacts import contact_condition, contact_dict
-from .segments import LINE_COLUMNS, count_lines, get_header
+from .segments import count_lines, get_header
 
 SAMPLE_SIZE = 10
 ADD_ORDER = (Contact.company_name, Contact.company_no, Contact.type, Contact.name, Contact.no)
@@ -80,10 +80,10 @@ def _add(header, base, action, filters=(), reference="", dry_run=False, **option
     action_no = segments.next_action_no(header.no)
     added, base_line = segments.insert_lines(header, condition)
     if added:
-        segments.record_inserted(header.no, action_no, SegmentLine.line_no > base_line)
+        segments.record_history(header.no, action_no, "inserted", SegmentLine.line_no > base_line)
     segments.record_action(header.no, action_no, action, filters, no_of_contacts=added, reference=reference,
                            **{k: bool(options.get(k, False)) for k in OPTION_NAMES})
-    segments._touch(header)
+    segments.touch_header(header)
     return {"added": added, "no_of_lines": count_lines(header.no)}
 
 
@@ -118,12 +118,12 @@ def _remove(header, line_condition, action, filters=(), reference="", dry_run=Fa
             SegmentLine.select(SegmentLine.contact_no).where(in_segment & line_condition)))
         return {"would_remove": count, "sample": _sample(contacts), "no_of_lines": count_lines(header.no)}
     action_no = segments.next_action_no(header.no)
-    removed = segments.record_deleted(header.no, action_no, line_condition)
+    removed = segments.record_history(header.no, action_no, "deleted", line_condition)
     if removed:
         segments.delete_recorded(header.no, action_no)
     segments.record_action(header.no, action_no, action, filters, no_of_contacts=removed, reference=reference,
                            entire_companies=entire_companies)
-    segments._touch(header)
+    segments.touch_header(header)
     return {"removed": removed, "no_of_lines": count_lines(header.no)}
 
 
@@ -169,7 +169,7 @@ def go_back(no, steps=1):
             raise SegtuiError(f"segment {header.no} has no criteria actions to undo")
         for action_no in action_nos:  # a loop over actions (a few), never over lines
             _undo(header.no, action_no)
-        segments._touch(header)
+        segments.touch_header(header)
         return {"undone": len(action_nos), "no_of_lines": count_lines(header.no)}
 
 
@@ -177,7 +177,7 @@ def _undo(segment_no, action_no):
     of_action = (SegmentHistory.segment_no == segment_no) & (SegmentHistory.action_no == action_no)
     inserted = SegmentHistory.select(SegmentHistory.line_no).where(of_action & (SegmentHistory.event == "inserted"))
     SegmentLine.delete().where((SegmentLine.segment_no == segment_no) & SegmentLine.line_no.in_(inserted)).execute()
-    names = ["segment_no", "line_no", *LINE_COLUMNS]
+    names = segments.history_columns()
     deleted = SegmentHistory.select(*[getattr(SegmentHistory, n) for n in names]).where(
         of_action & (SegmentHistory.event == "deleted"))
     SegmentLine.insert_from(deleted, [getattr(SegmentLine, n) for n in names]).execute()

@@ -516,7 +516,7 @@ def default_expressions(header, contact_col, template_code=None):
     return {"salesperson_code": salesperson, "correspondence_type": corres, "language_code": language}
 
 
-def line_insert_columns(header, segment_no, line_base):
+def line_insert_columns(header, line_base):
     """(line fields, select expressions over Contact) for INSERT INTO segment_line ... SELECT.
 
     Line numbers follow the add order: company name, company no, type (company first), name.
@@ -525,7 +525,7 @@ def line_insert_columns(header, segment_no, line_base):
     row_number = fn.ROW_NUMBER().over(order_by=[Contact.company_name, Contact.company_no, Contact.type,
                                                 Contact.name, Contact.no])
     pairs = [
-        (SegmentLine.segment_no, Value(segment_no)),
+        (SegmentLine.segment_no, Value(header.no)),
         (SegmentLine.line_no, Value(line_base) + row_number * LINE_STEP),
         (SegmentLine.contact_no, Contact.no),
         (SegmentLine.contact_company_no, Contact.company_no),
@@ -580,11 +580,14 @@ def history_columns():
     return ["segment_no", "line_no", *LINE_COLUMNS]
 
 
-def record_deleted(segment_no, action_no, line_condition):
-    """Copy the lines about to be deleted into the history, edits and all (one INSERT ... SELECT)."""
+def record_history(segment_no, action_no, event, line_condition):
+    """Copy lines into the history as 'inserted' or 'deleted' by this action, edits and all.
+
+    One INSERT ... SELECT; the copy of a deleted line is what go-back puts back.
+    """
     names = history_columns()
-    query = SegmentLine.select(*[getattr(SegmentLine, n) for n in names], Value(action_no), Value("deleted")) \
-        .where((SegmentLine.segment_no == segment_no) & line_condition)
+    query = (SegmentLine.select(*[getattr(SegmentLine, n) for n in names], Value(action_no), Value(event))
+             .where((SegmentLine.segment_no == segment_no) & line_condition))
     fields = [getattr(SegmentHistory, n) for n in names] + [SegmentHistory.action_no, SegmentHistory.event]
     return SegmentHistory.insert_from(query, fields).as_rowcount().execute()
 
@@ -599,19 +602,10 @@ def delete_recorded(segment_no, action_no):
             .execute())
 
 
-def record_inserted(segment_no, action_no, line_condition):
-    """History of the lines an action inserted (copied whole: the columns are NOT NULL anyway)."""
-    names = history_columns()
-    query = (SegmentLine.select(*[getattr(SegmentLine, n) for n in names], Value(action_no), Value("inserted"))
-             .where((SegmentLine.segment_no == segment_no) & line_condition))
-    fields = [getattr(SegmentHistory, n) for n in names] + [SegmentHistory.action_no, SegmentHistory.event]
-    return SegmentHistory.insert_from(query, fields).as_rowcount().execute()
-
-
 def insert_lines(header, condition):
     """INSERT INTO segment_line ... SELECT FROM contact WHERE condition; returns (count, previous max)."""
     base = max_line_no(header.no)
-    fields, columns = line_insert_columns(header, header.no, base)
+    fields, columns = line_insert_columns(header, base)
     query = Contact.select(*columns).where(condition)
     added = SegmentLine.insert_from(query, fields).as_rowcount().execute()
     return added, base
@@ -663,11 +657,11 @@ def add_contact(no, contact_no, fields=None):
                               f"segment {header.no} new line: ")
         action_no = next_action_no(header.no)
         added, base = insert_lines(header, Contact.no == code)
-        record_inserted(header.no, action_no, SegmentLine.line_no > base)
+        record_history(header.no, action_no, "inserted", SegmentLine.line_no > base)
         line_no = base + LINE_STEP
         _apply_line_values(header.no, line_no, values)
         record_action(header.no, action_no, "add_contact", no_of_contacts=added, reference=code)
-        _touch(header)
+        touch_header(header)
     return get_line(header.no, line_no)
 
 
@@ -683,7 +677,7 @@ def set_line(no, line_no, fields):
         if new_contact and new_contact != line.contact_no:
             action_no = next_action_no(header.no)
             key = SegmentLine.line_no == line.line_no
-            record_deleted(header.no, action_no, key)
+            record_history(header.no, action_no, "deleted", key)
             template = values.get("interaction_template_code", line.interaction_template_code)
             defaults = default_expressions(header, lambda name: getattr(Contact, name), template_code=template)
             rule_values = (Contact.select(Contact.company_no, defaults["salesperson_code"],
@@ -696,12 +690,12 @@ def set_line(no, line_no, fields):
             contact_values.update(values)  # what the user typed wins
             values = contact_values
             _apply_line_values(header.no, line.line_no, values)
-            record_inserted(header.no, action_no, key)
+            record_history(header.no, action_no, "inserted", key)
             record_action(header.no, action_no, "set_contact", no_of_contacts=1,
                           reference=f"{line.contact_no}>{new_contact}")
         else:
             _apply_line_values(header.no, line.line_no, values)
-        _touch(header)
+        touch_header(header)
     return get_line(header.no, line.line_no)
 
 
@@ -713,13 +707,13 @@ def remove_line(no, line_no):
         if line is None:
             raise NotFound(f"segment {header.no} has no line {line_no}")
         action_no = next_action_no(header.no)
-        record_deleted(header.no, action_no, SegmentLine.line_no == line.line_no)
+        record_history(header.no, action_no, "deleted", SegmentLine.line_no == line.line_no)
         delete_recorded(header.no, action_no)
         record_action(header.no, action_no, "remove_line", no_of_contacts=1, reference=line.contact_no)
-        _touch(header)
+        touch_header(header)
     return {"removed": 1, "no_of_lines": count_lines(header.no)}
 
 
-def _touch(header):
+def touch_header(header):
     """Bump the header's version: lines changed, so a stale view is detected."""
     SegmentHeader.update(version=SegmentHeader.version + 1).where(SegmentHeader.no == header.no).execute()
