@@ -376,3 +376,57 @@ def test_cli_demo_prints_how_long_it_took(run_cli):
     code, out, err = run_cli("demo", "--contacts", 40, json_out=False)
     assert code == 0, err
     assert re.search(r"40 contacts in \d+\.\d s", out)
+
+
+# --- all or nothing ----------------------------------------------------------------------------
+
+def test_a_failure_late_in_the_fill_leaves_nothing(db, monkeypatch):
+    indexes = {i.name for i in database.get_indexes("contact")}
+
+    def broken(*args):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(demo, "_past_interactions", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        demo.fill_demo(contacts=200, seed=1)
+    assert Contact.select().count() == 0 and not Salesperson.select().exists()
+    assert not ContactMailingGroup.select().exists()
+    assert {i.name for i in database.get_indexes("contact")} == indexes
+    assert NumberSeries.get_by_id("CONTACT").last_no == 0
+
+
+def test_an_error_while_generating_rows_reaches_the_caller(db, monkeypatch):
+    calls = {"n": 0}
+    real = demo._company
+
+    def flaky(rng, world):
+        calls["n"] += 1
+        if calls["n"] == 50:
+            raise ValueError("bad city table")
+        return real(rng, world)
+
+    monkeypatch.setattr(demo, "_company", flaky)
+    with pytest.raises(ValueError, match="bad city table"):
+        demo.fill_demo(contacts=1000, seed=1)
+    assert Contact.select().count() == 0
+
+
+def test_postgresql_when_available(tmp_path):
+    """Set SEGTUI_TEST_PG to an empty PostgreSQL database URL to run the portable insert path."""
+    import os
+
+    url = os.environ.get("SEGTUI_TEST_PG")
+    if not url:
+        pytest.skip("SEGTUI_TEST_PG not set")
+    dbmod.open_database(url)
+    database.drop_tables(dbmod.ALL_MODELS, safe=True)
+    dbmod.init_database()
+    try:
+        result = demo.fill_demo(contacts=500, seed=1)
+        assert result["contacts"] == 500 == Contact.select().count()
+        assert Contact.get_by_id("CT000001").type == "company"
+        with pytest.raises(SegtuiError, match="already has 500 contacts"):
+            demo.fill_demo(contacts=5)
+    finally:
+        database.drop_tables(dbmod.ALL_MODELS, safe=True)
+        database.close()

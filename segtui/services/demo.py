@@ -624,6 +624,7 @@ def _contacts(rng, world, total, prefix, width, links, fair, fair_cap):
     br_total = br_cum[-1]
     mg, ig, br, jr = links["mg"].append, links["ig"].append, links["br"].append, links["jr"].append
     company_mail = ("info", "office", "contact", "sales")
+    person_cache = {}
     done = 0
     while done < total:
         done += 1
@@ -666,20 +667,23 @@ def _contacts(rng, world, total, prefix, width, links, fair, fair_cap):
                 first, surname = female[int(r() * nf)], surnames_f[int(r() * nsf)]
             else:
                 first, surname = male[int(r() * nm)], surnames[int(r() * ns)]
-            name = f"{surname} {first}" if surname_first else f"{first} {surname}"
+            # Names come from small pools: name, upper-case name and e-mail local parts are cached.
+            person = person_cache.get((first, surname))
+            if person is None:
+                fs, ss = first_slugs[first], surname_slugs[surname]
+                name = f"{surname} {first}" if surname_first else f"{first} {surname}"
+                person = person_cache[(first, surname)] = (name, name.upper(), f"{fs}.{ss}@", f"{fs[0]}{ss}@")
+            name, upper_name, local_long, local_short = person
             has_email = r() < 0.85
             if has_email:
-                if r() < 0.7:
-                    email = f"{first_slugs[first]}.{surname_slugs[surname]}@{domain}"
-                else:
-                    email = f"{first_slugs[first][0]}{surname_slugs[surname]}@{domain}"
+                email = (local_long if r() < 0.7 else local_short) + domain
             else:
                 email = ""
             ti = int(r() * n_titles)
             excluded = r() < 0.03
             pci = ci + int(r() * 400)
             yield (
-                pno, "person", name, first, surname, cno, cname, name.upper(), address, address_2,
+                pno, "person", name, first, surname, cno, cname, upper_name, address, address_2,
                 post_code, city, county, ccode,
                 f"{phone_stem}{10 + int(r() * 90)}" if r() < 0.8 else "",
                 f"{cc} {mobiles[int(r() * n_mobiles)]} {1000000 + int(r() * 8999999)}" if r() < 0.6 else "",
