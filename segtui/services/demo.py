@@ -46,6 +46,7 @@ from ..models import (
     Salesperson,
     database,
 )
+from .default_letter import build_default_letter
 
 CHUNK = 20_000  # contacts per batch (bounded memory, progress steps)
 
@@ -271,7 +272,8 @@ GROUPS = {
 # code, name, language, territory, post code format, phone prefix, mobile prefixes, name group,
 # legal forms, internet top-level domain, weight (share of companies), cities "City:code[:county]"
 COUNTRIES = [
-    ("DE", "Germany", "DEU", "DACH", "d5", "+49", "151 160 170 171 176", "de", "GmbH|GmbH|GmbH|AG|GmbH & Co. KG|e.K.", "de", 20,
+    ("DE", "Germany", "DEU", "DACH", "d5", "+49", "151 160 170 171 176", "de",
+     "GmbH|GmbH|GmbH|AG|GmbH & Co. KG|e.K.", "de", 20,
      "Berlin:10115;Hamburg:20095;München:80331;Köln:50667;Frankfurt am Main:60311;Stuttgart:70173;"
      "Düsseldorf:40210;Leipzig:04109;Dresden:01067;Hannover:30159;Nürnberg:90402;Bremen:28195;"
      "Bergisch Gladbach:51465;Bernau bei Berlin:16321;Münster:48143;Freiburg im Breisgau:79098;"
@@ -772,7 +774,7 @@ class _Writer:
                                      [value for row in part for value in row])
 
 
-def _setup(world, seed, letter):
+def _setup(world, letter):
     """Setup rows; existing rows with the same key are kept, so this is idempotent."""
     def put(model, rows):
         if rows:
@@ -906,8 +908,6 @@ def fill_demo(contacts: int = 2000, seed: int = 1, progress=None) -> dict:
     if contacts < 1:
         raise SegtuiError("the number of demo contacts must be at least 1")
     started = time.perf_counter()
-    from ..services.default_letter import build_default_letter
-
     letter = build_default_letter()
     rng = random.Random(seed)
     world = _World(rng, seed)
@@ -917,7 +917,7 @@ def fill_demo(contacts: int = 2000, seed: int = 1, progress=None) -> dict:
             raise SegtuiError(f"the database already has {existing} contacts; use a new database for demo data")
         series = NumberSeries.get_or_none(NumberSeries.code == "CONTACT")
         prefix, width = (series.prefix, series.width) if series else ("CT", 6)
-        _setup(world, seed, letter)
+        _setup(world, letter)
 
         writer = _Writer()
         for model in [Contact] + [model for model, _ in LINK_MODELS.values()]:
