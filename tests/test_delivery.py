@@ -1,7 +1,6 @@
 """Delivery: refusals before logging, hard copies, e-mail through an SMTP server on loopback."""
 import email
 import email.policy
-import io
 from pathlib import Path
 
 import docx
@@ -155,11 +154,12 @@ def test_email_with_attachments_reaches_each_contact(world, smtp, tmp_path):
     result = delivery.deliver_logged(logged.entry_no, settings=settings_for(smtp.port, tmp_path))
     assert (result["delivered"], result["errors"]) == (3, 0)
     assert [to for to, _ in smtp.received] == [["jan@acme.example"], ["eve@example.org"], ["zoe@example.org"]]
+    word_mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     for (to, message), made, name in zip(smtp.received, entries, ("Jan de Vries", "Eve Adams", "Zoe Lone")):
         assert message["From"] == "letters@ourco.example" and message["Subject"] == "Our spring offer"
         (attachment,) = list(message.iter_attachments())
         assert attachment.get_filename().endswith(".docx")
-        assert attachment.get_content_type() == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        assert attachment.get_content_type() == word_mime
         assert name in docx_text(attachment.get_content())
         stored = entry(made.entry_no)
         assert stored.delivery_status == "" and stored.delivery_error == ""

@@ -125,7 +125,8 @@ def cmd_line_document(args):
     result = merge.set_line_document(args.no, args.line_no, None if args.clear else args.file)
     if args.clear:
         return Text(f"line {result['line_no']} of segment {result['segment_no']} uses its template's document", result)
-    text = f"line {result['line_no']} of segment {result['segment_no']} has its own document {result['attachment_name']}"
+    text = (f"line {result['line_no']} of segment {result['segment_no']} has its own document "
+            f"{result['attachment_name']}")
     if result["unknown_fields"]:
         text += f"; unknown fields: {', '.join(result['unknown_fields'])}"
     return Text(text, result)

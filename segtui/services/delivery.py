@@ -152,7 +152,7 @@ def _claim(entry, message_id):
 
 def _document_name(entry, values, doc):
     suffix = ".docx" if doc.is_word else merge.file_suffix(doc.file_name)
-    return merge.safe_file_name(entry.segment_no, entry.entry_no, values["contact_name"] or entry.contact_no,
+    return merge.safe_file_name(entry.segment_no, f"{entry.entry_no:06d}", values["contact_name"] or entry.contact_no,
                                 suffix=suffix)
 
 

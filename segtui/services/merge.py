@@ -420,7 +420,7 @@ def merge_segment(segment_no, out_dir, combined=None, workers=None):
         jobs = []
         for index, row in items:
             line = lines[index]
-            name = safe_file_name(no, line.line_no, row["contact_name"] or line.contact_no,
+            name = safe_file_name(no, f"{line.line_no:06d}", row["contact_name"] or line.contact_no,
                                   suffix=".docx" if doc.is_word else file_suffix(doc.file_name))
             path = inside(out, name)
             files.append((index, str(path)))
