@@ -85,6 +85,16 @@ def test_google_sample(db):
     assert all(c.search_name == c.name.upper() for c in Contact.select())
 
 
+def test_row_named_only_as_its_organisation_is_the_company(db, tmp_path):
+    path = write(tmp_path, "g.csv", "Name,Given Name,Family Name,E-mail 1 - Value,Organization 1 - Name\n"
+                                    "Acme AB,,,info@acme.example,Acme AB\nBo Ek,Bo,Ek,bo@acme.example,ACME AB\n")
+    result = contact_io.import_contacts(path)
+    assert (result["imported"], result["companies"]) == (2, 1)
+    acme = Contact.get(Contact.name == "Acme AB")
+    assert (acme.type, acme.email) == ("company", "info@acme.example")
+    assert Contact.get(Contact.name == "Bo Ek").company_no == acme.no
+
+
 def test_google_rows_start_on_the_right_lines(db):
     parsed = contact_io.read_file(DATA / "google_contacts.csv")
     # The first row's formatted address spans three physical lines.

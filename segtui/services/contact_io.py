@@ -729,6 +729,8 @@ def _card_fields(card):
         f["type"] = "company"
         f["name"] = full or organisation
         organisation = ""
+    elif kind == "individual":
+        f["type"] = "person"
     return f, organisation
 
 
@@ -768,6 +770,9 @@ def _validate(row, known_countries):
     kind = f.get("type", "").lower()
     if kind and kind not in CONTACT_TYPES:
         errors.append(f"type {f['type']!r} must be company or person")
+    if not kind and org and not f.get("first_name") and not f.get("surname") \
+            and f.get("name", "").upper() == org.upper():
+        kind = "company"  # displayed under the organisation's name only: the company itself
     if kind == "company":
         f["name"] = f.get("name") or org
         org = ""
