@@ -12,7 +12,10 @@ Grammar (`&` binds tighter than `|`):
              | ['@'] [value] '..' ['@'] [value]  (at least one bound)
              | ['@'] value
     value   := pieces of plain text, '...' quoted text (a doubled '' is a quote), * and ?
-A leading `@` makes the term case-insensitive. Unquoted spaces at the ends of a value are dropped.
+A leading `@` makes the term case-insensitive; inside a value `@` is a plain character (so
+`*@example.com` works). `=` where a value starts is refused (quote it). Unquoted spaces at the
+ends of a value are dropped. After a value the last two dots of a run form the range (`2...5` is
+2. to 5); where a term starts, the first two (`...5` is up to .5).
 """
 from __future__ import annotations
 
@@ -46,7 +49,7 @@ ANY, ONE = "*", "?"  # wildcard pieces; literal text pieces are ("lit", text)
 
 @dataclass(frozen=True)
 class Value:
-    """A typed value: pieces are ("lit", text), ("*",) or ("?",). `quoted` if any piece was quoted."""
+    """A value as typed: pieces are ("lit", text), ("*",) or ("?",). `quoted` if any piece was quoted."""
     pieces: tuple
     pos: int
     raw: str
@@ -343,8 +346,8 @@ def kind_of(field: peewee.Field) -> str:
     return "text"
 
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$", re.ASCII)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -488,8 +491,11 @@ def _eval(node, value, kind):
         return is_blank if t.op == "=" else not is_blank
     if value is None:
         return t.op == "<>"  # a missing value differs from every value
-    if kind == "date" and isinstance(value, dt.datetime):
-        value = value.date()
+    if kind == "date":
+        if isinstance(value, str):  # as SQLite hands it back raw: 2026-11-28[ 10:00:00]
+            value = dt.date.fromisoformat(value[:10])
+        elif isinstance(value, dt.datetime):
+            value = value.date()
     if kind == "number":
         value = decimal.Decimal(str(value))
     if kind == "boolean":
@@ -507,12 +513,17 @@ def _eval(node, value, kind):
     }[t.op]
 
 
-def evaluate(expression: str, value, kind: str, today=None, choices=None, name=None) -> bool:
-    """Whether one value passes the filter, by the same rules as `compile_filter`."""
+def matcher(expression: str, kind: str, today=None, choices=None, name=None):
+    """A function value -> bool for the filter, parsed once (for testing many values)."""
     if kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r}")
     tree = check(parse(expression, name), kind, expression, name, choices, today)
-    return _eval(tree, value, kind)
+    return lambda value: _eval(tree, value, kind)
+
+
+def evaluate(expression: str, value, kind: str, today=None, choices=None, name=None) -> bool:
+    """Whether one value passes the filter, by the same rules as `compile_filter`."""
+    return matcher(expression, kind, today, choices, name)(value)
 
 
 # --- SQL ----------------------------------------------------------------------------------------

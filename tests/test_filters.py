@@ -165,13 +165,13 @@ def test_blank_counts_null_as_blank(data):
     Note.insert_many([{"text": None}, {"text": ""}, {"text": "a"}]).execute()
 
     def notes(expression):
-        return [n.id for n in Note.select().where(compile_filter(Note.text, expression)).order_by(Note.id)]
+        return [n.text for n in Note.select().where(compile_filter(Note.text, expression)).order_by(Note.id)]
 
-    assert notes("''") == [1, 2]
-    assert notes("<>''") == [3]
-    assert notes("<>a") == [1, 2]  # a missing text differs from every value
-    assert notes("*") == [2, 3]
-    assert notes("<>@A*") == [1, 2]
+    assert notes("''") == [None, ""]
+    assert notes("<>''") == ["a"]
+    assert notes("<>a") == [None, ""]  # a missing text differs from every value
+    assert notes("*") == ["", "a"]
+    assert notes("<>@A*") == [None, ""]
     assert [evaluate(e, None, "text") for e in ("''", "<>''", "<>a", "*", "<>@A*")] == [
         True, False, True, False, True]
     assert entries(InteractionLogEntry.date, "''") == [5]
@@ -542,6 +542,9 @@ def test_evaluate_raises_the_same_errors():
     ("yes", True, "boolean", True),
     ("no", 1, "boolean", False),
     ("@*COPY", "hard_copy", "option", True),
+    ("*@example.com", "jo@example.com", "text", True),  # @ inside a value is a plain character
+    ("a=b", "a=b", "text", True),
+    ("2026-11-28", "2026-11-28 10:00:00", "date", True),  # a raw SQLite date-and-time
 ])
 def test_evaluate(expression, value, kind, expected):
     assert evaluate(expression, value, kind) is expected
