@@ -40,6 +40,19 @@ SOURCE_TABS = [
     ]),
 ]
 
+# Examples shown in empty fields: the language and the values each field takes.
+PLACEHOLDERS = {
+    "no": "CT000001..CT000100", "type": "company | person", "name": "@*gmbh*", "company_no": "CT000001",
+    "company_name": "@nord*", "city": "@ber*|LONDON", "post_code": "10000..19999", "country_code": "DE|FR",
+    "salesperson_code": "JO|KL", "territory_code": "NORTH", "language_code": "DEU|ENU",
+    "correspondence_type": "email | hard_copy | ''", "job_title": "@*manager*", "email": "<>''",
+    "mailing_group": "FAIR|NEWS", "industry_group": "RETAIL", "business_relation": "CUST",
+    "job_responsibility": "PURCHASE", "interaction.date": "2026-01-01..t", "interaction.template_code": "LETTER",
+    "interaction.group_code": "LETTER", "interaction.segment_no": "SM00001",
+    "interaction.campaign_no": "CP1001", "interaction.evaluation": "positive|very_positive",
+    "interaction.salesperson_code": "JO", "interaction.correspondence_type": "email",
+}
+
 ADD_OPTIONS = [
     ("allow_existing", "Allow existing contacts"),
     ("expand_contact", "Expand contact (whole company)"),
@@ -151,7 +164,7 @@ class CriteriaDialog(ModalScreen[dict | None]):
                             for typed, label in fields:
                                 with Horizontal(classes="field-row"):
                                     yield Label(label, classes="field-label")
-                                    yield Input(placeholder="filter, e.g. @ber*|LONDON",
+                                    yield Input(placeholder=PLACEHOLDERS.get(typed, ""),
                                                 id=field_input_id(typed), compact=True)
                                 yield Static("", id="err-" + field_input_id(typed), classes="field-error")
             with Vertical(id="options"):

@@ -59,8 +59,8 @@ class LogDialog(ModalScreen[dict | None]):
             box.border_title = f"Log segment {self.segment_no}"
             if self.description:
                 yield Static(self.description)
-            yield Checkbox("Deliver (merge and send the documents)", False, id="deliver")
-            yield Checkbox("Create follow-up segment", False, id="follow_up")
+            yield Checkbox("Deliver (merge and send the documents)", False, id="deliver", compact=True)
+            yield Checkbox("Create follow-up segment", False, id="follow_up", compact=True)
             yield Static("Checking…", id="status")
             yield OptionList(id="refusals", classes="-empty")
             with Horizontal(classes="buttons"):

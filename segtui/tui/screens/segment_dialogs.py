@@ -168,7 +168,7 @@ class FormDialog(ModalScreen[dict | None]):
                 yield Static(self.hint, id="hint")
             for f in self.fields:
                 if f.kind == "checkbox":
-                    yield Checkbox(f.label, bool(f.value), id=f"f-{f.name}")
+                    yield Checkbox(f.label, bool(f.value), id=f"f-{f.name}", compact=True)
                     continue
                 with Horizontal(classes="field-row"):
                     yield Label(f.label, classes="field-label")

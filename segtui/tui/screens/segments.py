@@ -8,23 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
+from textual.worker import get_current_worker
 
 from ... import filters as filter_language
 from ...errors import FilterError, SegtuiError
 from ...models import SegmentHeader
 from ..widgets.filter_bar import FilterBar
 from ..widgets.sheet import Column, ListSource, Sheet
-from .segment_dialogs import ConfirmDialog
+from .segment_dialogs import ConfirmDialog, close_thread_connection
 from .worksheet import WorksheetScreen, new_segment_dialog
 
 COLUMNS = [
     Column("no", "No.", 9),
-    Column("description", "Description", 34),
+    Column("description", "Description", 30),
     Column("date", "Date", 10),
     Column("no_of_lines", "Lines", 9, align="right", format=lambda v: f"{int(v or 0):,}"),
     Column("interaction_template_code", "Template", 10),
@@ -131,15 +132,31 @@ class SegmentsScreen(Screen):
         self.refresh_segments()
 
     def refresh_segments(self, keep_no: str | None = None) -> None:
+        """Read the open segments in a worker (their totals sum every line: slow on huge ones)."""
+        current = self.sheet.current_row
+        self._list_worker(keep_no or (current or {}).get("no"))
+
+    @work(thread=True, exclusive=True, group="segments-list", exit_on_error=False)
+    def _list_worker(self, keep_no: str | None) -> None:
         from ...services import segments
 
-        current = self.sheet.current_row
-        keep_no = keep_no or (current or {}).get("no")
+        worker = get_current_worker()
         try:
-            self.all_segments = segments.list_segments()
-        except SegtuiError as exc:
-            self.notify(str(exc), severity="error", title="Segments")
-            self.all_segments = []
+            found, error = segments.list_segments(), None
+        except Exception as exc:  # shown on screen
+            found, error = [], exc
+        finally:
+            close_thread_connection()
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_segments, found, error, keep_no)
+
+    def _show_segments(self, found, error, keep_no) -> None:
+        if error is not None:
+            self.notify(str(error), severity="error", title="Segments")
+        self.all_segments = found
+        self.show_filtered(keep_no)
+
+    def show_filtered(self, keep_no: str | None = None) -> None:
         shown = [s for s in self.all_segments if matches(s, self.filters)] if self.filters else self.all_segments
         self.source.data = shown
         self.sheet.refresh_data()
@@ -220,7 +237,7 @@ class SegmentsScreen(Screen):
     @on(FilterBar.Applied, "#segments-filter")
     def _filter_applied(self, event: FilterBar.Applied) -> None:
         self.filters = event.filters
-        self.refresh_segments()
+        self.show_filtered()
         self.sheet.focus()
 
     @on(FilterBar.Left, "#segments-filter")

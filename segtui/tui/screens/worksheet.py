@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 from textual import on, work
+from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -199,14 +200,14 @@ class WorksheetScreen(Screen):
     WorksheetScreen #header {
         height: 8;
     }
-    WorksheetScreen .group {
+    WorksheetScreen .hgroup {
         border: round $primary;
         border-title-color: $accent;
         height: 100%;
         width: 1fr;
         padding: 0 1;
     }
-    WorksheetScreen .group:focus-within {
+    WorksheetScreen .hgroup:focus-within {
         border: round $accent;
     }
     WorksheetScreen .hrow {
@@ -333,16 +334,17 @@ class WorksheetScreen(Screen):
         self._cancel_requested = False
         self._applying = False  # header values being written back; ignore change events
         self._editing = None  # (row, field, title) while a cell is edited in place
+        self._loaded = False
 
     # --- layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="header"):
-            with Vertical(classes="group", id="general") as general:
+            with Vertical(classes="hgroup", id="general") as general:
                 general.border_title = "General"
                 yield from self._rows(GENERAL_ROWS)
-            with Vertical(classes="group", id="interaction") as interaction:
+            with Vertical(classes="hgroup", id="interaction") as interaction:
                 interaction.border_title = "Interaction"
                 yield from self._rows(INTERACTION_ROWS)
         yield Static("", id="header-error")
@@ -403,24 +405,47 @@ class WorksheetScreen(Screen):
     # --- loading ---------------------------------------------------------------------------------
 
     def reload(self, data=None) -> None:
-        """Read the header, counts and criteria again and show them; re-read the lines."""
+        """Read the lines again now, and the header, totals and criteria in a worker.
+
+        The totals (cost, duration) sum every line: on a million lines that takes seconds, so
+        they arrive when ready while the sheet already shows and scrolls the lines.
+        """
+        if self._loaded:  # the first time, the sheet reads what it draws by itself
+            self.source.invalidate()
+            self.sheet.refresh_data()
+        self._loaded = True
+        if data is not None:
+            self._show_segment(data, None)
+            return
+        if not self.header_data:
+            self.query_one("#status", Static).update("Reading the segment…")
+        self._reload_worker()
+
+    @work(thread=True, exclusive=True, group="worksheet-reload", exit_on_error=False)
+    def _reload_worker(self) -> None:
         from ...services import segments
 
+        worker = get_current_worker()
         try:
-            self.header_data = data or segments.get_segment(self.segment_no)
-        except SegtuiError as exc:
-            self.notify(str(exc), severity="error", title="Segment")
+            data, error = segments.get_segment(self.segment_no), None
+        except Exception as exc:  # shown on screen
+            data, error = None, exc
+        finally:
+            close_thread_connection()
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_segment, data, error)
+
+    def _show_segment(self, data, error) -> None:
+        if error is not None:
+            self.notify(str(error), severity="error", title="Segment")
             return
+        self.header_data = data
         self.criteria = list(self.header_data.get("criteria") or [])
         self.title = f"{self.segment_no} {self.header_data.get('description', '')}".strip()
         self.sub_title = "Segment"
         self._fill_header()
         self._fill_criteria()
         self._fill_status()
-        self.source.invalidate()
-        refresh = getattr(self.sheet, "refresh_data", None)
-        if refresh:
-            refresh()
 
     def _fill_header(self) -> None:
         self._applying = True
@@ -543,7 +568,7 @@ class WorksheetScreen(Screen):
 
     def commit_field(self, name: str, value) -> None:
         """A header field changed: ask about the lines when there are some, then store it."""
-        if self._applying:
+        if self._applying or not self.header_data:  # still reading the segment
             return
         current = self.header_data.get(name)
         if field_text(current) == field_text(value) and not isinstance(value, bool):
@@ -572,8 +597,8 @@ class WorksheetScreen(Screen):
         def store():
             return segments.set_header(self.segment_no, {name: value}, update_lines=update_lines)
 
-        def done(_result):
-            self.reload()
+        def done(result):
+            self.reload(result if isinstance(result, dict) and "criteria" in result else None)
             self.notify(f"{HEADER_FIELDS[name][1]} saved" + (" and lines updated" if update_lines else ""),
                         timeout=2)
 
@@ -584,11 +609,11 @@ class WorksheetScreen(Screen):
             self.run_long("Updating lines…", store, done, failed)
             return
         try:
-            store()
+            result = store()
         except SegtuiError as exc:
             failed(exc)
             return
-        done(None)
+        done(result)
 
     def refuse_field(self, name: str, message: str) -> None:
         """Show a refused header value at its field (the stored value is unchanged)."""
@@ -725,8 +750,8 @@ class WorksheetScreen(Screen):
             def done(result):
                 self.reload()
                 undone = result.get("undone", steps) if isinstance(result, dict) else steps
-                self.notify(f"Went back {undone} step{'s' if undone != 1 else ''}; "
-                            f"{self.header_data.get('no_of_lines', 0):,} lines")
+                lines = result.get("no_of_lines", 0) if isinstance(result, dict) else 0
+                self.notify(f"Went back {undone} step{'s' if undone != 1 else ''}; {lines:,} lines")
 
             self.run_long("Going back…", lambda: criteria.go_back(self.segment_no, steps=steps), done)
 
@@ -812,8 +837,8 @@ class WorksheetScreen(Screen):
                 parts.append(f"{result['added']:,} added")
             if result.get("removed"):
                 parts.append(f"{result['removed']:,} removed")
-        self.notify(f"{what}: " + (", ".join(parts) or "done") +
-                    f"; {self.header_data.get('no_of_lines', 0):,} lines")
+        lines = result.get("no_of_lines", 0) if isinstance(result, dict) else 0
+        self.notify(f"{what}: " + (", ".join(parts) or "done") + f"; {lines:,} lines")
 
     def action_apply_mailing_group(self) -> None:
         from ...services import criteria
@@ -1199,7 +1224,7 @@ def field_text(value) -> str:
     if isinstance(value, bool):
         return "1" if value else ""
     if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+        return f"{value:.2f}" if value != int(value) else str(int(value))
     if isinstance(value, decimal.Decimal):
         return field_text(float(value))
     if isinstance(value, (dt.date, dt.datetime)):

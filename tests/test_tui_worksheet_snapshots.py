@@ -1,0 +1,132 @@
+"""SVG snapshots of the Segments screen, the worksheet and its dialogs in the default theme.
+
+Fixed data (the seed-1 demo contacts, segments dated 2026-01-15), fixed size 120x40, no clock,
+no notifications on screen, cursors not blinking: the pictures are the same on every run.
+Regenerate with `pytest tests/test_tui_worksheet_snapshots.py --snapshot-update` and look at them.
+"""
+import pytest
+from textual.widgets import Input
+
+from segtui.services import criteria, segments
+from segtui.tui.app import SegtuiApp
+from segtui.tui.screens.criteria_dialog import CriteriaDialog
+from segtui.tui.screens.log_dialog import LogDialog
+from segtui.tui.screens.worksheet import WorksheetScreen
+
+SIZE = (120, 40)
+DATE = "2026-01-15"
+
+
+@pytest.fixture
+def filled(demo_db):
+    """Two open segments; the first with lines from two criteria actions and a note."""
+    first = segments.new_segment("Spring fair invitations", template_code="LETTER", salesperson_code="AK",
+                                 subject="Welcome to our stand", date=DATE)["no"]
+    criteria.add_contacts(first, [("city", "@b*")])
+    criteria.refine_contacts(first, [("type", "person")])
+    line = segments.lines(first, limit=2)[1]
+    segments.set_line(first, line["line_no"], {"personal_note": "Met at the last fair", "evaluation": "positive"})
+    second = segments.new_segment("Autumn newsletter", template_code="NEWSLETTER", date=DATE)["no"]
+    return first, second
+
+
+def make_app(db_path):
+    return SegtuiApp(db_url=str(db_path), offer_demo=False)
+
+
+async def still(pilot):
+    """Workers done, no toasts, no blinking cursor: a picture that does not move."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    pilot.app.clear_notifications()
+    for widget in pilot.app.screen.query(Input):
+        widget.cursor_blink = False
+    await pilot.pause()
+
+
+def test_segments_screen(snap_compare, filled, db_path):
+    async def run_before(pilot):
+        await still(pilot)
+
+    assert snap_compare(make_app(db_path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_worksheet(snap_compare, filled, db_path):
+    first, _ = filled
+
+    async def run_before(pilot):
+        await pilot.app.push_screen(WorksheetScreen(first))
+        await still(pilot)
+
+    assert snap_compare(make_app(db_path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_worksheet_editing_a_cell(snap_compare, filled, db_path):
+    first, _ = filled
+
+    async def run_before(pilot):
+        await pilot.app.push_screen(WorksheetScreen(first))
+        await still(pilot)
+        await pilot.press("down", "right", "right", "right", "right", "f2", *" and friends")
+        await still(pilot)
+
+    assert snap_compare(make_app(db_path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_criteria_dialog_with_count(snap_compare, filled, db_path):
+    _, second = filled
+
+    async def run_before(pilot):
+        await pilot.app.push_screen(WorksheetScreen(second))
+        await still(pilot)
+        await pilot.press("a", "tab", "tab", "tab", "tab", "tab", *"@m*")
+        dialog = pilot.app.screen
+        assert isinstance(dialog, CriteriaDialog)
+        while dialog.previewed_filters != [("city", "@m*")]:
+            await pilot.pause(0.05)
+        await still(pilot)
+
+    assert snap_compare(make_app(db_path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_criteria_dialog_filter_error(snap_compare, filled, db_path):
+    _, second = filled
+
+    async def run_before(pilot):
+        await pilot.app.push_screen(WorksheetScreen(second))
+        await still(pilot)
+        await pilot.press("r", "tab", *"robot")
+        await still(pilot)
+
+    assert snap_compare(make_app(db_path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_log_dialog_with_refusals(snap_compare, filled, db_path):
+    _, second = filled
+    criteria.add_contacts(second, [("city", "@b*")])
+    row = segments.lines(second, limit=3)[2]
+    segments.set_line(second, row["line_no"], {"salesperson_code": ""})
+
+    async def run_before(pilot):
+        await pilot.app.push_screen(WorksheetScreen(second))
+        await still(pilot)
+        await pilot.press("f9")
+        await still(pilot)
+        assert isinstance(pilot.app.screen, LogDialog)
+        await still(pilot)
+
+    assert snap_compare(make_app(db_path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_salesperson_lookup(snap_compare, filled, db_path):
+    _, second = filled
+
+    async def run_before(pilot):
+        await pilot.app.push_screen(WorksheetScreen(second))
+        await still(pilot)
+        pilot.app.screen.query_one("#h-salesperson_code", Input).focus()
+        await pilot.press(*"k", "f4")
+        await still(pilot)
+
+    assert snap_compare(make_app(db_path), terminal_size=SIZE, run_before=run_before)
