@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -589,13 +590,35 @@ class _Sql:
             col = peewee.NodeList((col, peewee.SQL('COLLATE "C"')))
         return col
 
-    def ci_prefilter(self, pieces):
-        """A cheap built-in test every case-insensitive match also passes (SQLite only).
+    def ci_prefilter(self, pieces, whole=False):
+        """A cheap built-in test every case-insensitive match also passes (SQLite only); the exact
+        Unicode test then runs only on the rows that pass it.
 
-        SQLite's LIKE folds ASCII letters; a non-ASCII pattern character becomes `_`. Python's
-        lower() keeps the length and maps only İ and the Kelvin sign from non-ASCII to ASCII, so
-        rows holding those skip the test. The exact test runs only on rows that pass this one.
+        Python's lower() maps nothing but A-Z, İ (to i + a combining dot) and the Kelvin sign (to k)
+        onto ASCII, so a lowered ASCII start `ber` can only come from a few spellings (ber, Ber,
+        bEr, ...): matched with GLOB each can use the column's index. `whole`: the value is the
+        entire text (equality), so the spellings are the candidates themselves.
         """
+        prefix = ""
+        for p in pieces:
+            if p[0] != "lit":
+                whole = False
+                break
+            ascii_part = "".join(itertools.takewhile(lambda c: c < "\x80", p[1]))
+            prefix += ascii_part
+            if ascii_part != p[1]:
+                whole = False
+                break
+        # An all-ASCII lowered value has no combining dot, so İ cannot be part of an equal text.
+        spellings, complete = _spellings(prefix, dotted_i=not whole)
+        col = self.field
+        if whole and complete:
+            return col.in_([peewee.Value(s, converter=False) for s in spellings])
+        if spellings != [""]:
+            tests = [peewee.Expression(col, "GLOB", peewee.Value(_glob((("lit", s),)) + "*", converter=False))
+                     for s in spellings]
+            return peewee.NodeList((functools.reduce(lambda a, b: a | b, tests),), parens=True)
+        # No usable start: LIKE (which folds A-Z) on the whole pattern, non-ASCII as `_`.
         like = []
         for p in pieces:
             if p[0] == "lit":
@@ -603,7 +626,6 @@ class _Sql:
                                     else "_" for c in p[1]))
             else:
                 like.append("%" if p[0] == ANY else "_")
-        col = self.field
         test = peewee.NodeList((col, peewee.SQL("LIKE"), peewee.Value("".join(like), converter=False),
                                 peewee.SQL(f"ESCAPE '{LIKE_ESCAPE}'")))
         for ch in LOWER_TO_ASCII:
@@ -666,7 +688,7 @@ class _Sql:
             return parts[0] if len(parts) == 1 else (parts[0] & parts[1])
         lhs = self.lhs(t.ci, ordered=t.op not in ("=", "<>"))
         if t.ci and self.sqlite and t.op in ("=", "<>"):
-            hit = self.ci_prefilter((("lit", t.value),)) & self.cmp(lhs, "=", t.value)
+            hit = self.ci_prefilter((("lit", t.value),), whole=True) & self.cmp(lhs, "=", t.value)
             return hit if t.op == "=" else (~peewee.NodeList((hit,), parens=True) | col.is_null())
         cond = self.cmp(lhs, t.op, t.value)
         return (cond | col.is_null()) if t.op == "<>" else cond
@@ -702,6 +724,29 @@ class _Sql:
         if t.op == ">":
             return after_end_of(v)
         return self.cmp(col, ">=", v)
+
+
+MAX_SPELLINGS = 64
+
+
+def _spellings(lowered, dotted_i=True):
+    """The first characters of every text whose lower() starts with the ASCII `lowered`: at most
+    MAX_SPELLINGS of them, for a shorter start when needed. Returns (spellings, complete)."""
+    options = []
+    count = 1
+    for c in lowered:
+        choice = [c]
+        if "a" <= c <= "z":
+            choice.append(c.upper())
+            if c == "k":
+                choice.append("\u212a")
+            if c == "i" and dotted_i:
+                choice.append("\u0130")
+        if count * len(choice) > MAX_SPELLINGS:
+            return ["".join(p) for p in itertools.product(*options)], False
+        count *= len(choice)
+        options.append(choice)
+    return ["".join(p) for p in itertools.product(*options)], True
 
 
 def _next_day(v):

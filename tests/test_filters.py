@@ -392,8 +392,20 @@ def test_plain_forms_leave_the_column_bare(db):
     sql, params = sql_of(Contact.city, "Ber*")
     assert "GLOB" in sql and params == ["Ber*"]
     sql, params = sql_of(Contact.city, "@Ber*")
-    # a cheap LIKE first (ASCII case-insensitive), then the exact Unicode test
-    assert "LIKE" in sql and "segtui_lower" in sql and params[0] == "ber%" and params[-1] == "ber*"
+    # first the spellings of the start, which the index finds, then the exact Unicode test
+    assert "segtui_lower" in sql and params[:-1] == [
+        "ber*", "beR*", "bEr*", "bER*", "Ber*", "BeR*", "BEr*", "BER*"] and params[-1] == "ber*"
+    sql, params = sql_of(Contact.city, "@*lin")
+    # no start to look up: a LIKE (folds A-Z) then the exact test
+    assert "LIKE" in sql and params[0] == "%lin" and params[-1] == "*lin"
+
+
+@pytest.mark.parametrize("expression", ["Berlin", "Ber*", "@ber*", "@berlin", "@BERL?N", "B..C", "@mü*"])
+def test_index_is_used(db, expression):
+    query = Contact.select(Contact.no).where(compile_filter(Contact.city, expression))
+    sql, params = query.sql()
+    plan = " ".join(str(row[-1]) for row in db.execute_sql("EXPLAIN QUERY PLAN " + sql, params).fetchall())
+    assert "INDEX contact_city" in plan, plan
 
 
 def test_case_insensitive_prefilter_misses_nothing(data):
@@ -584,3 +596,18 @@ def test_case_insensitive_pattern_on_many_contacts_is_fast(db):
     elapsed = time.perf_counter() - began
     assert count == n // 2
     assert elapsed < 2.0, elapsed
+
+
+def test_spellings_cover_every_character_that_lowers_to_ascii():
+    """The index look-up for @ is only right if no other character lowers to an ASCII one."""
+    from segtui.filters import _spellings
+
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        ch = chr(code)
+        low = ch.lower()
+        if low[0] < "\x80":
+            assert ch in _spellings(low[0])[0], hex(code)
+            if len(low) > 1:  # only İ: i + combining dot, never equal to an all-ASCII text
+                assert ch not in _spellings(low[0], dotted_i=False)[0]
