@@ -1,6 +1,7 @@
 """Delivery: refusals before logging, hard copies, e-mail through an SMTP server on loopback."""
 import email
 import email.policy
+import shutil
 from pathlib import Path
 
 import docx
@@ -134,13 +135,15 @@ def test_a_corrupt_own_document_is_refused(db):
     assert refusal["line_no"] == 10000 and "cannot be read" in refusal["message"] and ".doc" in refusal["message"]
 
 
-def test_logging_with_delivery_refuses_corrupt_documents_and_logs_nothing(db):
+@pytest.mark.parametrize("content", [b"PK\x03\x04 broken", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600],
+                         ids=["corrupt", "doc-renamed-docx"])
+def test_logging_with_delivery_refuses_corrupt_documents_and_logs_nothing(db, content):
     from segtui.services import segment_log
 
     contacts = make_world()
     make_segment()
     templates.attach("LETTER", DATA / "letter_macword2011.docx")
-    add_line("SM00001", contacts["jan"], 10000, attachment=b"PK\x03\x04 broken", attachment_name="broken.docx")
+    add_line("SM00001", contacts["jan"], 10000, attachment=content, attachment_name="broken.docx")
     add_line("SM00001", contacts["eve"], 20000)
     with pytest.raises(segment_log.LogRefused, match="line 10000.*cannot be read"):
         segment_log.log_segment("SM00001", deliver=True)
@@ -428,3 +431,27 @@ def test_many_own_documents_with_unknown_fields_are_listed_ten_and_counted(db):
     assert len(refusals) == 10 and {r["rule_total"] for r in refusals} == {12}
     assert [r["line_no"] for r in refusals] == list(range(10000, 10010))
     assert refusals[0]["contact_no"] == "CT100000" and "own0.docx" in refusals[0]["message"]
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command to make a certificate")
+def test_starttls_verifies_the_server_certificate(world, tmp_path, monkeypatch):
+    import ssl
+    import subprocess
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                    "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    logged, entries = make_logged([(world["eve"], {})])
+    with Server(tls_context=context, require_starttls=True) as server:
+        settings = settings_for(server.port, tmp_path, starttls=True)
+        # A certificate nobody vouches for is refused.
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "no-such-ca.pem"))
+        assert delivery.deliver_logged(logged.entry_no, settings=settings)["errors"] == 1
+        assert "certificate" in entry(entries[0].entry_no).delivery_error.lower()
+        # Trusted, the letter goes out over TLS.
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+        assert delivery.deliver_logged(logged.entry_no, settings=settings)["delivered"] == 1
+    assert len(server.received) == 1

@@ -11,6 +11,7 @@ crash between the server accepting a message and the commit of its status leaves
 """
 import os
 import smtplib
+import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
@@ -276,7 +277,8 @@ class _Mailer:
                                 timeout=SMTP_TIMEOUT_S)
             try:
                 if self.smtp.get("starttls"):
-                    conn.starttls()
+                    # Verify the server's certificate (smtplib's default context does not).
+                    conn.starttls(context=ssl.create_default_context())
                 password = self.password()
                 if password is not None:
                     conn.login(self.smtp["user"], password)
