@@ -18,7 +18,7 @@ from ..errors import SegtuiError
 
 # The library empties a simple field's run (w:fldSimple) before filling it, which drops its
 # formatting (bold, size...); with this flag off it keeps the run's properties, as it does for
-# complex fields. The flag only exists to match the library's own expected test output.
+# complex fields. (Its name says it is there for the library's own test expectations.)
 mailmerge.part.MAKE_TESTS_HAPPY = False
 
 WORD_SUFFIXES = (".docx", ".docm", ".dotx")  # file names the merge reads as Word documents
@@ -62,19 +62,6 @@ def read_fields(data, what="the file"):
     merge = _open(data, what)
     with merge:
         return sorted(merge.get_merge_fields())
-
-
-def check_document(data, what="the file"):
-    """Raise NotAWordDocument unless `data` is a .docx the merge can read; returns its fields."""
-    return read_fields(data, what)
-
-
-def is_docx(data):
-    try:
-        read_fields(data)
-    except NotAWordDocument:
-        return False
-    return True
 
 
 def merge_one(data, values):
