@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -207,12 +206,18 @@ def _lex_value(expression, start, name):
 # --- parser -----------------------------------------------------------------------------------
 
 
+MAX_DEPTH = 30  # parentheses inside parentheses
+MAX_TERMS = 100  # values joined by | and &
+
+
 class _Parser:
     def __init__(self, expression, name):
         self.expression = expression
         self.name = name
         self.toks = _lex(expression, name)
         self.i = 0
+        self.depth = 0
+        self.terms = 0
 
     def peek(self):
         return self.toks[self.i]
@@ -261,6 +266,9 @@ class _Parser:
         tok = self.peek()
         if tok.kind == "(":
             self.take()
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                self.fail(f"too many parentheses inside each other (at most {MAX_DEPTH})", tok.pos)
             if self.peek().kind == ")":
                 self.fail("empty parentheses: a value is missing", self.peek().pos)
             node = self.or_expr()
@@ -270,7 +278,11 @@ class _Parser:
                     self.fail("unbalanced parenthesis: this '(' is never closed", tok.pos)
                 self.fail(f"unexpected {self.describe(close)}: expected ')' or | or &", close.pos)
             self.take()
+            self.depth -= 1
             return node
+        self.terms += 1
+        if self.terms > MAX_TERMS:
+            self.fail(f"too many terms (at most {MAX_TERMS}): use a range or fewer values", tok.pos)
         return self.term()
 
     def at(self):
@@ -617,7 +629,7 @@ class _Sql:
         if spellings != [""]:
             tests = [peewee.Expression(col, "GLOB", peewee.Value(_glob((("lit", s),)) + "*", converter=False))
                      for s in spellings]
-            return peewee.NodeList((functools.reduce(lambda a, b: a | b, tests),), parens=True)
+            return peewee.NodeList((_balanced(tests, True),), parens=True)
         # No usable start: LIKE (which folds A-Z) on the whole pattern, non-ASCII as `_`.
         like = []
         for p in pieces:
@@ -656,10 +668,8 @@ class _Sql:
         }[op]()
 
     def build(self, node):
-        if isinstance(node, Or):
-            return functools.reduce(lambda a, b: a | b, [self.build(i) for i in node.items])
-        if isinstance(node, And):
-            return functools.reduce(lambda a, b: a & b, [self.build(i) for i in node.items])
+        if isinstance(node, (Or, And)):
+            return _balanced([self.build(i) for i in node.items], isinstance(node, Or))
         t = node
         col = self.field
         if t.blank:
@@ -724,6 +734,15 @@ class _Sql:
         if t.op == ">":
             return after_end_of(v)
         return self.cmp(col, ">=", v)
+
+
+def _balanced(conditions, is_or):
+    """a | b | c ... as a balanced tree: a long chain would nest deeper than Python's recursion."""
+    if len(conditions) == 1:
+        return conditions[0]
+    mid = len(conditions) // 2
+    left, right = _balanced(conditions[:mid], is_or), _balanced(conditions[mid:], is_or)
+    return (left | right) if is_or else (left & right)
 
 
 MAX_SPELLINGS = 64

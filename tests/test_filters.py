@@ -486,6 +486,9 @@ def test_postgres_sql_uses_like_escape_and_collate_c():
     (Contact.city, "a*..b", 1, "wildcards"),
     (Contact.city, ">a*", 2, "wildcards"),
     (Contact.city, "a\x00", 2, "character"),
+    (Contact.city, "a\ud800", 2, "character"),
+    (Contact.city, "(" * 31 + "a" + ")" * 31, 31, "parentheses"),
+    (Contact.city, "|".join(["a"] * 101), 201, "too many terms"),
     (InteractionLogEntry.cost, "abc", 1, "not a number"),
     (InteractionLogEntry.cost, "10|1x0", 4, "not a number"),
     (InteractionLogEntry.cost, "1*", 1, "wildcards"),
@@ -518,6 +521,12 @@ def test_errors_name_the_position(field, expression, position, words):
     assert words in str(err)
     assert f"at position {position}" in str(err)
     assert "the_field=" in str(err)
+
+
+def test_limits_still_allow_big_filters(data):
+    assert contacts(Contact.city, "(" * 30 + "Berlin" + ")" * 30) == [1]
+    assert contacts(Contact.city, "|".join(["x"] * 99 + ["Berlin"])) == [1]
+    assert contacts(Contact.city, "&".join(["<>@x*"] * 99 + ["@berlin"])) == [1, 2]
 
 
 def test_error_default_name_is_the_field(data):
