@@ -92,6 +92,12 @@ def test_any_text_compiles_or_is_a_filter_error(sample, text):
             continue
         # and the database accepts what was compiled
         field.model.select().where(condition).count()
+    for kind, value in [("text", "Berlin"), ("code", "AB"), ("number", Decimal("1.5")),
+                        ("date", TODAY), ("boolean", True), ("option", "email")]:
+        try:
+            assert evaluate(text, value, kind, today=TODAY) in (True, False)
+        except FilterError as exc:
+            assert exc.position is not None and 1 <= exc.position <= len(text) + 1
 
 
 # --- generated valid expressions ---------------------------------------------------------------
