@@ -89,8 +89,8 @@ def main():
         timed("one combined file, 1 core", args.contacts,
               lambda: merge.write_combined(Path(folder) / "combined.docx", documents, values, overwrite=True))
         size = (Path(folder) / "combined.docx").stat().st_size
-        print(f"combined file: {size / 1e6:.1f} MB; one file each: "
-              f"{sum(p.stat().st_size for p in (Path(folder) / 'one').iterdir()) / 1e6:.1f} MB")
+        each = sum(p.stat().st_size for p in (Path(folder) / "one").iterdir())
+        print(f"combined file: {size / 1e3:.0f} kB; one file each: {each / 1e6:.1f} MB in all")
 
 
 if __name__ == "__main__":
