@@ -12,6 +12,29 @@ import pytest
 
 from segtui import db as dbmod
 
+
+
+def _database_per_worker():
+    """Each xdist worker gets its own PostgreSQL database, so parallel tests never share tables."""
+    url, worker = os.environ.get("SEGTUI_TEST_PG"), os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return
+    import psycopg2
+
+    base, _, name = url.rpartition("/")
+    mine = f"{name}_{worker}"
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (mine,))
+        if not cur.fetchone():
+            cur.execute(f'CREATE DATABASE "{mine}"')
+    conn.close()
+    os.environ["SEGTUI_TEST_PG"] = f"{base}/{mine}"
+
+
+_database_per_worker()
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 _DEMO_CACHE = {}
 
