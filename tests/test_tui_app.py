@@ -290,7 +290,7 @@ def test_serve_command_and_refusals(db_path, monkeypatch, capsys):
     assert served["host"] == "127.0.0.1" and served["port"] == 8000 and served["served"]
 
 
-# --- the virtual sheet --------------------------------------------------------------------------------------------------
+# --- the virtual sheet ---------------------------------------------------------------------------------------------
 
 
 class CountingSource:

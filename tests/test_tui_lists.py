@@ -358,7 +358,7 @@ def test_save_entry_document_writes_the_file(fixed_db, tmp_path):
         documents.save_entry_document(4, tmp_path / "x.docx")
 
 
-# --- setup -------------------------------------------------------------------------------------------------------------
+# --- setup --------------------------------------------------------------------------------------------------------
 
 
 async def test_setup_new_salesperson_and_refusals_in_the_form(fixed_db):

@@ -7,6 +7,7 @@ user was in each. Every binding has an id: the settings' `[keymap]` table rebind
 """
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from functools import partial
 from pathlib import Path
@@ -79,6 +80,16 @@ def load_themes(dirs: Iterable[Path] | None = None) -> tuple[list[Theme], list[s
                 continue
             themes[theme.name] = theme
     return list(themes.values()), problems
+
+
+def app_keys_off_the_footer() -> list[Binding]:
+    """For a screen whose footer is full: the app's area and theme keys again, same ids and keys,
+    but hidden from its footer (widgets/keybar.AppKeys shows them on the screen's status line)."""
+    return [dataclasses.replace(b, action=f"app.{b.action}", show=False)
+            for b in SegtuiApp.BINDINGS if b.id in MOVABLE_APP_KEYS]
+
+
+MOVABLE_APP_KEYS = ("contacts", "logged_segments", "interactions", "setup", "segments", "theme")
 
 
 def default_screen_factory(name: str):

@@ -9,11 +9,14 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ...errors import SegtuiError
 from ..widgets.filter_bar import FilterBar
+from ..app import app_keys_off_the_footer
+from ..widgets.keybar import AppKeys, refresh_app_keys
 from ..widgets.sheet import Column, Sheet
 
 
@@ -71,8 +74,9 @@ class ListScreen(Screen):
     FILTER_PLACEHOLDER = ""
     BINDINGS = [
         Binding("ctrl+f", "focus_filter", "Filter", id="filter"),
-        Binding("ctrl+r", "reload", "Reload", id="reload"),
+        Binding("ctrl+r", "reload", "Reload", id="reload", show=False),
         Binding("escape", "back", "Back", id="back"),
+        *app_keys_off_the_footer(),
     ]
 
     def __init__(self, filters: list[tuple[str, str]] | None = None, filter_text: str = "") -> None:
@@ -100,8 +104,10 @@ class ListScreen(Screen):
                       empty_text=self.empty_text(), open_label=self.OPEN_LABEL, open_id=self.OPEN_ID)
         sheet.border_title = self.SHEET_TITLE
         yield sheet
-        yield Static("", id="status", classes="status-line")
-        yield Footer()
+        with Horizontal(id="status-row"):
+            yield Static("", id="status", classes="status-line")
+            yield AppKeys(id="app-keys")
+        yield Footer(compact=True)
 
     def has_filter_bar(self) -> bool:
         return True
@@ -123,6 +129,9 @@ class ListScreen(Screen):
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
             self.dismiss()
+
+    def on_screen_resume(self) -> None:
+        refresh_app_keys(self)
 
     def on_mount(self) -> None:
         self.sub_title = self.HELP_TITLE

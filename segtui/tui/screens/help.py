@@ -28,8 +28,9 @@ def key_rows(app, screen: Screen) -> list[tuple[str, str, str]]:
     rows = []
     for ident in order:
         keys, binding, node = by_action[ident]
-        rows.append((" ".join(keys), binding.description, binding.id or "", node is app))
-    rows.sort(key=lambda r: r[3])  # the screen's keys first, then the app's
+        rank = 0 if node is screen else (2 if node is app else 1)
+        rows.append((" ".join(keys), binding.description, binding.id or "", rank))
+    rows.sort(key=lambda r: r[3])  # the screen's own keys first, then the focused list's, then the app's
     return [(k, d, i) for k, d, i, _ in rows]
 
 
@@ -56,7 +57,7 @@ class HelpScreen(ModalScreen[None]):
         table = Table(box=None, expand=True, show_header=True, header_style="bold")
         table.add_column("Key", style="bold", no_wrap=True, width=14)
         table.add_column("Does")
-        table.add_column("Id (for [keymap])", style="dim", no_wrap=True)
+        table.add_column(Text("Id (for [keymap])"), style="dim", no_wrap=True)
         for keys, description, ident in key_rows(self.app, self.for_screen):
             table.add_row(keys, description, ident)
         box = Vertical(id="help-box")

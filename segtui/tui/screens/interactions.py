@@ -51,18 +51,19 @@ class InteractionsScreen(ListScreen):
     HELP_TITLE = "Interaction log entries"
     SHEET_TITLE = "Interaction log entries"
     KEY_FIELD = "entry_no"
-    OPEN_LABEL = "Details"
+    OPEN_LABEL = "Open"
     OPEN_ID = "entry_details"
     FILTER_PLACEHOLDER = "filter entries: date=2026-01-01..  evaluation=positive  contact_name=@*berg*  (Enter)"
     FILTER_HINT = ("FIELD=EXPRESSION …  date=t  template_code=LETTER  segment_no=SM00001  canceled=false  "
                    "contact_name=@nord*")
     BINDINGS = [
-        Binding("f8", "toggle_canceled", "Cancel/restore", id="toggle_canceled_entries"),
+        Binding("f8", "toggle_canceled", "(Un)cancel", id="toggle_canceled_entries",
+                tooltip="Cancel or restore the entries"),
         Binding("ctrl+e", "evaluate", "Evaluate", id="evaluate"),
         Binding("f5", "resend", "Resend", id="resend"),
-        Binding("ctrl+s", "save_document", "Save document", id="save_document"),
-        Binding("ctrl+t", "statistics", "Statistics", id="statistics"),
-        Binding("ctrl+d", "delete_canceled", "Delete canceled", id="delete_canceled_entries"),
+        Binding("ctrl+s", "save_document", "Save doc", id="save_document", tooltip="Save the document of the entry"),
+        Binding("ctrl+t", "statistics", "Stats", id="statistics", tooltip="Statistics per template and group"),
+        Binding("ctrl+d", "delete_canceled", "Del. canceled", id="delete_canceled_entries"),
     ]
 
     def __init__(self, filters=None, filter_text: str = "", title: str = "") -> None:

@@ -54,9 +54,10 @@ class LoggedSegmentsScreen(ListScreen):
     OPEN_LABEL = "Entries"
     OPEN_ID = "open_entries"
     BINDINGS = [
-        Binding("f8", "toggle_canceled", "Cancel/restore", id="toggle_canceled"),
+        Binding("f8", "toggle_canceled", "(Un)cancel", id="toggle_canceled",
+                tooltip="Cancel or restore the logged segments"),
         Binding("f5", "follow_up", "Follow-up", id="follow_up"),
-        Binding("ctrl+d", "delete_canceled", "Delete canceled", id="delete_canceled"),
+        Binding("ctrl+d", "delete_canceled", "Del. canceled", id="delete_canceled"),
     ]
 
     def has_filter_bar(self) -> bool:
@@ -72,7 +73,7 @@ class LoggedSegmentsScreen(ListScreen):
         return "No logged segments yet: log a segment with F9 on its worksheet"
 
     def describe_filters(self) -> str:
-        return "space marks rows; actions work on the marked rows or the one under the cursor"
+        return "space marks rows"
 
     @on(Sheet.CellEdit)
     def _open(self, event: Sheet.CellEdit) -> None:

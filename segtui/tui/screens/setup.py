@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from ...errors import SegtuiError
 from ...models import CORRESPONDENCE_TYPES, INFORMATION_FLOWS, INITIATED_BY
+from ..app import app_keys_off_the_footer
+from ..widgets.keybar import AppKeys, refresh_app_keys
 from .dialogs import ConfirmDialog, Field, FormDialog
 
 TABS = [("template", "1 Templates"), ("salesperson", "2 Salespeople"), ("group", "3 Interaction groups"),
@@ -27,15 +30,20 @@ def shown(value) -> str:
 
 class SetupScreen(Screen):
     HELP_TITLE = "Setup"
+    DEFAULT_CSS = """
+    SetupScreen #setup-tabs { height: 1fr; }
+    SetupScreen DataTable { height: 1fr; }
+    """
     BINDINGS = [
         Binding("f2", "edit", "Edit", id="edit_setup"),
         Binding("ctrl+n", "new", "New", id="new_setup"),
         Binding("delete", "delete", "Delete", id="delete_setup"),
         Binding("f3", "attach_word", "Word template", id="attach_word"),
         Binding("f4", "map_fields", "Field mapping", id="map_fields"),
-        Binding("ctrl+r", "reload", "Reload", id="reload"),
+        Binding("ctrl+r", "reload", "Reload", id="reload", show=False),
         *(Binding(str(i + 1), f"show_tab('{kind}')", f"List {i + 1}", show=False, id=f"setup_tab_{i + 1}")
           for i, (kind, _label) in enumerate(TABS)),
+        *app_keys_off_the_footer(),
     ]
 
     def compose(self) -> ComposeResult:
@@ -44,9 +52,13 @@ class SetupScreen(Screen):
             for kind, label in TABS:
                 with TabPane(label, id=f"tab-{kind}"):
                     yield DataTable(id=f"table-{kind}", cursor_type="row", zebra_stripes=True)
-        yield Static("1-5 switch lists   Enter or F2 edits   ctrl+n new   Delete deletes", classes="status-line",
-                     id="status")
-        yield Footer()
+        with Horizontal(id="status-row"):
+            yield Static("1-5 switch lists   Enter or F2 edits", classes="status-line", id="status")
+            yield AppKeys(id="app-keys")
+        yield Footer(compact=True)
+
+    def on_screen_resume(self) -> None:
+        refresh_app_keys(self)
 
     def on_mount(self) -> None:
         self.sub_title = "Setup"
