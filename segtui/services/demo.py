@@ -917,6 +917,8 @@ def fill_demo(contacts: int = 2000, seed: int = 1, progress=None) -> dict:
             raise SegtuiError(f"the database already has {existing} contacts; use a new database for demo data")
         series = NumberSeries.get_or_none(NumberSeries.code == "CONTACT")
         prefix, width = (series.prefix, series.width) if series else ("CT", 6)
+        # Widen the numbers for a million contacts so they still sort in number order.
+        width = max(width, len(str(contacts)))
         _setup(world, letter)
 
         writer = _Writer()
@@ -934,7 +936,7 @@ def fill_demo(contacts: int = 2000, seed: int = 1, progress=None) -> dict:
             if progress:
                 progress(done, contacts)
         writer.rebuild_indexes()
-        NumberSeries.update(last_no=contacts).where(NumberSeries.code == "CONTACT").execute()
+        NumberSeries.update(last_no=contacts, width=width).where(NumberSeries.code == "CONTACT").execute()
         interactions = _past_interactions(world, rng, fair, writer)
     companies = Contact.select().where(Contact.type == "company").count()
     return {
