@@ -430,3 +430,12 @@ def test_postgresql_when_available(tmp_path):
     finally:
         database.drop_tables(dbmod.ALL_MODELS, safe=True)
         database.close()
+
+
+def test_numbers_widen_when_the_series_would_overflow(db):
+    # With a 2-digit series, 150 contacts need 3 digits to keep number order = text order.
+    NumberSeries.update(width=2).where(NumberSeries.code == "CONTACT").execute()
+    demo.fill_demo(contacts=150, seed=1)
+    nos = [c.no for c in Contact.select(Contact.no).order_by(Contact.no)]
+    assert nos[0] == "CT001" and nos[-1] == "CT150"
+    assert NumberSeries.get_by_id("CONTACT").width == 3
