@@ -391,3 +391,22 @@ async def test_a_million_line_segment_opens_reading_only_a_page(db, db_path):
         assert sheet.current_row["line_no"] == 10_000_000_000
         assert sheet.rows_read <= 3 * sheet.page_size
     print(f"1M lines built in {built:.1f} s; worksheet opened in {seconds:.2f} s")
+
+
+async def test_sheet_click_moves_the_cursor_and_double_click_opens():
+    source = CountingSource(50)
+    edits = []
+
+    class Owner(SheetApp):
+        def on_sheet_cell_edit(self, event):
+            edits.append((event.row, event.column_key))
+
+    app = Owner(source)
+    async with app.run_test(size=(80, 24)) as pilot:
+        sheet = app.query_one(Sheet)
+        await pilot.click(Sheet, offset=(14, 4))  # line 4 = row 3 (line 0 is the header); x 14 = Name
+        await pilot.pause()
+        assert (sheet.cursor_row, sheet.current_column) == (3, "name")
+        await pilot.double_click(Sheet, offset=(3, 6))
+        await pilot.pause()
+        assert sheet.cursor_row == 5 and (5, "no") in edits

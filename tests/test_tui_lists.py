@@ -431,3 +431,25 @@ def test_setup_service_validation(fixed_db):
     saved = setup.save_record("mailing_group", {"code": "vip", "description": "VIP"}, new=True)
     assert saved["code"] == "VIP"
     assert setup.delete_record("mailing_group", "VIP") == {"deleted": "VIP"}
+
+
+async def test_resend_runs_with_progress_and_makes_new_entries(fixed_db, tmp_path, monkeypatch):
+    from segtui import config
+
+    config.set_value("output_dir", str(tmp_path / "out"))
+    app = make_app(fixed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("enter")  # same correspondence type
+        await wait_for(pilot, lambda: isinstance(app.screen, InteractionsScreen))
+        await settle(pilot)
+        resent = InteractionLogEntry.select().where(InteractionLogEntry.resent_from_entry_no == 1)
+        messages = [n.message for n in app._notifications]
+        assert resent.get().description == "Resend: Spring fair invitations"
+        assert app.screen.sheet.row_count == 11
+        # The letter template has no Word document here, so delivery fails and says so.
+        assert any("Resent as 1 new entries; delivered 0, 1 failed" in m for m in messages)

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from ...errors import SegtuiError
 from ...models import CORRESPONDENCE_TYPES, EVALUATIONS
+from ..widgets.progress import ProgressScreen
 from ..widgets.sheet import Column, Sheet
 from .base import KeyPagedSource, ListScreen
 from .dialogs import ChoiceDialog, ConfirmDialog, Field, FormDialog
@@ -175,15 +176,26 @@ class InteractionsScreen(ListScreen):
         def chosen(value) -> None:
             if value is None:
                 return
-            try:
-                result = interactions.resend(keys, correspondence_type=value or None)
-            except SegtuiError as exc:
-                self.error(exc, "Resend")
-                return
-            new = result.get("entries") or []
-            errors = result.get("errors", 0)
-            self._done(f"Resent as {len(new):,} new entries; delivered {result.get('delivered', 0):,}"
-                       + (f", {errors:,} failed (see Delivery)" if errors else ""), "Resend")
+
+            def job(progress, cancelled):
+                progress(0, len(keys))
+                return interactions.resend(keys, correspondence_type=value or None)
+
+            def done(outcome) -> None:
+                kind, result = outcome
+                if kind == "error":
+                    self.notify(result, severity="error", title="Resend")
+                    return
+                if kind == "cancelled":
+                    self.notify("Resend cancelled: nothing was resent", title="Resend")
+                    return
+                new = result.get("entries") or []
+                errors = result.get("errors", 0)
+                self._done(f"Resent as {len(new):,} new entries; delivered {result.get('delivered', 0):,}"
+                           + (f", {errors:,} failed (see Delivery)" if errors else ""), "Resend")
+
+            # Delivery merges and sends documents: it can take a while, so it runs in a worker.
+            self.app.push_screen(ProgressScreen(f"Resending {len(keys):,} entries…", job), done)
 
         self.app.push_screen(ChoiceDialog(f"Resend {len(keys):,} entries", choices,
                                           note="New entries \"Resend: …\" with today's date"), chosen)
