@@ -10,7 +10,7 @@ import pytest
 from textual.app import App
 
 from segtui import config
-from segtui.models import Contact, SegmentHeader, database
+from segtui.models import Contact
 from segtui.tui.app import REPO_THEMES, SegtuiApp, load_theme_file, load_themes
 from segtui.tui.screens.contacts import ContactsScreen, ImportDialog
 from segtui.tui.screens.demo_dialog import DemoDialog
@@ -359,38 +359,6 @@ async def test_sheet_marks_cursor_messages_and_edit_message():
         source.total = 10
         sheet.refresh_data()
         assert sheet.row_count == 10 and sheet.cursor_row == 3
-
-
-async def test_a_million_line_segment_opens_reading_only_a_page(db, db_path):
-    from segtui.tui.screens.worksheet import WorksheetScreen
-
-    fill_fixed(contacts=5)
-    SegmentHeader.insert(no="SM00001", description="A million lines").execute()
-    started = time.perf_counter()
-    database.execute_sql(
-        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000) "
-        "INSERT INTO segment_line (segment_no, line_no, contact_no, correspondence_type, description, cost, "
-        "duration_min, campaign_target, campaign_response, attempt_failed, personal_note, attachment_name, "
-        "contact_company_no, interaction_template_code, interaction_group_code, language_code, subject, "
-        "salesperson_code, campaign_no, evaluation, information_flow, initiated_by) "
-        "SELECT 'SM00001', i * 10000, printf('CT%06d', (i % 5) + 1), 'email', 'Line ' || i, 0, 0, 0, 0, 0, '', '', "
-        "'', '', '', '', '', '', '', '', '', '' FROM n")
-    built = time.perf_counter() - started
-    app = make_app(db_path)
-    async with app.run_test(size=SIZE) as pilot:
-        opened = time.perf_counter()
-        app.push_screen(WorksheetScreen("SM00001"))
-        await settle(pilot)
-        sheet = app.screen.query_one(Sheet)
-        assert sheet.row_count == 1_000_000
-        # The first page (read again once when the worksheet reloads after mounting), not a million rows.
-        assert sheet.rows_read <= 2 * sheet.page_size
-        seconds = time.perf_counter() - opened
-        await pilot.press("ctrl+end")
-        await pilot.pause()
-        assert sheet.current_row["line_no"] == 10_000_000_000
-        assert sheet.rows_read <= 3 * sheet.page_size
-    print(f"1M lines built in {built:.1f} s; worksheet opened in {seconds:.2f} s")
 
 
 async def test_sheet_click_moves_the_cursor_and_double_click_opens():

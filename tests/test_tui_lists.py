@@ -453,3 +453,43 @@ async def test_resend_runs_with_progress_and_makes_new_entries(fixed_db, tmp_pat
         assert app.screen.sheet.row_count == 11
         # The letter template has no Word document here, so delivery fails and says so.
         assert any("Resent as 1 new entries; delivered 0, 1 failed" in m for m in messages)
+
+
+async def test_setup_word_template_attach_and_field_mapping(fixed_db):
+    from pathlib import Path
+
+    from segtui.services import templates
+
+    dutch = Path(__file__).parent / "data" / "word" / "letter_winword2010_dutch_fields.docx"
+    app = make_app(fixed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("down", "f4")  # NEWS has no Word template yet: said in words
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen)
+        await pilot.press("up", "f3")  # LETTER
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#f-path").value = str(dutch)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen)
+        assert any("unknown: Achternaam" in n.message for n in app._notifications)
+        await pilot.press("f4")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, FormDialog) and len(form.fields) == 8
+        assert form.fields[0].label == "Achternaam"
+        form.query_one("#f-m0").value = "contact_surname"
+        form.query_one("#f-m7").value = "first_name"  # Voornaam: an alias is stored as its known name
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert templates.template_fields("LETTER")["mapping"] == {"Achternaam": "contact_surname",
+                                                                 "Voornaam": "contact_first_name"}
+        await pilot.press("f4")
+        await pilot.pause()
+        app.screen.query_one("#f-m1").value = "no_such_field"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "not a field segtui knows" in str(app.screen.query_one("#form-error").render())
