@@ -493,3 +493,35 @@ async def test_setup_word_template_attach_and_field_mapping(fixed_db):
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "not a field segtui knows" in str(app.screen.query_one("#form-error").render())
+
+
+async def test_delete_canceled_logged_segments_asks_then_deletes(fixed_db):
+    app = make_app(fixed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("g")
+        await settle(pilot)
+        await pilot.press("ctrl+d")  # none canceled yet: nothing to ask
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmDialog)
+        await pilot.press("f8", "ctrl+d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")  # No: nothing deleted
+        await pilot.pause()
+        assert LoggedSegment.select().count() == 2
+        await pilot.press("ctrl+d", "enter")
+        await settle(pilot)
+        assert [s.entry_no for s in LoggedSegment.select()] == [2]
+        assert InteractionLogEntry.select().count() == 5
+        assert app.screen.sheet.row_count == 1
+
+
+async def test_delete_canceled_entries(fixed_db):
+    app = make_app(fixed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press("space", "space", "f8", "ctrl+d", "enter")
+        await settle(pilot)
+        assert sorted(e.entry_no for e in InteractionLogEntry.select()) == list(range(3, 11))
+        assert app.screen.sheet.row_count == 8
