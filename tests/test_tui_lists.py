@@ -137,6 +137,9 @@ async def test_enter_opens_the_contact_card_with_groups(fixed_db):
         text = widget_text(app.screen.query_one("#card-fields"))
         assert "Person 002 Example" in text and "Company 001 AB" in text
         assert app.screen.query_one("#card-interactions").row_count == 1  # logged in SM00001
+        await pilot.press("g")  # area keys wait while a dialog is open
+        await pilot.pause()
+        assert isinstance(app.screen, ContactCard)
         await pilot.press("escape")
         await pilot.press("up", "enter")
         await pilot.pause()

@@ -16,7 +16,7 @@ from typing import Iterable
 import platformdirs
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
 from .. import config, db
@@ -224,20 +224,28 @@ class SegtuiApp(App):
         self.switch_mode(mode)
 
     def check_action(self, action: str, parameters) -> bool | None:
+        if action in ("go", "pick_theme") and self._dialog_open():
+            return False  # a dialog is open: answer it first (Esc), then move on
         # The key of the area the user is in is hidden from the footer (it would do nothing).
         if action == "go" and parameters and parameters[0] == self.current_mode:
             return False
         return True
 
+    def _dialog_open(self) -> bool:
+        from textual.command import CommandPalette
+
+        # The palette lists the screen under it, whose keys stay usable from there.
+        return isinstance(self.screen, ModalScreen) and not isinstance(self.screen, CommandPalette)
+
     # --- help, palette, themes -----------------------------------------------------------------------
 
     def action_help(self) -> None:
-        from .screens.help import HelpScreen
+        from .screens.help import HelpScreen, key_rows
 
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
             return
-        self.push_screen(HelpScreen(self.screen))
+        self.push_screen(HelpScreen(self.screen, key_rows(self, self.screen)))
 
     def action_pick_theme(self) -> None:
         from .screens.theme_picker import ThemePicker

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
 from ...errors import SegtuiError
 from ..widgets.progress import ProgressScreen
@@ -162,6 +162,7 @@ class ContactCard(ModalScreen[None]):
             yield Label(f"Interactions ({len(interactions)}{'+' if len(interactions) >= 50 else ''})",
                         classes="card-label")
             yield DataTable(id="card-interactions", cursor_type="row", zebra_stripes=True)
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#card-interactions", DataTable)
@@ -231,6 +232,7 @@ class ImportDialog(ModalScreen[bool]):
             with Horizontal(id="import-buttons"):
                 yield Button("Cancel (Esc)", id="cancel")
                 yield Button("Import (ctrl+s)", id="commit", variant="primary", disabled=True)
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()

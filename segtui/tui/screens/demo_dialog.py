@@ -5,7 +5,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 
 from ..widgets.progress import ProgressScreen
 
@@ -40,6 +40,7 @@ class DemoDialog(ModalScreen[bool]):
             with Horizontal(id="demo-buttons"):
                 yield Button("Start empty (Esc)", id="skip")
                 yield Button("Load demo data (Enter)", id="load", variant="primary")
+        yield Footer(compact=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "load":

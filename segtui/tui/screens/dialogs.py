@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 DIALOG_CSS = """
@@ -45,6 +45,7 @@ class ConfirmDialog(ModalScreen[bool]):
             with Horizontal(id="buttons"):
                 yield Button("No (Esc)", id="no")
                 yield Button(f"{self.yes} (Enter)", id="yes", variant="primary")
+        yield Footer(compact=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
@@ -73,6 +74,7 @@ class ChoiceDialog(ModalScreen[str | None]):
             yield OptionList(*(Option(label, id=f"v{i}") for i, (_v, label) in enumerate(self.choices)))
             if self.note:
                 yield Static(self.note, classes="note")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
@@ -134,6 +136,7 @@ class FormDialog(ModalScreen[dict | None]):
                                         disabled=f.readonly, placeholder=f.placeholder)
             yield Static("", id="form-error", classes="field-error")
             yield Static(self.note or "ctrl+s saves   Esc cancels", classes="note")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         for widget in self.query("Input, Checkbox, Select"):

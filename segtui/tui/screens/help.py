@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 
 def key_rows(app, screen: Screen) -> list[tuple[str, str, str]]:
@@ -16,7 +16,8 @@ def key_rows(app, screen: Screen) -> list[tuple[str, str, str]]:
     order = []
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if not binding.description or binding.action in ("command_palette", "app.command_palette"):
+        if not binding.description or binding.action in ("command_palette", "app.command_palette",
+                                                          "screen.copy_text", "copy_text"):
             continue
         ident = (id(active.node), binding.action)
         if ident not in by_action:
@@ -29,6 +30,8 @@ def key_rows(app, screen: Screen) -> list[tuple[str, str, str]]:
     for ident in order:
         keys, binding, node = by_action[ident]
         rank = 0 if node is screen else (2 if node is app else 1)
+        if "focus_" in binding.action:
+            rank = 3  # Tab and shift+Tab: the same on every screen, so last
         rows.append((" ".join(keys), binding.description, binding.id or "", rank))
     rows.sort(key=lambda r: r[3])  # the screen's own keys first, then the focused list's, then the app's
     return [(k, d, i) for k, d, i, _ in rows]
@@ -47,9 +50,11 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape", "close", "Close", id="close_help"),
                 Binding("f1", "close", "Close", show=False)]
 
-    def __init__(self, screen: Screen) -> None:
+    def __init__(self, screen: Screen, rows: list[tuple[str, str, str]] | None = None) -> None:
         super().__init__()
         self.for_screen = screen
+        # Read before this dialog opens: while it is open the app's area keys are paused.
+        self.rows = rows if rows is not None else key_rows(self.app, screen)
 
     def compose(self) -> ComposeResult:
         title = getattr(self.for_screen, "HELP_TITLE", None) or self.for_screen.__class__.__name__.replace(
@@ -58,7 +63,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Key", style="bold", no_wrap=True, width=14)
         table.add_column("Does")
         table.add_column(Text("Id (for [keymap])"), style="dim", no_wrap=True)
-        for keys, description, ident in key_rows(self.app, self.for_screen):
+        for keys, description, ident in self.rows:
             table.add_row(keys, description, ident)
         box = Vertical(id="help-box")
         box.border_title = f"Keys: {title}"
@@ -67,6 +72,7 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(table, id="help-keys")
             yield Static(Text("ctrl+p opens the command palette with every action.  Rebind a key in the "
                               "settings:  [keymap]  contacts = \"f3\"    Esc closes."), id="help-note")
+        yield Footer(compact=True)
 
     def action_close(self) -> None:
         self.dismiss()

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from ...errors import SegtuiError
 from ...models import CORRESPONDENCE_TYPES, EVALUATIONS
@@ -287,6 +287,7 @@ class EntryDetails(ModalScreen[None]):
         box.border_title = f"Interaction log entry {row['entry_no']}"
         with box:
             yield Static(table)
+        yield Footer(compact=True)
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -318,6 +319,7 @@ class StatisticsScreen(ModalScreen[None]):
                     table.add_row(r["code"], r["description"], f"{r['count']:,}", f"{r['cost']:,.2f}",
                                   f"{r['duration']:,.2f}")
                 yield Static(table)
+        yield Footer(compact=True)
 
     def action_close(self) -> None:
         self.dismiss(None)

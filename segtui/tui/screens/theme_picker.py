@@ -5,7 +5,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import OptionList, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 
@@ -35,6 +35,7 @@ class ThemePicker(ModalScreen[str | None]):
         with box:
             yield OptionList(*options, id="themes")
             yield Static("Enter keeps it (saved in the settings)   Esc cancels", id="theme-note")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

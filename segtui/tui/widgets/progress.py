@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, ProgressBar, Static
+from textual.widgets import Footer, Label, ProgressBar, Static
 
 from ...errors import SegtuiError
 
@@ -66,6 +66,7 @@ class ProgressScreen(ModalScreen[tuple[str, Any]]):
             yield Label(self.title_text, id="progress-title")
             yield ProgressBar(total=None, id="progress-bar", show_eta=False)
             yield Static("Working… Esc cancels (nothing half done is kept)", id="progress-text")
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.run_job()
