@@ -197,3 +197,13 @@ def test_cli_locked_database_exits_3(run_cli, db_path, tmp_path):
         other.close()
     assert env_timeout.returncode == 3, env_timeout.stderr
     assert env_timeout.stderr.startswith("error:")
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_common_options_work_before_or_after_the_command(run_cli, tmp_path, where):
+    target = tmp_path / f"{where}.db"
+    args = ["--db", target, "init"] if where == "before" else ["init", "--db", target]
+    code, data, err = run_cli(*args)
+    assert code == 0, err
+    assert data == {"schema_version": dbmod.SCHEMA_VERSION}
+    assert target.exists()

@@ -35,17 +35,20 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def common_options():
+def common_options(defaults=True):
+    """--db, --config, --json: accepted before or after the command. Sub-commands leave them
+    unset (SUPPRESS) so a value given before the command is not overwritten by their default."""
     common = Parser(add_help=False)
-    common.add_argument("--db", help="database: SQLite path or URL, or postgresql://... (env SEGTUI_DB)")
-    common.add_argument("--config", help="settings TOML file (env SEGTUI_CONFIG)")
-    common.add_argument("--json", action="store_true", help="print the result as JSON")
+    kw = {} if defaults else {"default": argparse.SUPPRESS}
+    common.add_argument("--db", help="database: SQLite path or URL, or postgresql://... (env SEGTUI_DB)", **kw)
+    common.add_argument("--config", help="settings TOML file (env SEGTUI_CONFIG)", **kw)
+    common.add_argument("--json", action="store_true", help="print the result as JSON", **kw)
     return common
 
 
 def build_parser():
-    common = common_options()
-    parser = Parser(prog="segtui", parents=[common],
+    common = common_options(defaults=False)
+    parser = Parser(prog="segtui", parents=[common_options()],
                     description="Contact segments and interactions, in the terminal.")
     top = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     groups = {}
