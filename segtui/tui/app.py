@@ -7,7 +7,6 @@ user was in each. Every binding has an id: the settings' `[keymap]` table rebind
 """
 from __future__ import annotations
 
-import dataclasses
 import tomllib
 from functools import partial
 from pathlib import Path
@@ -82,14 +81,8 @@ def load_themes(dirs: Iterable[Path] | None = None) -> tuple[list[Theme], list[s
     return list(themes.values()), problems
 
 
-def app_keys_off_the_footer() -> list[Binding]:
-    """For a screen whose footer is full: the app's area and theme keys again, same ids and keys,
-    but hidden from its footer (widgets/keybar.AppKeys shows them on the screen's status line)."""
-    return [dataclasses.replace(b, action=f"app.{b.action}", show=False)
-            for b in SegtuiApp.BINDINGS if b.id in MOVABLE_APP_KEYS]
-
-
-MOVABLE_APP_KEYS = ("contacts", "logged_segments", "interactions", "setup", "segments", "theme")
+# The app keys AppKeys shows on a screen's status line (help stays in the footer).
+MOVABLE_APP_KEYS = ("contacts", "logged_segments", "interactions", "setup", "segments", "theme", "quit")
 
 
 def default_screen_factory(name: str):
@@ -132,13 +125,15 @@ class SegtuiApp(App):
 
     BINDINGS = [
         Binding("f1", "help", "Help", id="help"),
-        Binding("c", "go('contacts')", "Contacts", id="contacts"),
-        Binding("g", "go('logged')", "Logged", id="logged_segments"),
-        Binding("i", "go('interactions')", "Interactions", id="interactions"),
-        Binding("f7", "go('setup')", "Setup", id="setup"),
-        Binding("f6", "go('segments')", "Segments", id="segments"),
-        Binding("t", "pick_theme", "Theme", id="theme"),
-        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        # Off the footer (it needs the room for each screen's own keys): screens show these on their
+        # status line with widgets/keybar.AppKeys; F1 and the palette list them too.
+        Binding("c", "go('contacts')", "Contacts", id="contacts", show=False),
+        Binding("g", "go('logged')", "Logged", id="logged_segments", show=False),
+        Binding("i", "go('interactions')", "Interactions", id="interactions", show=False),
+        Binding("f7", "go('setup')", "Setup", id="setup", show=False),
+        Binding("f6", "go('segments')", "Segments", id="segments", show=False),
+        Binding("t", "pick_theme", "Theme", id="theme", show=False),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
     ]
 
     def __init__(self, db_url: str | None = None, theme: str | None = None, mouse: bool = True,

@@ -15,7 +15,6 @@ from textual.widgets import Footer, Header, Static
 
 from ...errors import SegtuiError
 from ..widgets.filter_bar import FilterBar
-from ..app import app_keys_off_the_footer
 from ..widgets.keybar import AppKeys, refresh_app_keys
 from ..widgets.sheet import Column, Sheet
 
@@ -76,7 +75,6 @@ class ListScreen(Screen):
         Binding("ctrl+f", "focus_filter", "Filter", id="filter"),
         Binding("ctrl+r", "reload", "Reload", id="reload", show=False),
         Binding("escape", "back", "Back", id="back"),
-        *app_keys_off_the_footer(),
     ]
 
     def __init__(self, filters: list[tuple[str, str]] | None = None, filter_text: str = "") -> None:

@@ -10,7 +10,6 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 
 from ...errors import SegtuiError
 from ...models import CORRESPONDENCE_TYPES, INFORMATION_FLOWS, INITIATED_BY
-from ..app import app_keys_off_the_footer
 from ..widgets.keybar import AppKeys, refresh_app_keys
 from .dialogs import ConfirmDialog, Field, FormDialog
 
@@ -43,7 +42,6 @@ class SetupScreen(Screen):
         Binding("ctrl+r", "reload", "Reload", id="reload", show=False),
         *(Binding(str(i + 1), f"show_tab('{kind}')", f"List {i + 1}", show=False, id=f"setup_tab_{i + 1}")
           for i, (kind, _label) in enumerate(TABS)),
-        *app_keys_off_the_footer(),
     ]
 
     def compose(self) -> ComposeResult:

@@ -40,7 +40,7 @@ class AppKeys(Static):
             from ..app import MOVABLE_APP_KEYS
 
             if binding.id not in MOVABLE_APP_KEYS:
-                continue  # help and quit stay in the footer
+                continue  # help stays in the footer
             if binding.id and binding.id in keymap:
                 # The settings rebound it: show the key the user chose.
                 binding = dataclasses.replace(binding, key=keymap[binding.id].split(",")[0].strip())
