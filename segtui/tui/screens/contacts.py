@@ -14,19 +14,19 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Sta
 
 from ...errors import SegtuiError
 from ..widgets.progress import ProgressScreen
-from ..widgets.sheet import Column, Sheet
+from ..widgets.sheet import Column, Sheet, option_text
 from .base import KeyPagedSource, ListScreen
 
 CONTACT_COLUMNS = [
     Column("no", "No.", 9),
-    Column("type", "Type", 7),
+    Column("type", "Type", 7, format=option_text),
     Column("name", "Name", 26),
     Column("company_name", "Company", 26),
     Column("city", "City", 14),
     Column("post_code", "Post code", 9),
     Column("country_code", "Ctry", 4),
     Column("salesperson_code", "Salesp.", 7),
-    Column("correspondence_type", "Corresp.", 9),
+    Column("correspondence_type", "Corresp.", 9, format=option_text),
     Column("email", "E-mail", 30),
     Column("phone", "Phone", 16),
 ]

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Static
 from ...errors import SegtuiError
 from ...models import CORRESPONDENCE_TYPES, EVALUATIONS
 from ..widgets.progress import ProgressScreen
-from ..widgets.sheet import Column, Sheet
+from ..widgets.sheet import Column, Sheet, option_text
 from .base import KeyPagedSource, ListScreen
 from .dialogs import ChoiceDialog, ConfirmDialog, Field, FormDialog
 
@@ -25,10 +25,10 @@ ENTRY_COLUMNS = [
     Column("contact_name", "Name", 20),
     Column("interaction_template_code", "Template", 8),
     Column("description", "Description", 24),
-    Column("correspondence_type", "Corresp.", 9),
-    Column("evaluation", "Evaluation", 13),
+    Column("correspondence_type", "Corresp.", 9, format=option_text),
+    Column("evaluation", "Evaluation", 13, format=option_text),
     Column("segment_no", "Segment", 8),
-    Column("delivery_status", "Delivery", 11),
+    Column("delivery_status", "Delivery", 11, format=option_text),
     Column("has_attachment", "Doc", 3, "center", format=lambda v: "✓" if v else ""),
 ]
 

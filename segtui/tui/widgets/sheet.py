@@ -58,6 +58,16 @@ def cell_text(value) -> str:
     return str(value)
 
 
+OPTION_WORDS = {"hard_copy": "Hard copy", "email": "E-mail"}
+
+
+def option_text(value) -> str:
+    """An option value in the user's words: hard_copy -> Hard copy, very_positive -> Very positive."""
+    if not value:
+        return ""
+    return OPTION_WORDS.get(value) or str(value).replace("_", " ").capitalize()
+
+
 class ListSource:
     """A data source over a list of dicts already in memory (small lists, tests)."""
 
