@@ -382,3 +382,28 @@ async def test_sheet_click_moves_the_cursor_and_double_click_opens():
         await pilot.double_click(Sheet, offset=(3, 6))
         await pilot.pause()
         assert sheet.cursor_row == 5 and (5, "no") in edits
+
+
+async def test_escape_interrupts_a_long_database_statement(db, db_path):
+    from segtui.models import database as proxy
+
+    outcome = {}
+    started = threading.Event()
+
+    def job(progress, cancelled):
+        started.set()
+        # One statement that would run for minutes: only an interrupt stops it.
+        proxy.execute_sql("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000000000) "
+                          "SELECT COUNT(*) FROM n").fetchone()
+        return "finished"
+
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.push_screen(ProgressScreen("Counting", job), lambda result: outcome.setdefault("r", result))
+        await wait_for(pilot, started.is_set)
+        await pilot.pause(0.3)
+        began = time.monotonic()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "r" in outcome, timeout=10)
+        assert time.monotonic() - began < 5
+    assert outcome["r"] == ("cancelled", None)

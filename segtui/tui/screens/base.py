@@ -16,6 +16,7 @@ from textual.widgets import Footer, Header, Static
 from ...errors import SegtuiError
 from ..widgets.filter_bar import FilterBar
 from ..widgets.keybar import AppKeys, refresh_app_keys
+from ..widgets.progress import close_thread_connection
 from ..widgets.sheet import Column, Sheet
 
 
@@ -183,6 +184,8 @@ class ListScreen(Screen):
         except Exception as exc:  # noqa: BLE001
             self.app.call_from_thread(self.notify, f"The list could not be read: {exc}", severity="error")
             return
+        finally:
+            close_thread_connection()
         self.app.call_from_thread(self._use_source, source)
 
     def _use_source(self, source) -> None:

@@ -25,12 +25,31 @@ class Cancelled(Exception):
     """Raised by a job's progress callback after the user cancelled."""
 
 
-def interrupt_database() -> None:
-    """Stop the statement running on the database connection (SQLite), if any."""
+def close_thread_connection() -> None:
+    """Peewee keeps one connection per thread: a worker thread closes its own when done."""
     try:
         from ...models import database
 
-        connection = database.obj.connection() if database.obj is not None else None
+        if database.obj is not None and not database.is_closed():
+            database.close()
+    except Exception:  # noqa: BLE001 - closing is best effort
+        pass
+
+
+def thread_connection():
+    """This thread's database connection (opened if needed), or None."""
+    try:
+        from ...models import database
+
+        return database.obj.connection() if database.obj is not None else None
+    except Exception:  # noqa: BLE001
+        return None
+
+
+def interrupt_database(connection=None) -> None:
+    """Stop the statement running on `connection` (SQLite; safe from another thread), if any."""
+    try:
+        connection = connection if connection is not None else thread_connection()
         interrupt = getattr(connection, "interrupt", None)
         if interrupt:
             interrupt()
@@ -60,6 +79,7 @@ class ProgressScreen(ModalScreen[tuple[str, Any]]):
         self.title_text = title
         self.job = job
         self._cancel = threading.Event()
+        self._connection = None  # the worker thread's connection, so Esc can interrupt its statement
 
     def compose(self) -> ComposeResult:
         with Vertical(id="box"):
@@ -84,6 +104,7 @@ class ProgressScreen(ModalScreen[tuple[str, Any]]):
 
     @work(thread=True, exclusive=True, group="progress", exit_on_error=False)
     def run_job(self) -> None:
+        self._connection = thread_connection()
         try:
             result = self.job(self._progress, self._cancel.is_set)
         except Cancelled:
@@ -97,9 +118,11 @@ class ProgressScreen(ModalScreen[tuple[str, Any]]):
                 outcome = ("error", f"{exc.__class__.__name__}: {exc}")
         else:
             outcome = ("cancelled", None) if self._cancel.is_set() else ("done", result)
+        finally:
+            close_thread_connection()
         self.app.call_from_thread(self.dismiss, outcome)
 
     def action_cancel(self) -> None:
         self._cancel.set()
         self.query_one("#progress-text", Static).update("Cancelling…")
-        interrupt_database()
+        interrupt_database(self._connection)
