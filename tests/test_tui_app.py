@@ -90,6 +90,11 @@ async def test_keymap_in_the_settings_rebinds_keys(fixed_db):
         assert isinstance(app.screen, ImportDialog)
         await pilot.press("escape")
         assert ("f10", "Import", "import_contacts") in key_rows(app, app.screen)
+        keys = str(app.screen.query_one("#app-keys").render())
+        assert "g Logged" in keys and "Contacts" not in keys  # the area the user is in is left out
+        await pilot.press("g")
+        await settle(pilot)
+        assert "f3 Contacts" in str(app.screen.query_one("#app-keys").render())
 
 
 async def test_command_palette_lists_and_runs_the_screen_actions(fixed_db):
