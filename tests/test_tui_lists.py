@@ -528,3 +528,29 @@ async def test_delete_canceled_entries(fixed_db):
         await settle(pilot)
         assert sorted(e.entry_no for e in InteractionLogEntry.select()) == list(range(3, 11))
         assert app.screen.sheet.row_count == 8
+
+
+async def test_import_with_a_column_mapping(fixed_db, tmp_path):
+    path = tmp_path / "firmen.csv"
+    path.write_text("Firma,Post Ort,E-Post\nMüller GmbH,Berlin,info@mueller.example\n", encoding="utf-8")
+    app = make_app(fixed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#import-path").value = str(path)
+        dialog.query_one("#import-map").value = 'Firma=name "Post Ort"=city E-Post=email'
+        await pilot.press("f5")
+        await pilot.pause()
+        assert dialog.preview["good"] == 1
+        dialog.query_one("#import-map").value = 'Firma=name "Post Ort=city'
+        await pilot.press("f5")
+        await pilot.pause()
+        assert any("a quote is not closed" in n.message for n in app._notifications)
+        dialog.query_one("#import-map").value = 'Firma=name "Post Ort"=city E-Post=email'
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ContactsScreen))
+        added = Contact.get(Contact.name == "Müller GmbH")
+        assert (added.city, added.email) == ("Berlin", "info@mueller.example")

@@ -226,6 +226,10 @@ class ImportDialog(ModalScreen[bool]):
             with Horizontal(classes="form-row"):
                 yield Label("Format")
                 yield Select(FORMATS, value="", allow_blank=False, id="import-format", compact=True)
+            with Horizontal(classes="form-row"):
+                yield Label("Columns")
+                yield Input("", placeholder="only for unusual CSV headers: Firma=company_name Ort=city "
+                            "(COLUMN=FIELD, quote names with spaces)", id="import-map", compact=True)
             yield Static("Enter or F5 shows a preview; nothing is imported before ctrl+s.", id="import-summary")
             yield DataTable(id="import-preview", cursor_type="row", zebra_stripes=True)
             yield Static("", id="import-rejected", markup=False)
@@ -237,19 +241,39 @@ class ImportDialog(ModalScreen[bool]):
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()
 
-    def _choice(self) -> tuple[str, str | None]:
+    def _choice(self) -> tuple[str, str | None, tuple]:
         path = self.query_one("#import-path", Input).value.strip()
         fmt = self.query_one("#import-format", Select).value or None
-        return path, fmt
+        return path, fmt, tuple(self._mapping().items())
 
-    @on(Input.Submitted, "#import-path")
+    def _mapping(self) -> dict:
+        """COLUMN=FIELD pairs typed in the Columns field; "Post Ort"=city quotes a name with spaces."""
+        import shlex
+
+        try:
+            words = shlex.split(self.query_one("#import-map", Input).value)
+        except ValueError as exc:
+            raise SegtuiError(f"a quote is not closed ({exc})") from None
+        mapping = {}
+        for word in words:
+            column, sep, field = word.partition("=")
+            if not sep or not column or not field:
+                raise SegtuiError(f"{word!r} must be COLUMN=FIELD, e.g. Ort=city")
+            mapping[column] = field
+        return mapping
+
+    @on(Input.Submitted, "#import-path, #import-map")
     def _submitted(self) -> None:
         self.action_preview()
 
     def action_preview(self) -> None:
         from ...services import contact_io
 
-        path, fmt = self._choice()
+        try:
+            path, fmt, mapping = self._choice()
+        except SegtuiError as exc:
+            self.notify(f"Columns: {exc}", severity="error", title="Import")
+            return
         if not path:
             self.notify("Type the path of the file to import", severity="warning", title="Import")
             return
@@ -257,13 +281,13 @@ class ImportDialog(ModalScreen[bool]):
             self.notify(f"There is no file {path}", severity="error", title="Import")
             return
         try:
-            parsed = contact_io.read_file(str(Path(path).expanduser()), format=fmt)
+            parsed = contact_io.read_file(str(Path(path).expanduser()), format=fmt, mapping=dict(mapping) or None)
         except SegtuiError as exc:
             self.notify(str(exc), severity="error", title="Import")
             self.query_one("#commit", Button).disabled = True
             return
         self.preview = parsed.preview(20)
-        self.previewed = (path, fmt)
+        self.previewed = (path, fmt, mapping)
         self._show_preview()
 
     def _show_preview(self) -> None:
@@ -300,19 +324,23 @@ class ImportDialog(ModalScreen[bool]):
         self.dismiss(False)
 
     def action_commit(self) -> None:
-        if self.preview is None or self.previewed != self._choice():
+        try:
+            choice = self._choice()
+        except SegtuiError:
+            choice = None
+        if self.preview is None or self.previewed != choice:
             self.notify("Look at the preview first (Enter or F5)", severity="warning", title="Import")
             return
         if not self.preview.get("good"):
             self.notify("No row of this file can be imported", severity="error", title="Import")
             return
-        path, fmt = self.previewed
+        path, fmt, mapping = self.previewed
         full = str(Path(path).expanduser())
 
         def job(progress, cancelled):
             from ...services import contact_io
 
-            return contact_io.import_contacts(full, format=fmt, progress=progress)
+            return contact_io.import_contacts(full, format=fmt, mapping=dict(mapping) or None, progress=progress)
 
         def done(outcome) -> None:
             kind, value = outcome
