@@ -103,20 +103,13 @@ async def test_segments_screen_lists_open_segments_and_filters(demo_db, db_path)
         assert [row["no"] for row in screen.source.data] == [second]
         assert "1 of 2 open segments" in str(screen.query_one("#segments-status", Static).render())
         assert app.focused is screen.sheet
-
-
-async def test_segments_filter_error_shows_position_and_keeps_list(demo_db, db_path):
-    new_segment("One")
-    app = make_app(db_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        screen = app.screen
-        await pilot.press("slash", *"date=2026-13-01", "enter")
+        # A broken filter shows where it breaks and filters nothing away.
+        await pilot.press("slash", "ctrl+u", *"date=2026-13-01", "enter")
         await pilot.pause()
         bar = screen.query_one("#segments-filter")
         assert bar.has_class("-invalid")
         assert "position" in str(bar.query_one("#filter-error", Static).render())
-        assert len(screen.source.data) == 1  # nothing filtered away by a broken filter
+        assert [row["no"] for row in screen.source.data] == [second]
 
 
 async def test_create_segment_with_keys(demo_db, db_path):
@@ -319,18 +312,11 @@ async def test_edit_refused_stays_in_the_cell(demo_db, db_path):
         await pilot.press("escape")
         await pilot.pause()
         assert not editor.display and app.focused is screen.sheet
-
-
-async def test_contact_columns_are_not_editable(demo_db, db_path):
-    no = new_segment()
-    criteria.add_contacts(no, [("city", "@b*")])
-    app = make_app(db_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        screen = await open_worksheet(pilot, no)
-        await pilot.press("right", "enter")  # Name: the contact's, not the line's
+        # The contact's own columns are not the line's: they are not edited here.
+        await pilot.press("home", "right", "enter")
         await pilot.pause()
-        assert not screen.query_one("#cell-editor", Input).display
+        assert screen.sheet.current_column == "contact_name"
+        assert not editor.display
         assert any("contact card" in str(n.message) for n in app._notifications)
 
 
@@ -359,20 +345,12 @@ async def test_add_and_remove_a_line_with_keys(demo_db, db_path):
         await settle(pilot)
         assert segments.count_lines(no) == 0
         assert "0 lines" in status_text(screen)
-
-
-async def test_add_line_refuses_unknown_contact(demo_db, db_path):
-    no = new_segment()
-    app = make_app(db_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await open_worksheet(pilot, no)
+        # Not a contact: the lookup opens with the typed text instead of adding anything.
         await pilot.press("insert", *"CT999999", "enter")
         await pilot.pause()
-        # Not a contact: the lookup opens with the typed text instead of adding anything.
         assert isinstance(app.screen, LookupDialog)
-        await pilot.press("escape")
-        await pilot.pause()
+        await pilot.press("escape", "escape")
+        await settle(pilot)
         assert segments.count_lines(no) == 0
 
 
@@ -424,14 +402,7 @@ async def test_go_back_several_asks(demo_db, db_path):
         await settle(pilot)
         assert segments.count_lines(no) == 0
         assert criteria_rows(screen) == []
-
-
-async def test_go_back_with_nothing_to_undo(demo_db, db_path):
-    no = new_segment()
-    app = make_app(db_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await open_worksheet(pilot, no)
+        screen.sheet.focus()
         await pilot.press("b")
         await settle(pilot)
         assert any("nothing to go back" in str(n.message) for n in app._notifications)
@@ -555,18 +526,12 @@ async def test_header_change_header_only(demo_db, db_path):
         await settle(pilot)
         assert SegmentHeader.get(SegmentHeader.no == no).subject_default == "Only the header"
         assert {r["subject"] for r in segments.lines(no, limit=1000)} == {""}
-
-
-async def test_header_invalid_value_refused_at_field(demo_db, db_path):
-    no = new_segment()
-    app = make_app(db_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        screen = await open_worksheet(pilot, no)
+        # A value the service refuses stays at its field, marked, with the reason; nothing changes.
         field = screen.query_one("#h-date", Input)
         field.focus()
         await pilot.press("ctrl+u", *"2026-02-30", "enter")
         await settle(pilot)
+        assert not isinstance(app.screen, ConfirmDialog)
         assert field.has_class("-invalid")
         error = screen.query_one("#header-error", Static)
         assert error.has_class("-shown") and "Date" in str(error.render())
@@ -738,3 +703,53 @@ async def test_million_lines_open_reading_one_page(demo_db, db_path):
         assert screen.source.rows_read <= 4 * sheet.page_size
         print(f"\n1,000,000 lines: lines on screen in {opened:.2f} s; rows read {screen.source.rows_read}")
         assert opened < 5
+
+
+# --- mailing group, export, merge --------------------------------------------------------------------------
+
+async def test_apply_mailing_group_and_export(demo_db, db_path, tmp_path):
+    from segtui.models import ContactMailingGroup
+
+    no = new_segment()
+    for contact_no in ("CT000002", "CT000003", "CT000004"):
+        segments.add_contact(no, contact_no)
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_worksheet(pilot, no)
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press(*"vip", "ctrl+s")
+        await settle(pilot)
+        linked = {r.contact_no for r in ContactMailingGroup.select().where(
+            ContactMailingGroup.mailing_group_code == "VIP")}
+        assert {"CT000002", "CT000003", "CT000004"} <= linked
+        target = tmp_path / "out" / "fair.csv"
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press(*str(target), "ctrl+s")  # the path field is selected: typing replaces it
+        await settle(pilot)
+        text = target.read_text(encoding="utf-8")
+        assert "CT000003" in text and len(text.strip().splitlines()) == 4  # header + 3 contacts
+        assert any("3 contacts written" in str(n.message) for n in app._notifications)
+
+
+async def test_merge_preview_writes_one_document_per_line(demo_db, db_path, tmp_path):
+    no = new_segment("Letters", template_code="LETTER", salesperson_code="AK")
+    for contact_no in ("CT000002", "CT000003"):
+        segments.add_contact(no, contact_no)
+    out = tmp_path / "merged"
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_worksheet(pilot, no)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press(*str(out), "ctrl+s")
+        await settle(pilot, 5)
+        assert len(list(out.glob("*.docx"))) == 2
+        assert any("2 documents" in str(n.message) for n in app._notifications)
+        assert SegmentHeader.get_or_none(SegmentHeader.no == no) is not None  # a preview logs nothing

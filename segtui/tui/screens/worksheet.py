@@ -575,6 +575,10 @@ class WorksheetScreen(Screen):
             return
         if isinstance(value, bool) and bool(current) == value:
             return
+        refused = header_refusal(name, value)
+        if refused:  # refused before asking about the lines: the question would be moot
+            self.refuse_field(name, refused)
+            return
         lines = int(self.header_data.get("no_of_lines") or 0)
         if lines == 0 or name in ("description", "no"):
             self._store_header(name, value, False)
@@ -911,9 +915,12 @@ class WorksheetScreen(Screen):
         def chosen(values):
             if not values:
                 return
-            self.run_long("Exporting contacts…",
-                          lambda: contact_io.export_contacts(values["path"], segment_no=self.segment_no,
-                                                             format=values["format"]),
+            def export():
+                Path(values["path"]).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                return contact_io.export_contacts(str(Path(values["path"]).expanduser()),
+                                                  segment_no=self.segment_no, format=values["format"])
+
+            self.run_long("Exporting contacts…", export,
                           lambda r: self.notify(f"{(r or {}).get('exported', 0):,} contacts written to "
                                                 f"{values['path']}"))
 
@@ -1216,6 +1223,20 @@ class WorksheetScreen(Screen):
     def on_sheet_cell_edit(self, event) -> None:
         event.stop()
         self.action_edit_cell(event.column_key)
+
+
+def header_refusal(name: str, value) -> str | None:
+    """Why the service would refuse this header value, without changing anything (or None)."""
+    from ...services import segments
+
+    check = getattr(segments, "check_header", None) or getattr(segments, "_header_values", None)
+    if check is None:
+        return None
+    try:
+        check({name: value})
+    except SegtuiError as exc:
+        return str(exc)
+    return None
 
 
 def field_text(value) -> str:
