@@ -104,14 +104,24 @@ class LogDialog(ModalScreen[dict | None]):
             listing.add_class("-empty")
             return
         n = len(self.refusals)
-        status.update(f"{n} problem{'s' if n != 1 else ''} stand{'s' if n == 1 else ''} in the way; "
-                      "Enter on one goes to its line:")
+        per_rule = {}
+        for r in self.refusals:
+            rule = r.get("rule") or r.get("message", "")
+            per_rule[rule] = max(per_rule.get(rule, 0), r.get("rule_total") or 1)
+        total = max(n, sum(per_rule.values()))
+        text = f"{total:,} problem{'s' if total != 1 else ''} stand{'s' if total == 1 else ''} in the way"
+        if total > n:
+            text += f" (the first {n} listed)"
+        status.update(text + "; Enter on one goes to its line:")
         options = []
+        said = set()
         for i, r in enumerate(self.refusals):
             text = r.get("message", "")
-            total = r.get("rule_total") or 1
-            if total > 1:
-                text += f"  ({total:,} lines in all)"
+            lines = r.get("rule_total") or 1
+            rule = r.get("rule") or text
+            if lines > 1 and rule not in said:  # the count once per kind of problem
+                text += f"  ({lines:,} lines in all)"
+                said.add(rule)
             options.append(Option(text, id=f"r{i}"))
         listing.add_options(options)
         listing.remove_class("-empty")
