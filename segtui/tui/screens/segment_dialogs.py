@@ -370,13 +370,3 @@ def close_thread_connection() -> None:
             database.close()
     except Exception:  # closing is tidying; never an error for the user
         pass
-
-
-def lookup_filter(rows: list, text: str, limit: int = 200) -> list:
-    """(code, description) rows whose code or description contains `text` (any case)."""
-    text = (text or "").strip().lower()
-    if not text:
-        return rows[:limit]
-    starts = [r for r in rows if str(r[0]).lower().startswith(text)]
-    rest = [r for r in rows if r not in starts and (text in str(r[0]).lower() or text in str(r[1]).lower())]
-    return (starts + rest)[:limit]

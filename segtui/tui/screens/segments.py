@@ -11,6 +11,7 @@ import datetime as dt
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
@@ -19,6 +20,7 @@ from ... import filters as filter_language
 from ...errors import FilterError, SegtuiError
 from ...models import SegmentHeader
 from ..widgets.filter_bar import FilterBar
+from ..widgets.keybar import AppKeys, refresh_app_keys
 from ..widgets.sheet import Column, ListSource, Sheet
 from .segment_dialogs import ConfirmDialog, close_thread_connection
 from .worksheet import WorksheetScreen, new_segment_dialog
@@ -81,7 +83,11 @@ class SegmentsScreen(Screen):
     SegmentsScreen #segments {
         height: 1fr;
     }
+    SegmentsScreen #segments-status-row {
+        height: 1;
+    }
     SegmentsScreen #segments-status {
+        width: 1fr;
         height: 1;
         padding: 0 1;
         color: $text-muted;
@@ -89,7 +95,6 @@ class SegmentsScreen(Screen):
     """
 
     BINDINGS = [
-        Binding("enter", "open_segment", "Open", id="open_segment"),
         Binding("ctrl+n", "new_segment", "New segment", id="new_segment"),
         Binding("delete", "delete_segment", "Delete", id="delete_segment"),
         Binding("slash", "focus_filter", "Filter", key_display="/", id="filter_segments"),
@@ -108,11 +113,14 @@ class SegmentsScreen(Screen):
                         placeholder="filter: description=@*fair*  date=2026-01-01..  lines=>100  (Enter applies)",
                         hint="FIELD=EXPRESSION … e.g. description=@*fair*  salesperson_code=JO  no_of_lines=>0")
         sheet = Sheet(self.source, COLUMNS, key_field="no", id="segments",
-                      empty_text="No open segments: ctrl+n creates one")
+                      empty_text="No open segments: ctrl+n creates one",
+                      open_label="Open", open_id="open_segment")
         sheet.border_title = "Open segments"
         yield sheet
-        yield Static("", id="segments-status")
-        yield Footer()
+        with Horizontal(id="segments-status-row"):
+            yield Static("", id="segments-status")
+            yield AppKeys(id="app-keys")
+        yield Footer(compact=True)
 
     @property
     def sheet(self) -> Sheet:
@@ -124,6 +132,7 @@ class SegmentsScreen(Screen):
         self.sheet.focus()
 
     def on_screen_resume(self) -> None:
+        refresh_app_keys(self)
         # Back from a worksheet: lines, descriptions or the segment itself may have changed.
         if self.is_mounted:
             self.refresh_segments()
@@ -175,11 +184,6 @@ class SegmentsScreen(Screen):
 
     def open(self, no: str) -> None:
         self.app.push_screen(WorksheetScreen(no))
-
-    def action_open_segment(self) -> None:
-        row = self.sheet.current_row
-        if row:
-            self.open(row["no"])
 
     def on_sheet_cell_edit(self, event: Sheet.CellEdit) -> None:
         event.stop()

@@ -27,6 +27,7 @@ from ...errors import SegtuiError
 from ...models import CORRESPONDENCE_TYPES, EVALUATIONS, INFORMATION_FLOWS, INITIATED_BY, database
 from .criteria_dialog import CriteriaDialog
 from .log_dialog import LogDialog
+from ..widgets.keybar import AppKeys, refresh_app_keys
 from .segment_dialogs import ConfirmDialog, FormDialog, FormField, LookupDialog, close_thread_connection
 
 LABELS = {
@@ -97,48 +98,15 @@ def line_value(row: dict, key: str):
     return ""
 
 
-class LinesSource:
-    """The data source of the lines sheet: count() and rows(offset, limit), by key when it can.
+def lines_source(segment_no: str):
+    """The lines sheet's data source: pages read by line no (fast at any depth), counted once."""
+    from ...services import segments
+    from .base import KeyPagedSource
 
-    Reading page after page by offset gets slower the deeper it goes; this source remembers the
-    line no at the end of each page it read, so the next page is read by key
-    (`after_line_no`), and only a jump (ctrl+End, a search) pays for an offset.
-    """
+    def fetch(limit, after, offset):
+        return segments.lines(segment_no, limit=limit, offset=offset, after_line_no=after)
 
-    def __init__(self, segment_no: str) -> None:
-        self.segment_no = segment_no
-        self._count: int | None = None
-        self._last_key: dict[int, int] = {}  # offset just past a page -> last line no of that page
-        self.rows_read = 0  # rows fetched, for tests and benchmarks
-        self.calls = 0
-
-    def count(self) -> int:
-        if self._count is None:
-            from ...services import segments
-
-            self._count = segments.count_lines(self.segment_no)
-        return self._count
-
-    def rows(self, offset: int, limit: int) -> list[dict]:
-        from ...services import segments
-
-        self.calls += 1
-        after = self._last_key.get(offset)
-        if after is not None:
-            found = segments.lines(self.segment_no, limit=limit, after_line_no=after)
-        else:
-            found = segments.lines(self.segment_no, limit=limit, offset=offset)
-        rows = [r if isinstance(r, dict) else dict(r) for r in found]
-        self.rows_read += len(rows)
-        if rows:
-            if len(self._last_key) > 4096:
-                self._last_key.clear()
-            self._last_key[offset + len(rows)] = rows[-1]["line_no"]
-        return rows
-
-    def invalidate(self) -> None:
-        self._count = None
-        self._last_key.clear()
+    return KeyPagedSource(fetch, lambda: segments.count_lines(segment_no), key="line_no")
 
 
 class CodeSuggester(Suggester):
@@ -266,10 +234,14 @@ class WorksheetScreen(Screen):
     WorksheetScreen #criteria {
         height: 1fr;
     }
+    WorksheetScreen #status-row {
+        height: 1;
+        background: $panel;
+    }
     WorksheetScreen #status {
+        width: 1fr;
         height: 1;
         padding: 0 1;
-        background: $panel;
         color: $text;
     }
     WorksheetScreen #cell-editor {
@@ -328,7 +300,7 @@ class WorksheetScreen(Screen):
         self.segment_no = segment_no
         self.header_data: dict = {}
         self.criteria: list = []
-        self.source = LinesSource(segment_no)
+        self.source = lines_source(segment_no)
         self._busy = False
         self._busy_conn = None
         self._cancel_requested = False
@@ -353,13 +325,15 @@ class WorksheetScreen(Screen):
             crit.border_title = "Criteria"
             table = DataTable(id="criteria", cursor_type="row", zebra_stripes=False)
             yield table
-        yield Static("", id="status")
+        with Horizontal(id="status-row"):
+            yield Static("", id="status")
+            yield AppKeys(id="app-keys")
         yield Input("", id="cell-editor", compact=True, select_on_focus=False)
         with Horizontal(id="busy"):
             yield Label("Working…", id="busy-label")
             yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="busy-bar")
             yield Label("Esc cancel")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _rows(self, rows):
         for row in rows:
@@ -392,6 +366,9 @@ class WorksheetScreen(Screen):
     @property
     def sheet(self):
         return self.query_one("#lines")
+
+    def on_screen_resume(self) -> None:
+        refresh_app_keys(self)  # the keymap or the area may have changed meanwhile
 
     def on_mount(self) -> None:
         table = self.query_one("#criteria", DataTable)
@@ -492,9 +469,9 @@ class WorksheetScreen(Screen):
     def _fill_status(self) -> None:
         h = self.header_data
         lines = int(h.get("no_of_lines") or 0)
-        text = (f"{lines:,} line{'s' if lines != 1 else ''}  ·  cost {float(h.get('cost') or 0):,.2f}"
-                f"  ·  duration {float(h.get('duration') or 0):,.0f} min"
-                f"  ·  {int(h.get('no_of_criteria_actions') or len(self.criteria))} criteria actions")
+        # Short: the app's keys share the line; the number of criteria actions is on the panel.
+        text = (f"{lines:,} line{'s' if lines != 1 else ''} · cost {float(h.get('cost') or 0):,.2f}"
+                f" · {float(h.get('duration') or 0):,.0f} min")
         self.query_one("#status", Static).update(text)
         box = self.sheet
         box.border_title = f"Lines  {lines:,}"
