@@ -42,11 +42,7 @@ def label_of(value) -> str:
     return LABELS.get(value, str(value)) if value else ""
 
 
-def choices(values):
-    return [(LABELS[v], v) for v in values]
-
-
-# Header fields: (field, label, kind, lookup kind). kind: text | code | select | check | readonly
+# Header fields: (field, label, kind, lookup kind or choices). kind: text | code | choice | check | readonly
 GENERAL_ROWS = [
     [("no", "No.", "readonly", None), ("date", "Date", "text", None)],
     [("description", "Description", "text", None)],
@@ -83,21 +79,6 @@ LINE_COLUMNS = [
     ("personal_note", "Personal note", 16, "personal_note"),
     ("contact_email", "E-mail", 26, None),
 ]
-# Other names the line dicts may use for the same shown values.
-LINE_ALIASES = {
-    "contact_name": ("contact_name", "name"),
-    "contact_company_name": ("contact_company_name", "company_name"),
-    "contact_email": ("contact_email", "email", "e_mail"),
-}
-
-
-def line_value(row: dict, key: str):
-    for name in LINE_ALIASES.get(key, (key,)):
-        if name in row:
-            return row[name]
-    return ""
-
-
 def lines_source(segment_no: str):
     """The lines sheet's data source: pages read by line no (fast at any depth), counted once."""
     from ...services import segments
@@ -975,20 +956,6 @@ class WorksheetScreen(Screen):
 
     # --- actions: lines ------------------------------------------------------------------------------
 
-    def current_row(self) -> dict | None:
-        sheet = self.sheet
-        getter = getattr(sheet, "current_row", None)
-        row = getter() if callable(getter) else getter
-        return row
-
-    def current_column_key(self) -> str | None:
-        sheet = self.sheet
-        getter = getattr(sheet, "current_column", None)
-        col = getter() if callable(getter) else getter
-        if isinstance(col, int):
-            return LINE_COLUMNS[col][0] if 0 <= col < len(LINE_COLUMNS) else None
-        return col
-
     def action_add_line(self) -> None:
         from ...services import segments
 
@@ -1019,12 +986,12 @@ class WorksheetScreen(Screen):
 
         if not self._idle() or self.focused is not self.sheet:
             return
-        row = self.current_row()
+        row = self.sheet.current_row
         if not row:
             self.notify("There is no line to remove", severity="warning")
             return
         line_no = row["line_no"]
-        who = " ".join(x for x in (row.get("contact_no"), str(line_value(row, "contact_name") or "")) if x)
+        who = " ".join(x for x in (row.get("contact_no"), str(row.get("contact_name") or "")) if x)
 
         def answered(ok):
             if not ok:
@@ -1045,10 +1012,10 @@ class WorksheetScreen(Screen):
             return
         if self.focused is not self.sheet:
             return
-        row = self.current_row()
+        row = self.sheet.current_row
         if not row:
             return
-        key = key or self.current_column_key()
+        key = key or self.sheet.current_column
         column = next((c for c in LINE_COLUMNS if c[0] == key), None)
         if column is None or column[3] is None:
             self.notify(f"{column[1] if column else 'This column'} comes from the contact card; "
@@ -1141,12 +1108,8 @@ class WorksheetScreen(Screen):
     def jump_to_line(self, line_no: int) -> None:
         from ...services import lookups
 
-        position = lookups.line_position(self.segment_no, int(line_no))
-        sheet = self.sheet
-        mover = getattr(sheet, "move_cursor", None) or getattr(sheet, "go_to_row", None)
-        if mover is not None:
-            mover(row=position) if mover.__name__ == "move_cursor" else mover(position)
-        sheet.focus()
+        self.sheet.move_cursor(row=lookups.line_position(self.segment_no, int(line_no)))
+        self.sheet.focus()
 
     # --- other keys ------------------------------------------------------------------------------------
 
@@ -1169,7 +1132,7 @@ class WorksheetScreen(Screen):
         name = self._header_name(self.focused)
         if name and HEADER_FIELDS[name][2] in ("code", "choice"):
             self._open_lookup(name, self.focused.value)
-        elif self.focused is self.sheet and self.current_column_key() in ("contact_no", "language_code"):
+        elif self.focused is self.sheet and self.sheet.current_column in ("contact_no", "language_code"):
             self.action_edit_cell()
         else:
             self.notify("F4 opens the lookup of a code field", severity="information", timeout=2)
