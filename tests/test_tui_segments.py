@@ -95,8 +95,8 @@ async def test_segments_screen_lists_open_segments_and_filters(demo_db, db_path)
         shown = [row["no"] for row in screen.source.data]
         assert shown == [first, second]
         assert screen.source.data[0]["no_of_lines"] == segments.count_lines(first) > 0
-        # The filter bar: '/' goes there, a filter in the language narrows the list.
-        await pilot.press("slash")
+        # The filter bar: ctrl+f goes there, a filter in the language narrows the list.
+        await pilot.press("ctrl+f")
         assert isinstance(app.focused, Input)
         await pilot.press(*"description=@*autumn*", "enter")
         await pilot.pause()
@@ -104,7 +104,7 @@ async def test_segments_screen_lists_open_segments_and_filters(demo_db, db_path)
         assert "1 of 2 open segments" in str(screen.query_one("#segments-status", Static).render())
         assert app.focused is screen.sheet
         # A broken filter shows where it breaks and filters nothing away.
-        await pilot.press("slash", "ctrl+u", *"date=2026-13-01", "enter")
+        await pilot.press("ctrl+f", "ctrl+u", *"date=2026-13-01", "enter")
         await pilot.pause()
         bar = screen.query_one("#segments-filter")
         assert bar.has_class("-invalid")

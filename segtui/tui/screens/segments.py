@@ -97,8 +97,8 @@ class SegmentsScreen(Screen):
     BINDINGS = [
         Binding("ctrl+n", "new_segment", "New segment", id="new_segment"),
         Binding("delete", "delete_segment", "Delete", id="delete_segment"),
-        Binding("slash", "focus_filter", "Filter", key_display="/", id="filter_segments"),
-        Binding("ctrl+r", "reload", "Reload", show=False, id="reload_segments"),
+        Binding("ctrl+f", "focus_filter", "Filter", id="filter"),  # same key and id as the other lists
+        Binding("ctrl+r", "reload", "Reload", show=False, id="reload"),
     ]
 
     def __init__(self) -> None:
