@@ -11,7 +11,7 @@ from . import config
 from .errors import Conflict, SegtuiError
 from .models import ALL_MODELS, InteractionLogEntry, SchemaInfo, database
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_S = 10
 
 SQLITE_PRAGMAS = {
@@ -97,7 +97,14 @@ def _upgrade_to_2():
         migrate(*ops)
 
 
-MIGRATIONS = {2: _upgrade_to_2}
+def _upgrade_to_3():
+    """Version 3: an index that covers a segment's cost and duration totals."""
+    from .models import SegmentLine
+
+    SegmentLine._schema.create_indexes(safe=True)
+
+
+MIGRATIONS = {2: _upgrade_to_2, 3: _upgrade_to_3}
 
 
 def init_database():

@@ -281,6 +281,8 @@ class SegmentLine(LineFields):
         indexes = (
             (("segment_no", "line_no"), True),
             (("segment_no", "contact_no"), False),
+            # Covers the header's totals so a million-line segment shows them without reading lines.
+            (("segment_no", "cost", "duration_min"), False),
         )
 
 

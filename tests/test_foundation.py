@@ -48,6 +48,7 @@ def test_upgrade_from_version_1_keeps_rows(db):
     # Build a database as version 1 had it: no delivery bookkeeping columns.
     db.execute_sql("ALTER TABLE interaction_log_entry DROP COLUMN delivery_error")
     db.execute_sql("ALTER TABLE interaction_log_entry DROP COLUMN message_id")
+    db.execute_sql("DROP INDEX segment_line_segment_no_cost_duration_min")
     SchemaInfo.update(version=1).execute()
     logged = LoggedSegment.create(segment_no="SM00001", description="old")
     db.execute_sql(
@@ -67,6 +68,7 @@ def test_upgrade_from_version_1_keeps_rows(db):
     assert dbmod.schema_version() == dbmod.SCHEMA_VERSION
     columns = {c.name for c in db.get_columns("interaction_log_entry")}
     assert {"message_id", "delivery_error"} <= columns
+    assert ("segment_no", "cost", "duration_min") in {tuple(i.columns) for i in db.get_indexes("segment_line")}
     entry = InteractionLogEntry.get()
     assert entry.description == "kept" and entry.message_id == ""
     assert LoggedSegment.select().count() == 1
