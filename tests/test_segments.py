@@ -502,3 +502,13 @@ def test_cli_reduce_without_filter_is_a_usage_error(small, cli_main):
     no = segments.new_segment("x")["no"]
     code, _, err = cli_main("segment", "reduce", no)
     assert code == 2 and "--filter" in err
+
+
+def test_check_header_refuses_like_set_header_and_changes_nothing(small):
+    no = segments.new_segment("Checked")["no"]
+    with pytest.raises(SegtuiError, match="NOPE"):
+        segments.check_header({"salesperson_code": "nope"})
+    with pytest.raises(SegtuiError, match="unknown segment field"):
+        segments.check_header({"colour": "red"})
+    segments.check_header({"description": "fine"})
+    assert segments.get_segment(no)["description"] == "Checked"

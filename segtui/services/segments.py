@@ -369,6 +369,11 @@ def get_line(no, line_no):
 
 # --- header -----------------------------------------------------------------------------------
 
+def check_header(fields):
+    """Raise SegtuiError when a header value would be refused; changes nothing (for forms)."""
+    _header_values(fields)
+
+
 def _header_values(fields, where="segment "):
     """Validated header values from user names (aliases allowed)."""
     values = {}

@@ -1169,11 +1169,8 @@ def header_refusal(name: str, value) -> str | None:
     """Why the service would refuse this header value, without changing anything (or None)."""
     from ...services import segments
 
-    check = getattr(segments, "check_header", None) or getattr(segments, "_header_values", None)
-    if check is None:
-        return None
     try:
-        check({name: value})
+        segments.check_header({name: value})
     except SegtuiError as exc:
         return str(exc)
     return None
