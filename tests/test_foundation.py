@@ -209,3 +209,34 @@ def test_common_options_work_before_or_after_the_command(run_cli, tmp_path, wher
     assert code == 0, err
     assert data == {"schema_version": dbmod.SCHEMA_VERSION}
     assert target.exists()
+
+
+def test_demo_progress_shows_on_a_terminal_only(monkeypatch):
+    import io
+
+    from segtui.cli import core
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    assert core._progress_on_terminal() is None
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    show = core._progress_on_terminal()
+    show(20_000, 1_000_000)
+    show(1_000_000, 1_000_000)
+    assert screen.getvalue() == "\r20,000 of 1,000,000 contacts\r1,000,000 of 1,000,000 contacts\n"
+
+
+def test_contacts_list_table_shows_the_columns_people_read(cli_main):
+    cli_main("init")
+    from segtui.models import Contact
+
+    Contact.create(no="CT000001", name="Åsa Lindqvist", city="Malmö", email="asa@example.se")
+    code, text, _ = cli_main("contacts", "list", json_out=False)
+    assert code == 0
+    header = text.splitlines()[0].split()
+    assert header == ["no", "type", "name", "company_name", "city", "country_code", "email", "salesperson_code"]
+    assert "Åsa Lindqvist" in text and "Malmö" in text and "(1 row)" in text

@@ -1,6 +1,10 @@
 """contacts list (import and export live in contact_io)."""
 from ..services import contacts
 from .common import add_filter_option, connect, parse_filters
+from .output import Text, table
+
+# What a person reads in the table; --json prints every field.
+LIST_COLUMNS = ["no", "type", "name", "company_name", "city", "country_code", "email", "salesperson_code"]
 
 
 def register(groups, common):
@@ -18,7 +22,8 @@ def register(groups, common):
 def cmd_list(args):
     filters = parse_filters(args.filter)
     connect(args)
-    return contacts.list_contacts(filters, limit=max(args.limit, 0), offset=max(args.offset, 0))
+    rows = contacts.list_contacts(filters, limit=max(args.limit, 0), offset=max(args.offset, 0))
+    return Text(table(rows, LIST_COLUMNS), rows)
 
 
 def cmd_show(args):

@@ -41,8 +41,22 @@ def cmd_demo(args):
     if args.contacts < 1:
         raise SegtuiError("--contacts must be at least 1")
     connect(args)
-    result = demo.fill_demo(contacts=args.contacts, seed=args.seed)
+    result = demo.fill_demo(contacts=args.contacts, seed=args.seed, progress=_progress_on_terminal())
     return Text(f"demo data: {result['contacts']} contacts in {result['seconds']:.1f} s", result)
+
+
+def _progress_on_terminal():
+    """A progress line on stderr for people at a terminal; nothing for scripts and pipes."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done, total):
+        sys.stderr.write(f"\r{done:,} of {total:,} contacts" + ("\n" if done >= total else ""))
+        sys.stderr.flush()
+
+    return show
 
 
 def cmd_backup(args):

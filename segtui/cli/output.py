@@ -63,7 +63,7 @@ def table(rows, columns=None, max_width=None):
     lines.append("  ".join("-" * w for w in widths))
     for row in cells:
         lines.append("  ".join(v.ljust(w)[:w] for v, w in zip(row[:keep], widths)).rstrip())
-    lines.append(f"({len(rows)} rows)")
+    lines.append(f"({len(rows)} row{'' if len(rows) == 1 else 's'})")
     return "\n".join(lines)
 
 
