@@ -48,7 +48,9 @@ def table(rows, columns=None, max_width=None):
     if not rows:
         return "(none)"
     columns = columns or [c for c in rows[0] if not isinstance(rows[0][c], (list, dict))]
-    max_width = max_width or shutil.get_terminal_size((160, 20)).columns
+    if max_width is None:
+        # Fit a terminal; a pipe or file gets every column.
+        max_width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 10_000
     cells = [[_cell(r.get(c)) for c in columns] for r in rows]
     widths = [min(30, max([len(c)] + [len(row[i]) for row in cells])) for i, c in enumerate(columns)]
     # Drop trailing columns that do not fit rather than wrapping every line.
