@@ -512,3 +512,18 @@ def test_check_header_refuses_like_set_header_and_changes_nothing(small):
         segments.check_header({"colour": "red"})
     segments.check_header({"description": "fine"})
     assert segments.get_segment(no)["description"] == "Checked"
+
+
+def test_filter_segments_in_the_filter_language(small):
+    from segtui.errors import FilterError
+
+    segments.new_segment("Spring fair")
+    segments.new_segment("Autumn letters")
+    rows = segments.list_segments()
+    assert [r["description"] for r in segments.filter_segments(rows, [("description", "@*FAIR*")])] == ["Spring fair"]
+    assert len(segments.filter_segments(rows, [("lines", "0")])) == 2
+    assert segments.filter_segments(rows, []) == rows
+    with pytest.raises(FilterError, match="unknown field"):
+        segments.check_segment_filters([("colour", "red")])
+    with pytest.raises(FilterError, match="position"):
+        segments.check_segment_filters([("lines", "abc")])

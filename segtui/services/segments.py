@@ -14,7 +14,8 @@ from pathlib import Path
 from peewee import JOIN, Case, Value, fn
 
 from ..db import is_sqlite, next_no, transaction
-from ..errors import Conflict, NotFound, SegtuiError
+from .. import filters as filter_language
+from ..errors import Conflict, FilterError, NotFound, SegtuiError
 from ..models import (
     CORRESPONDENCE_TYPES,
     EVALUATIONS,
@@ -271,6 +272,50 @@ def list_segments(filter_text=None):
     for header in query.objects():
         out.append(header_dict(header, header.n or 0, header.c, header.d, header.a or 0))
     return out
+
+
+# Filters on the list of open segments (few rows: evaluated in Python, derived totals included).
+# Derived columns a filter may name, with the kind of value they hold.
+DERIVED = {"no_of_lines": "number", "no_of_criteria_actions": "number", "cost": "number",
+           "duration": "number"}
+ALIASES = {"template": "interaction_template_code", "salesperson": "salesperson_code",
+           "campaign": "campaign_no", "lines": "no_of_lines"}
+
+
+def _segment_field_kind(field):
+    if field in DERIVED:
+        return DERIVED[field]
+    model_field = SegmentHeader._meta.fields.get(field)
+    if model_field is None or field == "version":
+        known = sorted(set(SegmentHeader._meta.fields) - {"version"} | set(DERIVED))
+        raise FilterError(f"unknown field {field!r} for segments; known: {', '.join(known)}", field=field)
+    return filter_language.kind_of(model_field)
+
+
+def check_segment_filters(pairs):
+    """FilterError for a filter on segments that cannot be used (the bar shows it at its position)."""
+    for field, expression in pairs:
+        name = ALIASES.get(field.strip().lower(), field.strip().lower())
+        kind = _segment_field_kind(name)
+        # Evaluating once against a blank value parses and type-checks the expression.
+        filter_language.evaluate(expression, None, kind, name=field)
+
+
+def _matches(segment, pairs):
+    for field, expression in pairs:
+        name = ALIASES.get(field.strip().lower(), field.strip().lower())
+        kind = _segment_field_kind(name)
+        value = segment.get(name)
+        if kind == "date" and isinstance(value, str) and value:
+            value = dt.date.fromisoformat(value[:10])  # the list holds JSON-ready ISO text
+        if not filter_language.evaluate(expression, value, kind, name=field):
+            return False
+    return True
+
+
+def filter_segments(rows, pairs):
+    """The rows of list_segments() that pass every (field, expression) filter."""
+    return [row for row in rows if _matches(row, pairs)] if pairs else list(rows)
 
 
 def criteria_actions(no):

@@ -6,7 +6,6 @@ in memory with the same filter language users type everywhere (`description=@*fa
 """
 from __future__ import annotations
 
-import datetime as dt
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,9 +15,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.worker import get_current_worker
 
-from ... import filters as filter_language
-from ...errors import FilterError, SegtuiError
-from ...models import SegmentHeader
+from ...errors import SegtuiError
+from ...services import segments
 from ..widgets.filter_bar import FilterBar
 from ..widgets.keybar import AppKeys, refresh_app_keys
 from ..widgets.sheet import Column, ListSource, Sheet
@@ -36,44 +34,6 @@ COLUMNS = [
     Column("no_of_criteria_actions", "Actions", 7, align="right"),
     Column("cost", "Cost", 10, align="right", format=lambda v: f"{float(v or 0):,.2f}"),
 ]
-# Derived columns a filter may name, with the kind of value they hold.
-DERIVED = {"no_of_lines": "number", "no_of_criteria_actions": "number", "cost": "number",
-           "duration": "number"}
-ALIASES = {"template": "interaction_template_code", "salesperson": "salesperson_code",
-           "campaign": "campaign_no", "lines": "no_of_lines"}
-
-
-def _kind(field: str) -> str:
-    if field in DERIVED:
-        return DERIVED[field]
-    model_field = SegmentHeader._meta.fields.get(field)
-    if model_field is None or field == "version":
-        known = sorted(set(SegmentHeader._meta.fields) - {"version"} | set(DERIVED))
-        raise FilterError(f"unknown field {field!r} for segments; known: {', '.join(known)}", field=field)
-    return filter_language.kind_of(model_field)
-
-
-def check_segment_filters(pairs) -> None:
-    """FilterError for a filter on segments that cannot be used (the bar shows it at its position)."""
-    for field, expression in pairs:
-        name = ALIASES.get(field.strip().lower(), field.strip().lower())
-        kind = _kind(name)
-        # Evaluating once against a blank value parses and type-checks the expression.
-        filter_language.evaluate(expression, None, kind, name=field)
-
-
-def matches(segment: dict, pairs) -> bool:
-    for field, expression in pairs:
-        name = ALIASES.get(field.strip().lower(), field.strip().lower())
-        kind = _kind(name)
-        value = segment.get(name)
-        if kind == "date" and isinstance(value, str) and value:
-            value = dt.date.fromisoformat(value[:10])  # the list holds JSON-ready ISO text
-        if not filter_language.evaluate(expression, value, kind, name=field):
-            return False
-    return True
-
-
 class SegmentsScreen(Screen):
     """The open segments. Enter opens one; ctrl+n creates one; Delete deletes one."""
 
@@ -109,7 +69,7 @@ class SegmentsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield FilterBar(validate=check_segment_filters, id="segments-filter",
+        yield FilterBar(validate=segments.check_segment_filters, id="segments-filter",
                         placeholder="filter: description=@*fair*  date=2026-01-01..  lines=>100  (Enter applies)",
                         hint="FIELD=EXPRESSION … e.g. description=@*fair*  salesperson_code=JO  no_of_lines=>0")
         sheet = Sheet(self.source, COLUMNS, key_field="no", id="segments",
@@ -147,7 +107,6 @@ class SegmentsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="segments-list", exit_on_error=False)
     def _list_worker(self, keep_no: str | None) -> None:
-        from ...services import segments
 
         worker = get_current_worker()
         try:
@@ -166,7 +125,7 @@ class SegmentsScreen(Screen):
         self.show_filtered(keep_no)
 
     def show_filtered(self, keep_no: str | None = None) -> None:
-        shown = [s for s in self.all_segments if matches(s, self.filters)] if self.filters else self.all_segments
+        shown = segments.filter_segments(self.all_segments, self.filters)
         self.source.data = shown
         self.sheet.refresh_data()
         if keep_no:
@@ -191,7 +150,6 @@ class SegmentsScreen(Screen):
             self.open(event.row_data["no"])
 
     def action_new_segment(self) -> None:
-        from ...services import segments
 
         def chosen(values):
             if not values:
@@ -207,7 +165,6 @@ class SegmentsScreen(Screen):
         self.app.push_screen(new_segment_dialog(), chosen)
 
     def action_delete_segment(self) -> None:
-        from ...services import segments
 
         row = self.sheet.current_row
         if not row:
