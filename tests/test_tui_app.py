@@ -412,3 +412,21 @@ async def test_escape_interrupts_a_long_database_statement(db, db_path):
         await wait_for(pilot, lambda: "r" in outcome, timeout=10)
         assert time.monotonic() - began < 5
     assert outcome["r"] == ("cancelled", None)
+
+
+async def test_tick_shows_its_state_by_its_mark_not_only_by_colour():
+    from textual.app import App
+
+    from segtui.tui.widgets.tick import Tick
+
+    class One(App):
+        def compose(self):
+            yield Tick("Expand contact", False, id="tick")
+
+    async with One().run_test() as pilot:
+        tick = pilot.app.query_one("#tick", Tick)
+        assert "✓" not in str(tick.render())
+        tick.focus()
+        await pilot.press("space")
+        assert tick.value is True
+        assert "✓" in str(tick.render())

@@ -12,10 +12,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Static, TabbedContent, TabPane
+from textual.widgets import (
+    Button,
+    Checkbox,
+    Input,
+    Label,
+    Static,
+    TabbedContent,
+    TabPane,
+)
 from textual.worker import get_current_worker
 
 from ...errors import FilterError, SegtuiError
+from ..widgets.tick import Tick
 from .segment_dialogs import DIALOG_CSS, close_thread_connection
 
 # (tab id, tab title, [(typed field name, label)]). Typed names are what services accept.
@@ -169,7 +178,7 @@ class CriteriaDialog(ModalScreen[dict | None]):
                                 yield Static("", id="err-" + field_input_id(typed), classes="field-error")
             with Vertical(id="options"):
                 for name, label in (ADD_OPTIONS if self.action == "add" else REMOVE_OPTIONS):
-                    yield Checkbox(label, False, id=f"opt-{name}", compact=True)
+                    yield Tick(label, False, id=f"opt-{name}", compact=True)
             yield Static("", id="preview")
             with Horizontal(classes="buttons"):
                 yield Button(TITLES[self.action].split()[0], id="apply", variant="primary")

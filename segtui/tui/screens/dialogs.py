@@ -12,8 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Footer, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Footer, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
+
+from ..widgets.tick import Tick
 
 DIALOG_CSS = """
 %(name)s { align: center middle; }
@@ -124,7 +126,7 @@ class FormDialog(ModalScreen[dict | None]):
                     with Horizontal(classes="form-row"):
                         yield Label(f.label)
                         if f.kind == "bool":
-                            yield Checkbox("", bool(f.value), id=f"f-{f.name}", compact=True,
+                            yield Tick("", bool(f.value), id=f"f-{f.name}", compact=True,
                                            disabled=f.readonly)
                         elif f.kind == "choice":
                             values = [v for v, _ in f.choices]

@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from ...errors import SegtuiError
+from ..widgets.tick import Tick
 from .segment_dialogs import DIALOG_CSS, close_thread_connection
 
 
@@ -59,8 +60,8 @@ class LogDialog(ModalScreen[dict | None]):
             box.border_title = f"Log segment {self.segment_no}"
             if self.description:
                 yield Static(self.description)
-            yield Checkbox("Deliver (merge and send the documents)", False, id="deliver", compact=True)
-            yield Checkbox("Create follow-up segment", False, id="follow_up", compact=True)
+            yield Tick("Deliver (merge and send the documents)", False, id="deliver", compact=True)
+            yield Tick("Create follow-up segment", False, id="follow_up", compact=True)
             yield Static("Checking…", id="status")
             yield OptionList(id="refusals", classes="-empty")
             with Horizontal(classes="buttons"):

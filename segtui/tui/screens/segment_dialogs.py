@@ -14,8 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
+
+from ..widgets.tick import Tick
 
 DIALOG_CSS = """
 .segtui-dialog {
@@ -168,7 +170,7 @@ class FormDialog(ModalScreen[dict | None]):
                 yield Static(self.hint, id="hint")
             for f in self.fields:
                 if f.kind == "checkbox":
-                    yield Checkbox(f.label, bool(f.value), id=f"f-{f.name}", compact=True)
+                    yield Tick(f.label, bool(f.value), id=f"f-{f.name}", compact=True)
                     continue
                 with Horizontal(classes="field-row"):
                     yield Label(f.label, classes="field-label")

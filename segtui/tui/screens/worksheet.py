@@ -14,21 +14,42 @@ import os
 from pathlib import Path
 
 from textual import on, work
-from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.suggester import Suggester
-from textual.suggester import SuggestFromList
-from textual.widgets import Checkbox, DataTable, Footer, Header, Input, Label, ProgressBar, Static
+from textual.suggester import Suggester, SuggestFromList
+from textual.widgets import (
+    Checkbox,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Label,
+    ProgressBar,
+    Static,
+)
+from textual.worker import get_current_worker
 
 from ...errors import SegtuiError
-from ...models import CORRESPONDENCE_TYPES, EVALUATIONS, INFORMATION_FLOWS, INITIATED_BY, database
+from ...models import (
+    CORRESPONDENCE_TYPES,
+    EVALUATIONS,
+    INFORMATION_FLOWS,
+    INITIATED_BY,
+    database,
+)
+from ..widgets.keybar import AppKeys, refresh_app_keys
+from ..widgets.tick import Tick
 from .criteria_dialog import CriteriaDialog
 from .log_dialog import LogDialog
-from ..widgets.keybar import AppKeys, refresh_app_keys
-from .segment_dialogs import ConfirmDialog, FormDialog, FormField, LookupDialog, close_thread_connection
+from .segment_dialogs import (
+    ConfirmDialog,
+    FormDialog,
+    FormField,
+    LookupDialog,
+    close_thread_connection,
+)
 
 LABELS = {
     "": "(blank)", "hard_copy": "Hard copy", "email": "E-mail", "outbound": "Outbound",
@@ -321,7 +342,7 @@ class WorksheetScreen(Screen):
             with Horizontal(classes="hrow"):
                 for i, (name, label, kind, extra) in enumerate(row):
                     if kind == "check":
-                        yield Checkbox(label, False, id=f"h-{name}", compact=True)
+                        yield Tick(label, False, id=f"h-{name}", compact=True)
                         continue
                     yield Label(label, classes="lbl2" if i else "")
                     # Code and choice fields are short inputs: typing suggests, Enter/F4 opens the list.
