@@ -34,7 +34,7 @@ from ..models import (
 
 REFUSALS_PER_RULE = 10  # lines listed per rule; the total is counted all the same
 FOLLOW_UP_DESCRIPTION = "Follow-up on segment {no}"
-NO_DELIVERY = "delivery needs the Word module (segtui.services.delivery), which is not installed yet"
+NO_DELIVERY = "delivery needs the Word module (segtui.services.delivery), which could not be loaded"
 
 
 class LogRefused(SegtuiError):
