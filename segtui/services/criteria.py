@@ -4,8 +4,6 @@ Each action is a handful of SQL statements whatever the number of contacts (spec
 the contacts are chosen by one condition, the lines written by one INSERT ... SELECT, the
 history by one more, deletions by DELETE ... WHERE. No Python loop over contacts or lines.
 """
-import getpass
-
 from peewee import JOIN, SQL, Value, fn
 
 from ..db import transaction
@@ -24,6 +22,7 @@ from ..models import (
 )
 from . import segments
 from .contacts import contact_condition, contact_dict
+from .segment_log import current_user
 from .segments import count_lines, get_header
 
 SAMPLE_SIZE = 10
@@ -215,7 +214,7 @@ def save_criteria(no, code, description=""):
         if not SegmentCriteriaLine.select().where(SegmentCriteriaLine.segment_no == header.no).exists():
             raise SegtuiError(f"segment {header.no} has no criteria actions to save")
         SavedSegmentCriteria.create(code=code, description=(description or header.description or "")[:100],
-                                    user_id=_user())
+                                    user_id=current_user()[:50])
         names = ["action_no", "seq", "kind", "action", *OPTION_NAMES, "source", "field", "expression", "reference"]
         query = (SegmentCriteriaLine.select(Value(code), *[getattr(SegmentCriteriaLine, n) for n in names])
                  .where(SegmentCriteriaLine.segment_no == header.no))
@@ -223,13 +222,6 @@ def save_criteria(no, code, description=""):
             query, [SavedSegmentCriteriaLine.criteria_code] + [getattr(SavedSegmentCriteriaLine, n) for n in names]
         ).execute()
     return show_criteria(code)
-
-
-def _user():
-    try:
-        return getpass.getuser()[:50]
-    except Exception:  # noqa: BLE001 - no login name (containers): leave it blank
-        return ""
 
 
 def typed_field(source, field):
