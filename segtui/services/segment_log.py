@@ -31,6 +31,7 @@ from ..models import (
     SegmentHistory,
     SegmentLine,
 )
+from .segments import normal_no
 
 REFUSALS_PER_RULE = 10  # lines listed per rule; the total is counted all the same
 FOLLOW_UP_DESCRIPTION = "Follow-up on segment {no}"
@@ -86,10 +87,6 @@ def require_delivery(*names):
 
 
 # --- which segment ------------------------------------------------------------------------
-
-def normal_no(no):
-    return str(no or "").strip().upper()
-
 
 def open_header(segment_no):
     """The open segment, or Conflict when it was logged already, or NotFound."""
