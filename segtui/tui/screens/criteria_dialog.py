@@ -24,8 +24,9 @@ from textual.widgets import (
 from textual.worker import get_current_worker
 
 from ...errors import FilterError, SegtuiError
+from ..widgets.progress import close_thread_connection
 from ..widgets.tick import Tick
-from .segment_dialogs import DIALOG_CSS, close_thread_connection
+from .segment_dialogs import DIALOG_CSS
 
 # (tab id, tab title, [(typed field name, label)]). Typed names are what services accept.
 SOURCE_TABS = [

@@ -16,8 +16,9 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from ...errors import SegtuiError
+from ..widgets.progress import close_thread_connection
 from ..widgets.tick import Tick
-from .segment_dialogs import DIALOG_CSS, close_thread_connection
+from .segment_dialogs import DIALOG_CSS
 
 
 class LogDialog(ModalScreen[dict | None]):

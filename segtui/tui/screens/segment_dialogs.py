@@ -361,14 +361,3 @@ def is_code(search: Callable[[str], list], value: str) -> bool:
         return any(str(code).lower() == value.lower() for code, _ in search(value))
     except Exception:  # a lookup that fails leaves the check to the service
         return True
-
-
-def close_thread_connection() -> None:
-    """Close the database connection a worker thread opened (peewee keeps one per thread)."""
-    from ...models import database
-
-    try:
-        if not database.is_closed():
-            database.close()
-    except Exception:  # closing is tidying; never an error for the user
-        pass

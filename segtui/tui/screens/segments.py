@@ -19,8 +19,9 @@ from ...errors import SegtuiError
 from ...services import segments
 from ..widgets.filter_bar import FilterBar
 from ..widgets.keybar import AppKeys, refresh_app_keys
+from ..widgets.progress import close_thread_connection
 from ..widgets.sheet import Column, ListSource, Sheet
-from .segment_dialogs import ConfirmDialog, close_thread_connection
+from .segment_dialogs import ConfirmDialog
 from .worksheet import WorksheetScreen, new_segment_dialog
 
 COLUMNS = [

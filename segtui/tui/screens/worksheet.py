@@ -40,6 +40,7 @@ from ...models import (
     database,
 )
 from ..widgets.keybar import AppKeys, refresh_app_keys
+from ..widgets.progress import close_thread_connection
 from ..widgets.tick import Tick
 from .criteria_dialog import CriteriaDialog
 from .log_dialog import LogDialog
@@ -48,7 +49,6 @@ from .segment_dialogs import (
     FormDialog,
     FormField,
     LookupDialog,
-    close_thread_connection,
 )
 
 LABELS = {
