@@ -38,24 +38,20 @@ def search(kind, text="", limit=50):
     code = getattr(model, code_name)
     desc = getattr(model, desc_name)
     text = (text or "").strip().lower()
-    query = model.select(code, desc)
-    if kind == "logged_segment":
+    logged = kind == "logged_segment"
+    # A logged segment is shown with its segment number: read in the same query, not one per row.
+    query = model.select(code, desc, LoggedSegment.segment_no) if logged else model.select(code, desc)
+    if logged:
         query = query.where(LoggedSegment.canceled == False)  # noqa: E712 - canceled ones are not reused
     if text:
-        code_text = code.cast("TEXT") if kind == "logged_segment" else code
+        code_text = code.cast("TEXT") if logged else code
         query = query.where(fn.LOWER(code_text).contains(text) | fn.LOWER(desc).contains(text))
-    rows = [(str(getattr(r, code_name)), getattr(r, desc_name) or "")
+    rows = [(str(getattr(r, code_name)),
+             f"{r.segment_no} {getattr(r, desc_name) or ''}".strip() if logged else getattr(r, desc_name) or "")
             for r in query.order_by(code).limit(limit * 2 if text else limit)]
     if text:  # codes that start with the text first, then the rest
         rows.sort(key=lambda r: (not r[0].lower().startswith(text), r[0]))
-    if kind == "logged_segment":
-        rows = [(c, f"{_segment_of(c)} {d}".strip()) for c, d in rows]
     return rows[:limit]
-
-
-def _segment_of(entry_no):
-    logged = LoggedSegment.get_or_none(LoggedSegment.entry_no == int(entry_no))
-    return logged.segment_no if logged else ""
 
 
 def describe(kind, code):
