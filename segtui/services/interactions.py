@@ -19,7 +19,6 @@ from ..models import (
     InteractionLogEntry,
     InteractionTemplate,
     InteractionTemplateAttachment,
-    LineFields,
     LoggedSegment,
     json_value,
     to_dict,
@@ -219,7 +218,7 @@ def resend(entry_nos, correspondence_type=None, user_id=None, out_dir=None):
     """Deliver entries again as new entries: "Resend: " + description, today's date, same contact,
     the same or another correspondence type. Returns {"entries": [...], "delivered": d, "errors": e}.
     """
-    from .segment_log import current_user, require_delivery
+    from .segment_log import current_user, entry_insert_columns, require_delivery
 
     user_id = current_user() if user_id is None else user_id
     wanted = _entry_nos(entry_nos)
@@ -242,21 +241,13 @@ def resend(entry_nos, correspondence_type=None, user_id=None, out_dir=None):
             "correspondence_type": Value(corres) if corres else entry.correspondence_type,
             "evaluation": Value(""),
         }
-        fields, columns = [], []
-        for name in LineFields._meta.sorted_field_names:
-            if name == "id":
-                continue
-            fields.append(entry._meta.fields[name])
-            columns.append(special.get(name, getattr(entry, name)))
         extra = {
             "user_id": Value(user_id or ""), "segment_no": entry.segment_no,
             "logged_segment_entry_no": Value(None), "canceled": Value(False),
             "delivery_status": Value("in_progress"), "delivery_error": Value(""), "message_id": Value(""),
             "send_word_docs_as_attmt": entry.send_word_docs_as_attmt, "resent_from_entry_no": entry.entry_no,
         }
-        for name, expression in extra.items():
-            fields.append(entry._meta.fields[name])
-            columns.append(expression)
+        fields, columns = entry_insert_columns(entry, special, extra)
         query = entry.select(*columns).where(entry.entry_no.in_(wanted)).order_by(entry.entry_no)
         entry.insert_from(query, fields).execute()
         new_nos = [n for (n,) in entry.select(entry.entry_no)

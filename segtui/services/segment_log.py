@@ -241,12 +241,6 @@ def _entry_columns(header, logged_entry_no, user_id, deliver, now):
         "description": fn.COALESCE(fn.NULLIF(line.description, ""), Value(header.description)),
         "time_of_interaction": fn.COALESCE(line.time_of_interaction, Value(now.time().replace(microsecond=0))),
     }
-    fields, columns = [], []
-    for name in LineFields._meta.sorted_field_names:
-        if name == "id":
-            continue
-        fields.append(InteractionLogEntry._meta.fields[name])
-        columns.append(special.get(name, getattr(line, name)))
     extra = {
         "user_id": Value(user_id or ""),
         "segment_no": line.segment_no,
@@ -257,6 +251,19 @@ def _entry_columns(header, logged_entry_no, user_id, deliver, now):
         "message_id": Value(""),
         "send_word_docs_as_attmt": Value(bool(header.send_word_docs_as_attmt)),
     }
+    return entry_insert_columns(line, special, extra)
+
+
+def entry_insert_columns(source, special, extra):
+    """(interaction log entry fields, SELECT expressions) for an INSERT ... SELECT over `source`
+    (segment lines when logging, entries when resending): every line field is taken over unless
+    `special` gives its expression, then the entry's own fields from `extra`."""
+    fields, columns = [], []
+    for name in LineFields._meta.sorted_field_names:
+        if name == "id":
+            continue
+        fields.append(InteractionLogEntry._meta.fields[name])
+        columns.append(special.get(name, getattr(source, name)))
     for name, expression in extra.items():
         fields.append(InteractionLogEntry._meta.fields[name])
         columns.append(expression)
