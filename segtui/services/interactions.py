@@ -122,10 +122,17 @@ def get_entries(entry_nos):
             .order_by(InteractionLogEntry.entry_no).dicts()]
 
 
-def _entry_nos(values):
-    from .logged import entry_nos
-
-    return entry_nos(values)
+def parse_entry_nos(values):
+    """Entry numbers typed by a user as ints, or a SegtuiError naming the bad one."""
+    out = []
+    for value in values or []:
+        try:
+            out.append(int(str(value).strip()))
+        except ValueError:
+            raise SegtuiError(f"entry number {value!r} is not a number") from None
+    if not out:
+        raise SegtuiError("give at least one entry number")
+    return sorted(set(out))
 
 
 def _known(wanted):
@@ -148,7 +155,7 @@ def toggle_canceled(entry_nos):
     Restoring an entry whose logged segment is canceled is refused: restore the logged
     segment (which carries to its entries) instead. Returns {"canceled": [...], "restored": [...]}.
     """
-    wanted = _entry_nos(entry_nos)
+    wanted = parse_entry_nos(entry_nos)
     with dbmod.transaction():
         state = _known(wanted)
         cancel = [n for n in wanted if not state[n][0]]
@@ -181,7 +188,7 @@ def normal_option(value, allowed, what):
 
 def evaluate(entry_nos, evaluation):
     """Set the evaluation of the entries (blank clears it). Returns {"updated": n}."""
-    wanted = _entry_nos(entry_nos)
+    wanted = parse_entry_nos(entry_nos)
     value = normal_option(evaluation, EVALUATIONS, "evaluation")
     with dbmod.transaction():
         _known(wanted)
@@ -221,7 +228,7 @@ def resend(entry_nos, correspondence_type=None, user_id=None, out_dir=None):
     from .segment_log import current_user, entry_insert_columns, require_delivery
 
     user_id = current_user() if user_id is None else user_id
-    wanted = _entry_nos(entry_nos)
+    wanted = parse_entry_nos(entry_nos)
     corres = None
     if correspondence_type not in (None, ""):
         corres = normal_option(correspondence_type, [t for t in CORRESPONDENCE_TYPES if t], "correspondence type")

@@ -6,7 +6,7 @@ statistics and interaction filters stop counting them; restoring brings them all
 from peewee import SQL, fn
 
 from .. import db as dbmod
-from ..errors import NotFound, SegtuiError
+from ..errors import NotFound
 from ..models import CampaignEntry, InteractionLogEntry, LoggedSegment, to_dict
 from . import interactions
 
@@ -43,21 +43,8 @@ def list_logged(limit=None, offset=0):
     return [_dict(r) for r in query]
 
 
-def entry_nos(values):
-    """Entry numbers typed by a user as ints, or a SegtuiError naming the bad one."""
-    out = []
-    for value in values or []:
-        try:
-            out.append(int(str(value).strip()))
-        except ValueError:
-            raise SegtuiError(f"entry number {value!r} is not a number") from None
-    if not out:
-        raise SegtuiError("give at least one entry number")
-    return sorted(set(out))
-
-
 def get_logged(entry_no):
-    (no,) = entry_nos([entry_no])
+    (no,) = interactions.parse_entry_nos([entry_no])
     row = _select().where(LoggedSegment.entry_no == no).first()
     if row is None:
         raise NotFound(f"logged segment {entry_no} does not exist")
@@ -83,7 +70,7 @@ def toggle_canceled(entry_nos_):
 
     Returns {"canceled": [...], "restored": [...]}. An unknown entry number refuses the whole call.
     """
-    wanted = entry_nos(entry_nos_)
+    wanted = interactions.parse_entry_nos(entry_nos_)
     with dbmod.transaction():
         state = dict(LoggedSegment.select(LoggedSegment.entry_no, LoggedSegment.canceled)
                      .where(LoggedSegment.entry_no.in_(wanted)).tuples())
