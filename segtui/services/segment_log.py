@@ -26,12 +26,10 @@ from ..models import (
     LineFields,
     LoggedSegment,
     Salesperson,
-    SegmentCriteriaLine,
     SegmentHeader,
-    SegmentHistory,
     SegmentLine,
 )
-from .segments import normal_no
+from .segments import delete_segment_rows, normal_no
 
 REFUSALS_PER_RULE = 10  # lines listed per rule; the total is counted all the same
 FOLLOW_UP_DESCRIPTION = "Follow-up on segment {no}"
@@ -296,12 +294,6 @@ def _insert_campaign_entries(header, logged_entry_no, user_id, today):
     return c.insert_from(query, fields).as_rowcount().execute()
 
 
-def _delete_segment(no):
-    for model in (SegmentLine, SegmentCriteriaLine, SegmentHistory):
-        model.delete().where(model.segment_no == no).execute()
-    SegmentHeader.delete().where(SegmentHeader.no == no).execute()
-
-
 def create_follow_up(logged_entry_no, segment_no, campaign_no=""):
     """A new segment "Follow-up on segment SM00001", same campaign, with the logged segment's contacts.
 
@@ -341,7 +333,7 @@ def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_i
                                       user_id=user_id or "", canceled=False)
         interactions = _insert_entries(header, logged.entry_no, user_id, deliver, now)
         campaign_entries = _insert_campaign_entries(header, logged.entry_no, user_id, header.date or today)
-        _delete_segment(no)
+        delete_segment_rows(no)
         follow_up_no = None
         if follow_up:
             follow_up_no = create_follow_up(logged.entry_no, no, header.campaign_no)

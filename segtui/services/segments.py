@@ -518,11 +518,16 @@ def _update_lines(header, old_template, changed):
 def delete_segment(no):
     with transaction():
         header = get_header(no, lock=True)
-        SegmentLine.delete().where(SegmentLine.segment_no == header.no).execute()
-        SegmentHistory.delete().where(SegmentHistory.segment_no == header.no).execute()
-        SegmentCriteriaLine.delete().where(SegmentCriteriaLine.segment_no == header.no).execute()
-        header.delete_instance()
+        delete_segment_rows(header.no)
     return {"deleted": header.no}
+
+
+def delete_segment_rows(no):
+    """Delete the segment's lines, criteria, history and header (in the caller's transaction);
+    also used by logging, which removes the segment once it is logged."""
+    for model in (SegmentLine, SegmentCriteriaLine, SegmentHistory):
+        model.delete().where(model.segment_no == no).execute()
+    SegmentHeader.delete().where(SegmentHeader.no == no).execute()
 
 
 # --- line defaults ----------------------------------------------------------------------------
