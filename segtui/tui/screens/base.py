@@ -33,7 +33,6 @@ class KeyPagedSource:
         self.key = key
         self._count: int | None = None
         self._after: dict[int, object] = {}
-        self.calls = 0
         self.rows_read = 0
 
     def count(self) -> int:
@@ -42,7 +41,6 @@ class KeyPagedSource:
         return self._count
 
     def rows(self, offset: int, limit: int) -> list[dict]:
-        self.calls += 1
         if offset == 0:
             found = self.fetch(limit, None, 0)
         elif offset in self._after:

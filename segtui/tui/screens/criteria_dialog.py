@@ -204,10 +204,6 @@ class CriteriaDialog(ModalScreen[dict | None]):
     def options(self) -> dict:
         return {cb.id[4:]: cb.value for cb in self.query(Checkbox)}
 
-    def set_filter(self, typed: str, expression: str) -> None:
-        """Fill one field (used by tests and by reuse)."""
-        self.query_one("#" + field_input_id(typed), Input).value = expression
-
     # --- checking as you type ---------------------------------------------------------------------
 
     @on(Input.Changed)
