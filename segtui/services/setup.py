@@ -70,17 +70,9 @@ def fields(kind):
     return list(_kind(kind)[3])
 
 
-def _dict(record):
-    data = to_dict(record)
-    for key, value in list(data.items()):
-        if isinstance(getattr(record, key, None), bool):
-            data[key] = bool(value)
-    return data
-
-
 def list_records(kind):
     model, key, _title, _fields = _kind(kind)
-    rows = [_dict(r) for r in model.select().order_by(getattr(model, key))]
+    rows = [to_dict(r) for r in model.select().order_by(getattr(model, key))]
     if kind == "template":
         languages = {}
         for code, language, name in (InteractionTemplateAttachment.select(
@@ -97,7 +89,7 @@ def get_record(kind, key_value):
     record = model.get_or_none(getattr(model, key) == str(key_value or "").strip().upper())
     if record is None:
         raise NotFound(f"{_kind(kind)[2].lower()[:-1]} {key_value!r} does not exist")
-    return _dict(record)
+    return to_dict(record)
 
 
 def _clean(kind, values):
