@@ -611,8 +611,7 @@ class WorksheetScreen(Screen):
 
     def run_long(self, label: str, fn, done, failed=None) -> bool:
         """Run `fn` in a worker thread with a progress bar; `done(result)` / `failed(exc)` after."""
-        if self._busy:
-            self.notify("Still working on the last action: wait, or Esc to cancel it", severity="warning")
+        if not self._idle():
             return False
         self._busy = True
         self._cancel_requested = False
