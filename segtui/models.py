@@ -427,6 +427,11 @@ def to_dict(record, exclude=("attachment", "content")):
     return out
 
 
+def normal_code(value):
+    """A code or number as stored and compared: trimmed, upper case ('' for None)."""
+    return str(value or "").strip().upper()
+
+
 def json_value(value):
     import decimal
 

@@ -20,7 +20,7 @@ from peewee import SQL, fn
 
 from .. import config
 from .. import db as dbmod
-from ..models import InteractionLogEntry, InteractionTemplateAttachment, LoggedSegment, SegmentLine
+from ..models import InteractionLogEntry, InteractionTemplateAttachment, LoggedSegment, SegmentLine, normal_code
 from . import merge, word
 
 UNFINISHED = ("in_progress", "error")
@@ -42,7 +42,7 @@ def _refusal(segment_no, line_no, contact_no, text, rule, rule_total=1):
 def delivery_refusals(segment_no):
     """Why the segment's lines cannot be delivered: [{"segment_no", "line_no", "contact_no",
     "message", "rule", "rule_total"}]; empty when delivery can go ahead. One query per rule."""
-    no = str(segment_no or "").strip().upper()
+    no = normal_code(segment_no)
     line = SegmentLine
     a = InteractionTemplateAttachment
     to_deliver = (line.segment_no == no) & (line.contact_no != "") & (line.correspondence_type != "")

@@ -21,6 +21,7 @@ from ..models import (
     InteractionTemplateAttachment,
     LoggedSegment,
     json_value,
+    normal_code,
     to_dict,
 )
 
@@ -332,7 +333,7 @@ def template_list():
 
 def template_show(code):
     """One interaction template with its statistics, group and attachments (without their content)."""
-    key = str(code or "").strip().upper()
+    key = normal_code(code)
     template = InteractionTemplate.get_or_none(InteractionTemplate.code == key)
     if template is None:
         raise NotFound(f"interaction template {code!r} does not exist")

@@ -25,6 +25,7 @@ from ..models import (
     Salesperson,
     SegmentHeader,
     SegmentLine,
+    normal_code,
 )
 from . import templates, word
 
@@ -248,7 +249,7 @@ def set_line_document(segment_no, line_no, path_or_bytes=None, file_name=None):
     Returns {"segment_no", "line_no", "attachment_name", "fields", "unknown_fields"}."""
     from .. import db as dbmod
 
-    no = str(segment_no or "").strip().upper()
+    no = normal_code(segment_no)
     line = SegmentLine.get_or_none((SegmentLine.segment_no == no) & (SegmentLine.line_no == int(line_no)))
     if line is None:
         raise NotFound(f"segment {no} has no line {line_no}")
@@ -392,7 +393,7 @@ def merge_segment(segment_no, out_dir, combined=None, workers=None):
     Refused, writing nothing, when a document uses merge fields segtui does not know.
     Returns {"documents", "unknown_fields", "files", "combined", "without_document"}.
     """
-    no = str(segment_no or "").strip().upper()
+    no = normal_code(segment_no)
     if not SegmentHeader.select().where(SegmentHeader.no == no).exists():
         raise NotFound(f"segment {no!r} does not exist")
     lines = list(SegmentLine.select().where((SegmentLine.segment_no == no) & (SegmentLine.contact_no != ""))

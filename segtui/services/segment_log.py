@@ -28,8 +28,9 @@ from ..models import (
     Salesperson,
     SegmentHeader,
     SegmentLine,
+    normal_code,
 )
-from .segments import delete_segment_rows, normal_no
+from .segments import delete_segment_rows
 
 REFUSALS_PER_RULE = 10  # lines listed per rule; the total is counted all the same
 FOLLOW_UP_DESCRIPTION = "Follow-up on segment {no}"
@@ -88,7 +89,7 @@ def require_delivery(*names):
 
 def open_header(segment_no):
     """The open segment, or Conflict when it was logged already, or NotFound."""
-    no = normal_no(segment_no)
+    no = normal_code(segment_no)
     header = SegmentHeader.get_or_none(SegmentHeader.no == no)
     if header is not None:
         return header

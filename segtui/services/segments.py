@@ -34,6 +34,7 @@ from ..models import (
     SegmentHistory,
     SegmentLine,
     json_value,
+    normal_code,
     to_dict,
 )
 
@@ -213,11 +214,6 @@ def parse_date(value, name="date"):
 
 # --- reading ----------------------------------------------------------------------------------
 
-def normal_no(no):
-    """A segment or contact number as stored: trimmed, upper case (blank for None)."""
-    return str(no or "").strip().upper()
-
-
 def get_header(no, lock=False):
     """The open segment's header record, or NotFound (saying so when it was logged).
 
@@ -225,7 +221,7 @@ def get_header(no, lock=False):
     PostgreSQL so two users' actions on one segment take turns (new line numbers come from
     the current maximum); SQLite's IMMEDIATE transactions already take turns.
     """
-    no = normal_no(no)
+    no = normal_code(no)
     query = SegmentHeader.select().where(SegmentHeader.no == no)
     if lock and not is_sqlite():
         query = query.for_update()
@@ -403,13 +399,13 @@ def lines(no, limit=100, offset=0, after_line_no=None):
 
 
 def count_lines(no):
-    return SegmentLine.select().where(SegmentLine.segment_no == normal_no(no)).count()
+    return SegmentLine.select().where(SegmentLine.segment_no == normal_code(no)).count()
 
 
 def get_line(no, line_no):
-    row = line_select(normal_no(no)).where(SegmentLine.line_no == int(line_no)).dicts().first()
+    row = line_select(normal_code(no)).where(SegmentLine.line_no == int(line_no)).dicts().first()
     if row is None:
-        raise NotFound(f"segment {normal_no(no)} has no line {line_no}")
+        raise NotFound(f"segment {normal_code(no)} has no line {line_no}")
     return _line_dict(row)
 
 
@@ -703,7 +699,7 @@ def _apply_line_values(segment_no, line_no, values):
 
 def add_contact(no, contact_no, fields=None):
     """Add one contact by hand (recorded as a criteria action, so go-back removes it)."""
-    code = normal_no(contact_no)
+    code = normal_code(contact_no)
     with transaction():
         header = get_header(no, lock=True)
         if not Contact.select().where(Contact.no == code).exists():

@@ -20,6 +20,7 @@ from ..models import (
     MailingGroup,
     Salesperson,
     SegmentHeader,
+    normal_code,
     to_dict,
 )
 
@@ -86,7 +87,7 @@ def list_records(kind):
 
 def get_record(kind, key_value):
     model, key, _title, _fields = _kind(kind)
-    record = model.get_or_none(getattr(model, key) == str(key_value or "").strip().upper())
+    record = model.get_or_none(getattr(model, key) == normal_code(key_value))
     if record is None:
         raise NotFound(f"{_kind(kind)[2].lower()[:-1]} {key_value!r} does not exist")
     return to_dict(record)
@@ -173,7 +174,7 @@ def save_record(kind, values, new=False):
 def delete_record(kind, key_value):
     """Delete a setup record nobody uses; refused (naming the user) when one is in use."""
     model, key, title, _specs = _kind(kind)
-    code = str(key_value or "").strip().upper()
+    code = normal_code(key_value)
     uses = {
         "template": [(SegmentHeader, SegmentHeader.interaction_template_code, "segment"),
                      (InteractionLogEntry, InteractionLogEntry.interaction_template_code, "interaction log entry")],

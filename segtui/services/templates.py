@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .. import db as dbmod
 from ..errors import NotFound, SegtuiError
-from ..models import InteractionTemplate, InteractionTemplateAttachment, Language
+from ..models import InteractionTemplate, InteractionTemplateAttachment, Language, normal_code
 from . import word
 
 CONTACT_FIELDS = (
@@ -86,7 +86,7 @@ def load_mapping(attachment):
 
 
 def _template(code):
-    code = str(code or "").strip().upper()
+    code = normal_code(code)
     if not code:
         raise SegtuiError("no interaction template code given")
     template = InteractionTemplate.get_or_none(InteractionTemplate.code == code)
@@ -96,7 +96,7 @@ def _template(code):
 
 
 def _language(language_code):
-    code = str(language_code or "").strip().upper()
+    code = normal_code(language_code)
     if code and not Language.select().where(Language.code == code).exists():
         raise NotFound(f"language {code!r} does not exist")
     return code
@@ -224,7 +224,7 @@ def attachments(code):
 def detach(code, language_code=""):
     """Remove the template's document for a language. Returns {"template_code", "language_code"}."""
     template = _template(code)
-    language_code = str(language_code or "").strip().upper()
+    language_code = normal_code(language_code)
     with dbmod.transaction():
         attachment = _attachment(template.code, language_code)
         InteractionTemplateAttachment.delete().where(InteractionTemplateAttachment.id == attachment.id).execute()
