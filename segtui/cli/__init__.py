@@ -10,7 +10,7 @@ import sys
 
 import peewee
 
-from ..errors import Conflict, SegtuiError
+from ..errors import SegtuiError
 from . import output
 
 # Top-level command groups; an area module may add sub-commands to any of them.
@@ -83,10 +83,7 @@ def main(argv=None):
         return 2
     try:
         result = handler(args)
-    except Conflict as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except SegtuiError as exc:
+    except SegtuiError as exc:  # exit_code: 1 for a refusal, 3 for a Conflict
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
     except peewee.OperationalError as exc:
