@@ -37,10 +37,9 @@ from ...models import (
     EVALUATIONS,
     INFORMATION_FLOWS,
     INITIATED_BY,
-    database,
 )
 from ..widgets.keybar import AppKeys, refresh_app_keys
-from ..widgets.progress import close_thread_connection
+from ..widgets.progress import close_thread_connection, thread_connection
 from ..widgets.tick import Tick
 from .criteria_dialog import CriteriaDialog
 from .log_dialog import LogDialog
@@ -625,7 +624,7 @@ class WorksheetScreen(Screen):
     def _long_worker(self, fn, done, failed) -> None:
         result = error = None
         try:
-            self._busy_conn = database.connection()  # this thread's own connection; Esc interrupts it
+            self._busy_conn = thread_connection()  # this thread's own connection; Esc interrupts it
             result = fn()
         except Exception as exc:  # reported on screen below
             error = exc
