@@ -1054,10 +1054,10 @@ class WorksheetScreen(Screen):
                     return
                 value = "" if value == "''" else value
                 refused = self._save_line(row["line_no"], field, value)
-                if refused:
-                    self.notify(refused[1], title=title, severity="error")
+                if refused is not None:
+                    self.notify(refused, title=title, severity="error")
                     return
-                self._line_saved(row["line_no"], title, {field: value})
+                self._line_saved(row["line_no"], title)
 
             self.app.push_screen(LookupDialog(f"line {row['line_no']} {title}", search), chosen)
             return
@@ -1095,12 +1095,12 @@ class WorksheetScreen(Screen):
             return
         row, field, title = self._editing
         refused = self._save_line(row["line_no"], field, event.value.strip())
-        if refused:
+        if refused is not None:
             event.input.add_class("-invalid")
-            self.notify(refused[1], title=f"Line {row['line_no']}: {title}", severity="error")
+            self.notify(refused, title=f"Line {row['line_no']}: {title}", severity="error")
             return
         self._stop_inline_edit()
-        self._line_saved(row["line_no"], title, {field: event.value})
+        self._line_saved(row["line_no"], title)
 
     @on(Input.Blurred, "#cell-editor")
     def _inline_blurred(self, event: Input.Blurred) -> None:
@@ -1108,19 +1108,17 @@ class WorksheetScreen(Screen):
         if self._editing and not isinstance(self.app.screen, ModalScreen):
             self._stop_inline_edit()
 
-    def _save_line(self, line_no: int, field: str, value):
-        """Store one field; a refusal stays in the dialog, at the field."""
+    def _save_line(self, line_no: int, field: str, value) -> str | None:
+        """Store one field; the refusal's message, or None when stored."""
         from ...services import segments
 
         try:
             segments.set_line(self.segment_no, line_no, {field: value})
         except SegtuiError as exc:
-            return (field, str(exc))
+            return str(exc)
         return None
 
-    def _line_saved(self, line_no, title, values) -> None:
-        if values is None:
-            return
+    def _line_saved(self, line_no, title) -> None:
         self.reload()
         self.notify(f"Line {line_no}: {title} saved", timeout=2)
 
