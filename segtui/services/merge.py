@@ -10,7 +10,10 @@ import math
 import multiprocessing
 import os
 import re
+import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import resource_tracker
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +36,7 @@ PARALLEL_MIN = 100  # letters below this merge in this process: starting workers
 CHUNK = 500  # values per IN (...) list, well under every driver's parameter limit
 DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 _UNSAFE = re.compile(r"[^\w\- ]+", re.UNICODE)
+_TRACKER_LOCK = threading.Lock()
 
 
 class UnknownFields(SegtuiError):
@@ -309,9 +313,35 @@ def default_workers(count):
     return (os.cpu_count() or 1) if count >= PARALLEL_MIN else 1
 
 
+def _has_real_stderr():
+    try:
+        return sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _start_resource_tracker():
+    """Start multiprocessing's resource tracker with a stderr it can pass on.
+
+    The worksheet (Textual) replaces sys.stderr with an object whose fileno() is -1; the tracker
+    passes that number to the new process and the start fails with "bad value(s) in
+    fds_to_keep". Started here with /dev/null instead: its messages must not draw over the
+    screen anyway."""
+    if _has_real_stderr():
+        resource_tracker.ensure_running()
+        return
+    with _TRACKER_LOCK, open(os.devnull, "w") as null:
+        saved, sys.stderr = sys.stderr, null
+        try:
+            resource_tracker.ensure_running()
+        finally:
+            sys.stderr = saved
+
+
 def _pool(workers):
     # 'spawn': workers import only the small word module, and no database handle or thread
     # state of the parent (the TUI runs threads) is copied into them.
+    _start_resource_tracker()
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 

@@ -1,0 +1,79 @@
+"""Merge and delivery of a few hundred lines started from the worksheet.
+
+From 100 letters the merge runs on a process pool. Under the worksheet (Textual replaces
+sys.stderr with an object whose fileno() is -1) starting that pool failed with "bad value(s) in
+fds_to_keep"; these tests press the keys a user presses on a 300-line segment and check the
+files and the database.
+"""
+import docx
+from textual.widgets import Checkbox
+
+from segtui.models import InteractionLogEntry, LoggedSegment, SegmentHeader, SegmentLine
+from segtui.services import criteria, merge, segments
+from segtui.tui.screens.log_dialog import LogDialog
+from segtui.tui.screens.segment_dialogs import FormDialog
+
+from test_tui_segments import SIZE, make_app, new_segment, open_worksheet, settle, wait_for
+
+
+def big_segment(**header):
+    no = new_segment("Autumn letters", template_code="LETTER", salesperson_code="AK", **header)
+    criteria.add_contacts(no, [])  # every demo contact that may enter
+    count = segments.count_lines(no)
+    assert count >= merge.PARALLEL_MIN * 2  # large enough to take the process pool
+    return no, count
+
+
+def notes(app):
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_merge_preview_of_hundreds_of_lines_from_the_worksheet(demo_db, db_path, tmp_path):
+    no, count = big_segment()
+    out = tmp_path / "merged"
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_worksheet(pilot, no)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press(*str(out), "ctrl+s")
+        await wait_for(pilot, lambda: any("documents in" in n or "Error" in n for n in notes(app)), timeout=120)
+        assert not any("fds_to_keep" in n for n in notes(app)), notes(app)
+        assert any(f"{count:,} documents in" in n for n in notes(app)), notes(app)
+    files = sorted(out.glob("*.docx"))
+    assert len(files) == count
+    # Each letter is a real Word document for its own contact.
+    first = SegmentLine.select().where(SegmentLine.segment_no == no).order_by(SegmentLine.line_no).first()
+    text = "\n".join(p.text for p in docx.Document(str(files[0])).paragraphs)
+    assert first.contact_name.split()[0] in text or first.contact_company_name.split()[0] in text
+    assert SegmentHeader.get_or_none(SegmentHeader.no == no) is not None  # a preview logs nothing
+
+
+async def test_log_with_delivery_of_hundreds_of_hard_copies_from_the_worksheet(demo_db, db_path, tmp_path,
+                                                                               monkeypatch):
+    monkeypatch.setenv("SEGTUI_DATA_DIR", str(tmp_path / "data"))
+    no, count = big_segment()
+    SegmentLine.update(correspondence_type="hard_copy").where(SegmentLine.segment_no == no).execute()
+    app = make_app(db_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_worksheet(pilot, no)
+        await pilot.press("f9")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, LogDialog)
+        await pilot.press("space")  # Deliver has the focus
+        assert dialog.query_one("#deliver", Checkbox).value
+        await settle(pilot)
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: any("logged:" in n or "Error" in n for n in notes(app)), timeout=180)
+        assert not any("fds_to_keep" in n for n in notes(app)), notes(app)
+        assert any(f"{count:,} delivered, 0 errors" in n for n in notes(app)), notes(app)
+    logged = LoggedSegment.get(LoggedSegment.segment_no == no)
+    entries = InteractionLogEntry.select().where(InteractionLogEntry.logged_segment_entry_no == logged.entry_no)
+    assert entries.count() == count
+    assert {e.delivery_status for e in entries} == {""}  # delivered: no entry in progress or in error
+    printed = list((tmp_path / "data").rglob("*.docx"))
+    assert len(printed) >= 1
