@@ -125,3 +125,18 @@ def cli_main(db_path, tmp_path, monkeypatch):
         return code, (_parse(code, text) if json_out else text), err.getvalue()
 
     return run
+
+
+def pytest_collection_modifyitems(config, items):
+    """Refuse the run when a parameter id could differ between workers (see suite_rules)."""
+    from suite_rules import unstable_id_reason
+
+    def values(item):
+        spec = getattr(item, "callspec", None)
+        return list(spec.params.values()) if spec else []
+
+    bad = [f"{item.nodeid[:150]}: {reason}" for item in items
+           if (reason := unstable_id_reason(item.nodeid, values(item)))]
+    if bad:
+        raise pytest.UsageError("parameter ids that can differ between runs; give them ids=:\n  "
+                                + "\n  ".join(bad[:10]))

@@ -104,7 +104,8 @@ def _zip(parts):
     (_zip({"[Content_Types].xml": "<Types"}), "bad XML"),
     (_zip({"[Content_Types].xml": '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>'}),
      "not a Word document"),
-])
+], ids=["empty", "plain-text", "old-binary-doc", "cut-off-zip", "zip-without-parts", "bad-content-types",
+        "not-word"])  # fixed ids: the zips carry the current time, and xdist workers must collect alike
 def test_corrupt_and_non_docx_files_are_refused_with_a_reason(data, reason):
     with pytest.raises(word.NotAWordDocument) as info:
         word.read_fields(data, "'x.docx'")
