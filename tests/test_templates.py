@@ -102,7 +102,7 @@ def test_attach_refuses_unknown_template_language_and_missing_file(world, tmp_pa
     ("old.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 1000, "old binary Word .doc"),
     ("letter.doc", None, "must end in .docx"),
     ("notes.txt", b"hello", "must end in .docx"),
-])
+], ids=["cut-off-zip", "old-binary-doc", "doc-name", "txt-name"])
 def test_corrupt_or_non_docx_files_are_refused_and_change_nothing(world, tmp_path, name, content, reason):
     templates.attach("LETTER", DATA / "letter_macword2011.docx")
     before = bytes(InteractionTemplateAttachment.get(template_code="LETTER").content)
