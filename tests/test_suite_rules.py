@@ -14,9 +14,7 @@ def test_bytes_shown_in_an_id_are_named():
 @pytest.mark.parametrize("nodeid, reason", [
     ("tests/test_io.py::t[/tmp/pytest-of-root/pytest-7/x.csv]", "temporary path"),
     ("tests/test_a.py::t[<object at 0x7f1535a2b880>]", "memory address"),
-    ("tests/test_a.py::t[2026-12-03 07:31:13]", "time"),
-    ("tests/test_a.py::t[" + "a" * 200 + "]", "longer than"),
-], ids=["tmp-path", "address", "time", "long"])
+], ids=["tmp-path", "address"])
 def test_unstable_ids_are_named(nodeid, reason):
     assert reason in unstable_id_reason(nodeid)
 
