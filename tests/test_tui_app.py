@@ -11,7 +11,7 @@ from textual.app import App
 
 from segtui import config
 from segtui.models import Contact
-from segtui.tui.app import REPO_THEMES, SegtuiApp, load_theme_file, load_themes
+from segtui.tui.app import PACKAGE_THEMES, SegtuiApp, load_theme_file, load_themes
 from segtui.tui.screens.contacts import ContactsScreen, ImportDialog
 from segtui.tui.screens.demo_dialog import DemoDialog
 from segtui.tui.screens.help import HelpScreen, key_rows
@@ -131,7 +131,7 @@ async def test_letters_do_not_act_while_typing_in_a_field(fixed_db):
 
 
 def test_theme_files_load_dark_light_and_ansi():
-    themes = {t.name: t for t in load_themes([REPO_THEMES])[0]}
+    themes = {t.name: t for t in load_themes([PACKAGE_THEMES])[0]}
     assert {"segtui-dark", "segtui-light", "segtui-ansi"} <= set(themes)
     assert themes["segtui-dark"].dark and not themes["segtui-light"].dark
     ansi = themes["segtui-ansi"]

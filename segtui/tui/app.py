@@ -20,7 +20,6 @@ from textual.theme import Theme
 
 from .. import config, db
 
-REPO_THEMES = Path(__file__).resolve().parents[2] / "themes"
 PACKAGE_THEMES = Path(__file__).resolve().parents[1] / "themes"
 DEFAULT_THEME = "segtui-dark"
 THEME_FIELDS = {"name", "primary", "secondary", "warning", "error", "success", "accent", "foreground",
@@ -40,7 +39,7 @@ HIDDEN_ACTIONS = {"command_palette", "app.command_palette", "screenshot", "app.s
 def theme_dirs() -> list[Path]:
     user = Path(platformdirs.user_config_dir(config.APP)) / "themes"
     settings_dir = config.config_path().parent / "themes"
-    dirs = [REPO_THEMES, PACKAGE_THEMES, user, settings_dir]
+    dirs = [PACKAGE_THEMES, user, settings_dir]
     seen, out = set(), []
     for d in dirs:
         if d not in seen:
