@@ -407,10 +407,9 @@ async def test_escape_interrupts_a_long_database_statement(db, db_path):
         app.push_screen(ProgressScreen("Counting", job), lambda result: outcome.setdefault("r", result))
         await wait_for(pilot, started.is_set)
         await pilot.pause(0.3)
-        began = time.monotonic()
         await pilot.press("escape")
+        # Without the interrupt the statement runs for minutes: wait_for would time out.
         await wait_for(pilot, lambda: "r" in outcome, timeout=10)
-        assert time.monotonic() - began < 5
     assert outcome["r"] == ("cancelled", None)
 
 
