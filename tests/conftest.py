@@ -35,6 +35,14 @@ def _database_per_worker():
 
 _database_per_worker()
 
+# CI runs the property tests on the same examples every time, so a landing never fails on an
+# example no one can reproduce; on a developer's machine they keep exploring new ones.
+if os.environ.get("CI"):
+    from hypothesis import settings as _hypothesis_settings
+
+    _hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+    _hypothesis_settings.load_profile("ci")
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 _DEMO_CACHE = {}
 
