@@ -443,9 +443,32 @@ def template_defaults(code):
     return values
 
 
+def take_segment_no():
+    """A segment number taken in its own short transaction, for an action that creates a segment at
+    the end of a long one (log --follow-up): the series row is not held while the lines are written."""
+    with transaction():
+        return next_no("SEGMENT")
+
+
+def give_back_segment_no(no):
+    """Hand an unused number back when it is still the series' last one (a refused log leaves no gap)."""
+    from ..models import NumberSeries
+
+    with transaction():
+        series = NumberSeries.get_or_none(NumberSeries.code == "SEGMENT")
+        if series is None or not no.startswith(series.prefix) or not no[len(series.prefix):].isdigit():
+            return
+        if SegmentHeader.select().where(SegmentHeader.no == no).exists():
+            return  # it was used after all
+        (NumberSeries.update(last_no=NumberSeries.last_no - 1)
+         .where((NumberSeries.code == "SEGMENT") & (NumberSeries.last_no == int(no[len(series.prefix):])))
+         .execute())
+
+
 def new_segment(description, template_code=None, salesperson_code=None, campaign_no=None, subject=None,
-                correspondence_type=None, language_code=None, date=None, **more):
-    """Create a segment; numbers come from the SEGMENT series (SM00001...)."""
+                correspondence_type=None, language_code=None, date=None, number=None, **more):
+    """Create a segment; numbers come from the SEGMENT series (SM00001...) unless `number` was
+    taken beforehand (take_segment_no)."""
     given = dict(more)
     for name, value in (("interaction_template_code", template_code), ("salesperson_code", salesperson_code),
                         ("campaign_no", campaign_no), ("subject_default", subject),
@@ -460,7 +483,7 @@ def new_segment(description, template_code=None, salesperson_code=None, campaign
         merged = template_defaults(values.get("interaction_template_code"))
         merged.update(values)
         merged.setdefault("date", dt.date.today())
-        no = next_no("SEGMENT")
+        no = number or next_no("SEGMENT")
         header = SegmentHeader.create(no=no, **merged)
     return header_dict(header, 0, 0, 0, 0)
 
