@@ -43,14 +43,18 @@ def add_condition(segment_no, base, expand_contact=False, allow_company_with_per
     """The contacts an add takes, as one condition, with the options in spec/domain.md's order."""
     chosen = base
     key = company_key(Contact.no, Contact.company_no)
+    # The options widen the set by IN over sets of contact numbers (semi joins), never by an IN
+    # inside an OR, which PostgreSQL can only run as a SubPlan.
     if expand_contact:
-        # 1. Every contact that shares a company with a matching contact.
-        chosen = chosen | key.in_(Contact.select(key).where(base))
+        # 1. Every contact that shares a company with a matching contact (the matches included).
+        chosen = key.in_(Contact.select(key).where(base))
     if allow_company_with_persons:
         # 2. The company of each person taken so far.
+        taken = Contact.select(Contact.no).where(chosen)
         persons = Contact.select(Contact.company_no).where(chosen & (Contact.type == "person")
                                                             & (Contact.company_no != ""))
-        chosen = chosen | ((Contact.type == "company") & Contact.no.in_(persons))
+        companies = Contact.select(Contact.no).where((Contact.type == "company") & Contact.no.in_(persons))
+        chosen = Contact.no.in_(taken | companies)
     condition = chosen
     if not ignore_exclusion:
         # 3. Contacts that asked to be left out of segments.
