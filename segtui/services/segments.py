@@ -389,6 +389,10 @@ def _line_dict(row):
 def lines(no, limit=100, offset=0, after_line_no=None):
     """A page of lines in line order. `after_line_no` pages by key, fast on a million lines."""
     header = get_header(no)
+    if not offset:
+        from . import line_pages
+
+        return line_pages.json_rows(line_pages.page(header.no, limit, after_line_no=after_line_no))
     query = line_select(header.no)
     if after_line_no is not None:
         query = query.where(SegmentLine.line_no > after_line_no)
