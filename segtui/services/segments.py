@@ -38,6 +38,9 @@ from ..models import (
     to_dict,
 )
 
+from .history import (  # noqa: E402,F401 - the undo history; these names are used as segments.x too
+    ADDED, analyze_after, delete_recorded, history_columns, move_to_history, record_added, record_history)
+
 LINE_STEP = 10  # gap between line numbers; small so a million lines fit a 32-bit integer
 
 # Header fields a user may set, with their kind (the TUI builds its form from this).
@@ -652,86 +655,6 @@ def record_action(segment_no, action_no, action, filters=(), no_of_contacts=0, r
         rows.append(dict(segment_no=segment_no, action_no=action_no, seq=seq, kind="filter", action=action,
                          source=source, field=field, expression=expression))
     SegmentCriteriaLine.insert_many(rows).execute()
-
-
-def history_columns():
-    """Line fields kept in the history for a deleted line (all of them, so an undo restores edits)."""
-    return ["segment_no", "line_no", *LINE_COLUMNS]
-
-
-# Undo history (spec/domain.md "Go back"). An add does not copy its lines: it records one row,
-# event "added" with the segment's highest line number before it; undone newest first, the lines
-# above that number are exactly the ones it added. Deleted lines are moved into the history whole
-# (edits and all) so they come back as they were. "inserted" (one row per line) is kept for a
-# contact swapped on a line and for histories written before this design.
-ADDED = "added"
-
-
-def record_added(segment_no, action_no, base_line):
-    """One history row: this action added the lines numbered above `base_line`."""
-    SegmentHistory.insert(segment_no=segment_no, action_no=action_no, event=ADDED, line_no=base_line).execute()
-
-
-def record_history(segment_no, action_no, event, line_condition):
-    """Copy lines into the history as 'inserted' or 'deleted' by this action, edits and all.
-
-    One INSERT ... SELECT; the copy of a deleted line is what go-back puts back.
-    """
-    names = history_columns()
-    query = (SegmentLine.select(*[getattr(SegmentLine, n) for n in names], Value(action_no), Value(event))
-             .where((SegmentLine.segment_no == segment_no) & line_condition))
-    fields = [getattr(SegmentHistory, n) for n in names] + [SegmentHistory.action_no, SegmentHistory.event]
-    return SegmentHistory.insert_from(query, fields).as_rowcount().execute()
-
-
-def move_to_history(segment_no, action_no, line_condition):
-    """Delete the segment's lines that match and keep them in the history as 'deleted'; returns how many.
-
-    PostgreSQL: one DELETE ... RETURNING feeding the history INSERT, so no statement reads the
-    history back (its row estimates are wrong right after a bulk write). SQLite: copy, then delete
-    by the keys just copied (its planner builds the key set once).
-    """
-    in_segment = (SegmentLine.segment_no == segment_no) & line_condition
-    if is_sqlite():
-        moved = record_history(segment_no, action_no, "deleted", line_condition)
-        if moved:
-            delete_recorded(segment_no, action_no)
-        return moved
-    names = history_columns()
-    delete_sql, params = (SegmentLine.delete().where(in_segment)
-                          .returning(*[getattr(SegmentLine, n) for n in names]).sql())
-    columns = ", ".join(f'"{n}"' for n in names)
-    sql = (f"WITH moved AS ({delete_sql}) INSERT INTO segment_history ({columns}, action_no, event) "
-           f"SELECT {columns}, %s, %s FROM moved")
-    moved = SegmentLine._meta.database.execute_sql(sql, [*params, action_no, "deleted"]).rowcount
-    analyze_after(moved, "segment_line", "segment_history")
-    return moved
-
-
-def delete_recorded(segment_no, action_no, event="deleted"):
-    """Delete the lines the history records for this action and event (the set computed once)."""
-    if not is_sqlite():
-        # A join driven by the history's few rows, never a per-line re-read of the history.
-        sql = ("DELETE FROM segment_line AS l USING segment_history AS h WHERE l.segment_no = h.segment_no "
-               "AND l.line_no = h.line_no AND h.segment_no = %s AND h.action_no = %s AND h.event = %s")
-        return SegmentLine._meta.database.execute_sql(sql, [segment_no, action_no, event]).rowcount
-    recorded = (SegmentHistory.select(SegmentHistory.line_no)
-                .where((SegmentHistory.segment_no == segment_no) & (SegmentHistory.action_no == action_no)
-                       & (SegmentHistory.event == event)))
-    return (SegmentLine.delete()
-            .where((SegmentLine.segment_no == segment_no) & SegmentLine.line_no.in_(recorded))
-            .execute())
-
-
-ANALYZE_ROWS = 10_000  # PostgreSQL: refresh planner statistics after writing at least this many rows
-
-
-def analyze_after(rows, *tables):
-    """ANALYZE the tables on PostgreSQL after a bulk write, so the next statements plan on real sizes
-    (autoanalyze comes too late for a reduce right after an add). SQLite plans without statistics."""
-    if rows >= ANALYZE_ROWS and not is_sqlite():
-        for table in tables:
-            SegmentLine._meta.database.execute_sql(f"ANALYZE {table}")
 
 
 def insert_lines(header, condition):
