@@ -136,6 +136,16 @@ def test_each_line_refusal_names_segment_line_and_contact_and_writes_nothing(set
     assert SegmentLine.select().where(SegmentLine.segment_no == no).count() == 3
 
 
+def test_unknown_codes_are_found_the_same_when_a_setup_table_is_too_large_for_a_list(setup, monkeypatch):
+    """Setup tables above KNOWN_CODES_MAX rows are checked by a probe per line instead of a list."""
+    no = segment(lines=3)
+    set_line(no, 20000, salesperson_code="ZZ", campaign_no="CP9999")
+    listed = {r["rule"] for r in log_refusals(no)}
+    monkeypatch.setattr(segment_log, "KNOWN_CODES_MAX", 0)
+    probed = {r["rule"] for r in log_refusals(no)}
+    assert listed == probed == {"unknown_salesperson", "unknown_campaign"}
+
+
 def test_empty_description_is_refused(setup):
     no = segment(lines=2, description="  ")
     refusals = log_refusals(no)
