@@ -15,7 +15,7 @@ from segtui.models import ALL_MODELS, SegmentHistory, SegmentLine, database
 from segtui.services import criteria, segment_log, segments
 from test_segments import build_small
 
-WRITES = ("INSERT", "DELETE", "UPDATE", "WITH")
+WRITES = ("INSERT", "DELETE", "UPDATE", "WITH", "ANALYZE")
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def plans_with_subplans(db, statements, marker):
     bad = []
     cursor = db.connection().cursor()
     for sql, params in statements:
-        if marker not in sql:
+        if marker not in sql or sql.startswith("ANALYZE"):
             continue
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
@@ -107,3 +107,15 @@ def test_refine_and_reduce_right_after_an_add_delete_through_returning(pg, sent)
     deletes = [sql for sql, _ in sent if "DELETE" in sql.upper() and "segment_line" in sql]
     assert len(deletes) == 2 and all("RETURNING" in sql and "segment_history" not in sql.split("RETURNING")[0]
                                      for sql in deletes)
+
+
+def test_a_bulk_add_analyzes_the_lines_and_a_removal_does_not(pg, sent, monkeypatch):
+    from segtui.services import history
+
+    monkeypatch.setattr(history, "ANALYZE_ROWS", 1)  # the small world stands in for a bulk write
+    no = segments.new_segment("Stats")["no"]
+    criteria.add_contacts(no, [])
+    assert [sql for sql, _ in sent if sql.startswith("ANALYZE")] == ["ANALYZE segment_line (segment_no, contact_no)"]
+    sent.clear()
+    criteria.reduce_contacts(no, [("city", "Paris")])
+    assert not [sql for sql, _ in sent if sql.startswith("ANALYZE")]

@@ -12,7 +12,7 @@ from ..db import is_sqlite
 from ..models import SegmentHistory, SegmentLine
 
 ADDED = "added"
-ANALYZE_ROWS = 10_000  # PostgreSQL: refresh planner statistics after writing at least this many rows
+ANALYZE_ROWS = 10_000  # PostgreSQL: refresh planner statistics after inserting at least this many rows
 LINE_COLUMNS = [f for f in SegmentLine._meta.sorted_field_names if f not in ("id", "segment_no", "line_no")]
 
 
@@ -57,9 +57,7 @@ def move_to_history(segment_no, action_no, line_condition):
     columns = ", ".join(f'"{n}"' for n in names)
     sql = (f"WITH moved AS ({delete_sql}) INSERT INTO segment_history ({columns}, action_no, event) "
            f"SELECT {columns}, %s, %s FROM moved")
-    moved = SegmentLine._meta.database.execute_sql(sql, [*params, action_no, "deleted"]).rowcount
-    analyze_after(moved, "segment_line", "segment_history")
-    return moved
+    return SegmentLine._meta.database.execute_sql(sql, [*params, action_no, "deleted"]).rowcount
 
 
 def delete_recorded(segment_no, action_no, event="deleted"):
@@ -77,9 +75,17 @@ def delete_recorded(segment_no, action_no, event="deleted"):
             .execute())
 
 
-def analyze_after(rows, *tables):
-    """ANALYZE the tables on PostgreSQL after a bulk write, so the next statements plan on real sizes
-    (autoanalyze comes too late for a reduce right after an add). SQLite plans without statistics."""
-    if rows >= ANALYZE_ROWS and not is_sqlite():
-        for table in tables:
-            SegmentLine._meta.database.execute_sql(f"ANALYZE {table}")
+def analyze_after(rows, table="segment_line"):
+    """ANALYZE a table on PostgreSQL after a bulk insert that is large next to it (at least
+    ANALYZE_ROWS rows and a tenth of its rows), so the next statements plan on real sizes:
+    autoanalyze comes too late for a reduce right after an add. Only the columns statements
+    select lines by are analyzed (the whole-table ANALYZE took most of an add's time). SQLite
+    plans without statistics; deletes leave the estimates on the safe side and are not analyzed.
+    """
+    if rows < ANALYZE_ROWS or is_sqlite():
+        return
+    db = SegmentLine._meta.database
+    found = db.execute_sql("SELECT reltuples FROM pg_class WHERE relname = %s", (table,)).fetchone()
+    if found and found[0] > 0 and rows < 0.1 * found[0]:
+        return
+    db.execute_sql(f"ANALYZE {table} (segment_no, contact_no)")
