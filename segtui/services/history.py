@@ -6,7 +6,7 @@ it added. Deleted lines are moved into the history whole (edits and all) so they
 they were. "inserted" (one row per line) is kept for a contact swapped on a line and for
 histories written before this design.
 """
-from peewee import Value
+from peewee import SQL, Value
 
 from ..db import is_sqlite
 from ..models import SegmentHistory, SegmentLine
@@ -42,15 +42,12 @@ def move_to_history(segment_no, action_no, line_condition):
     """Delete the segment's lines that match and keep them in the history as 'deleted'; returns how many.
 
     PostgreSQL: one DELETE ... RETURNING feeding the history INSERT, so no statement reads the
-    history back (its row estimates are wrong right after a bulk write). SQLite: copy, then delete
-    by the keys just copied (its planner builds the key set once).
+    history back (its row estimates are wrong right after a bulk write). SQLite: the ids of the
+    lines first, then copy and delete by id.
     """
     in_segment = (SegmentLine.segment_no == segment_no) & line_condition
     if is_sqlite():
-        moved = record_history(segment_no, action_no, "deleted", line_condition)
-        if moved:
-            delete_recorded(segment_no, action_no)
-        return moved
+        return _move_by_ids(action_no, in_segment)
     names = history_columns()
     delete_sql, params = (SegmentLine.delete().where(in_segment)
                           .returning(*[getattr(SegmentLine, n) for n in names]).sql())
@@ -58,6 +55,26 @@ def move_to_history(segment_no, action_no, line_condition):
     sql = (f"WITH moved AS ({delete_sql}) INSERT INTO segment_history ({columns}, action_no, event) "
            f"SELECT {columns}, %s, %s FROM moved")
     return SegmentLine._meta.database.execute_sql(sql, [*params, action_no, "deleted"]).rowcount
+
+
+def _move_by_ids(action_no, in_segment):
+    """SQLite: the condition is evaluated once, into a temporary set of line ids; the copy and
+    the delete then seek those lines by id instead of scanning the segment twice."""
+    db = SegmentLine._meta.database
+    db.execute_sql("CREATE TEMP TABLE IF NOT EXISTS segtui_moving (id INTEGER PRIMARY KEY)")
+    db.execute_sql("DELETE FROM segtui_moving")
+    ids_sql, params = SegmentLine.select(SegmentLine.id).where(in_segment).sql()
+    db.execute_sql(f"INSERT INTO segtui_moving (id) {ids_sql}", params)
+    moving = SegmentLine.id.in_(SQL("(SELECT id FROM segtui_moving)"))
+    names = history_columns()
+    query = SegmentLine.select(*[getattr(SegmentLine, n) for n in names], Value(action_no), Value("deleted")).where(
+        moving)
+    fields = [getattr(SegmentHistory, n) for n in names] + [SegmentHistory.action_no, SegmentHistory.event]
+    moved = SegmentHistory.insert_from(query, fields).as_rowcount().execute()
+    if moved:
+        SegmentLine.delete().where(moving).execute()
+    db.execute_sql("DELETE FROM segtui_moving")
+    return moved
 
 
 def delete_recorded(segment_no, action_no, event="deleted"):
