@@ -119,3 +119,43 @@ def test_a_bulk_add_analyzes_the_lines_and_a_removal_does_not(pg, sent, monkeypa
     sent.clear()
     criteria.reduce_contacts(no, [("city", "Paris")])
     assert not [sql for sql, _ in sent if sql.startswith("ANALYZE")]
+
+
+def test_a_new_segment_does_not_wait_for_a_log_with_follow_up(pg, monkeypatch):
+    """The follow-up's number is taken before the log's transaction, so a `segment new` by
+    another user while a long log --follow-up runs gets its number at once."""
+    import threading
+
+    no = segments.new_segment("Long log", template_code="LTR", salesperson_code="AL")["no"]
+    criteria.add_contacts(no, [])
+    inside, done, seen = threading.Event(), threading.Event(), {}
+    real = criteria.reuse_logged
+
+    def slow_reuse(*args, **kwargs):
+        inside.set()
+        done.wait(20)  # the log's transaction stays open meanwhile
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(criteria, "reuse_logged", slow_reuse)
+
+    def log():
+        try:
+            seen["result"] = segment_log.log_segment(no, follow_up=True, user_id="t")
+        except Exception as exc:  # noqa: BLE001 - reported below
+            seen["error"] = exc
+        finally:
+            database.close()  # this thread's own connection
+
+    worker = threading.Thread(target=log)
+    worker.start()
+    try:
+        assert inside.wait(20)
+        database.execute_sql("SET lock_timeout = '3s'")  # a wait for the series row would fail here
+        other = segments.new_segment("Meanwhile")["no"]
+    finally:
+        database.execute_sql("RESET lock_timeout")
+        done.set()
+        worker.join(30)
+    assert "error" not in seen, seen.get("error")
+    follow = seen["result"]["follow_up_segment_no"]
+    assert follow != other and {follow, other} == {"SM00002", "SM00003"}
