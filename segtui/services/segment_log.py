@@ -108,9 +108,9 @@ KNOWN_CODES_MAX = 5_000  # a setup table up to this size is checked against a li
 def _unknown(column, model, key):
     """The line's code is set but not in `model`. Setup tables are small: their codes go into the
     statement as a list (one in-memory set per statement) instead of a probe per line."""
-    if model.select().count() > KNOWN_CODES_MAX:
+    codes = [code for (code,) in model.select(key).limit(KNOWN_CODES_MAX + 1).tuples()]
+    if len(codes) > KNOWN_CODES_MAX:
         return (column != "") & ~fn.EXISTS(model.select(SQL("1")).where(key == column))
-    codes = [code for (code,) in model.select(key).tuples()]
     return (column != "") & column.not_in(codes) if codes else (column != "")
 
 
@@ -147,7 +147,7 @@ def _line_rules(deliver):
     return rules
 
 
-def _scan(no, deliver):
+def _scan(no, deliver, rules=None):
     """One pass over the segment's lines: how many there are, how many have a contact, how many
     are e-mail lines without an address, and how many lines each refusal rule refuses."""
     line = SegmentLine
@@ -158,7 +158,7 @@ def _scan(no, deliver):
     columns = [fn.COUNT(SQL("*")).alias("lines"), count(line.contact_no != "").alias("with_contact"),
                count(_email_without_address()).alias("without_address"),
                count(line.interaction_group_code == "").alias("without_group")]
-    columns += [count(condition).alias(rule) for rule, condition, _ in _line_rules(deliver)]
+    columns += [count(condition).alias(rule) for rule, condition, _ in rules or _line_rules(deliver)]
     row = _lines_with_contact(*columns).where(line.segment_no == no).dicts().get()
     return {key: int(value or 0) for key, value in row.items()}
 
@@ -175,16 +175,17 @@ def segment_refusal(segment_no, text, rule=""):
             "message": f"segment {segment_no}: {text}", "rule": rule, "rule_total": 1}
 
 
-def _refusals(header, deliver, limit, scan=None):
+def _refusals(header, deliver, limit, scan=None, rules=None):
     no = header.no
-    scan = scan or _scan(no, deliver)
+    rules = rules or _line_rules(deliver)
+    scan = scan or _scan(no, deliver, rules)
     out = []
     if not (header.description or "").strip():
         out.append(segment_refusal(no, "the description is empty", "no_description"))
     if not scan["with_contact"]:
         out.append(segment_refusal(no, "no lines with a contact", "no_lines"))
     line = SegmentLine
-    for rule, condition, text in _line_rules(deliver):
+    for rule, condition, text in rules:
         if not scan[rule]:
             continue
         # Only rules the scan found: the first `limit` lines they refuse, to name them.
@@ -223,8 +224,9 @@ def log_preview(segment_no, deliver=False, limit=REFUSALS_PER_RULE):
     "without_correspondence_type"} (the last: e-mail lines whose contact has no address, which are
     logged with no correspondence type when not delivering)."""
     header = open_header(segment_no)
-    scan = _scan(header.no, deliver)
-    refusals = _refusals(header, deliver, limit, scan)
+    rules = _line_rules(deliver)
+    scan = _scan(header.no, deliver, rules)
+    refusals = _refusals(header, deliver, limit, scan, rules)
     return {"segment_no": header.no, "lines": scan["lines"], "refusals": refusals,
             "total_refusals": _total(refusals),
             "without_correspondence_type": 0 if deliver else scan["without_address"]}
@@ -370,8 +372,9 @@ def _log(segment_no, deliver, follow_up, user_id, now, today, number):
     with dbmod.transaction():
         header = open_header(segment_no)
         no = header.no
-        scan = _scan(no, deliver)
-        refusals = _refusals(header, deliver, REFUSALS_PER_RULE, scan)
+        rules = _line_rules(deliver)  # the setup codes are read once per log
+        scan = _scan(no, deliver, rules)
+        refusals = _refusals(header, deliver, REFUSALS_PER_RULE, scan, rules)
         if refusals:
             raise LogRefused(no, refusals, _total(refusals))
         # Without delivery, e-mail lines whose contact has no address lose their correspondence type.
