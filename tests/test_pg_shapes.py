@@ -76,6 +76,10 @@ def every_set_operation():
     criteria.go_back(no, steps=3)
     segments.remove_line(no, SegmentLine.select().where(SegmentLine.segment_no == no).first().line_no)
     criteria.go_back(no)
+    first = SegmentLine.select().where(SegmentLine.segment_no == no).order_by(SegmentLine.line_no).first()
+    segments.set_line(no, first.line_no, {"contact_no": "P21"})  # a swap: history line by line
+    criteria.go_back(no)
+    assert segments.get_line(no, first.line_no)["contact_no"] == first.contact_no
     criteria.save_criteria(no, "SHAPES")
     other = segments.new_segment("Other", template_code="LTR", salesperson_code="AL")["no"]
     criteria.reuse_criteria(other, "SHAPES")
