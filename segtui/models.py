@@ -280,9 +280,9 @@ class SegmentLine(LineFields):
     class Meta:
         indexes = (
             (("segment_no", "line_no"), True),
-            (("segment_no", "contact_no"), False),
-            # Covers the header's totals so a million-line segment shows them without reading lines.
-            (("segment_no", "cost", "duration_min"), False),
+            # Finds a contact on a segment (add's NOT EXISTS) and, carrying cost and duration, covers
+            # the header's totals: one index for both, as each index costs a b-tree write per line.
+            (("segment_no", "contact_no", "cost", "duration_min"), False),
         )
 
 
@@ -385,7 +385,7 @@ class InteractionLogEntry(LineFields):
             (("segment_no",), False),
             (("logged_segment_entry_no",), False),
             (("interaction_template_code",), False),
-            (("delivery_status",), False),
+            # No index on delivery_status: it is only ever read with the logged segment or entry no.
         )
 
 

@@ -236,6 +236,49 @@ def test_lines_added_after_an_undo_do_not_clash_with_restored_ones(seg):
     assert contacts_on(seg) == ["C1", "P11", "P22"]
 
 
+def test_an_add_records_one_history_mark_not_a_copy_of_its_lines(seg):
+    from segtui.models import SegmentHistory
+
+    criteria.add_contacts(seg, [])
+    assert [(r.event, r.action_no, r.line_no) for r in SegmentHistory.select()] == [("added", 1, 0)]
+    criteria.reduce_contacts(seg, [("city", "Berlin")])
+    deleted = SegmentHistory.select().where(SegmentHistory.event == "deleted").count()
+    assert deleted == 3  # removed lines are kept whole, so they can come back as they were
+
+
+def test_many_steps_back_through_edits_adds_and_removals_restore_every_state(seg):
+    states = []
+    criteria.add_contacts(seg, [("city", "Berlin")])
+    segments.set_line(seg, line_of(seg, "P11").line_no, {"personal_note": "kept"})
+    states.append([(r.contact_no, r.personal_note) for r in SegmentLine.select().order_by(SegmentLine.line_no)])
+    criteria.reduce_contacts(seg, [("no", "P11|P22")])
+    states.append(contacts_on(seg))
+    criteria.add_contacts(seg, [])  # reuses the numbers of the removed lines
+    states.append(contacts_on(seg))
+    criteria.refine_contacts(seg, [("type", "person")])
+    states.append(contacts_on(seg))
+    segments.remove_line(seg, line_of(seg, "P30").line_no)
+    assert "P30" not in contacts_on(seg)
+    for expected in reversed(states[1:]):
+        criteria.go_back(seg)
+        assert contacts_on(seg) == expected
+    criteria.go_back(seg)
+    assert [(r.contact_no, r.personal_note) for r in SegmentLine.select().order_by(SegmentLine.line_no)] == states[0]
+    criteria.go_back(seg)
+    assert contacts_on(seg) == []
+
+
+def test_go_back_still_reads_a_history_written_line_by_line(seg):
+    """Histories written before the one-mark design (one 'inserted' row per line) still undo."""
+    from segtui.models import SegmentHistory
+
+    criteria.add_contacts(seg, [("city", "Berlin")])
+    SegmentHistory.delete().execute()
+    segments.record_history(seg, 1, "inserted", SegmentLine.line_no > 0)
+    criteria.go_back(seg)
+    assert contacts_on(seg) == []
+
+
 def test_show_lists_actions_newest_last(seg):
     criteria.add_contacts(seg, [("city", "Berlin")], allow_existing=True)
     criteria.reduce_contacts(seg, [("mailing_group", "NEWS")], entire_companies=True)

@@ -3,6 +3,7 @@ delivery hand-off, and that logging is set-based (same statement count for 10 an
 import pytest
 
 from logging_data import StatementCounter, contact_no, fake_delivery, segment, set_line, world
+from segtui import db as dbmod
 from segtui.errors import Conflict, NotFound, SegtuiError
 from segtui.models import (
     CampaignEntry,
@@ -135,6 +136,16 @@ def test_each_line_refusal_names_segment_line_and_contact_and_writes_nothing(set
     assert SegmentLine.select().where(SegmentLine.segment_no == no).count() == 3
 
 
+def test_unknown_codes_are_found_the_same_when_a_setup_table_is_too_large_for_a_list(setup, monkeypatch):
+    """Setup tables above KNOWN_CODES_MAX rows are checked by a probe per line instead of a list."""
+    no = segment(lines=3)
+    set_line(no, 20000, salesperson_code="ZZ", campaign_no="CP9999")
+    listed = {r["rule"] for r in log_refusals(no)}
+    monkeypatch.setattr(segment_log, "KNOWN_CODES_MAX", 0)
+    probed = {r["rule"] for r in log_refusals(no)}
+    assert listed == probed == {"unknown_salesperson", "unknown_campaign"}
+
+
 def test_empty_description_is_refused(setup):
     no = segment(lines=2, description="  ")
     refusals = log_refusals(no)
@@ -256,6 +267,34 @@ def test_follow_up_segment_has_the_logged_contacts_and_campaign(setup):
     assert follow["campaign_no"] == "CP1001"
     contacts = {line["contact_no"] for line in segments.lines(follow["no"], limit=10)}
     assert contacts == {contact_no(1), contact_no(2), contact_no(3)}
+
+
+def test_follow_up_number_is_taken_before_the_log_and_given_back_when_refused(setup, monkeypatch):
+    """The follow-up's number is taken in its own short transaction (PostgreSQL then holds no
+    number series row through the log), and a refused log leaves no gap in the numbers."""
+    from segtui.db import next_no
+    from segtui.models import NumberSeries
+    from segtui.services import segments
+
+    taken = []
+    real = segments.take_segment_no
+
+    def spy():
+        taken.append(real())
+        return taken[-1]
+
+    monkeypatch.setattr(segments, "take_segment_no", spy)
+    bad = segment(lines=2, description="")
+    last = NumberSeries.get_by_id("SEGMENT").last_no
+    with pytest.raises(segment_log.LogRefused):
+        log_segment(bad, follow_up=True)
+    assert NumberSeries.get_by_id("SEGMENT").last_no == last  # given back
+    good = segment(lines=2)
+    result = log_segment(good, follow_up=True)
+    assert result["follow_up_segment_no"] == taken[-1]
+    assert SegmentHeader.get_by_id(taken[-1]).description == f"Follow-up on segment {good}"
+    with dbmod.transaction():
+        assert next_no("SEGMENT") > taken[-1]
 
 
 # --- all or nothing --------------------------------------------------------------------------------

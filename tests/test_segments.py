@@ -402,6 +402,45 @@ def test_lines_page_by_key_and_by_offset(small):
         assert key in row
 
 
+def test_a_page_by_key_gives_the_same_lines_as_the_offset_path(small):
+    from segtui.services import line_pages
+
+    h = segments.new_segment("x", template_code="LTR")
+    criteria.add_contacts(h["no"], [], ignore_exclusion=True)
+    segments.set_line(h["no"], segments.lines(h["no"])[1]["line_no"], {"evaluation": "positive", "cost": "3.5"})
+    fast = segments.lines(h["no"], limit=100)
+    slow = [segments.lines(h["no"], limit=1, offset=i)[0] for i in range(1, 7)]
+    assert fast[1:] == slow  # the slow path is Peewee's own conversion: the same values and types
+    assert {type(fast[0][k]) for k in ("cost", "campaign_target", "has_attachment")} == {float, bool}
+    assert fast[0]["date"] == dt.date.today().isoformat()
+    rows = line_pages.page(h["no"], limit=3, last=True)
+    assert [r[line_pages.INDEX["line_no"]] for r in rows] == [r["line_no"] for r in fast[-3:]]
+    before = line_pages.page(h["no"], limit=2, before_line_no=fast[3]["line_no"])
+    assert [r[line_pages.INDEX["contact_no"]] for r in before] == [r["contact_no"] for r in fast[1:3]]
+
+
+def test_ends_paged_source_reads_the_end_and_back_by_key_never_by_offset(small):
+    from segtui.models import Contact
+    from segtui.services import line_pages
+    from segtui.tui.widgets.sheet import EndsPagedSource
+
+    Contact.insert_many([{"no": f"X{i:04d}", "name": f"Bulk {i:04d}"} for i in range(243)]).execute()
+    no = segments.new_segment("Long")["no"]
+    criteria.add_contacts(no, [])
+    every = [r["line_no"] for r in segments.lines(no, limit=1000)]
+    assert len(every) == 249
+    source = EndsPagedSource(line_pages.fetcher(no), lambda: segments.count_lines(no), key="line_no")
+    assert [r["line_no"] for r in source.rows(200, 100)] == every[200:]  # ctrl+End: the last rows
+    assert [r["line_no"] for r in source.rows(100, 100)] == every[100:200]  # PageUp: before a key
+    assert [r["line_no"] for r in source.rows(0, 100)] == every[:100]
+    assert [r["line_no"] for r in source.rows(100, 100)] == every[100:200]  # after a key
+    assert source.offset_reads == 0
+    assert [r["line_no"] for r in source.rows(150, 10)] == every[150:160]  # a jump pays one offset
+    assert source.offset_reads == 1
+    source.invalidate()
+    assert source.count() == 249
+
+
 def test_set_header_with_a_stale_version_is_a_conflict(small):
     from segtui.errors import Conflict
 

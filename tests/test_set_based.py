@@ -95,3 +95,14 @@ def test_statement_counts_do_not_grow_with_the_number_of_contacts(tmp_path, monk
     # A handful each: the core actions stay small in absolute terms too.
     assert all(count <= 40 for count in many.values()), many
     assert max(many[k] for k in ("add", "reduce", "refine", "go_back", "apply_mailing_group")) <= 15, many
+
+
+def test_schema_6_upgrade_runs_twice_and_leaves_one_line_index_for_contacts_and_totals(db):
+    """The speed migration is idempotent (it may run after others, or again)."""
+    dbmod._upgrade_to_6()
+    dbmod._upgrade_to_6()
+    line_indexes = {tuple(i.columns) for i in db.get_indexes("segment_line")}
+    assert line_indexes == {("segment_no", "line_no"), ("segment_no", "contact_no", "cost", "duration_min")}
+    plan = " ".join(str(r) for r in db.execute_sql(
+        "EXPLAIN QUERY PLAN SELECT COUNT(*), SUM(cost), SUM(duration_min) FROM segment_line WHERE segment_no = 'X'"))
+    assert "COVERING INDEX" in plan  # the header's totals still come from the index alone

@@ -103,7 +103,8 @@ def contact_condition(filters):
         if source.on_company:
             owner = fn.COALESCE(fn.NULLIF(contact.company_no, ""), contact.no)
         link = getattr(source.model, source.link)
-        condition &= fn.EXISTS(source.model.select(SQL("1")).where((link == owner) & every))
+        # IN over the link's own index (one set built once), not an EXISTS probe per contact.
+        condition &= owner.in_(source.model.select(link).where(every))
     return condition
 
 

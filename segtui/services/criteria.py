@@ -6,7 +6,7 @@ history by one more, deletions by DELETE ... WHERE. No Python loop over contacts
 """
 from peewee import JOIN, SQL, Value, fn
 
-from ..db import transaction
+from ..db import is_sqlite, transaction
 from ..errors import NotFound, SegtuiError
 from ..models import (
     Contact,
@@ -43,22 +43,28 @@ def add_condition(segment_no, base, expand_contact=False, allow_company_with_per
     """The contacts an add takes, as one condition, with the options in spec/domain.md's order."""
     chosen = base
     key = company_key(Contact.no, Contact.company_no)
+    # The options widen the set by IN over sets of contact numbers (semi joins), never by an IN
+    # inside an OR, which PostgreSQL can only run as a SubPlan.
     if expand_contact:
-        # 1. Every contact that shares a company with a matching contact.
-        chosen = chosen | key.in_(Contact.select(key).where(base))
+        # 1. Every contact that shares a company with a matching contact (the matches included).
+        chosen = key.in_(Contact.select(key).where(base))
     if allow_company_with_persons:
         # 2. The company of each person taken so far.
+        taken = Contact.select(Contact.no).where(chosen)
         persons = Contact.select(Contact.company_no).where(chosen & (Contact.type == "person")
                                                             & (Contact.company_no != ""))
-        chosen = chosen | ((Contact.type == "company") & Contact.no.in_(persons))
+        companies = Contact.select(Contact.no).where((Contact.type == "company") & Contact.no.in_(persons))
+        chosen = Contact.no.in_(taken | companies)
     condition = chosen
     if not ignore_exclusion:
         # 3. Contacts that asked to be left out of segments.
         condition = condition & (Contact.exclude_from_segment == False)  # noqa: E712
     if not allow_existing:
-        # 4. Contacts already on the segment.
-        on_segment = SegmentLine.select(SegmentLine.contact_no).where(SegmentLine.segment_no == segment_no)
-        condition = condition & Contact.no.not_in(on_segment)
+        # 4. Contacts already on the segment: NOT EXISTS, which both planners run as an anti join
+        # (PostgreSQL turns NOT IN over a large set into a per-row SubPlan).
+        on_segment = SegmentLine.select(SQL("1")).where((SegmentLine.segment_no == segment_no)
+                                                         & (SegmentLine.contact_no == Contact.no))
+        condition = condition & ~fn.EXISTS(on_segment)
     return condition
 
 
@@ -79,7 +85,7 @@ def _add(header, base, action, filters=(), reference="", dry_run=False, **option
     action_no = segments.next_action_no(header.no)
     added, base_line = segments.insert_lines(header, condition)
     if added:
-        segments.record_history(header.no, action_no, "inserted", SegmentLine.line_no > base_line)
+        segments.record_added(header.no, action_no, base_line)
     segments.record_action(header.no, action_no, action, filters, no_of_contacts=added, reference=reference,
                            **{k: bool(options.get(k, False)) for k in OPTION_NAMES})
     segments.touch_header(header)
@@ -100,12 +106,24 @@ def add_contacts(no, filters, allow_existing=False, expand_contact=False, allow_
 
 # --- reduce and refine --------------------------------------------------------------------------
 
-def line_match(condition, entire_companies=False):
-    """Lines whose contact matches; with entire_companies, lines of a company any of whose contacts match."""
+def line_match(condition, entire_companies=False, keep=False):
+    """Lines whose contact matches; with entire_companies, lines of a company any of whose contacts match.
+
+    keep=True gives the lines that do NOT match (what a refine removes), as NOT EXISTS: PostgreSQL
+    plans `NOT (x IN (SELECT ...))` as a SubPlan per line once the set outgrows work_mem (issue 16).
+    """
+    line_key = company_key(SegmentLine.contact_no, SegmentLine.contact_company_no)
+    if keep:
+        if entire_companies and is_sqlite():
+            # SQLite cannot probe an index by the company expression inside a correlated EXISTS;
+            # its NOT IN builds the set once, which is what we want there.
+            return ~line_key.in_(Contact.select(company_key(Contact.no, Contact.company_no)).where(condition))
+        if entire_companies:
+            return ~fn.EXISTS(Contact.select(SQL("1")).where(
+                (company_key(Contact.no, Contact.company_no) == line_key) & condition))
+        return ~fn.EXISTS(Contact.select(SQL("1")).where((Contact.no == SegmentLine.contact_no) & condition))
     if entire_companies:
-        key = company_key(Contact.no, Contact.company_no)
-        line_key = company_key(SegmentLine.contact_no, SegmentLine.contact_company_no)
-        return line_key.in_(Contact.select(key).where(condition))
+        return line_key.in_(Contact.select(company_key(Contact.no, Contact.company_no)).where(condition))
     return SegmentLine.contact_no.in_(Contact.select(Contact.no).where(condition))
 
 
@@ -117,9 +135,7 @@ def _remove(header, line_condition, action, filters=(), reference="", dry_run=Fa
             SegmentLine.select(SegmentLine.contact_no).where(in_segment & line_condition)))
         return {"would_remove": count, "sample": _sample(contacts), "no_of_lines": count_lines(header.no)}
     action_no = segments.next_action_no(header.no)
-    removed = segments.record_history(header.no, action_no, "deleted", line_condition)
-    if removed:
-        segments.delete_recorded(header.no, action_no)
+    removed = segments.move_to_history(header.no, action_no, line_condition)
     segments.record_action(header.no, action_no, action, filters, no_of_contacts=removed, reference=reference,
                            entire_companies=entire_companies)
     segments.touch_header(header)
@@ -147,8 +163,8 @@ def refine_contacts(no, filters, entire_companies=False, dry_run=False):
     _need_filters(filters, "refine")
     with transaction():
         header = get_header(no, lock=True)
-        match = line_match(contact_condition(filters), entire_companies)
-        return _remove(header, ~match, "refine", filters, dry_run=dry_run, entire_companies=entire_companies)
+        keep = line_match(contact_condition(filters), entire_companies, keep=True)
+        return _remove(header, keep, "refine", filters, dry_run=dry_run, entire_companies=entire_companies)
 
 
 # --- go back ------------------------------------------------------------------------------------
@@ -173,13 +189,20 @@ def go_back(no, steps=1):
 
 
 def _undo(segment_no, action_no):
+    """Take back one action (the newest left): its added lines go, its deleted lines return whole."""
     of_action = (SegmentHistory.segment_no == segment_no) & (SegmentHistory.action_no == action_no)
-    inserted = SegmentHistory.select(SegmentHistory.line_no).where(of_action & (SegmentHistory.event == "inserted"))
-    SegmentLine.delete().where((SegmentLine.segment_no == segment_no) & SegmentLine.line_no.in_(inserted)).execute()
+    added_after = (SegmentHistory.select(fn.MIN(SegmentHistory.line_no))
+                   .where(of_action & (SegmentHistory.event == segments.ADDED)).scalar())
+    if added_after is not None:
+        # Every later action is undone already, so the lines above the mark are this action's.
+        SegmentLine.delete().where((SegmentLine.segment_no == segment_no)
+                                   & (SegmentLine.line_no > added_after)).execute()
+    segments.delete_recorded(segment_no, action_no, "inserted")
     names = segments.history_columns()
     deleted = SegmentHistory.select(*[getattr(SegmentHistory, n) for n in names]).where(
         of_action & (SegmentHistory.event == "deleted"))
-    SegmentLine.insert_from(deleted, [getattr(SegmentLine, n) for n in names]).execute()
+    restored = SegmentLine.insert_from(deleted, [getattr(SegmentLine, n) for n in names]).as_rowcount().execute()
+    segments.analyze_after(restored, "segment_line")
     SegmentHistory.delete().where(of_action).execute()
     SegmentCriteriaLine.delete().where((SegmentCriteriaLine.segment_no == segment_no)
                                        & (SegmentCriteriaLine.action_no == action_no)).execute()
@@ -292,8 +315,8 @@ def reuse_criteria(no, code, confirm=False):
                 result = _add(header, contact_condition(filters), "add", filters,
                               **{k: action[k] for k in OPTION_NAMES if k != "entire_companies"})
             elif kind in ("reduce", "refine"):
-                match = line_match(contact_condition(filters), action["entire_companies"])
-                result = _remove(header, match if kind == "reduce" else ~match, kind, filters,
+                match = line_match(contact_condition(filters), action["entire_companies"], keep=kind == "refine")
+                result = _remove(header, match, kind, filters,
                                  entire_companies=action["entire_companies"])
             elif kind == "add_contact":
                 result = _add(header, Contact.no == action["reference"], "add_contact",

@@ -93,13 +93,20 @@ def follow_up(entry_no):
     """A new segment "Follow-up on segment SM00001" with the logged segment's contacts and campaign."""
     from .segment_log import create_follow_up
 
-    with dbmod.transaction():
-        row = get_logged(entry_no)
-        campaign = (CampaignEntry.select(CampaignEntry.campaign_no)
-                    .where(CampaignEntry.logged_segment_entry_no == row.entry_no)
-                    .order_by(CampaignEntry.entry_no).scalar()) or ""
-        new_no = create_follow_up(row.entry_no, row.segment_no, campaign)
     from . import segments
+
+    get_logged(entry_no)  # refuse an unknown entry before taking a number
+    number = segments.take_segment_no()  # not held while the follow-up's lines are written
+    try:
+        with dbmod.transaction():
+            row = get_logged(entry_no)
+            campaign = (CampaignEntry.select(CampaignEntry.campaign_no)
+                        .where(CampaignEntry.logged_segment_entry_no == row.entry_no)
+                        .order_by(CampaignEntry.entry_no).scalar()) or ""
+            new_no = create_follow_up(row.entry_no, row.segment_no, campaign, number=number)
+    except BaseException:
+        segments.give_back_segment_no(number)
+        raise
 
     return segments.get_segment(new_no)
 

@@ -13,7 +13,7 @@ Delivery (merging and sending documents) belongs to the Word module
 import datetime as dt
 import importlib
 
-from peewee import SQL, Case, Value, fn
+from peewee import JOIN, SQL, Case, Value, fn
 
 from .. import db as dbmod
 from ..errors import Conflict, NotFound, SegtuiError
@@ -102,36 +102,44 @@ def open_header(segment_no):
 
 # --- refusals -----------------------------------------------------------------------------
 
-def _missing(model, key, value):
-    """NOT EXISTS a row of `model` whose `key` equals `value` (a correlated subquery)."""
-    return ~fn.EXISTS(model.select(SQL("1")).where(key == value))
+KNOWN_CODES_MAX = 5_000  # a setup table up to this size is checked against a list of its codes
+
+
+def _unknown(column, model, key):
+    """The line's code is set but not in `model`. Setup tables are small: their codes go into the
+    statement as a list (one in-memory set per statement) instead of a probe per line."""
+    codes = [code for (code,) in model.select(key).limit(KNOWN_CODES_MAX + 1).tuples()]
+    if len(codes) > KNOWN_CODES_MAX:
+        return (column != "") & ~fn.EXISTS(model.select(SQL("1")).where(key == column))
+    return (column != "") & column.not_in(codes) if codes else (column != "")
 
 
 def _email_without_address():
-    """An e-mail line whose contact has no e-mail address."""
-    line = SegmentLine
-    return (line.correspondence_type == "email") & fn.EXISTS(
-        Contact.select(SQL("1")).where((Contact.no == line.contact_no) & (fn.COALESCE(Contact.email, "") == "")))
+    """An e-mail line whose contact (LEFT JOINed once, see _lines_with_contact) has no e-mail address."""
+    return ((SegmentLine.correspondence_type == "email") & Contact.no.is_null(False)
+            & (fn.COALESCE(Contact.email, "") == ""))
+
+
+def _lines_with_contact(*columns):
+    """The segment lines with their contact joined once: one probe per line serves both the unknown
+    contact and the missing address rules."""
+    return SegmentLine.select(*columns).join(Contact, JOIN.LEFT_OUTER, on=(Contact.no == SegmentLine.contact_no))
 
 
 def _line_rules(deliver):
-    """(rule, condition on the segment's lines, message) for every per-line refusal."""
+    """(rule, condition on the segment's lines joined with their contact, message) per line refusal."""
     line = SegmentLine
     rules = [
         ("no_date", line.date.is_null(), "no date"),
         ("no_contact", line.contact_no == "", "no contact"),
-        ("unknown_contact", (line.contact_no != "") & _missing(Contact, Contact.no, line.contact_no),
-         "contact {contact_no} does not exist"),
+        ("unknown_contact", (line.contact_no != "") & Contact.no.is_null(), "contact {contact_no} does not exist"),
         ("no_salesperson", line.salesperson_code == "", "no salesperson"),
-        ("unknown_salesperson",
-         (line.salesperson_code != "") & _missing(Salesperson, Salesperson.code, line.salesperson_code),
+        ("unknown_salesperson", _unknown(line.salesperson_code, Salesperson, Salesperson.code),
          "salesperson {salesperson_code} does not exist"),
         ("no_template", line.interaction_template_code == "", "no interaction template"),
-        ("unknown_template", (line.interaction_template_code != "")
-         & _missing(InteractionTemplate, InteractionTemplate.code, line.interaction_template_code),
+        ("unknown_template", _unknown(line.interaction_template_code, InteractionTemplate, InteractionTemplate.code),
          "interaction template {interaction_template_code} does not exist"),
-        ("unknown_campaign", (line.campaign_no != "") & _missing(Campaign, Campaign.no, line.campaign_no),
-         "campaign {campaign_no} does not exist"),
+        ("unknown_campaign", _unknown(line.campaign_no, Campaign, Campaign.no), "campaign {campaign_no} does not exist"),
     ]
     if deliver:
         rules.append(("email_without_address", _email_without_address(),
@@ -139,7 +147,7 @@ def _line_rules(deliver):
     return rules
 
 
-def _scan(no, deliver):
+def _scan(no, deliver, rules=None):
     """One pass over the segment's lines: how many there are, how many have a contact, how many
     are e-mail lines without an address, and how many lines each refusal rule refuses."""
     line = SegmentLine
@@ -148,9 +156,10 @@ def _scan(no, deliver):
         return fn.COALESCE(fn.SUM(Case(None, [(condition, 1)], 0)), 0)
 
     columns = [fn.COUNT(SQL("*")).alias("lines"), count(line.contact_no != "").alias("with_contact"),
-               count(_email_without_address()).alias("without_address")]
-    columns += [count(condition).alias(rule) for rule, condition, _ in _line_rules(deliver)]
-    row = line.select(*columns).where(line.segment_no == no).dicts().get()
+               count(_email_without_address()).alias("without_address"),
+               count(line.interaction_group_code == "").alias("without_group")]
+    columns += [count(condition).alias(rule) for rule, condition, _ in rules or _line_rules(deliver)]
+    row = _lines_with_contact(*columns).where(line.segment_no == no).dicts().get()
     return {key: int(value or 0) for key, value in row.items()}
 
 
@@ -166,21 +175,22 @@ def segment_refusal(segment_no, text, rule=""):
             "message": f"segment {segment_no}: {text}", "rule": rule, "rule_total": 1}
 
 
-def _refusals(header, deliver, limit, scan=None):
+def _refusals(header, deliver, limit, scan=None, rules=None):
     no = header.no
-    scan = scan or _scan(no, deliver)
+    rules = rules or _line_rules(deliver)
+    scan = scan or _scan(no, deliver, rules)
     out = []
     if not (header.description or "").strip():
         out.append(segment_refusal(no, "the description is empty", "no_description"))
     if not scan["with_contact"]:
         out.append(segment_refusal(no, "no lines with a contact", "no_lines"))
     line = SegmentLine
-    for rule, condition, text in _line_rules(deliver):
+    for rule, condition, text in rules:
         if not scan[rule]:
             continue
         # Only rules the scan found: the first `limit` lines they refuse, to name them.
-        query = (line.select(line.line_no, line.contact_no, line.salesperson_code,
-                             line.interaction_template_code, line.campaign_no)
+        query = (_lines_with_contact(line.line_no, line.contact_no, line.salesperson_code,
+                                     line.interaction_template_code, line.campaign_no)
                  .where((line.segment_no == no) & condition)
                  .order_by(line.line_no).limit(limit).dicts())
         for row in query:
@@ -214,8 +224,9 @@ def log_preview(segment_no, deliver=False, limit=REFUSALS_PER_RULE):
     "without_correspondence_type"} (the last: e-mail lines whose contact has no address, which are
     logged with no correspondence type when not delivering)."""
     header = open_header(segment_no)
-    scan = _scan(header.no, deliver)
-    refusals = _refusals(header, deliver, limit, scan)
+    rules = _line_rules(deliver)
+    scan = _scan(header.no, deliver, rules)
+    refusals = _refusals(header, deliver, limit, scan, rules)
     return {"segment_no": header.no, "lines": scan["lines"], "refusals": refusals,
             "total_refusals": _total(refusals),
             "without_correspondence_type": 0 if deliver else scan["without_address"]}
@@ -226,17 +237,13 @@ def log_preview(segment_no, deliver=False, limit=REFUSALS_PER_RULE):
 def _entry_columns(header, logged_entry_no, user_id, deliver, now):
     """Interaction log entry fields and the SELECT expressions over segment lines that fill them."""
     line = SegmentLine
-    email_without_address = (line.correspondence_type == "email") & (fn.COALESCE(Contact.email, "") == "")
-    # Without delivery such a line is logged with no correspondence type (the user is told how many).
-    corres = Case(None, [(email_without_address, "")], line.correspondence_type)
+    # Lines as they are: the rare e-mail line without an address and line without a group are
+    # corrected afterwards (_fix_rare_entries), so this INSERT joins nothing.
     if deliver:
-        status = Case(None, [(corres != "", "in_progress")], "")
+        status = Case(None, [(line.correspondence_type != "", "in_progress")], "")
     else:
         status = Value("")
     special = {
-        "correspondence_type": corres,
-        "interaction_group_code": fn.COALESCE(fn.NULLIF(line.interaction_group_code, ""),
-                                              InteractionTemplate.interaction_group_code),
         "description": fn.COALESCE(fn.NULLIF(line.description, ""), Value(header.description)),
         "time_of_interaction": fn.COALESCE(line.time_of_interaction, Value(now.time().replace(microsecond=0))),
     }
@@ -272,13 +279,26 @@ def entry_insert_columns(source, special, extra):
 def _insert_entries(header, logged_entry_no, user_id, deliver, now):
     fields, columns = _entry_columns(header, logged_entry_no, user_id, deliver, now)
     line = SegmentLine
-    query = (line.select(*columns)
-             .join(Contact, on=(Contact.no == line.contact_no))
-             .join(InteractionTemplate, on=(InteractionTemplate.code == line.interaction_template_code),
-                   src=line)
-             .where(line.segment_no == header.no)
-             .order_by(line.line_no))
+    query = line.select(*columns).where(line.segment_no == header.no).order_by(line.line_no)
     return InteractionLogEntry.insert_from(query, fields).as_rowcount().execute()
+
+
+def _fix_rare_entries(logged_entry_no, scan, deliver):
+    """The two cases the entries INSERT leaves: an e-mail line whose contact has no address is
+    logged with no correspondence type (when not delivering), a line with no interaction group
+    takes its template's. Each is one UPDATE of the few entries concerned, run only when the
+    scan counted some."""
+    entry = InteractionLogEntry
+    mine = entry.logged_segment_entry_no == logged_entry_no
+    if scan["without_address"] and not deliver:
+        no_address = Contact.select(Contact.no).where(fn.COALESCE(Contact.email, "") == "")
+        (entry.update(correspondence_type="")
+         .where(mine & (entry.correspondence_type == "email") & entry.contact_no.in_(no_address)).execute())
+    if scan["without_group"]:
+        group = (InteractionTemplate.select(InteractionTemplate.interaction_group_code)
+                 .where(InteractionTemplate.code == entry.interaction_template_code))
+        entry.update(interaction_group_code=fn.COALESCE(group, "")).where(
+            mine & (entry.interaction_group_code == "")).execute()
 
 
 def _insert_campaign_entries(header, logged_entry_no, user_id, today):
@@ -295,15 +315,17 @@ def _insert_campaign_entries(header, logged_entry_no, user_id, today):
     return c.insert_from(query, fields).as_rowcount().execute()
 
 
-def create_follow_up(logged_entry_no, segment_no, campaign_no=""):
+def create_follow_up(logged_entry_no, segment_no, campaign_no="", number=None):
     """A new segment "Follow-up on segment SM00001", same campaign, with the logged segment's contacts.
 
     Uses the segments and criteria services (engine A), so the follow-up records a
-    'reuse logged segment' criteria action like one made by hand.
+    'reuse logged segment' criteria action like one made by hand. `number`: a segment number
+    taken beforehand (segments.take_segment_no), so the number series is not held meanwhile.
     """
     from . import criteria, segments
 
-    header = segments.new_segment(FOLLOW_UP_DESCRIPTION.format(no=segment_no), campaign_no=campaign_no or None)
+    header = segments.new_segment(FOLLOW_UP_DESCRIPTION.format(no=segment_no), campaign_no=campaign_no or None,
+                                  number=number)
     new_no = header["no"] if isinstance(header, dict) else header.no
     criteria.reuse_logged(new_no, logged_entry_no, confirm=True)
     return new_no
@@ -321,11 +343,38 @@ def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_i
     user_id = current_user() if user_id is None else user_id
     now = dt.datetime.now()
     today = now.date()
+    number = None
+    if follow_up:
+        from .segments import give_back_segment_no, take_segment_no
+
+        number = take_segment_no()  # before the long transaction, which then holds no series row
+        try:
+            result = _log(segment_no, deliver, True, user_id, now, today, number)
+        except BaseException:
+            give_back_segment_no(number)
+            raise
+    else:
+        result = _log(segment_no, deliver, False, user_id, now, today, None)
+    if delivery is not None:
+        # After the commit: the entries are logged whatever happens to the mail; entries still
+        # 'in_progress' are resumed by a later delivery run.
+        sent = delivery.deliver_logged(result["logged_segment_entry_no"], out_dir=out_dir) or {}
+        result["delivered"] = sent.get("delivered", 0)
+        result["errors"] = sent.get("errors", 0)
+        for key in ("combined", "files"):  # where the hard copies went, when the module says
+            if key in sent:
+                result[key] = sent[key]
+    return result
+
+
+def _log(segment_no, deliver, follow_up, user_id, now, today, number):
+    """The logging transaction itself; returns the result without delivery figures."""
     with dbmod.transaction():
         header = open_header(segment_no)
         no = header.no
-        scan = _scan(no, deliver)
-        refusals = _refusals(header, deliver, REFUSALS_PER_RULE, scan)
+        rules = _line_rules(deliver)  # the setup codes are read once per log
+        scan = _scan(no, deliver, rules)
+        refusals = _refusals(header, deliver, REFUSALS_PER_RULE, scan, rules)
         if refusals:
             raise LogRefused(no, refusals, _total(refusals))
         # Without delivery, e-mail lines whose contact has no address lose their correspondence type.
@@ -333,12 +382,13 @@ def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_i
         logged = LoggedSegment.create(segment_no=no, description=header.description, creation_date=today,
                                       user_id=user_id or "", canceled=False)
         interactions = _insert_entries(header, logged.entry_no, user_id, deliver, now)
+        _fix_rare_entries(logged.entry_no, scan, deliver)
         campaign_entries = _insert_campaign_entries(header, logged.entry_no, user_id, header.date or today)
         delete_segment_rows(no)
         follow_up_no = None
         if follow_up:
-            follow_up_no = create_follow_up(logged.entry_no, no, header.campaign_no)
-    result = {
+            follow_up_no = create_follow_up(logged.entry_no, no, header.campaign_no, number=number)
+    return {
         "logged_segment_entry_no": logged.entry_no,
         "segment_no": no,
         "interactions": interactions,
@@ -348,13 +398,3 @@ def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_i
         "errors": 0,
         "without_correspondence_type": without,
     }
-    if delivery is not None:
-        # After the commit: the entries are logged whatever happens to the mail; entries still
-        # 'in_progress' are resumed by a later delivery run.
-        sent = delivery.deliver_logged(logged.entry_no, out_dir=out_dir) or {}
-        result["delivered"] = sent.get("delivered", 0)
-        result["errors"] = sent.get("errors", 0)
-        for key in ("combined", "files"):  # where the hard copies went, when the module says
-            if key in sent:
-                result[key] = sent[key]
-    return result

@@ -38,6 +38,9 @@ from ..models import (
     to_dict,
 )
 
+from .history import (  # noqa: E402,F401 - the undo history; these names are used as segments.x too
+    ADDED, analyze_after, delete_recorded, history_columns, move_to_history, record_added, record_history)
+
 LINE_STEP = 10  # gap between line numbers; small so a million lines fit a 32-bit integer
 
 # Header fields a user may set, with their kind (the TUI builds its form from this).
@@ -389,6 +392,10 @@ def _line_dict(row):
 def lines(no, limit=100, offset=0, after_line_no=None):
     """A page of lines in line order. `after_line_no` pages by key, fast on a million lines."""
     header = get_header(no)
+    if not offset:
+        from . import line_pages
+
+        return line_pages.json_rows(line_pages.page(header.no, limit, after_line_no=after_line_no))
     query = line_select(header.no)
     if after_line_no is not None:
         query = query.where(SegmentLine.line_no > after_line_no)
@@ -443,9 +450,32 @@ def template_defaults(code):
     return values
 
 
+def take_segment_no():
+    """A segment number taken in its own short transaction, for an action that creates a segment at
+    the end of a long one (log --follow-up): the series row is not held while the lines are written."""
+    with transaction():
+        return next_no("SEGMENT")
+
+
+def give_back_segment_no(no):
+    """Hand an unused number back when it is still the series' last one (a refused log leaves no gap)."""
+    from ..models import NumberSeries
+
+    with transaction():
+        series = NumberSeries.get_or_none(NumberSeries.code == "SEGMENT")
+        if series is None or not no.startswith(series.prefix) or not no[len(series.prefix):].isdigit():
+            return
+        if SegmentHeader.select().where(SegmentHeader.no == no).exists():
+            return  # it was used after all
+        (NumberSeries.update(last_no=NumberSeries.last_no - 1)
+         .where((NumberSeries.code == "SEGMENT") & (NumberSeries.last_no == int(no[len(series.prefix):])))
+         .execute())
+
+
 def new_segment(description, template_code=None, salesperson_code=None, campaign_no=None, subject=None,
-                correspondence_type=None, language_code=None, date=None, **more):
-    """Create a segment; numbers come from the SEGMENT series (SM00001...)."""
+                correspondence_type=None, language_code=None, date=None, number=None, **more):
+    """Create a segment; numbers come from the SEGMENT series (SM00001...) unless `number` was
+    taken beforehand (take_segment_no)."""
     given = dict(more)
     for name, value in (("interaction_template_code", template_code), ("salesperson_code", salesperson_code),
                         ("campaign_no", campaign_no), ("subject_default", subject),
@@ -460,7 +490,7 @@ def new_segment(description, template_code=None, salesperson_code=None, campaign
         merged = template_defaults(values.get("interaction_template_code"))
         merged.update(values)
         merged.setdefault("date", dt.date.today())
-        no = next_no("SEGMENT")
+        no = number or next_no("SEGMENT")
         header = SegmentHeader.create(no=no, **merged)
     return header_dict(header, 0, 0, 0, 0)
 
@@ -627,39 +657,13 @@ def record_action(segment_no, action_no, action, filters=(), no_of_contacts=0, r
     SegmentCriteriaLine.insert_many(rows).execute()
 
 
-def history_columns():
-    """Line fields copied into the history (all of them, so an undo restores edits)."""
-    return ["segment_no", "line_no", *LINE_COLUMNS]
-
-
-def record_history(segment_no, action_no, event, line_condition):
-    """Copy lines into the history as 'inserted' or 'deleted' by this action, edits and all.
-
-    One INSERT ... SELECT; the copy of a deleted line is what go-back puts back.
-    """
-    names = history_columns()
-    query = (SegmentLine.select(*[getattr(SegmentLine, n) for n in names], Value(action_no), Value(event))
-             .where((SegmentLine.segment_no == segment_no) & line_condition))
-    fields = [getattr(SegmentHistory, n) for n in names] + [SegmentHistory.action_no, SegmentHistory.event]
-    return SegmentHistory.insert_from(query, fields).as_rowcount().execute()
-
-
-def delete_recorded(segment_no, action_no):
-    """Delete the lines the history says this action deleted (the set computed once)."""
-    recorded = (SegmentHistory.select(SegmentHistory.line_no)
-                .where((SegmentHistory.segment_no == segment_no) & (SegmentHistory.action_no == action_no)
-                       & (SegmentHistory.event == "deleted")))
-    return (SegmentLine.delete()
-            .where((SegmentLine.segment_no == segment_no) & SegmentLine.line_no.in_(recorded))
-            .execute())
-
-
 def insert_lines(header, condition):
     """INSERT INTO segment_line ... SELECT FROM contact WHERE condition; returns (count, previous max)."""
     base = max_line_no(header.no)
     fields, columns = line_insert_columns(header, base)
     query = Contact.select(*columns).where(condition)
     added = SegmentLine.insert_from(query, fields).as_rowcount().execute()
+    analyze_after(added, "segment_line")
     return added, base
 
 
@@ -709,7 +713,7 @@ def add_contact(no, contact_no, fields=None):
                               f"segment {header.no} new line: ")
         action_no = next_action_no(header.no)
         added, base = insert_lines(header, Contact.no == code)
-        record_history(header.no, action_no, "inserted", SegmentLine.line_no > base)
+        record_added(header.no, action_no, base)
         line_no = base + LINE_STEP
         _apply_line_values(header.no, line_no, values)
         record_action(header.no, action_no, "add_contact", no_of_contacts=added, reference=code)
@@ -759,8 +763,7 @@ def remove_line(no, line_no):
         if line is None:
             raise NotFound(f"segment {header.no} has no line {line_no}")
         action_no = next_action_no(header.no)
-        record_history(header.no, action_no, "deleted", SegmentLine.line_no == line.line_no)
-        delete_recorded(header.no, action_no)
+        move_to_history(header.no, action_no, SegmentLine.line_no == line.line_no)
         record_action(header.no, action_no, "remove_line", no_of_contacts=1, reference=line.contact_no)
         touch_header(header)
     return {"removed": 1, "no_of_lines": count_lines(header.no)}

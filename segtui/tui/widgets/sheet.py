@@ -81,6 +81,62 @@ class ListSource:
         return self.data[offset:offset + limit]
 
 
+class EndsPagedSource:
+    """A data source over a long list read by key from either end, never by a deep OFFSET.
+
+    `fetch(limit, after=None, before=None, last=False, offset=0)` returns rows in key order: the
+    first ones, those after a key, those just before a key, the last ones, or (a jump into the
+    middle, e.g. a scroll bar drag: the only case that pays an OFFSET) those from a position.
+    Page boundaries are remembered both ways, so End / ctrl+End reads the last rows by key and
+    PageUp from there reads by key too.
+    """
+
+    KEEP_KEYS = 4096  # remembered page boundaries (a few hundred KB at most)
+
+    def __init__(self, fetch, counter, key: str) -> None:
+        self.fetch = fetch
+        self.counter = counter
+        self.key = key
+        self._count: int | None = None
+        self._after: dict[int, object] = {}  # row index -> key of the row before it
+        self._before: dict[int, object] = {}  # row index -> key of the row at it
+        self.rows_read = 0
+        self.offset_reads = 0
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = int(self.counter())
+        return self._count
+
+    def rows(self, offset: int, limit: int) -> list[dict]:
+        end = offset + limit
+        if offset <= 0:
+            found = self.fetch(limit)
+        elif offset in self._after:
+            found = self.fetch(limit, after=self._after[offset])
+        elif end in self._before:
+            found = self.fetch(limit, before=self._before[end])
+        elif end >= self.count():
+            found = self.fetch(self.count() - offset, last=True)
+        else:
+            self.offset_reads += 1
+            found = self.fetch(limit, offset=offset)
+        found = list(found)
+        self.rows_read += len(found)
+        if found:
+            if len(self._after) > self.KEEP_KEYS:
+                self._after.clear()
+                self._before.clear()
+            self._after[offset + len(found)] = found[-1][self.key]
+            self._before[offset] = found[0][self.key]
+        return found
+
+    def invalidate(self) -> None:
+        self._count = None
+        self._after.clear()
+        self._before.clear()
+
+
 class Sheet(ScrollView, can_focus=True):
     """A read-mostly grid over a DataSource with a cursor cell."""
 

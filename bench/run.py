@@ -1,0 +1,191 @@
+"""Every set operation of segtui next to raw SQL doing the same writes; writes bench/RESULTS.md.
+
+    python bench/run.py --contacts 100000            # SQLite, 3 runs of each operation
+    python bench/run.py --contacts 100000 --pg postgresql://user@host/db   # and a PostgreSQL table
+    python bench/run.py --smoke                      # 20,000 contacts, one run (what CI runs)
+
+For each operation: segtui's own service call (in process, so without the command line's
+start-up), and a raw sqlite3 / psycopg2 statement that writes the same rows into segtui's own
+tables and indexes (an INSERT ... SELECT of the lines, a DELETE ... WHERE of the same lines),
+run alternately on the same database. The table gives min / median / max of each and the ratio
+of the medians. The demo database is built once per size and seed and kept in the cache folder.
+Timings are figures to read, never a pass/fail: the machine may be busy (its load is written too).
+A PostgreSQL database given with --pg is emptied and filled with the demo first.
+"""
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench_ops import OPERATIONS, Setting, Unavailable  # noqa: E402
+
+NOTES = Path(__file__).with_name("notes.md")
+
+
+def median_ratio(ours, raw):
+    if not raw or statistics.median(raw) <= 0:
+        return None
+    return statistics.median(ours) / statistics.median(raw)
+
+
+def fmt(values, ms=False):
+    if not values:
+        return "n/a"
+    scale, unit = (1000, " ms") if ms else (1, " s")
+    parts = [min(values), statistics.median(values), max(values)]
+    digits = 2 if ms else 3
+    return " / ".join(f"{v * scale:.{digits}f}" for v in parts) + unit
+
+
+def run_backend(setting, repeat, log):
+    """{operation name: {"rows": n, "ours": [s...], "raw": [s...], "ms": bool}} over `repeat` runs."""
+    results = {}
+    for run in range(repeat):
+        state = {}
+        for op in OPERATIONS:
+            if setting.kind == "postgresql" and op.sqlite_only:
+                continue
+            try:
+                ours, raw, rows = op.run(setting, state, run)
+            except Unavailable as exc:
+                log(f"  {op.name}: skipped ({exc})")
+                continue
+            entry = results.setdefault(op.name, {"rows": rows, "ours": [], "raw": [], "ms": op.ms})
+            entry["ours"].append(ours)
+            if raw is not None:
+                entry["raw"].append(raw)
+            entry["rows"] = rows
+            log(f"  run {run + 1}/{repeat} {op.name:<44} {rows:>9,} rows  ours {ours:8.4f} s"
+                + (f"  raw {raw:8.4f} s" if raw is not None else ""))
+    return results
+
+
+def table(results, raw_name, compare=None, bound=None):
+    head = f"| operation | rows | segtui min / median / max | raw {raw_name} median | ratio |"
+    rule = "|---|---:|---:|---:|---:|"
+    if compare is not None:
+        head += " to SQLite |"
+        rule += "---:|"
+    lines = [head, rule]
+    for name, r in results.items():
+        ratio = median_ratio(r["ours"], r["raw"])
+        raw = f"{statistics.median(r['raw']) * (1000 if r['ms'] else 1):.{2 if r['ms'] else 3}f}" \
+            f"{' ms' if r['ms'] else ' s'}" if r["raw"] else "n/a"
+        text = f"{ratio:.2f}" if ratio is not None else "n/a"
+        if bound and ratio is not None and ratio > bound:
+            text += " (over " + f"{bound}" + ")"
+        row = f"| {name} | {r['rows']:,} | {fmt(r['ours'], r['ms'])} | {raw} | {text} |"
+        if compare is not None:
+            other = compare.get(name)
+            if other and other["ours"]:
+                row += f" {statistics.median(r['ours']) / statistics.median(other['ours']):.2f} |"
+            else:
+                row += " n/a |"
+        lines.append(row)
+    return "\n".join(lines)
+
+
+def machine():
+    load = os.getloadavg() if hasattr(os, "getloadavg") else ("?",) * 3
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            names = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
+        cpu = names[0] if names else cpu
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, load {', '.join(f'{x:.1f}' if isinstance(x, float) else x for x in load)}"
+
+
+def commit():
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout
+        return head + (" (with uncommitted changes)" if dirty.strip() else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--contacts", type=int, default=100_000, help="demo contacts (default 100,000)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each operation (default 3)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--pg", help="a PostgreSQL URL: also run there (its tables are emptied first)")
+    parser.add_argument("--out", default=str(Path(__file__).with_name("RESULTS.md")), help="where to write the table")
+    parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "segtui-bench"),
+                        help="folder that keeps the demo databases between runs")
+    parser.add_argument("--smoke", action="store_true", help="20,000 contacts, one run, results to a temporary file")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.contacts, args.repeat = min(args.contacts, 20_000), 1
+        if args.out == parser.get_default("out"):
+            args.out = str(Path(tempfile.gettempdir()) / "segtui-bench-smoke.md")
+
+    def log(text):
+        print(text, flush=True)
+
+    cache = Path(args.cache)
+    cache.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="segtui-bench-run-"))
+    started = time.perf_counter()
+    try:
+        base = Setting.demo_sqlite(cache, args.contacts, args.seed, log)
+        path = work / "bench.db"
+        shutil.copy(base, path)
+        sqlite_setting = Setting.sqlite(path)
+        log(f"SQLite {sqlite3.sqlite_version}, {args.contacts:,} contacts, {args.repeat} run(s)")
+        sqlite_results = run_backend(sqlite_setting, args.repeat, log)
+        sqlite_setting.close()
+        pg_results = pg_version = None
+        if args.pg:
+            pg_setting = Setting.postgresql(args.pg, args.contacts, args.seed, log)
+            pg_version = pg_setting.version
+            log(f"PostgreSQL {pg_version}")
+            pg_results = run_backend(pg_setting, args.repeat, log)
+            pg_setting.close()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    command = "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    out = [
+        "# segtui benchmark results",
+        "",
+        f"Written by `{command.strip()}` on {dt.datetime.now():%Y-%m-%d %H:%M} in {time.perf_counter() - started:.0f} s.",
+        "",
+        f"- machine: {machine()} (shared: only the ratios mean something)",
+        f"- Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+        + (f", PostgreSQL {pg_version}" if pg_version else ""),
+        f"- commit {commit()}",
+        f"- {args.contacts:,} demo contacts (seed {args.seed}), {args.repeat} run(s) of each operation; "
+        "segtui's service calls in process against raw SQL writing the same rows into segtui's own tables",
+        "",
+        "## SQLite",
+        "",
+        table(sqlite_results, "sqlite3", bound=1.3),
+        "",
+    ]
+    if pg_results is not None:
+        out += ["## PostgreSQL", "", table(pg_results, "psycopg2", compare=sqlite_results, bound=1.5), "",
+                "'to SQLite': segtui on PostgreSQL against segtui on SQLite (issue 16 asks for at most 3).", ""]
+    if NOTES.exists():
+        out += [NOTES.read_text(encoding="utf-8").strip(), ""]
+    Path(args.out).write_text("\n".join(out), encoding="utf-8")
+    log(f"written {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""Issue 16: every set statement in a shape PostgreSQL plans as a join, never a SubPlan per row.
+
+`NOT (x IN (SELECT ...))` and `line_no IN (SELECT ... FROM segment_history ...)` become a SubPlan
+re-run per line once the set outgrows work_mem or the statistics are stale: quadratic on a
+million lines. These tests run every set operation on PostgreSQL (SEGTUI_TEST_PG=postgresql://...),
+keep each write statement it sent, and check that EXPLAIN shows no SubPlan in any of them.
+Without a server they skip; the results themselves are compared with SQLite in test_criteria.py.
+"""
+import os
+
+import pytest
+
+from segtui import db as dbmod
+from segtui.models import ALL_MODELS, SegmentHistory, SegmentLine, database
+from segtui.services import criteria, segment_log, segments
+from test_segments import build_small
+
+WRITES = ("INSERT", "DELETE", "UPDATE", "WITH", "ANALYZE")
+
+
+@pytest.fixture
+def pg(tmp_path, monkeypatch):
+    url = os.environ.get("SEGTUI_TEST_PG")
+    if not url:
+        pytest.skip("set SEGTUI_TEST_PG=postgresql://... to check the PostgreSQL plans")
+    monkeypatch.setenv("SEGTUI_CONFIG", str(tmp_path / "settings.toml"))
+    monkeypatch.setenv("SEGTUI_DATA_DIR", str(tmp_path / "data"))
+    db = dbmod.open_database(url)
+    database.drop_tables(ALL_MODELS, safe=True)
+    dbmod.init_database()
+    build_small()
+    yield db
+    database.drop_tables(ALL_MODELS, safe=True)
+    db.close()
+
+
+@pytest.fixture
+def sent(pg, monkeypatch):
+    """The write statements sent to PostgreSQL, with their parameters."""
+    statements = []
+    real = pg.execute_sql
+
+    def keep(sql, params=None, *args, **kwargs):
+        if sql.lstrip().upper().startswith(WRITES):
+            statements.append((sql, tuple(params or ())))
+        return real(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(pg, "execute_sql", keep)
+    return statements
+
+
+def plans_with_subplans(db, statements, marker):
+    """EXPLAIN (without running) each statement that touches `marker`; those whose plan has a SubPlan."""
+    bad = []
+    cursor = db.connection().cursor()
+    for sql, params in statements:
+        if marker not in sql or sql.startswith("ANALYZE"):
+            continue
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        if "SubPlan" in plan:
+            bad.append(f"{sql}\n{plan}")
+    db.connection().rollback()
+    return bad
+
+
+def every_set_operation():
+    no = segments.new_segment("Shapes", template_code="LTR", salesperson_code="AL")["no"]
+    criteria.add_contacts(no, [("city", "Berlin")], expand_contact=True, allow_company_with_persons=True)
+    criteria.add_contacts(no, [("mailing_group", "NEWS|VIP")])
+    criteria.add_contacts(no, [])
+    criteria.reduce_contacts(no, [("mailing_group", "NEWS")])
+    criteria.reduce_contacts(no, [("industry_group", "RET")], entire_companies=True)
+    criteria.refine_contacts(no, [("type", "person|company")])
+    criteria.refine_contacts(no, [("mailing_group", "VIP")], entire_companies=True)
+    criteria.go_back(no, steps=3)
+    segments.remove_line(no, SegmentLine.select().where(SegmentLine.segment_no == no).first().line_no)
+    criteria.go_back(no)
+    first = SegmentLine.select().where(SegmentLine.segment_no == no).order_by(SegmentLine.line_no).first()
+    segments.set_line(no, first.line_no, {"contact_no": "P21"})  # a swap: history line by line
+    criteria.go_back(no)
+    assert segments.get_line(no, first.line_no)["contact_no"] == first.contact_no
+    criteria.save_criteria(no, "SHAPES")
+    other = segments.new_segment("Other", template_code="LTR", salesperson_code="AL")["no"]
+    criteria.reuse_criteria(other, "SHAPES")
+    return no, other
+
+
+def test_add_reduce_refine_go_back_and_reuse_plan_without_subplans(pg, sent):
+    no, other = every_set_operation()
+    assert segments.count_lines(other) > 0 and SegmentHistory.select().count() > 0
+    assert sent, "no statement was seen"
+    assert plans_with_subplans(pg, sent, "segment_line") == []
+
+
+def test_log_with_follow_up_plans_without_subplans(pg, sent):
+    no, _ = every_set_operation()
+    result = segment_log.log_segment(no, follow_up=True, user_id="t")
+    assert result["interactions"] == segments.count_lines(result["follow_up_segment_no"]) > 0
+    assert plans_with_subplans(pg, sent, "interaction_log_entry") == []
+
+
+def test_refine_and_reduce_right_after_an_add_delete_through_returning(pg, sent):
+    """The history is written from DELETE ... RETURNING: no statement reads segment_history back
+    to find the lines to delete (the plan that went quadratic on stale statistics)."""
+    no = segments.new_segment("Moves")["no"]
+    criteria.add_contacts(no, [])
+    sent.clear()
+    criteria.reduce_contacts(no, [("city", "Paris")])
+    criteria.refine_contacts(no, [("type", "person")])
+    deletes = [sql for sql, _ in sent if "DELETE" in sql.upper() and "segment_line" in sql]
+    assert len(deletes) == 2 and all("RETURNING" in sql and "segment_history" not in sql.split("RETURNING")[0]
+                                     for sql in deletes)
+
+
+def test_a_bulk_add_analyzes_the_lines_and_a_removal_does_not(pg, sent, monkeypatch):
+    from segtui.services import history
+
+    monkeypatch.setattr(history, "ANALYZE_ROWS", 1)  # the small world stands in for a bulk write
+    no = segments.new_segment("Stats")["no"]
+    criteria.add_contacts(no, [])
+    assert [sql for sql, _ in sent if sql.startswith("ANALYZE")] == ["ANALYZE segment_line (segment_no, contact_no)"]
+    sent.clear()
+    criteria.reduce_contacts(no, [("city", "Paris")])
+    assert not [sql for sql, _ in sent if sql.startswith("ANALYZE")]
+
+
+def test_a_new_segment_does_not_wait_for_a_log_with_follow_up(pg, monkeypatch):
+    """The follow-up's number is taken before the log's transaction, so a `segment new` by
+    another user while a long log --follow-up runs gets its number at once."""
+    import threading
+
+    no = segments.new_segment("Long log", template_code="LTR", salesperson_code="AL")["no"]
+    criteria.add_contacts(no, [])
+    inside, done, seen = threading.Event(), threading.Event(), {}
+    real = criteria.reuse_logged
+
+    def slow_reuse(*args, **kwargs):
+        inside.set()
+        done.wait(20)  # the log's transaction stays open meanwhile
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(criteria, "reuse_logged", slow_reuse)
+
+    def log():
+        try:
+            seen["result"] = segment_log.log_segment(no, follow_up=True, user_id="t")
+        except Exception as exc:  # noqa: BLE001 - reported below
+            seen["error"] = exc
+        finally:
+            database.close()  # this thread's own connection
+
+    worker = threading.Thread(target=log)
+    worker.start()
+    try:
+        assert inside.wait(20)
+        database.execute_sql("SET lock_timeout = '3s'")  # a wait for the series row would fail here
+        other = segments.new_segment("Meanwhile")["no"]
+    finally:
+        database.execute_sql("RESET lock_timeout")
+        done.set()
+        worker.join(30)
+    assert "error" not in seen, seen.get("error")
+    follow = seen["result"]["follow_up_segment_no"]
+    assert follow != other and {follow, other} == {"SM00002", "SM00003"}
