@@ -1,0 +1,102 @@
+"""Words instead of codes on the screens: labels for stored choices, counted nouns, the
+entries' delivery column, setup's form and the palette. Driven with the keys a user presses."""
+import time
+
+import pytest
+from textual.widgets import OptionList, Static
+
+from segtui.models import InteractionLogEntry
+from segtui.tui.app import SegtuiApp
+from segtui.tui.screens.dialogs import ChoiceDialog
+from segtui.tui.screens.interactions import EntryDetails
+from tui_fixtures import fill_fixed
+
+SIZES = [(80, 24), (120, 40)]
+
+
+@pytest.fixture
+def fixed_db(db, db_path):
+    fill_fixed()
+    return db_path
+
+
+def make_app(db_path):
+    return SegtuiApp(db_url=str(db_path), offer_demo=False)
+
+
+async def settle(pilot, rounds=3):
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def wait_for(pilot, condition, timeout=10.0):
+    start = time.monotonic()
+    while not condition():
+        if time.monotonic() - start > timeout:
+            raise AssertionError("timed out waiting for the screen")
+        await pilot.pause(0.05)
+
+
+def widget_text(widget):
+    return "\n".join(strip.text for strip in widget.render_lines(widget.size.region))
+
+
+def option_texts(option_list):
+    return [str(option_list.get_option_at_index(i).prompt) for i in range(option_list.option_count)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+async def test_evaluate_one_entry_speaks_of_one_entry(fixed_db, size):
+    app = make_app(fixed_db)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press("down", "ctrl+e")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ChoiceDialog)
+        assert dialog.title_text == "Evaluate 1 entry"
+        assert option_texts(dialog.query_one(OptionList)) == [
+            "(blank)", "Very positive", "Positive", "Neutral", "Negative", "Very negative"]
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert InteractionLogEntry.get_by_id(2).evaluation == "very_positive"
+        assert any(n.message == "Evaluation very positive on 1 entry" for n in app._notifications)
+
+
+async def test_resend_menu_and_entry_details_use_words(fixed_db):
+    app = make_app(fixed_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceDialog)
+        assert app.screen.title_text == "Resend 1 entry"
+        assert option_texts(app.screen.query_one(OptionList)) == ["Same correspondence type", "Hard copy", "E-mail"]
+        await pilot.press("escape", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EntryDetails)
+        text = widget_text(app.screen.query_one(Static))
+        rows = {line[:22].strip(): line[22:].strip() for line in text.splitlines()}
+        assert rows["Correspondence type"] == "Hard copy"
+        assert rows["Duration (min)"] == "0.00"
+        assert "hard_copy" not in text and "Duration min" not in text
+
+
+async def test_entries_show_the_delivery_column_at_120_columns(fixed_db):
+    InteractionLogEntry.update(delivery_status="error", delivery_error="SMTP localhost:25: refused").where(
+        InteractionLogEntry.entry_no == 7).execute()
+    InteractionLogEntry.update(delivery_status="in_progress").where(InteractionLogEntry.entry_no == 8).execute()
+    app = make_app(fixed_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("i")
+        await settle(pilot)
+        sheet = app.screen.sheet
+        lines = [sheet.render_line(y).text for y in range(0, 10)]
+        header = next(line for line in lines if "Entry" in line)
+        assert "Delivery" in header
+        assert "Error" in next(line for line in lines if " 7 " in line and "CT000008" in line)
+        assert "Pending" in next(line for line in lines if "CT000009" in line)
+        assert "in_progress" not in "\n".join(lines)
