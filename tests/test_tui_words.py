@@ -100,3 +100,43 @@ async def test_entries_show_the_delivery_column_at_120_columns(fixed_db):
         assert "Error" in next(line for line in lines if " 7 " in line and "CT000008" in line)
         assert "Pending" in next(line for line in lines if "CT000009" in line)
         assert "in_progress" not in "\n".join(lines)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+async def test_setup_form_labels_fit_and_ticks_are_whole(fixed_db, size):
+    from textual.widgets import Label, Select
+
+    from segtui.tui.screens.dialogs import FormDialog
+    from segtui.tui.widgets.tick import Tick
+
+    app = make_app(fixed_db)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("f7")
+        await settle(pilot)
+        table = app.screen.table()
+        # The template list shows choices in words.
+        row = [str(c) for c in table.get_row("LETTER")]
+        assert "Hard copy" in row and "hard_copy" not in row
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FormDialog)
+        for label in form.query(Label):
+            text = str(label.render())
+            assert label.size.height == 1 and label.size.width >= len(text), text
+        ticks = list(form.query(Tick))
+        assert len(ticks) == 3
+        for tick in ticks:
+            shown = widget_text(tick)
+            assert "…" not in shown and tick.size.width >= 3
+        flow = form.query_one("#f-information_flow", Select)
+        assert [str(prompt) for prompt, _v in flow._options] == ["(blank)", "Outbound", "Inbound"]
+        # Choosing "Outbound" stores the stored value.
+        flow.value = "outbound"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        from segtui.models import InteractionTemplate
+
+        assert InteractionTemplate.get_by_id("LETTER").information_flow == "outbound"
+        row = [str(c) for c in app.screen.table().get_row("LETTER")]
+        assert "Outbound" in row and "outbound" not in row
