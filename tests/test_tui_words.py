@@ -140,3 +140,21 @@ async def test_setup_form_labels_fit_and_ticks_are_whole(fixed_db, size):
         assert InteractionTemplate.get_by_id("LETTER").information_flow == "outbound"
         row = [str(c) for c in app.screen.table().get_row("LETTER")]
         assert "Outbound" in row and "outbound" not in row
+
+
+@pytest.mark.parametrize("area", ["c", "i", "f7"], ids=["contacts", "entries", "setup"])
+async def test_palette_help_lines_do_not_repeat_their_titles(fixed_db, area):
+    app = make_app(fixed_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(area)
+        await settle(pilot)
+        entries = app.command_entries(app.screen)
+        assert len(entries) > 5
+        for title, help_text, _node, _action in entries:
+            assert not help_text.lower().startswith(title.lower()), (title, help_text)
+            assert "key " in help_text and " on " in help_text
+        helps = {title: help_text for title, help_text, *_ in entries}
+        assert helps["Quit"].endswith("on every screen")
+        if area == "i":
+            assert helps["Evaluate"] == "key ^e  ·  on Interaction log entries"
+            assert helps["(Un)cancel"].startswith("Cancel or restore the entries  ·  key f8")
