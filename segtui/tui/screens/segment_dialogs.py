@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -135,6 +136,7 @@ class FormField:
     placeholder: str = ""
     options: Iterable = ()  # for select: (label, value) pairs
     lookup: Callable[[str], list] | None = None  # search(text) -> [(code, description)]
+    lookup_kind: str = ""  # the services.lookups kind, for the service's words about an unknown code
     required: bool = False
     check: Callable[[str], str | None] | None = None  # returns an error text or None
 
@@ -208,6 +210,11 @@ class FormDialog(ModalScreen[dict | None]):
             if f.required and not values.get(f.name):
                 self.show_error(f.name, f"{f.label} is required")
                 return
+            if f.lookup is not None and values.get(f.name) and not is_code(f.lookup, values[f.name]):
+                refused = self.unknown_code(f, values[f.name])
+                if refused:
+                    self.show_error(f.name, refused)
+                    return
             if f.check and values.get(f.name):
                 message = f.check(values[f.name])
                 if message:
@@ -222,6 +229,21 @@ class FormDialog(ModalScreen[dict | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def unknown_code(self, f: FormField, value: str) -> str | None:
+        """The refusal for a typed code that nothing in the field's lookup matches, else None."""
+        try:
+            if list(f.lookup(value)):
+                return None
+        except Exception:  # a failing lookup leaves the check to the service
+            return None
+        if f.lookup_kind:
+            from ...services import lookups
+
+            message = lookups.unknown(f.lookup_kind, value)
+            if message:
+                return message[0].upper() + message[1:] + ": F4 lists them all"
+        return f"{f.label} {value!r} is unknown: nothing matches it; F4 lists them all"
 
     def _field_of(self, widget) -> FormField | None:
         wid = (widget.id or "") if widget is not None else ""
@@ -250,8 +272,13 @@ class FormDialog(ModalScreen[dict | None]):
         event.stop()
         f = self._field_of(event.input)
         value = event.value.strip()
-        # Enter on a code field that does not hold a known code opens its lookup with the text.
+        # Enter on a code field that does not hold a known code opens its lookup with the text,
+        # unless nothing matches it: then an empty lookup would only hide what is wrong.
         if f is not None and f.lookup is not None and (value or f.required) and not is_code(f.lookup, value):
+            refused = self.unknown_code(f, value)
+            if refused:
+                self.show_error(f.name, refused)
+                return
             self.action_lookup()
             return
         inputs = [w for w in self.query("Input, Select, Checkbox")]
@@ -272,22 +299,35 @@ class FormDialog(ModalScreen[dict | None]):
 class LookupDialog(ModalScreen[str | None]):
     """Find a code: the list narrows as you type; Enter takes the highlighted row.
 
-    `search(text)` returns (code, description) pairs; it is called on each change.
+    `search(text)` returns (code, description) pairs; it is called on each change. `initial` is
+    what the field holds: when it is one of the codes, the lookup opens on every choice with that
+    one highlighted (`current`); otherwise it is the text to search for. A description made of
+    columns joined by " · " (a contact's name, company, city and e-mail) is shown as columns.
     """
 
     SCOPED_CSS = False  # the rules name the dialog class themselves
-    DEFAULT_CSS = DIALOG_CSS
+    DEFAULT_CSS = DIALOG_CSS + """
+    LookupDialog.segtui-dialog.-wide > #dialog {
+        width: 112;
+    }
+    """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="dialog_cancel"),
         Binding("down", "to_list", "Down", show=False, id="lookup_down"),
     ]
 
     def __init__(self, title: str, search: Callable[[str], list], initial: str = "",
-                 allow_blank: bool = False, hint: str = "") -> None:
+                 allow_blank: bool = False, hint: str = "", current: str | None = None) -> None:
         super().__init__(classes="segtui-dialog")
         self.title_text = title
         self.search = search
-        self.initial = initial or ""
+        initial = (initial or "").strip()
+        if current is None and initial and is_code(search, initial.strip("'")):
+            current, initial = initial, ""
+        if current == "''":
+            current = ""
+        self.current = current
+        self.initial = initial
         self.allow_blank = allow_blank
         self.hint = hint or "Type to search; ↓ to the list; Enter chooses; Esc cancels"
         self._codes: list[str] = []
@@ -303,9 +343,42 @@ class LookupDialog(ModalScreen[str | None]):
         self.refresh_results(self.initial)
         self.query_one("#search", Input).focus()
 
+    def _rows(self, text: str) -> list:
+        rows = list(self.search(text))
+        current = self.current
+        if text.strip() or not current or any(str(c).lower() == current.lower() for c, *_ in rows):
+            return rows
+        # The current code is past the first page of all choices: put it in at its place.
+        found = [r for r in self.search(current) if str(r[0]).lower() == current.lower()]
+        if found:
+            rows = sorted(rows + found[:1], key=lambda r: str(r[0]))
+        return rows
+
+    def _prompt(self, code: str, description: str) -> Text:
+        parts = str(description).split(" · ")
+        if len(parts) == 1:
+            return Text(f"{code:<12} {description}", no_wrap=True, overflow="ellipsis")
+        self.add_class("-wide")
+        widths = self._column_widths(len(parts))
+        cells = []
+        for cell, width in zip([code, *parts], widths):
+            cell = cell if len(cell) <= width else cell[:width - 1] + "…"
+            cells.append(cell.ljust(width))
+        return Text(" ".join(cells).rstrip(), no_wrap=True, overflow="ellipsis")
+
+    def _column_widths(self, columns: int) -> list[int]:
+        """Code, then the description's columns shared out over what the dialog has room for,
+        so that a row never wraps (the screen may be 80 columns or 200)."""
+        room = min(112, int(self.app.size.width * 0.95)) - 9  # borders, padding, scrollbar
+        code = 10
+        rest = max(columns * 6, room - code - columns)
+        shares = [0.27, 0.24, 0.14, 0.35][:columns]
+        widths = [max(5, int(rest * share / sum(shares))) for share in shares]
+        return [code, *widths]
+
     def refresh_results(self, text: str) -> None:
         try:
-            rows = list(self.search(text))
+            rows = self._rows(text)
         except Exception as exc:  # a lookup must never take the screen down
             self.notify(str(exc), severity="error")
             rows = []
@@ -316,13 +389,28 @@ class LookupDialog(ModalScreen[str | None]):
         if self.allow_blank:
             options.append(Option("(blank)", id="\x00blank"))
             self._codes.append("")
-        for code, description in rows:
-            options.append(Option(f"{code:<12} {description}", id=str(code)))
+        for code, description, *_more in rows:
+            options.append(Option(self._prompt(str(code), description or ""), id=str(code)))
             self._codes.append(str(code))
         results.add_options(options)
-        if options:
+        if not options:
+            return
+        wanted = self._index_of(self.current)
+        if wanted is not None:
+            results.highlighted = wanted
+        else:
             # With a search typed, the first match is meant, not the blank line above it.
             results.highlighted = 1 if (self.allow_blank and rows and text.strip()) else 0
+        results.scroll_to_highlight()
+
+    def _index_of(self, code: str | None) -> int | None:
+        """Where the current code is in the list ('' is the blank row or a blank choice)."""
+        if code is None:
+            return None
+        for i, listed in enumerate(self._codes):
+            if listed.lower() == code.lower() or (code == "" and listed == "''"):
+                return i
+        return None
 
     @on(Input.Changed, "#search")
     def _changed(self, event: Input.Changed) -> None:
