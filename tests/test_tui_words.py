@@ -158,3 +158,39 @@ async def test_palette_help_lines_do_not_repeat_their_titles(fixed_db, area):
         if area == "i":
             assert helps["Evaluate"] == "key ^e  ·  on Interaction log entries"
             assert helps["(Un)cancel"].startswith("Cancel or restore the entries  ·  key f8")
+
+
+def test_import_summary_explains_the_companies_it_created():
+    from segtui.tui.screens.contacts import import_summary
+
+    assert import_summary({"imported": 7, "companies": 2, "updated": 0, "rejected": []}) == (
+        "Imported 7 new contacts (2 companies among them, created for the people who name them), updated 0")
+    assert import_summary({"imported": 1, "companies": 0, "updated": 3, "rejected": [{"line": 2}]}) == (
+        "Imported 1 new contact, updated 3; 1 row rejected")
+
+
+async def test_import_of_people_with_a_new_company_says_so(fixed_db, tmp_path):
+    from segtui.models import Contact
+    from segtui.tui.screens.contacts import ContactsScreen, ImportDialog
+
+    path = tmp_path / "people.csv"
+    path.write_text("name,company_name,email,city,country_code\nAnna Svensson,Nyborg AB,anna@example.com,Lund,SE\n"
+                    "Cecilia Dahl,Nyborg AB,cecilia@example.com,Malmö,SE\n", encoding="utf-8")
+    app = make_app(fixed_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, ImportDialog)
+        dialog.query_one("#import-path").value = str(path)
+        await pilot.press("enter")
+        await pilot.pause()
+        summary = str(dialog.query_one("#import-summary", Static).render())
+        assert "2 can be imported" in summary and "a company a row names is created" in summary
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ContactsScreen))
+        await settle(pilot)
+    assert Contact.select().where(Contact.company_name == "Nyborg AB").count() == 3
+    assert any(n.message.startswith("Imported 3 new contacts (1 company among them") for n in app._notifications)

@@ -306,7 +306,8 @@ class ImportDialog(ModalScreen[bool]):
         rejected = preview.get("rejected") or []
         summary = (f"{preview.get('total', 0):,} rows read as {preview.get('format', '')} "
                    f"({preview.get('source', '')}): {preview.get('good', 0):,} can be imported, "
-                   f"{len(rejected):,} rejected. First {len(rows)} rows below.")
+                   f"{len(rejected):,} rejected; a company a row names is created when it is not there yet. "
+                   f"First {len(rows)} rows below.")
         self.query_one("#import-summary", Static).update(summary)
         text = "\n".join(f"line {r['line']}: {r['reason']}" for r in rejected[:50])
         if len(rejected) > 50:
@@ -346,9 +347,7 @@ class ImportDialog(ModalScreen[bool]):
             kind, value = outcome
             if kind == "done":
                 rejected = len(value.get("rejected") or [])
-                self.notify(f"Imported {value.get('imported', 0):,} new contacts, updated "
-                            f"{value.get('updated', 0):,}" + (f"; {rejected:,} rows rejected" if rejected else ""),
-                            title="Import")
+                self.notify(import_summary(value), title="Import")
                 self.dismiss(True)
             elif kind == "error":
                 self.notify(f"Nothing was imported: {value}", severity="error", title="Import")
@@ -356,3 +355,18 @@ class ImportDialog(ModalScreen[bool]):
                 self.notify("Import cancelled: nothing was imported", title="Import")
 
         self.app.push_screen(ProgressScreen(f"Importing {Path(path).name}…", job), done)
+
+
+def import_summary(result: dict) -> str:
+    """What an import did, in words that explain the count: companies it created are contacts too."""
+    from ...labels import plural
+
+    new, companies = int(result.get("imported") or 0), int(result.get("companies") or 0)
+    text = f"Imported {plural(new, 'new contact')}"
+    if companies:
+        text += f" ({plural(companies, 'company', 'companies')} among them, created for the people who name them)"
+    text += f", updated {int(result.get('updated') or 0):,}"
+    rejected = len(result.get("rejected") or [])
+    if rejected:
+        text += f"; {plural(rejected, 'row')} rejected"
+    return text
