@@ -194,3 +194,27 @@ async def test_import_of_people_with_a_new_company_says_so(fixed_db, tmp_path):
         await settle(pilot)
     assert Contact.select().where(Contact.company_name == "Nyborg AB").count() == 3
     assert any(n.message.startswith("Imported 3 new contacts (1 company among them") for n in app._notifications)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+async def test_logged_segments_speak_of_one_or_several(fixed_db, size):
+    from segtui.tui.screens.dialogs import ConfirmDialog
+
+    app = make_app(fixed_db)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("g")
+        await settle(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        assert app._notifications and list(app._notifications)[-1].message == (
+            "Canceled logged segment 1 with its interactions and campaign entries")
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert app.screen.question.startswith("Delete 1 canceled logged segment with its interaction log entries")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert list(app._notifications)[-1].message == "Deleted 1 canceled logged segment with its entries"
+        await pilot.press("f5")
+        await pilot.pause()
+        assert "with the 5 contacts of logged segment 2" in app.screen.question
