@@ -94,7 +94,7 @@ async def test_entries_show_the_delivery_column_at_120_columns(fixed_db):
         await pilot.press("i")
         await settle(pilot)
         sheet = app.screen.sheet
-        lines = [sheet.render_line(y).text for y in range(0, 10)]
+        lines = [sheet.render_line(y).text for y in range(10)]
         header = next(line for line in lines if "Entry" in line)
         assert "Delivery" in header
         assert "Error" in next(line for line in lines if " 7 " in line and "CT000008" in line)

@@ -346,7 +346,6 @@ class ImportDialog(ModalScreen[bool]):
         def done(outcome) -> None:
             kind, value = outcome
             if kind == "done":
-                rejected = len(value.get("rejected") or [])
                 self.notify(import_summary(value), title="Import")
                 self.dismiss(True)
             elif kind == "error":
