@@ -152,3 +152,26 @@ async def test_form_field_with_a_kind_uses_the_services_words(demo_db):
         await pilot.pause()
         error = str(form.query_one("#e-contact_no", Static).render())
         assert error == "Contact 'ZZ999' does not exist: F4 lists them all"
+
+
+async def test_form_lookup_on_a_known_code_shows_all_with_it_highlighted(demo_db, db_path):
+    templates = InteractionTemplate.select().count()
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press(*"Fair", "tab", *"phone", "f4")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, LookupDialog)
+        assert dialog.query_one("#search", Input).value == ""
+        assert len(prompts(dialog)) == templates and highlighted(dialog) == "PHONE"
+        await pilot.press("escape")
+        await pilot.pause()
+        # Text that is no code is what the lookup searches for.
+        await pilot.press("ctrl+u", *"pho", "f4")
+        await settle(pilot)
+        assert app.screen.query_one("#search", Input).value == "pho"
+        assert highlighted(app.screen) == "PHONE"

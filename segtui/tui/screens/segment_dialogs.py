@@ -258,14 +258,14 @@ class FormDialog(ModalScreen[dict | None]):
             self.notify("This field has no lookup", severity="warning")
             return
         widget = self.query_one(f"#f-{f.name}", Input)
-        search_text = widget.value if not is_code(f.lookup, widget.value.strip()) else ""
+        # A known code opens the lookup on every choice with it highlighted; other text is searched.
 
         def chosen(code):
             if code is not None:
                 widget.value = code
                 widget.focus()
 
-        self.app.push_screen(LookupDialog(f.label, f.lookup, search_text), chosen)
+        self.app.push_screen(LookupDialog(f.label, f.lookup, widget.value.strip()), chosen)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
