@@ -55,7 +55,8 @@ async def test_deliver_without_smtp_server_lists_what_would_fail_and_does_not_lo
         await pilot.press("space")
         await settle(pilot)
         shown = listed(dialog)
-        assert any(f"{lines:,} e-mail lines to send, but no SMTP server is set" in s for s in shown), shown
+        # The segment-wide problem comes first, before any line's.
+        assert f"{lines:,} e-mail lines to send, but no SMTP server is set" in shown[0], shown
         assert "Ready" not in status(dialog) and "in the way" in status(dialog)
         await pilot.press("f9")  # refused while a problem remains
         await settle(pilot)

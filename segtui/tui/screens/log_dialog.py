@@ -133,7 +133,7 @@ class LogDialog(ModalScreen[dict | None]):
             text = r.get("message", "")
             lines = r.get("rule_total") or 1
             rule = r.get("rule") or text
-            if lines > 1 and rule not in said:  # the count once per kind of problem
+            if lines > 1 and rule not in said and r.get("line_no") is not None:  # once per kind, for lines
                 text += f"  ({lines:,} lines in all)"
                 said.add(rule)
             options.append(Option(text, id=f"r{i}"))
@@ -182,4 +182,6 @@ def find_refusals(segment_no, deliver):
     if not deliver:
         return found, ""
     found += delivery_check.settings_problems(segment_no)
+    # What stops the whole mailing (no SMTP server, an empty description) first, then the lines.
+    found.sort(key=lambda r: r.get("line_no") is not None)
     return found, delivery_check.summary(segment_no)
