@@ -175,3 +175,23 @@ async def test_form_lookup_on_a_known_code_shows_all_with_it_highlighted(demo_db
         await settle(pilot)
         assert app.screen.query_one("#search", Input).value == "pho"
         assert highlighted(app.screen) == "PHONE"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+async def test_choice_lookup_shows_words_with_the_current_one_highlighted(demo_db, db_path, size):
+    no = new_segment("Fair", template_code="LETTER")
+    segments.set_header(no, {"correspondence_type_default": "email"})
+    app = make_app(db_path)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = await open_worksheet(pilot, no)
+        screen.query_one("#h-correspondence_type_default", Input).focus()
+        await pilot.press("f4")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, LookupDialog)
+        assert prompts(dialog) == ["(blank)", "Hard copy", "E-mail"]
+        assert highlighted(dialog) == "email"
+        await pilot.press("down", "up", "enter")  # into the list, from E-mail up to Hard copy
+        await settle(pilot)
+    assert segments.get_header(no).correspondence_type_default == "hard_copy"

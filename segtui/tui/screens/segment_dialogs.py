@@ -356,6 +356,8 @@ class LookupDialog(ModalScreen[str | None]):
 
     def _prompt(self, code: str, description: str) -> Text:
         parts = str(description).split(" · ")
+        if is_choice(code, description):  # a stored choice: its words say it all
+            return Text(str(description), no_wrap=True, overflow="ellipsis")
         if len(parts) == 1:
             return Text(f"{code:<12} {description}", no_wrap=True, overflow="ellipsis")
         self.add_class("-wide")
@@ -449,3 +451,13 @@ def is_code(search: Callable[[str], list], value: str) -> bool:
         return any(str(code).lower() == value.lower() for code, _ in search(value))
     except Exception:  # a lookup that fails leaves the check to the service
         return True
+
+
+def is_choice(code: str, description: str) -> bool:
+    """Whether a lookup row is a stored choice with its words (hard_copy, "Hard copy"; '' blank)
+    rather than a code with a description: codes are upper case, stored choices lower case."""
+    def squash(text: str) -> str:
+        return "".join(ch for ch in text.lower() if ch.isalnum())
+
+    code = str(code)
+    return code == "''" or (code == code.lower() and squash(code) == squash(str(description)) != "")
