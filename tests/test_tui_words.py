@@ -218,3 +218,26 @@ async def test_logged_segments_speak_of_one_or_several(fixed_db, size):
         await pilot.press("f5")
         await pilot.pause()
         assert "with the 5 contacts of logged segment 2" in app.screen.question
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+async def test_contact_card_shows_choices_in_words(fixed_db, size):
+    from textual.widgets import DataTable
+
+    from segtui.tui.screens.contacts import ContactCard
+
+    app = make_app(fixed_db)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        card = app.screen
+        assert isinstance(card, ContactCard)
+        text = widget_text(card.query_one("#card-fields"))
+        words = {part.strip() for line in text.splitlines() for part in line.split("  ") if part.strip()}
+        assert "Person" in words and "E-mail" in words
+        assert "person" not in words and "email" not in words
+        table = card.query_one("#card-interactions", DataTable)
+        row = [str(c) for c in table.get_row_at(0)]
+        assert "Hard copy" in row and "hard_copy" not in row

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
 from ...errors import SegtuiError
+from ...labels import field_label
 from ..widgets.progress import ProgressScreen
 from ..widgets.sheet import Column, Sheet, option_text
 from .base import KeyPagedSource, ListScreen
@@ -110,16 +111,17 @@ CARD_FIELDS = [
     ("address_2", "Address 2"), ("post_code", "Post code"), ("city", "City"), ("county", "County"),
     ("country_code", "Country"), ("phone", "Phone"), ("mobile", "Mobile"), ("email", "E-mail"),
     ("language_code", "Language"), ("salesperson_code", "Salesperson"), ("territory_code", "Territory"),
-    ("correspondence_type", "Corresp. type"), ("exclude_from_segment", "Excluded from segments"),
+    ("correspondence_type", "Correspondence"), ("exclude_from_segment", "Excluded from segments"),
 ]
 GROUPS = [("mailing_groups", "Mailing groups"), ("industry_groups", "Industry groups"),
           ("business_relations", "Business relations"), ("job_responsibilities", "Job responsibilities")]
 
 
-def _value(value) -> str:
+def _value(value, key: str = "") -> str:
+    """A card value as shown: yes or no, a stored choice in words (person -> Person)."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return "" if value is None else str(value)
+    return field_label(key, value)
 
 
 class ContactCard(ModalScreen[None]):
@@ -152,7 +154,7 @@ class ContactCard(ModalScreen[None]):
             fields.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
             fields.add_column(style="dim", no_wrap=True)
             fields.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-            pairs = [(label, _value(card.get(key))) for key, label in CARD_FIELDS]
+            pairs = [(label, _value(card.get(key), key)) for key, label in CARD_FIELDS]
             pairs += [(label, ", ".join(card.get(key) or []) or "–") for key, label in GROUPS]
             half = (len(pairs) + 1) // 2
             for left, right in zip(pairs[:half], pairs[half:] + [("", "")]):
@@ -172,7 +174,7 @@ class ContactCard(ModalScreen[None]):
                                   ("segment_no", "Segment", 8), ("canceled", "Canceled", 8)):
             table.add_column(label, key=key, width=width)
         for entry in self.card.get("interactions") or []:
-            table.add_row(*(_value(entry.get(k)) if k != "canceled" else ("yes" if entry.get(k) else "")
+            table.add_row(*(_value(entry.get(k), k) if k != "canceled" else ("yes" if entry.get(k) else "")
                             for k in ("entry_no", "date", "interaction_template_code", "description",
                                       "correspondence_type", "evaluation", "segment_no", "canceled")))
         table.focus()
