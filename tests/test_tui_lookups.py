@@ -195,3 +195,35 @@ async def test_choice_lookup_shows_words_with_the_current_one_highlighted(demo_d
         await pilot.press("down", "up", "enter")  # into the list, from E-mail up to Hard copy
         await settle(pilot)
     assert segments.get_header(no).correspondence_type_default == "hard_copy"
+
+
+async def test_typing_does_not_wait_for_a_slow_search_and_enter_takes_the_typed_match():
+    import threading
+
+    from textual.app import App
+
+    release = threading.Event()
+
+    def slow_search(text):
+        if text:
+            release.wait(10)  # a search over a million contacts, held until the test lets it go
+        rows = [("ALPHA", "First"), ("BETA", "Second")]
+        return [r for r in rows if text.lower() in r[0].lower()]
+
+    chosen = []
+
+    class Host(App):
+        def on_mount(self):
+            self.push_screen(LookupDialog("Thing", slow_search), chosen.append)
+
+    async with Host().run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        dialog = pilot.app.screen
+        await pilot.press("b")
+        # The key was taken while the search still runs: the field shows it, the list is the old one.
+        assert dialog.query_one("#search", Input).value == "b"
+        assert dialog._codes == ["ALPHA", "BETA"]
+        release.set()
+        await pilot.press("enter")  # the search for "b" is finished first, then its match taken
+        await pilot.pause()
+    assert chosen == ["BETA"]

@@ -10,14 +10,16 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
+from ..widgets.progress import close_thread_connection
 from ..widgets.tick import Tick
 
 DIALOG_CSS = """
@@ -331,6 +333,7 @@ class LookupDialog(ModalScreen[str | None]):
         self.allow_blank = allow_blank
         self.hint = hint or "Type to search; ↓ to the list; Enter chooses; Esc cancels"
         self._codes: list[str] = []
+        self._shown_text: str | None = None  # the search text the list shows the rows of
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as box:
@@ -379,11 +382,34 @@ class LookupDialog(ModalScreen[str | None]):
         return [code, *widths]
 
     def refresh_results(self, text: str) -> None:
+        """Search now and show the rows (on opening, and on Enter when a search is still running)."""
         try:
-            rows = self._rows(text)
+            rows, error = self._rows(text), None
         except Exception as exc:  # a lookup must never take the screen down
-            self.notify(str(exc), severity="error")
-            rows = []
+            rows, error = [], str(exc)
+        self._show_rows(text, rows, error)
+
+    @work(thread=True, exclusive=True, group="lookup-search", exit_on_error=False)
+    def _search_worker(self, text: str) -> None:
+        # A contact search over a million rows takes a moment: typing must not wait for it.
+        worker = get_current_worker()
+        try:
+            rows, error = self._rows(text), None
+        except Exception as exc:  # noqa: BLE001 - shown, never raised into the screen
+            rows, error = [], str(exc)
+        finally:
+            close_thread_connection()
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_rows, text, rows, error)
+
+    def _show_rows(self, text: str, rows: list, error: str | None) -> None:
+        if not self.is_attached:
+            return  # chosen or cancelled while the search ran
+        if text != self.query_one("#search", Input).value:
+            return  # an older search: the one for the current text follows
+        if error:
+            self.notify(error, severity="error")
+        self._shown_text = text
         results = self.query_one("#results", OptionList)
         results.clear_options()
         self._codes = []
@@ -416,11 +442,14 @@ class LookupDialog(ModalScreen[str | None]):
 
     @on(Input.Changed, "#search")
     def _changed(self, event: Input.Changed) -> None:
-        self.refresh_results(event.value)
+        if event.value != self._shown_text:
+            self._search_worker(event.value)
 
     @on(Input.Submitted, "#search")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if event.value != self._shown_text:  # typed faster than the search: finish it first
+            self.refresh_results(event.value)
         results = self.query_one("#results", OptionList)
         if results.highlighted is not None and self._codes:
             self.dismiss(self._codes[results.highlighted])
