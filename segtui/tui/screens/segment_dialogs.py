@@ -351,11 +351,9 @@ class LookupDialog(ModalScreen[str | None]):
         current = self.current
         if text.strip() or not current or any(str(c).lower() == current.lower() for c, *_ in rows):
             return rows
-        # The current code is past the first page of all choices: put it in at its place.
+        # The current code is past the first page of all choices: it comes after that page.
         found = [r for r in self.search(current) if str(r[0]).lower() == current.lower()]
-        if found:
-            rows = sorted(rows + found[:1], key=lambda r: str(r[0]))
-        return rows
+        return rows + found[:1]
 
     def _prompt(self, code: str, description: str) -> Text:
         parts = str(description).split(" · ")
