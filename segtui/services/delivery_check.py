@@ -42,8 +42,11 @@ def _counts(no):
 
 
 def smtp_settings(settings=None):
-    """(smtp settings with defaults, whether a host was set in the settings file)."""
-    stored = (config.read_file() or {}).get("smtp") or {} if settings is None else (settings.get("smtp") or {})
+    """(smtp settings with defaults, whether a host was set). `settings` are settings as stored,
+    without defaults (config.read_file), since the default host is only a guess; None reads the file."""
+    if settings is None:
+        settings = config.read_file() or {}
+    stored = settings.get("smtp") or {}
     merged = dict(config.DEFAULTS["smtp"], **stored)
     return merged, bool(str(stored.get("host") or "").strip())
 
