@@ -1,4 +1,4 @@
-"""The filter language of spec/filters.md: parse, check against a field's kind, compile to SQL.
+"""The filter language of docs/filters.md: parse, check against a field's kind, compile to SQL.
 
 One parser feeds two back ends that must agree: `compile_filter` builds a parameterised Peewee
 condition (SQLite or PostgreSQL), `evaluate` answers the same question in plain Python (for

@@ -1,4 +1,4 @@
-"""Peewee models: the records of spec/domain.md section 1.
+"""Peewee models: the records of docs/domain.md, section 1.
 
 Codes are stored upper-case. Option fields keep their allowed values in `choices` so the
 filter compiler and validation know them.

@@ -4,11 +4,18 @@ import time
 
 import pytest
 
+from textual.widgets import Static
+
 from segtui.models import Contact, InteractionLogEntry, LoggedSegment, Salesperson
 from segtui.tui.app import SegtuiApp
 from segtui.tui.screens.contacts import ContactCard, ContactsScreen, ImportDialog
 from segtui.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, FormDialog
-from segtui.tui.screens.interactions import EntryDetails, InteractionsScreen, StatisticsScreen
+from segtui.tui.screens.interactions import (
+    DeliveryErrorDialog,
+    EntryDetails,
+    InteractionsScreen,
+    StatisticsScreen,
+)
 from segtui.tui.screens.logged import LoggedSegmentsScreen
 from segtui.tui.screens.setup import SetupScreen
 from segtui.tui.widgets.filter_bar import BarError, FilterBar, parse_bar, split_bar
@@ -455,7 +462,23 @@ async def test_resend_runs_with_progress_and_makes_new_entries(fixed_db, tmp_pat
         assert resent.get().description == "Resend: Spring fair invitations"
         assert app.screen.sheet.row_count == 11
         # The letter template has no Word document here, so delivery fails and says so.
-        assert any("Resent as 1 new entries; delivered 0, 1 failed" in m for m in messages)
+        assert any("Resent as 1 new entry; delivered 0, 1 failed (F3 shows why)" in m for m in messages)
+        # F3 on an entry without an error goes to the next one with an error and shows it.
+        assert app.screen.sheet.current_row["entry_no"] == 1
+        await pilot.press("f3")
+        await settle(pilot)
+        assert isinstance(app.screen, DeliveryErrorDialog)
+        new_no = resent.get().entry_no
+        assert app.screen.row["entry_no"] == new_no
+        shown = str(app.screen.query_one("#error", Static).render())
+        assert shown == InteractionLogEntry.get_by_id(new_no).delivery_error and shown
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.sheet.current_row["entry_no"] == new_no
+        # With the cursor on it, F3 shows its error again; F3 in the dialog finds no other and stays.
+        await pilot.press("f3")
+        await settle(pilot)
+        assert isinstance(app.screen, DeliveryErrorDialog) and app.screen.row["entry_no"] == new_no
 
 
 async def test_setup_word_template_attach_and_field_mapping(fixed_db):

@@ -345,11 +345,18 @@ async def test_add_and_remove_a_line_with_keys(demo_db, db_path):
         await settle(pilot)
         assert segments.count_lines(no) == 0
         assert "0 lines" in status_text(screen)
-        # Not a contact: the lookup opens with the typed text instead of adding anything.
-        await pilot.press("insert", *"CT999999", "enter")
+        # Part of a number: the lookup opens with the typed text instead of adding anything.
+        await pilot.press("insert", *"CT00000", "enter")
         await pilot.pause()
         assert isinstance(app.screen, LookupDialog)
-        await pilot.press("escape", "escape")
+        await pilot.press("escape")
+        await pilot.pause()
+        # Not a contact at all: the form says so rather than opening an empty lookup.
+        await pilot.press("ctrl+u", *"CT999999", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog)
+        assert "'CT999999' is unknown" in str(app.screen.query_one("#e-contact_no", Static).render())
+        await pilot.press("escape")
         await settle(pilot)
         assert segments.count_lines(no) == 0
 

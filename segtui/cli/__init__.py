@@ -1,4 +1,4 @@
-"""The command line: parse, call a service, print a table or JSON (spec/cli.md).
+"""The command line: parse, call a service, print a table or JSON (docs/cli.md).
 
 Each area module (core, contacts, segments, ...) has `register(groups, common)`: it adds its
 sub-commands to the top-level groups and sets `handler=function(args)` on each. A handler

@@ -1,4 +1,4 @@
-"""contacts import / contacts export (spec/cli.md)."""
+"""contacts import / contacts export (docs/cli.md)."""
 from ..errors import SegtuiError
 from .common import connect
 from .output import Text

@@ -1,4 +1,4 @@
-"""segment log; logged segments; interaction log entries; template list/show (spec/cli.md)."""
+"""segment log; logged segments; interaction log entries; template list/show (docs/cli.md)."""
 from .common import add_filter_option, connect, parse_filters
 from .output import Text
 

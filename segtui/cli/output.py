@@ -3,6 +3,7 @@ import json
 import shutil
 import sys
 
+from ..labels import FIELDS, field_label
 from ..models import json_value
 
 
@@ -32,7 +33,10 @@ def emit(result, as_json=False, stream=None):
         stream.write(f"{result}\n")
 
 
-def _cell(value):
+def _cell(value, column=""):
+    """A value as a table shows it: stored choices in words (JSON keeps the stored values)."""
+    if column in FIELDS and isinstance(value, str):
+        return field_label(column, value)
     value = json_value(value)
     if value is None:
         return ""
@@ -51,7 +55,7 @@ def table(rows, columns=None, max_width=None):
     if max_width is None:
         # Fit a terminal; a pipe or file gets every column.
         max_width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 10_000
-    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+    cells = [[_cell(r.get(c), c) for c in columns] for r in rows]
     widths = [min(30, max([len(c)] + [len(row[i]) for row in cells])) for i, c in enumerate(columns)]
     # Drop trailing columns that do not fit rather than wrapping every line.
     total, keep = 0, 0
@@ -72,7 +76,7 @@ def table(rows, columns=None, max_width=None):
 def record(data):
     simple = {k: v for k, v in data.items() if not isinstance(v, (list, dict))}
     width = max((len(k) for k in simple), default=0)
-    out = [f"{k.ljust(width)}  {_cell(v)}" for k, v in simple.items()]
+    out = [f"{k.ljust(width)}  {_cell(v, k)}" for k, v in simple.items()]
     for key, value in data.items():
         if isinstance(value, list):
             out.append(f"\n{key}:")

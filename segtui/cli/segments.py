@@ -1,7 +1,7 @@
 """segment new/list/show/lines/set/add/reduce/refine/add-contact/set-line/remove-line/go-back/
 save-criteria/reuse-criteria/reuse-logged/apply-mailing-group/delete, and criteria list/show/delete.
 
-Each handler connects, makes one service call and returns its result (spec/cli.md).
+Each handler connects, makes one service call and returns its result (docs/cli.md).
 """
 from .common import add_filter_option, connect, parse_assignments, parse_filters
 from .output import Text, record, table

@@ -1,4 +1,4 @@
-"""template attach / map-field and segment merge: Word templates and merged letters (spec/cli.md)."""
+"""template attach / map-field and segment merge: Word templates and merged letters (docs/cli.md)."""
 from .common import connect, parse_assignments
 from .output import Text
 

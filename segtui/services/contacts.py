@@ -1,10 +1,10 @@
 """Contacts: which contacts a set of filters selects, listing them, reading one.
 
 Filters are (field, expression) pairs. A bare field is a contact field; a related source is
-written before a dot or as its own name (spec/cli.md): mailing_group=, industry_group=,
+written before a dot or as its own name (docs/filters.md): mailing_group=, industry_group=,
 business_relation=, job_responsibility=, interaction.FIELD=. A contact qualifies when it passes
 the contact filters and, for every other source with filters, at least one related row passes
-all of that source's filters (spec/domain.md section 2).
+all of that source's filters (docs/domain.md, section 2).
 """
 from dataclasses import dataclass
 

@@ -1,6 +1,6 @@
 """Criteria: add, reduce and refine a segment by filters, undo, saved criteria, reuse.
 
-Each action is a handful of SQL statements whatever the number of contacts (spec/design.md):
+Each action is a handful of SQL statements whatever the number of contacts:
 the contacts are chosen by one condition, the lines written by one INSERT ... SELECT, the
 history by one more, deletions by DELETE ... WHERE. No Python loop over contacts or lines.
 """
@@ -40,7 +40,7 @@ def company_key(no_column, company_column):
 
 def add_condition(segment_no, base, expand_contact=False, allow_company_with_persons=False,
                   ignore_exclusion=False, allow_existing=False):
-    """The contacts an add takes, as one condition, with the options in spec/domain.md's order."""
+    """The contacts an add takes, as one condition, with the options in the order of docs/domain.md, section 2."""
     chosen = base
     key = company_key(Contact.no, Contact.company_no)
     # The options widen the set by IN over sets of contact numbers (semi joins), never by an IN

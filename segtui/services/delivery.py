@@ -1,4 +1,4 @@
-"""Delivery of logged interactions (spec/domain.md section 3): merge each entry's document,
+"""Delivery of logged interactions (docs/domain.md, section 4): merge each entry's document,
 keep it in the entry, print hard copies into one combined file, send e-mail through SMTP.
 
 An entry's delivery_status is 'in_progress' until it is delivered, then blank, or 'error'

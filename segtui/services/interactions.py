@@ -1,4 +1,4 @@
-"""Interaction log entries (spec/domain.md section 4): filter, cancel or restore, evaluate,
+"""Interaction log entries (docs/domain.md, section 5): filter, cancel or restore, evaluate,
 resend, delete canceled; statistics per interaction template and group.
 
 Canceled entries did not happen: statistics leave them out. An entry of a canceled logged

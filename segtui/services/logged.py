@@ -1,4 +1,4 @@
-"""Logged segments (spec/domain.md section 4): list, open, cancel or restore, follow up, delete canceled.
+"""Logged segments (docs/domain.md, section 5): list, open, cancel or restore, follow up, delete canceled.
 
 Canceling a logged segment carries to its interaction log entries and campaign entries, so
 statistics and interaction filters stop counting them; restoring brings them all back.

@@ -1,4 +1,4 @@
-"""Merging Word letters for segment lines and interaction log entries (spec/domain.md section 5).
+"""Merging Word letters for segment lines and interaction log entries (docs/domain.md, section 6).
 
 For each line (or entry) the document is the line's own attachment, else its template's Word
 template for the line's language, else the template's one for all languages. Values come from

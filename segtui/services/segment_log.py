@@ -1,4 +1,4 @@
-"""Logging a segment (spec/domain.md section 3).
+"""Logging a segment (docs/domain.md, section 4).
 
 Logging turns an open segment into a logged segment: one interaction log entry per line,
 one campaign entry per campaign, and the segment itself is deleted; optionally a follow-up

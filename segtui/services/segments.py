@@ -2,7 +2,7 @@
 
 A segment is a header (what the interaction will be: template, salesperson, campaign...) and
 lines (who it goes to). Lines get their values from the header and the contact by the rules of
-spec/domain.md "Line defaults"; those rules are written once as SQL expressions so that adding
+docs/domain.md, section 3 (the line defaults); those rules are written once as SQL expressions so that adding
 a million contacts is one INSERT ... SELECT and adding one contact by hand uses the same rules.
 
 Every function that changes data is one transaction (segtui.db.transaction()).
@@ -559,7 +559,7 @@ def delete_segment_rows(no):
 # --- line defaults ----------------------------------------------------------------------------
 
 def default_expressions(header, contact_col, template_code=None):
-    """SQL expressions for the contact-dependent line rules (spec/domain.md "Line defaults").
+    """SQL expressions for the contact-dependent line rules (docs/domain.md, section 3).
 
     `contact_col(name)` gives the contact's column (a plain column in an INSERT ... SELECT,
     a correlated subquery in an UPDATE). The template is the line's (default: the header's).

@@ -1,5 +1,5 @@
 """Interaction templates' Word templates: attach a .docx per language, read its merge fields,
-map the fields segtui does not know to ones it does (spec/domain.md section 5).
+map the fields segtui does not know to ones it does (docs/domain.md, section 6).
 """
 import hashlib
 import json

@@ -274,10 +274,21 @@ class SegtuiApp(App):
             if ident in seen:
                 continue
             seen.add(ident)
-            display = self.get_key_display(binding)
-            out.append((binding.description, f"{binding.tooltip or binding.description}  [{display}]",
-                        active.node, action))
+            out.append((binding.description, self._command_help(binding, active.node, screen), active.node, action))
         return out
+
+    def _command_help(self, binding: Binding, node, screen: Screen) -> str:
+        """The palette's second line: what the title does not say already, the key and where it acts."""
+        parts = []
+        if binding.tooltip and binding.tooltip.strip().lower() != binding.description.strip().lower():
+            parts.append(binding.tooltip)
+        parts.append(f"key {self.get_key_display(binding)}")
+        if isinstance(node, App):
+            parts.append("on every screen")
+        else:
+            where = getattr(screen, "HELP_TITLE", "") or screen.__class__.__name__.replace("Screen", "")
+            parts.append(f"on {where}")
+        return "  ·  ".join(parts)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for title, help_text, node, action in self.command_entries(screen):

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
 from ...errors import SegtuiError
+from ...labels import field_label
 from ..widgets.progress import ProgressScreen
 from ..widgets.sheet import Column, Sheet, option_text
 from .base import KeyPagedSource, ListScreen
@@ -110,16 +111,17 @@ CARD_FIELDS = [
     ("address_2", "Address 2"), ("post_code", "Post code"), ("city", "City"), ("county", "County"),
     ("country_code", "Country"), ("phone", "Phone"), ("mobile", "Mobile"), ("email", "E-mail"),
     ("language_code", "Language"), ("salesperson_code", "Salesperson"), ("territory_code", "Territory"),
-    ("correspondence_type", "Corresp. type"), ("exclude_from_segment", "Excluded from segments"),
+    ("correspondence_type", "Correspondence"), ("exclude_from_segment", "Excluded from segments"),
 ]
 GROUPS = [("mailing_groups", "Mailing groups"), ("industry_groups", "Industry groups"),
           ("business_relations", "Business relations"), ("job_responsibilities", "Job responsibilities")]
 
 
-def _value(value) -> str:
+def _value(value, key: str = "") -> str:
+    """A card value as shown: yes or no, a stored choice in words (person -> Person)."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return "" if value is None else str(value)
+    return field_label(key, value)
 
 
 class ContactCard(ModalScreen[None]):
@@ -152,7 +154,7 @@ class ContactCard(ModalScreen[None]):
             fields.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
             fields.add_column(style="dim", no_wrap=True)
             fields.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-            pairs = [(label, _value(card.get(key))) for key, label in CARD_FIELDS]
+            pairs = [(label, _value(card.get(key), key)) for key, label in CARD_FIELDS]
             pairs += [(label, ", ".join(card.get(key) or []) or "–") for key, label in GROUPS]
             half = (len(pairs) + 1) // 2
             for left, right in zip(pairs[:half], pairs[half:] + [("", "")]):
@@ -172,7 +174,7 @@ class ContactCard(ModalScreen[None]):
                                   ("segment_no", "Segment", 8), ("canceled", "Canceled", 8)):
             table.add_column(label, key=key, width=width)
         for entry in self.card.get("interactions") or []:
-            table.add_row(*(_value(entry.get(k)) if k != "canceled" else ("yes" if entry.get(k) else "")
+            table.add_row(*(_value(entry.get(k), k) if k != "canceled" else ("yes" if entry.get(k) else "")
                             for k in ("entry_no", "date", "interaction_template_code", "description",
                                       "correspondence_type", "evaluation", "segment_no", "canceled")))
         table.focus()
@@ -306,7 +308,8 @@ class ImportDialog(ModalScreen[bool]):
         rejected = preview.get("rejected") or []
         summary = (f"{preview.get('total', 0):,} rows read as {preview.get('format', '')} "
                    f"({preview.get('source', '')}): {preview.get('good', 0):,} can be imported, "
-                   f"{len(rejected):,} rejected. First {len(rows)} rows below.")
+                   f"{len(rejected):,} rejected; a company a row names is created when it is not there yet. "
+                   f"First {len(rows)} rows below.")
         self.query_one("#import-summary", Static).update(summary)
         text = "\n".join(f"line {r['line']}: {r['reason']}" for r in rejected[:50])
         if len(rejected) > 50:
@@ -345,10 +348,7 @@ class ImportDialog(ModalScreen[bool]):
         def done(outcome) -> None:
             kind, value = outcome
             if kind == "done":
-                rejected = len(value.get("rejected") or [])
-                self.notify(f"Imported {value.get('imported', 0):,} new contacts, updated "
-                            f"{value.get('updated', 0):,}" + (f"; {rejected:,} rows rejected" if rejected else ""),
-                            title="Import")
+                self.notify(import_summary(value), title="Import")
                 self.dismiss(True)
             elif kind == "error":
                 self.notify(f"Nothing was imported: {value}", severity="error", title="Import")
@@ -356,3 +356,18 @@ class ImportDialog(ModalScreen[bool]):
                 self.notify("Import cancelled: nothing was imported", title="Import")
 
         self.app.push_screen(ProgressScreen(f"Importing {Path(path).name}…", job), done)
+
+
+def import_summary(result: dict) -> str:
+    """What an import did, in words that explain the count: companies it created are contacts too."""
+    from ...labels import plural
+
+    new, companies = int(result.get("imported") or 0), int(result.get("companies") or 0)
+    text = f"Imported {plural(new, 'new contact')}"
+    if companies:
+        text += f" ({plural(companies, 'company', 'companies')} among them, created for the people who name them)"
+    text += f", updated {int(result.get('updated') or 0):,}"
+    rejected = len(result.get("rejected") or [])
+    if rejected:
+        text += f"; {plural(rejected, 'row')} rejected"
+    return text

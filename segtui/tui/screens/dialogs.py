@@ -104,9 +104,10 @@ class FormDialog(ModalScreen[dict | None]):
     """
 
     DEFAULT_CSS = DIALOG_CSS % {"name": "FormDialog"} + """
-    FormDialog .form-row { height: 1; margin-bottom: 1; }
-    FormDialog .form-row > Label { width: 22; color: $text-muted; }
-    FormDialog .form-row > Input, FormDialog .form-row > Select { width: 1fr; }
+    FormDialog .field-line { height: 1; }
+    FormDialog .field-line > Label { width: 30; color: $text-muted; }
+    FormDialog .field-line > Input, FormDialog .field-line > Select { width: 1fr; }
+    FormDialog .field-line > Tick { width: auto; min-width: 5; }
     FormDialog VerticalScroll { height: auto; max-height: 30; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_form"),
@@ -123,7 +124,8 @@ class FormDialog(ModalScreen[dict | None]):
         with box:
             with VerticalScroll():
                 for f in self.fields:
-                    with Horizontal(classes="form-row"):
+                    # Not "form-row": the app's form rule would make its labels narrow and wrap them.
+                    with Horizontal(classes="field-line"):
                         yield Label(f.label)
                         if f.kind == "bool":
                             yield Tick("", bool(f.value), id=f"f-{f.name}", compact=True,

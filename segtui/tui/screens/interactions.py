@@ -11,30 +11,40 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from ...errors import SegtuiError
-from ...models import CORRESPONDENCE_TYPES, EVALUATIONS
+from ...labels import field_label, label, options, plural
 from ..widgets.progress import ProgressScreen
-from ..widgets.sheet import Column, Sheet, option_text
+from ..widgets.sheet import Column, Sheet
 from .base import KeyPagedSource, ListScreen
 from .dialogs import ChoiceDialog, ConfirmDialog, Field, FormDialog
 
+# Delivery comes before Segment so that it is on screen at 120 columns (Segment is in the details).
 ENTRY_COLUMNS = [
-    Column("entry_no", "Entry", 7, "right"),
+    Column("entry_no", "Entry", 6, "right"),
     Column("canceled", "Canc.", 5, "center", format=lambda v: "yes" if v else ""),
     Column("date", "Date", 10),
     Column("contact_no", "Contact", 9),
-    Column("contact_name", "Name", 20),
+    Column("contact_name", "Name", 18),
     Column("interaction_template_code", "Template", 8),
-    Column("description", "Description", 24),
-    Column("correspondence_type", "Corresp.", 9, format=option_text),
-    Column("evaluation", "Evaluation", 13, format=option_text),
-    Column("segment_no", "Segment", 8),
-    Column("delivery_status", "Delivery", 11, format=option_text),
+    Column("description", "Description", 19),
+    Column("correspondence_type", "Corresp.", 9, format=lambda v: label("correspondence_type", v)),
+    Column("evaluation", "Evaluation", 13, format=lambda v: label("evaluation", v)),
+    Column("delivery_status", "Delivery", 8, format=lambda v: label("delivery_status", v)),
     Column("has_attachment", "Doc", 3, "center", format=lambda v: "✓" if v else ""),
+    Column("segment_no", "Segment", 8),
 ]
 
-
-def option_label(value: str) -> str:
-    return value.replace("_", " ").capitalize() if value else "(blank)"
+# The details of an entry: (field, title), titles in the user's words.
+DETAIL_FIELDS = [
+    ("entry_no", "Entry no."), ("date", "Date"), ("time_of_interaction", "Time"), ("contact_no", "Contact no."),
+    ("contact_name", "Contact name"), ("contact_company_name", "Company"),
+    ("interaction_template_code", "Interaction template"), ("interaction_group_code", "Interaction group"),
+    ("description", "Description"), ("subject", "Subject"), ("correspondence_type", "Correspondence type"),
+    ("information_flow", "Information flow"), ("initiated_by", "Initiated by"), ("language_code", "Language"),
+    ("salesperson_code", "Salesperson"), ("campaign_no", "Campaign"), ("cost", "Cost"),
+    ("duration_min", "Duration (min)"), ("evaluation", "Evaluation"), ("attempt_failed", "Attempt failed"),
+    ("segment_no", "Segment"), ("logged_segment_entry_no", "Logged segment"), ("user_id", "User"),
+    ("canceled", "Canceled"), ("delivery_status", "Delivery"), ("delivery_error", "Delivery error"),
+]
 
 
 def entries_source(filters) -> KeyPagedSource:
@@ -62,6 +72,8 @@ class InteractionsScreen(ListScreen):
                 tooltip="Cancel or restore the entries"),
         Binding("ctrl+e", "evaluate", "Evaluate", id="evaluate"),
         Binding("f5", "resend", "Resend", id="resend"),
+        Binding("f3", "delivery_error", "Delivery error", id="delivery_error",
+                tooltip="Show the delivery error of the entry, or go to the next entry with one"),
         Binding("ctrl+s", "save_document", "Save doc", id="save_document", tooltip="Save the document of the entry"),
         Binding("ctrl+t", "statistics", "Stats", id="statistics", tooltip="Statistics per template and group"),
         Binding("ctrl+d", "delete_canceled", "Del. canceled", id="delete_canceled_entries"),
@@ -140,10 +152,10 @@ class InteractionsScreen(ListScreen):
             return
         parts = []
         if result["canceled"]:
-            parts.append(f"canceled {len(result['canceled']):,}")
+            parts.append(f"canceled {plural(len(result['canceled']), 'entry')}")
         if result["restored"]:
-            parts.append(f"restored {len(result['restored']):,}")
-        self._done("Entries " + ", ".join(parts), "Interaction log entries")
+            parts.append(f"restored {plural(len(result['restored']), 'entry')}")
+        self._done((", ".join(parts) or "nothing changed").capitalize(), "Interaction log entries")
 
     def action_evaluate(self) -> None:
         from ...services import interactions
@@ -160,10 +172,11 @@ class InteractionsScreen(ListScreen):
             except SegtuiError as exc:
                 self.error(exc, "Evaluate")
                 return
-            self._done(f"Evaluation {option_label(value).lower()} set on {result['updated']:,} entries", "Evaluate")
+            words = label("evaluation", value).lower() or "cleared"
+            self._done(f"Evaluation {words} on {plural(result['updated'], 'entry')}", "Evaluate")
 
-        self.app.push_screen(ChoiceDialog(f"Evaluate {len(keys):,} entries",
-                                          [(v, option_label(v)) for v in EVALUATIONS]), chosen)
+        self.app.push_screen(ChoiceDialog(f"Evaluate {plural(len(keys), 'entry')}", options("evaluation")),
+                             chosen)
 
     def action_resend(self) -> None:
         from ...services import interactions
@@ -171,7 +184,7 @@ class InteractionsScreen(ListScreen):
         keys = self._keys()
         if not keys:
             return
-        choices = [("", "Same correspondence type")] + [(v, option_label(v)) for v in CORRESPONDENCE_TYPES if v]
+        choices = [("", "Same correspondence type")] + options("correspondence_type", blank=False)
 
         def chosen(value) -> None:
             if value is None:
@@ -191,13 +204,13 @@ class InteractionsScreen(ListScreen):
                     return
                 new = result.get("entries") or []
                 errors = result.get("errors", 0)
-                self._done(f"Resent as {len(new):,} new entries; delivered {result.get('delivered', 0):,}"
-                           + (f", {errors:,} failed (see Delivery)" if errors else ""), "Resend")
+                self._done(f"Resent as {plural(len(new), 'new entry')}; delivered {result.get('delivered', 0):,}"
+                           + (f", {errors:,} failed (F3 shows why)" if errors else ""), "Resend")
 
             # Delivery merges and sends documents: it can take a while, so it runs in a worker.
-            self.app.push_screen(ProgressScreen(f"Resending {len(keys):,} entries…", job), done)
+            self.app.push_screen(ProgressScreen(f"Resending {plural(len(keys), 'entry')}…", job), done)
 
-        self.app.push_screen(ChoiceDialog(f"Resend {len(keys):,} entries", choices,
+        self.app.push_screen(ChoiceDialog(f"Resend {plural(len(keys), 'entry')}", choices,
                                           note="New entries \"Resend: …\" with today's date"), chosen)
 
     def action_save_document(self) -> None:
@@ -226,6 +239,40 @@ class InteractionsScreen(ListScreen):
             Field("path", "Save as", document["name"] or f"entry-{row['entry_no']}.docx"),
         ], save=save, note=f"{document['name']} ({document['bytes']:,} bytes)   ctrl+s or Enter saves"), saved)
 
+    def action_delivery_error(self) -> None:
+        """F3: the current entry's delivery error; on an entry without one, the next entry with one."""
+        row = self.sheet.current_row
+        if not row:
+            self.notify("There is no entry here", severity="warning")
+            return
+        if row.get("delivery_status") == "error":
+            self.app.push_screen(DeliveryErrorDialog(row), self._after_error_dialog)
+            return
+        self.next_delivery_error(row["entry_no"])
+
+    def next_delivery_error(self, after_entry_no: int) -> None:
+        from ...services import interactions
+
+        wanted = [*self.filters, ("delivery_status", "error")]
+        try:
+            found = interactions.list_interactions(wanted, limit=1, after_entry_no=after_entry_no)
+            if not found and after_entry_no:  # wrap around to the first one
+                found = interactions.list_interactions(wanted, limit=1)
+            position = (interactions.count_interactions([*self.filters, ("entry_no", f"..{found[0]['entry_no'] - 1}")])
+                        if found else None)
+        except SegtuiError as exc:
+            self.error(exc, "Delivery error")
+            return
+        if not found:
+            self.notify("No entry in this list has a delivery error", title="Delivery")
+            return
+        self.sheet.move_cursor(row=position)
+        self.app.push_screen(DeliveryErrorDialog(found[0]), self._after_error_dialog)
+
+    def _after_error_dialog(self, answer) -> None:
+        if answer and answer.get("next"):
+            self.next_delivery_error(answer["entry_no"])
+
     def action_statistics(self) -> None:
         from ...services import interactions
 
@@ -248,7 +295,7 @@ class InteractionsScreen(ListScreen):
             except SegtuiError as exc:
                 self.error(exc, "Delete canceled")
                 return
-            self._done(f"Deleted {result['deleted']:,} canceled entries", "Delete canceled")
+            self._done(f"Deleted {plural(result['deleted'], 'canceled entry')}", "Delete canceled")
 
         self.app.push_screen(ConfirmDialog("Delete canceled", "Delete every canceled interaction log entry? "
                                            "This cannot be undone.", yes="Delete"), answer)
@@ -271,15 +318,15 @@ class EntryDetails(ModalScreen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(style="dim", no_wrap=True)
         table.add_column()
-        for key in ("entry_no", "date", "time_of_interaction", "contact_no", "contact_name", "contact_company_name",
-                    "interaction_template_code", "interaction_group_code", "description", "subject",
-                    "correspondence_type", "language_code", "salesperson_code", "campaign_no", "cost",
-                    "duration_min", "evaluation", "segment_no", "logged_segment_entry_no", "user_id",
-                    "canceled", "delivery_status", "delivery_error"):
+        for key, title in DETAIL_FIELDS:
             value = row.get(key)
             if isinstance(value, bool):
                 value = "yes" if value else "no"
-            table.add_row(key.replace("_", " ").capitalize(), "" if value is None else str(value))
+            elif isinstance(value, float):
+                value = f"{value:,.2f}"
+            else:
+                value = field_label(key, value)
+            table.add_row(title, value)
         doc = self.document
         table.add_row("Document", f"{doc['name']} ({doc['bytes']:,} bytes): ctrl+s on the list saves it"
                       if doc["bytes"] else "none")
@@ -288,6 +335,42 @@ class EntryDetails(ModalScreen[None]):
         with box:
             yield Static(table)
         yield Footer(compact=True)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class DeliveryErrorDialog(ModalScreen[dict | None]):
+    """Why an entry was not delivered; F3 goes on to the next entry with an error."""
+
+    DEFAULT_CSS = """
+    DeliveryErrorDialog { align: center middle; }
+    DeliveryErrorDialog > #box { width: 76; max-width: 95%; height: auto; max-height: 90%;
+        border: round $error; border-title-color: $error; background: $panel; padding: 0 1; }
+    DeliveryErrorDialog #error { margin: 1 0; }
+    DeliveryErrorDialog .note { color: $text-muted; }
+    """
+    BINDINGS = [Binding("escape", "close", "Close", id="close_delivery_error"),
+                Binding("f3", "next", "Next error", id="next_delivery_error")]
+
+    def __init__(self, row: dict) -> None:
+        super().__init__()
+        self.row = row
+
+    def compose(self) -> ComposeResult:
+        row = self.row
+        box = Vertical(id="box")
+        box.border_title = f"Delivery of entry {row['entry_no']}"
+        who = " ".join(str(x) for x in (row.get("contact_no"), row.get("contact_name")) if x)
+        kind = label("correspondence_type", row.get("correspondence_type")) or "no correspondence type"
+        with box:
+            yield Static(f"{who}   {kind}   {label('delivery_status', row.get('delivery_status')) or 'Delivered'}")
+            yield Static(row.get("delivery_error") or "No delivery error", id="error")
+            yield Static("F5 on the list resends it   F3 next error   Esc closes", classes="note")
+        yield Footer(compact=True)
+
+    def action_next(self) -> None:
+        self.dismiss({"next": True, "entry_no": self.row["entry_no"]})
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1,7 +1,8 @@
 """The Log dialog: options deliver and create follow-up, and what stands in the way.
 
-On opening (and whenever *deliver* changes) the segment is checked in a worker thread; when it
-cannot be logged, the refusals are listed and Enter on one closes the dialog and jumps to its
+On opening (and whenever *deliver* changes) the segment is checked in a worker thread; with
+*deliver* ticked the check includes what the settings would make fail (SMTP server, sender,
+output folder: services.delivery_check). When it cannot be logged, the refusals are listed and Enter on one closes the dialog and jumps to its
 line. F9 or ctrl+s logs; the worksheet runs the log itself, with a progress bar.
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from ...errors import SegtuiError
+from ...labels import plural
 from ..widgets.progress import close_thread_connection
 from ..widgets.tick import Tick
 from .segment_dialogs import DIALOG_CSS
@@ -49,12 +51,14 @@ class LogDialog(ModalScreen[dict | None]):
     ]
 
     def __init__(self, segment_no: str, description: str = "", refusals=None) -> None:
-        """`refusals(segment_no, deliver)` lists what stands in the way (tests may swap it)."""
+        """`refusals(segment_no, deliver)` lists what stands in the way, or gives (that list, a summary
+        of what delivery would do); tests may swap it."""
         super().__init__(classes="segtui-dialog")
         self.segment_no = segment_no
         self.description = description
         self.refusals_fn = refusals or find_refusals
         self.refusals: list[dict] | None = None
+        self.delivery_summary = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as box:
@@ -95,6 +99,7 @@ class LogDialog(ModalScreen[dict | None]):
         status = self.query_one("#status", Static)
         listing = self.query_one("#refusals", OptionList)
         listing.clear_options()
+        found, self.delivery_summary = found if isinstance(found, tuple) else (found, "")
         if error:
             self.refusals = None
             status.update(error)
@@ -102,7 +107,9 @@ class LogDialog(ModalScreen[dict | None]):
             return
         self.refusals = list(found or [])
         if not self.refusals:
-            status.update("Ready to log. Nothing stands in the way.")
+            deliver = self.query_one("#deliver", Checkbox).value
+            status.update(f"Ready to log and deliver: {self.delivery_summary}." if deliver and self.delivery_summary
+                          else "Ready to log. Nothing stands in the way.")
             listing.add_class("-empty")
             return
         n = len(self.refusals)
@@ -110,9 +117,14 @@ class LogDialog(ModalScreen[dict | None]):
         for r in self.refusals:
             rule = r.get("rule") or r.get("message", "")
             per_rule[rule] = max(per_rule.get(rule, 0), r.get("rule_total") or 1)
-        total = max(n, sum(per_rule.values()))
-        text = f"{total:,} problem{'s' if total != 1 else ''} stand{'s' if total == 1 else ''} in the way"
-        if total > n:
+        # A problem is a kind of refusal, however many lines it touches: one blank header field
+        # refused on 178 lines is one problem on 178 lines, not 178 problems.
+        kinds = len(per_rule)
+        text = f"{plural(kinds, 'problem')} stand{'s' if kinds == 1 else ''} in the way"
+        lines = sum(per_rule.values())
+        if kinds == 1 and lines > 1:
+            text += f" on {plural(lines, 'line')}"
+        if lines > n:
             text += f" (the first {n} listed)"
         status.update(text + "; Enter on one goes to its line:")
         options = []
@@ -121,7 +133,7 @@ class LogDialog(ModalScreen[dict | None]):
             text = r.get("message", "")
             lines = r.get("rule_total") or 1
             rule = r.get("rule") or text
-            if lines > 1 and rule not in said:  # the count once per kind of problem
+            if lines > 1 and rule not in said and r.get("line_no") is not None:  # once per kind, for lines
                 text += f"  ({lines:,} lines in all)"
                 said.add(rule)
             options.append(Option(text, id=f"r{i}"))
@@ -162,6 +174,14 @@ class LogDialog(ModalScreen[dict | None]):
 
 
 def find_refusals(segment_no, deliver):
-    from ...services import segment_log
+    """Logging's refusals; with deliver, also what the settings would make fail, and a summary of
+    what delivery would do: (refusals, summary)."""
+    from ...services import delivery_check, segment_log
 
-    return segment_log.log_refusals(segment_no, deliver=deliver)
+    found = segment_log.log_refusals(segment_no, deliver=deliver)
+    if not deliver:
+        return found, ""
+    found += delivery_check.settings_problems(segment_no)
+    # What stops the whole mailing (no SMTP server, an empty description) first, then the lines.
+    found.sort(key=lambda r: r.get("line_no") is not None)
+    return found, delivery_check.summary(segment_no)

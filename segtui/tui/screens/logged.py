@@ -5,6 +5,7 @@ from textual import on
 from textual.binding import Binding
 
 from ...errors import SegtuiError
+from ...labels import plural
 from ..widgets.sheet import Column, ListSource, Sheet
 from .base import ListScreen
 from .dialogs import ConfirmDialog
@@ -105,12 +106,14 @@ class LoggedSegmentsScreen(ListScreen):
         self.sheet.clear_marks()
         self.reload()
         parts = []
-        if result["canceled"]:
-            parts.append(f"canceled {', '.join(map(str, result['canceled']))}")
-        if result["restored"]:
-            parts.append(f"restored {', '.join(map(str, result['restored']))}")
-        self.notify("Logged segment " + "; ".join(parts) + " (with its interactions and campaign entries)",
-                    title="Logged segments")
+        for done in ("canceled", "restored"):
+            nos = result[done]
+            if nos:
+                which = "logged segment" if len(nos) == 1 else "logged segments"
+                parts.append(f"{done.capitalize()} {which} {', '.join(map(str, nos))}")
+        changed = len(result["canceled"]) + len(result["restored"])
+        self.notify("; ".join(parts) + (" with its" if changed == 1 else " with their")
+                    + " interactions and campaign entries", title="Logged segments")
 
     def action_follow_up(self) -> None:
         row = self.sheet.current_row
@@ -132,7 +135,8 @@ class LoggedSegmentsScreen(ListScreen):
 
         self.app.push_screen(ConfirmDialog(
             "Follow-up segment",
-            f"Create a new segment with the {row.get('no_of_interactions', 0):,} contacts of logged segment "
+            f"Create a new segment with the {plural(int(row.get('no_of_interactions') or 0), 'contact')} of "
+            f"logged segment "
             f"{row['entry_no']} ({row['segment_no']} {row.get('description', '')})?", yes="Create"), answer)
 
     def action_delete_canceled(self) -> None:
@@ -152,9 +156,11 @@ class LoggedSegmentsScreen(ListScreen):
                 self.error(exc, "Delete canceled")
                 return
             self.reload()
-            self.notify(f"Deleted {result['deleted']} canceled logged segments with their entries",
+            self.notify(f"Deleted {plural(int(result['deleted']), 'canceled logged segment')} with "
+                        f"{'its' if result['deleted'] == 1 else 'their'} entries",
                         title="Delete canceled")
 
         self.app.push_screen(ConfirmDialog(
-            "Delete canceled", f"Delete {len(canceled)} canceled logged segment(s) with their interaction log "
-            "entries and campaign entries? This cannot be undone.", yes="Delete"), answer)
+            "Delete canceled", f"Delete {plural(len(canceled), 'canceled logged segment')} with "
+            f"{'its' if len(canceled) == 1 else 'their'} interaction log entries and campaign entries? "
+            "This cannot be undone.", yes="Delete"), answer)

@@ -9,14 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from textual import on
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
+from ..widgets.progress import close_thread_connection
 from ..widgets.tick import Tick
 
 DIALOG_CSS = """
@@ -135,6 +138,7 @@ class FormField:
     placeholder: str = ""
     options: Iterable = ()  # for select: (label, value) pairs
     lookup: Callable[[str], list] | None = None  # search(text) -> [(code, description)]
+    lookup_kind: str = ""  # the services.lookups kind, for the service's words about an unknown code
     required: bool = False
     check: Callable[[str], str | None] | None = None  # returns an error text or None
 
@@ -208,6 +212,11 @@ class FormDialog(ModalScreen[dict | None]):
             if f.required and not values.get(f.name):
                 self.show_error(f.name, f"{f.label} is required")
                 return
+            if f.lookup is not None and values.get(f.name) and not is_code(f.lookup, values[f.name]):
+                refused = self.unknown_code(f, values[f.name])
+                if refused:
+                    self.show_error(f.name, refused)
+                    return
             if f.check and values.get(f.name):
                 message = f.check(values[f.name])
                 if message:
@@ -223,6 +232,21 @@ class FormDialog(ModalScreen[dict | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    def unknown_code(self, f: FormField, value: str) -> str | None:
+        """The refusal for a typed code that nothing in the field's lookup matches, else None."""
+        try:
+            if list(f.lookup(value)):
+                return None
+        except Exception:  # a failing lookup leaves the check to the service
+            return None
+        if f.lookup_kind:
+            from ...services import lookups
+
+            message = lookups.unknown(f.lookup_kind, value)
+            if message:
+                return message[0].upper() + message[1:] + ": F4 lists them all"
+        return f"{f.label} {value!r} is unknown: nothing matches it; F4 lists them all"
+
     def _field_of(self, widget) -> FormField | None:
         wid = (widget.id or "") if widget is not None else ""
         for f in self.fields:
@@ -236,22 +260,27 @@ class FormDialog(ModalScreen[dict | None]):
             self.notify("This field has no lookup", severity="warning")
             return
         widget = self.query_one(f"#f-{f.name}", Input)
-        search_text = widget.value if not is_code(f.lookup, widget.value.strip()) else ""
+        # A known code opens the lookup on every choice with it highlighted; other text is searched.
 
         def chosen(code):
             if code is not None:
                 widget.value = code
                 widget.focus()
 
-        self.app.push_screen(LookupDialog(f.label, f.lookup, search_text), chosen)
+        self.app.push_screen(LookupDialog(f.label, f.lookup, widget.value.strip()), chosen)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         f = self._field_of(event.input)
         value = event.value.strip()
-        # Enter on a code field that does not hold a known code opens its lookup with the text.
+        # Enter on a code field that does not hold a known code opens its lookup with the text,
+        # unless nothing matches it: then an empty lookup would only hide what is wrong.
         if f is not None and f.lookup is not None and (value or f.required) and not is_code(f.lookup, value):
+            refused = self.unknown_code(f, value)
+            if refused:
+                self.show_error(f.name, refused)
+                return
             self.action_lookup()
             return
         inputs = [w for w in self.query("Input, Select, Checkbox")]
@@ -272,25 +301,39 @@ class FormDialog(ModalScreen[dict | None]):
 class LookupDialog(ModalScreen[str | None]):
     """Find a code: the list narrows as you type; Enter takes the highlighted row.
 
-    `search(text)` returns (code, description) pairs; it is called on each change.
+    `search(text)` returns (code, description) pairs; it is called on each change. `initial` is
+    what the field holds: when it is one of the codes, the lookup opens on every choice with that
+    one highlighted (`current`); otherwise it is the text to search for. A description made of
+    columns joined by " · " (a contact's name, company, city and e-mail) is shown as columns.
     """
 
     SCOPED_CSS = False  # the rules name the dialog class themselves
-    DEFAULT_CSS = DIALOG_CSS
+    DEFAULT_CSS = DIALOG_CSS + """
+    LookupDialog.segtui-dialog.-wide > #dialog {
+        width: 112;
+    }
+    """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="dialog_cancel"),
         Binding("down", "to_list", "Down", show=False, id="lookup_down"),
     ]
 
     def __init__(self, title: str, search: Callable[[str], list], initial: str = "",
-                 allow_blank: bool = False, hint: str = "") -> None:
+                 allow_blank: bool = False, hint: str = "", current: str | None = None) -> None:
         super().__init__(classes="segtui-dialog")
         self.title_text = title
         self.search = search
-        self.initial = initial or ""
+        initial = (initial or "").strip()
+        if current is None and initial and is_code(search, initial.strip("'")):
+            current, initial = initial, ""
+        if current == "''":
+            current = ""
+        self.current = current
+        self.initial = initial
         self.allow_blank = allow_blank
         self.hint = hint or "Type to search; ↓ to the list; Enter chooses; Esc cancels"
         self._codes: list[str] = []
+        self._shown_text: str | None = None  # the search text the list shows the rows of
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as box:
@@ -303,12 +346,68 @@ class LookupDialog(ModalScreen[str | None]):
         self.refresh_results(self.initial)
         self.query_one("#search", Input).focus()
 
+    def _rows(self, text: str) -> list:
+        rows = list(self.search(text))
+        current = self.current
+        if text.strip() or not current or any(str(c).lower() == current.lower() for c, *_ in rows):
+            return rows
+        # The current code is past the first page of all choices: it comes after that page.
+        found = [r for r in self.search(current) if str(r[0]).lower() == current.lower()]
+        return rows + found[:1]
+
+    def _prompt(self, code: str, description: str) -> Text:
+        parts = str(description).split(" · ")
+        if is_choice(code, description):  # a stored choice: its words say it all
+            return Text(str(description), no_wrap=True, overflow="ellipsis")
+        if len(parts) == 1:
+            return Text(f"{code:<12} {description}", no_wrap=True, overflow="ellipsis")
+        self.add_class("-wide")
+        widths = self._column_widths(len(parts))
+        cells = []
+        for cell, width in zip([code, *parts], widths):
+            cell = cell if len(cell) <= width else cell[:width - 1] + "…"
+            cells.append(cell.ljust(width))
+        return Text(" ".join(cells).rstrip(), no_wrap=True, overflow="ellipsis")
+
+    def _column_widths(self, columns: int) -> list[int]:
+        """Code, then the description's columns shared out over what the dialog has room for,
+        so that a row never wraps (the screen may be 80 columns or 200)."""
+        room = min(112, int(self.app.size.width * 0.95)) - 9  # borders, padding, scrollbar
+        code = 10
+        rest = max(columns * 6, room - code - columns)
+        shares = [0.27, 0.24, 0.14, 0.35][:columns]
+        widths = [max(5, int(rest * share / sum(shares))) for share in shares]
+        return [code, *widths]
+
     def refresh_results(self, text: str) -> None:
+        """Search now and show the rows (on opening, and on Enter when a search is still running)."""
         try:
-            rows = list(self.search(text))
+            rows, error = self._rows(text), None
         except Exception as exc:  # a lookup must never take the screen down
-            self.notify(str(exc), severity="error")
-            rows = []
+            rows, error = [], str(exc)
+        self._show_rows(text, rows, error)
+
+    @work(thread=True, exclusive=True, group="lookup-search", exit_on_error=False)
+    def _search_worker(self, text: str) -> None:
+        # A contact search over a million rows takes a moment: typing must not wait for it.
+        worker = get_current_worker()
+        try:
+            rows, error = self._rows(text), None
+        except Exception as exc:  # noqa: BLE001 - shown, never raised into the screen
+            rows, error = [], str(exc)
+        finally:
+            close_thread_connection()
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_rows, text, rows, error)
+
+    def _show_rows(self, text: str, rows: list, error: str | None) -> None:
+        if not self.is_attached:
+            return  # chosen or cancelled while the search ran
+        if text != self.query_one("#search", Input).value:
+            return  # an older search: the one for the current text follows
+        if error:
+            self.notify(error, severity="error")
+        self._shown_text = text
         results = self.query_one("#results", OptionList)
         results.clear_options()
         self._codes = []
@@ -316,21 +415,39 @@ class LookupDialog(ModalScreen[str | None]):
         if self.allow_blank:
             options.append(Option("(blank)", id="\x00blank"))
             self._codes.append("")
-        for code, description in rows:
-            options.append(Option(f"{code:<12} {description}", id=str(code)))
+        for code, description, *_more in rows:
+            options.append(Option(self._prompt(str(code), description or ""), id=str(code)))
             self._codes.append(str(code))
         results.add_options(options)
-        if options:
+        if not options:
+            return
+        wanted = self._index_of(self.current)
+        if wanted is not None:
+            results.highlighted = wanted
+        else:
             # With a search typed, the first match is meant, not the blank line above it.
             results.highlighted = 1 if (self.allow_blank and rows and text.strip()) else 0
+        results.scroll_to_highlight()
+
+    def _index_of(self, code: str | None) -> int | None:
+        """Where the current code is in the list ('' is the blank row or a blank choice)."""
+        if code is None:
+            return None
+        for i, listed in enumerate(self._codes):
+            if listed.lower() == code.lower() or (code == "" and listed == "''"):
+                return i
+        return None
 
     @on(Input.Changed, "#search")
     def _changed(self, event: Input.Changed) -> None:
-        self.refresh_results(event.value)
+        if event.value != self._shown_text:
+            self._search_worker(event.value)
 
     @on(Input.Submitted, "#search")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        if event.value != self._shown_text:  # typed faster than the search: finish it first
+            self.refresh_results(event.value)
         results = self.query_one("#results", OptionList)
         if results.highlighted is not None and self._codes:
             self.dismiss(self._codes[results.highlighted])
@@ -361,3 +478,13 @@ def is_code(search: Callable[[str], list], value: str) -> bool:
         return any(str(code).lower() == value.lower() for code, _ in search(value))
     except Exception:  # a lookup that fails leaves the check to the service
         return True
+
+
+def is_choice(code: str, description: str) -> bool:
+    """Whether a lookup row is a stored choice with its words (hard_copy, "Hard copy"; '' blank)
+    rather than a code with a description: codes are upper case, stored choices lower case."""
+    def squash(text: str) -> str:
+        return "".join(ch for ch in text.lower() if ch.isalnum())
+
+    code = str(code)
+    return code == "''" or (code == code.lower() and squash(code) == squash(str(description)) != "")

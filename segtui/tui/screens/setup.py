@@ -9,17 +9,18 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from ...errors import SegtuiError
-from ...models import CORRESPONDENCE_TYPES, INFORMATION_FLOWS, INITIATED_BY
+from ...labels import FIELDS, field_label, options
 from ..widgets.keybar import AppKeys, refresh_app_keys
 from .dialogs import ConfirmDialog, Field, FormDialog
 
 TABS = [("template", "1 Templates"), ("salesperson", "2 Salespeople"), ("group", "3 Interaction groups"),
         ("mailing_group", "4 Mailing groups"), ("campaign", "5 Campaigns")]
-CHOICES = {"information_flow": INFORMATION_FLOWS, "initiated_by": INITIATED_BY,
-           "correspondence_type": CORRESPONDENCE_TYPES}
 
 
-def shown(value) -> str:
+def shown(value, name: str = "") -> str:
+    """A setup value as a cell shows it: choices in words, yes for a ticked box, money with decimals."""
+    if name in FIELDS:
+        return field_label(name, value)
     if isinstance(value, bool):
         return "yes" if value else ""
     if isinstance(value, float):
@@ -92,7 +93,7 @@ class SetupScreen(Screen):
                 continue
             key = specs[0][0]
             for record in records:
-                cells = [shown(record.get(name)) for name, _l, _t in specs]
+                cells = [shown(record.get(name), name) for name, _l, _t in specs]
                 if kind == "template":
                     cells.append(record.get("word_templates", ""))
                 table.add_row(*cells, key=str(record[key]))
@@ -132,9 +133,7 @@ class SetupScreen(Screen):
             if typ == "bool":
                 out.append(Field(name, label, bool(value), kind="bool"))
             elif typ.startswith("choice:"):
-                values = CHOICES[typ.split(":", 1)[1]]
-                out.append(Field(name, label, value or "", kind="choice",
-                                 choices=[(v, v.replace("_", " ").capitalize()) for v in values]))
+                out.append(Field(name, label, value or "", kind="choice", choices=options(typ.split(":", 1)[1])))
             else:
                 if isinstance(value, float):
                     value = f"{value:.2f}"

@@ -1,0 +1,98 @@
+"""The log dialog checks delivery before logging when Deliver is ticked, and counts problems as
+kinds of problem (one blank header field on 178 lines is one problem). Keys a user presses."""
+import socket
+
+import pytest
+from textual.widgets import Checkbox, OptionList, Static
+
+from segtui import config
+from segtui.models import LoggedSegment, SegmentHeader, SegmentLine
+from segtui.services import criteria, segments
+from segtui.tui.screens.log_dialog import LogDialog
+
+from test_tui_segments import make_app, new_segment, open_worksheet, settle
+
+SIZES = [(80, 24), (120, 40)]
+
+
+def email_segment():
+    no = new_segment("Spring mail", template_code="LETTER", salesperson_code="AK")
+    criteria.add_contacts(no, [("email", "<>''")])
+    SegmentLine.update(correspondence_type="email").where(SegmentLine.segment_no == no).execute()
+    return no, segments.count_lines(no)
+
+
+async def open_log_dialog(pilot, no, deliver):
+    await settle(pilot)
+    await open_worksheet(pilot, no)
+    await pilot.press("f9")
+    await settle(pilot)
+    dialog = pilot.app.screen
+    assert isinstance(dialog, LogDialog)
+    if deliver:
+        await pilot.press("space")  # Deliver has the focus
+        assert dialog.query_one("#deliver", Checkbox).value
+        await settle(pilot)
+    return dialog
+
+
+def status(dialog):
+    return str(dialog.query_one("#status", Static).render())
+
+
+def listed(dialog):
+    listing = dialog.query_one("#refusals", OptionList)
+    return [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+async def test_deliver_without_smtp_server_lists_what_would_fail_and_does_not_log(demo_db, db_path, size):
+    no, lines = email_segment()
+    app = make_app(db_path)
+    async with app.run_test(size=size) as pilot:
+        dialog = await open_log_dialog(pilot, no, deliver=False)
+        assert status(dialog).startswith("Ready to log")
+        await pilot.press("space")
+        await settle(pilot)
+        shown = listed(dialog)
+        # The segment-wide problem comes first, before any line's.
+        assert f"{lines:,} e-mail lines to send, but no SMTP server is set" in shown[0], shown
+        assert "Ready" not in status(dialog) and "in the way" in status(dialog)
+        await pilot.press("f9")  # refused while a problem remains
+        await settle(pilot)
+        assert app.screen is dialog
+    assert not LoggedSegment.select().where(LoggedSegment.segment_no == no).exists()
+    assert SegmentHeader.get_or_none(SegmentHeader.no == no) is not None
+
+
+async def test_deliver_with_a_server_that_answers_is_ready_and_says_what_it_will_do(demo_db, db_path):
+    no, lines = email_segment()
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+    config.set_value("smtp.host", "127.0.0.1")
+    config.set_value("smtp.port", port)
+    config.set_value("smtp.sender", "office@example.com")
+    try:
+        app = make_app(db_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            dialog = await open_log_dialog(pilot, no, deliver=True)
+            assert listed(dialog) == []
+            assert status(dialog) == f"Ready to log and deliver: {lines:,} e-mails through 127.0.0.1:{port}."
+    finally:
+        server.close()
+
+
+async def test_one_blank_field_on_every_line_is_one_problem(demo_db, db_path):
+    no = new_segment("No salesperson", template_code="LETTER")
+    criteria.add_contacts(no, [("city", "@b*")])
+    SegmentLine.update(salesperson_code="").where(SegmentLine.segment_no == no).execute()
+    lines = segments.count_lines(no)
+    assert lines > 10
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        dialog = await open_log_dialog(pilot, no, deliver=False)
+        text = status(dialog)
+        assert text.startswith(f"1 problem stands in the way on {lines:,} lines (the first 10 listed)"), text
+        assert f"({lines:,} lines in all)" in listed(dialog)[0]
