@@ -33,3 +33,10 @@ def parse_assignments(values):
 def add_filter_option(parser, required=False):
     parser.add_argument("--filter", action="append", default=[], required=required, metavar="FIELD=EXPR",
                         help="filter in the filter language, e.g. city=@ber* (repeatable; all must hold)")
+
+
+def add_if_version_option(parser, what):
+    """--if-version N: change only if the record is still at the version the user read."""
+    parser.add_argument("--if-version", metavar="N",
+                        help=f"change only if the {what}'s version (see show/lines) is still N; "
+                             "otherwise exit 3 and change nothing")
