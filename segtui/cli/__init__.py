@@ -86,9 +86,12 @@ def main(argv=None):
     except SegtuiError as exc:  # exit_code: 1 for a refusal, 3 for a Conflict
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except peewee.OperationalError as exc:
-        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
-            print(f"error: the database is busy: {exc}", file=sys.stderr)
+    except peewee.DatabaseError as exc:
+        from ..db import is_busy
+
+        if is_busy(exc):
+            print(f"error: the database is busy (another user or process holds it); try again: {exc}",
+                  file=sys.stderr)
             return 3
         print(f"error: database: {exc}", file=sys.stderr)
         return 1

@@ -3,9 +3,10 @@ from .. import db
 from ..errors import SegtuiError
 
 
-def connect(args):
-    """Open and, when needed, initialise the database named by --db / SEGTUI_DB."""
-    return db.ensure_ready(getattr(args, "db", None))
+def connect(args, create=False):
+    """Open and, when needed, upgrade the database named by --db / SEGTUI_DB. Only init, demo and
+    the worksheet create one (create=True); other commands say there is none and how to make one."""
+    return db.ensure_ready(getattr(args, "db", None), create=create)
 
 
 def parse_filters(values):
