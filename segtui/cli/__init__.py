@@ -11,6 +11,7 @@ import sys
 import peewee
 
 from ..errors import SegtuiError
+from ..text import visible
 from . import output
 
 # Top-level command groups; an area module may add sub-commands to any of them.
@@ -84,7 +85,7 @@ def main(argv=None):
     try:
         result = handler(args)
     except SegtuiError as exc:  # exit_code: 1 for a refusal, 3 for a Conflict
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {visible(str(exc), keep_newlines=True)}", file=sys.stderr)
         return exc.exit_code
     except peewee.DatabaseError as exc:
         from ..db import is_busy
