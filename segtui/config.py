@@ -157,6 +157,8 @@ def read_file(path=None):
         stored = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise SegtuiError(f"settings file {path} is not valid TOML: {exc}") from exc
+    except RecursionError:
+        raise SegtuiError(f"settings file {path} is nested too deeply to be settings") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise SegtuiError(f"cannot read the settings file {path}: {exc}") from exc
     return validate(stored, f"settings file {path}")
@@ -188,6 +190,8 @@ def parse_value(text):
         return tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
         return text
+    except RecursionError:
+        raise SegtuiError("the value is nested too deeply to be a setting") from None
 
 
 def set_value(key, value, path=None):
@@ -210,8 +214,12 @@ def set_value(key, value, path=None):
     value = check_value(key, value)
     node[parts[-1]] = value
     target = config_path(path)
-    private.make_private_dir(target.parent, ours=target.parent == default_config_dir())
-    private.write_private_text(target, tomli_w.dumps(stored))
-    if key == "output_dir" and value:
-        private.make_private_dir(Path(value).expanduser())  # documents go there: owner-only when new
+    try:
+        if key == "output_dir" and value:
+            private.make_private_dir(Path(value).expanduser())  # documents go there: owner-only when new
+        private.make_private_dir(target.parent, ours=target.parent == default_config_dir())
+        private.write_private_text(target, tomli_w.dumps(stored))
+    except OSError as exc:
+        raise SegtuiError(f"cannot save {key}: {exc.strerror or exc} ({exc.filename or target}); "
+                          "nothing was changed") from exc
     return stored

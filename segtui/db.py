@@ -117,17 +117,17 @@ def open_database(url=None, create=True):
         db.close()
         if is_busy(exc):
             raise Conflict(f"the database is busy (locked by another user or process): {exc}") from exc
-        raise SegtuiError(f"cannot open database {_shown(url)}: {exc}; is it a segtui database?") from exc
+        raise SegtuiError(f"cannot open database {shown_url(url)}: {exc}; is it a segtui database?") from exc
     if tables and "schema_info" not in tables:
         db.close()
-        raise SegtuiError(f"{_shown(url)} is a database but not a segtui database (it has no schema_info table): "
+        raise SegtuiError(f"{shown_url(url)} is a database but not a segtui database (it has no schema_info table): "
                           "give the path of a segtui database, or a new file name to 'segtui init'")
     if is_sqlite(db):
         private.protect_sqlite_files(path, new=new)
     return db
 
 
-def _shown(url):
+def shown_url(url):
     """The URL without its password, for messages."""
     if "://" in url and "@" in url:
         scheme, rest = url.split("://", 1)
@@ -214,7 +214,7 @@ def ensure_ready(url=None, create=True):
         raise SegtuiError(f"the database has schema version {current}, newer than this segtui knows "
                           f"({SCHEMA_VERSION}): upgrade segtui")
     if current == 0 and not create:
-        raise SegtuiError(f"there is no segtui database at {_shown(resolve_url(url))} yet: create one with "
+        raise SegtuiError(f"there is no segtui database at {shown_url(resolve_url(url))} yet: create one with "
                           "'segtui init' (or 'segtui demo' for demo data)")
     if current != SCHEMA_VERSION:
         init_database()

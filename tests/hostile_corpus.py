@@ -64,6 +64,9 @@ SETTINGS_FILES = [
     ("toml-password", "[smtp]\npassword = \"hunter2\"\n"),
     ("toml-unknown", "evil = \"$(id)\"\n"),
     ("toml-nul", "theme = \"a\\u0000b\"\n"),
+    ("toml-binary", b"\xff\xfe\x00t\x00h\x00e\x00m\x00e"),
+    ("toml-deep-nesting", "a = " + "[" * 5000 + "]" * 5000 + "\n"),
+    ("toml-secret-in-table", "[keymap]\ngo_back = \"ctrl+z\"\n[smtp]\napi_token = \"abc\"\n"),
 ]
 
 # Database URLs refused by every command.

@@ -92,4 +92,4 @@ def test_a_folder_is_refused(run_cli, tmp_path):
 
 
 def test_messages_never_show_a_postgresql_password():
-    assert dbmod._shown("postgresql://me:s3cret@db.example/crm") == "postgresql://me@db.example/crm"
+    assert dbmod.shown_url("postgresql://me:s3cret@db.example/crm") == "postgresql://me@db.example/crm"

@@ -105,7 +105,10 @@ def test_hostile_word_files_are_refused(cli_main, world, tmp_path, case_id, payl
 
 @pytest.mark.parametrize("case_id, text", corpus.SETTINGS_FILES, ids=[c[0] for c in corpus.SETTINGS_FILES])
 def test_hostile_settings_files_are_refused_when_read(cli_main, world, case_id, text):
-    world["settings"].write_text(text, encoding="utf-8")
+    if isinstance(text, bytes):
+        world["settings"].write_bytes(text)
+    else:
+        world["settings"].write_text(text, encoding="utf-8")
     refused(cli_main, world, "config", "show")
     refused(cli_main, world, "config", "set", "smtp.host", "mail.example.com")
 

@@ -23,6 +23,7 @@ def settings_file(tmp_path, monkeypatch):
     ("smtp", "5", "smtp is a table of settings: set one of its keys (smtp.host"),
     ("smtp.password_env", "NOT A NAME", "is not an environment variable name"),
     ("theme", "[1, 2]", "must be text"),
+    ("theme", "[" * 3000 + "]" * 3000, "nested too deeply"),
 ], ids=lambda v: str(v).replace(" ", "_")[:30])
 def test_config_set_refuses_a_wrong_value_and_keeps_the_file(cli_main, settings_file, key, typed, message):
     assert cli_main("config", "set", "smtp.host", "mail.example.com")[0] == 0

@@ -31,7 +31,7 @@ def register(groups, common):
 def cmd_init(args):
     db.open_database(args.db)
     version = db.init_database()
-    return Text(f"database ready at {db.resolve_url(args.db)} (schema version {version})",
+    return Text(f"database ready at {db.shown_url(db.resolve_url(args.db))} (schema version {version})",
                 {"schema_version": version})
 
 
