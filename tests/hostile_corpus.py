@@ -22,6 +22,23 @@ INJECTION = [
     "x" * 5000,
 ]
 
+# Numbers no column can hold, and amounts past what an amount column keeps ({no}: the open segment).
+HUGE = "9" * 30
+NUMBERS = [
+    ("lines-limit", ["segment", "lines", "{no}", "--limit", HUGE]),
+    ("lines-after", ["segment", "lines", "{no}", "--after", HUGE]),
+    ("go-back-steps", ["segment", "go-back", "{no}", "--steps", HUGE]),
+    ("set-line-no", ["segment", "set-line", "{no}", HUGE, "description=x"]),
+    ("remove-line-no", ["segment", "remove-line", "{no}", HUGE]),
+    ("contacts-limit", ["contacts", "list", "--limit", HUGE]),
+    ("logged-show", ["logged", "show", HUGE]),
+    ("cost-exponent", ["segment", "set", "{no}", "unit_cost=1e999999"]),
+    ("cost-digits", ["segment", "set", "{no}", "unit_cost=" + "9" * 5000]),
+    ("cost-nan", ["segment", "set", "{no}", "unit_cost=NaN"]),
+    ("cost-infinity", ["segment", "set", "{no}", "unit_cost=-Infinity"]),
+    ("version-huge", ["segment", "set", "{no}", "description=x", "--if-version", HUGE]),
+]
+
 # Filter expressions refused before anything is selected (field=expression).
 FILTERS = [
     ("unclosed-paren", "city=(Berlin"),

@@ -89,6 +89,12 @@ def test_injection_strings_stored_as_text_are_kept_exactly(cli_main, world, inde
     con.close()
 
 
+@pytest.mark.parametrize("case_id, args", corpus.NUMBERS, ids=[c[0] for c in corpus.NUMBERS])
+def test_numbers_too_large_or_not_numbers_are_refused(cli_main, world, case_id, args):
+    err = refused(cli_main, world, *[a.format(no=world["no"]) for a in args])
+    assert len(err) < 400  # the 5,000 digits are not printed back in full
+
+
 @pytest.mark.parametrize("case_id, suffix, payload", corpus.CONTACT_FILES, ids=[c[0] for c in corpus.CONTACT_FILES])
 def test_hostile_contact_files_are_refused(cli_main, world, tmp_path, case_id, suffix, payload):
     path = tmp_path / f"in.{suffix}"

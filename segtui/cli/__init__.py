@@ -96,6 +96,12 @@ def main(argv=None):
             return 3
         print(f"error: database: {exc}", file=sys.stderr)
         return 1
+    except OverflowError:
+        # A number typed on the command line that no database column can hold; refused before
+        # anything was written (the statement that would use it never ran).
+        print("error: a number you gave is too large (numbers, line numbers and limits stay below "
+              "9,223,372,036,854,775,807); nothing was changed", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("error: interrupted; nothing half done was kept", file=sys.stderr)
         return 130

@@ -39,6 +39,8 @@ from ..models import (
     to_dict,
 )
 
+# Amounts are stored with 18 digits, 2 of them decimals (models.money).
+MAX_AMOUNT = decimal.Decimal(10) ** 16
 LINE_STEP = 10  # gap between line numbers; small so a million lines fit a 32-bit integer
 
 # Header fields a user may set, with their kind (the TUI builds its form from this).
@@ -180,8 +182,10 @@ def _convert(name, kind, extra, value, where):
             number = decimal.Decimal(str(value).strip() or "0")
         except decimal.InvalidOperation:
             raise SegtuiError(f"{where}{name}: {value!r} is not a number") from None
-        if number < 0 or not number.is_finite():
+        if not number.is_finite() or number < 0:
             raise SegtuiError(f"{where}{name}: {value!r} must be zero or more")
+        if number >= MAX_AMOUNT:
+            raise SegtuiError(f"{where}{name}: {str(value)[:40]!r} is too large (at most {MAX_AMOUNT - 1:,})")
         return number
     if kind == "date":
         return parse_date(value, f"{where}{name}")

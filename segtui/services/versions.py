@@ -60,8 +60,8 @@ def parse_expected(value, option="--if-version"):
         number = int(str(value).strip())
     except ValueError:
         raise SegtuiError(f"{option}: {value!r} is not a version number (see 'version' in show)") from None
-    if number < 0:
-        raise SegtuiError(f"{option}: {value!r} must be zero or more")
+    if not 0 <= number < 2 ** 63:
+        raise SegtuiError(f"{option}: {str(value)[:30]!r} is not a version segtui gives (see 'version' in show)")
     return number
 
 
