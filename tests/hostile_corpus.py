@@ -66,6 +66,14 @@ CONTACT_FILES = [
     ("vcard-zip", "vcf", None),  # a zip file named .vcf
 ]
 
+# Contact files whose every row is rejected (with its line and reason): exit 0, nothing imported.
+REJECTED_ROWS = [
+    ("csv-5mb-field", "csv", b"First Name,Last Name\n" + b"A" * 5_000_000 + b",B\n"),
+    ("csv-quote-storm", "csv", b"First Name,Last Name\n" + b'"' * 100_000 + b"\n"),
+    ("vcard-nested-begin", "vcf", b"BEGIN:VCARD\n" * 2000 + b"END:VCARD\n" * 2000),
+    ("vcard-bad-quoted-printable", "vcf", b"BEGIN:VCARD\nVERSION:2.1\nFN;ENCODING=QUOTED-PRINTABLE:=ZZ=\nEND:VCARD\n"),
+]
+
 # Word templates refused by `template attach`.
 WORD_FILES = [
     ("docx-text", b"this is not a Word file"),

@@ -102,6 +102,18 @@ def test_hostile_contact_files_are_refused(cli_main, world, tmp_path, case_id, s
     refused(cli_main, world, "contacts", "import", path)
 
 
+@pytest.mark.parametrize("case_id, suffix, payload", corpus.REJECTED_ROWS, ids=[c[0] for c in corpus.REJECTED_ROWS])
+def test_contact_files_whose_rows_are_all_rejected_import_nothing(cli_main, world, tmp_path, case_id, suffix,
+                                                                  payload):
+    path = tmp_path / f"in.{suffix}"
+    path.write_bytes(payload)
+    before = checksum(world["db"])
+    code, out, err = cli_main("contacts", "import", path)
+    assert code == 0, err
+    assert out["imported"] == out["updated"] == 0 and out["rejected"] and out["rejected"][0]["reason"]
+    assert checksum(world["db"]) == before
+
+
 @pytest.mark.parametrize("case_id, payload", corpus.WORD_FILES, ids=[c[0] for c in corpus.WORD_FILES])
 def test_hostile_word_files_are_refused(cli_main, world, tmp_path, case_id, payload):
     path = tmp_path / "letter.docx"
