@@ -270,9 +270,14 @@ def backup(target):
         raise SegtuiError(f"{target} exists already: choose a new file")
     import sqlite3
 
-    dest = sqlite3.connect(str(target))
-    try:
-        database.connection().backup(dest)
-    finally:
-        dest.close()
+    if not target.parent.is_dir():
+        raise SegtuiError(f"folder {target.parent} does not exist: choose a file in an existing folder")
+    # A copy of personal data: owner-only like the database (a team folder's umask decides there).
+    with private.owner_only_files(target.parent):
+        dest = sqlite3.connect(str(target))
+        try:
+            database.connection().backup(dest)
+        finally:
+            dest.close()
+    private.protect_sqlite_files(target, new=True)
     return target.stat().st_size

@@ -102,3 +102,12 @@ def test_write_private_text_is_atomic_and_owner_only(tmp_path):
     target.chmod(0o644)
     private.write_private_text(target, "new")
     assert target.read_text() == "new" and mode(target) == 0o600
+
+
+def test_a_backup_is_owner_only(tmp_path):
+    assert run(tmp_path, "init").returncode == 0
+    p = run(tmp_path, "backup", str(tmp_path / "copy.db"))
+    assert p.returncode == 0, p.stderr
+    assert mode(tmp_path / "copy.db") == 0o600
+    p = run(tmp_path, "backup", str(tmp_path / "no" / "such" / "copy.db"))
+    assert p.returncode == 1 and "does not exist" in p.stderr
