@@ -44,7 +44,8 @@ def test_show_and_lines_carry_a_version_that_changes_with_every_change(seg):
 def test_stale_header_change_is_a_conflict_that_says_what_changed_and_changes_nothing(seg):
     read = segments.get_segment(seg)["version"]
     segments.set_header(seg, {"description": "first user"}, expected_version=read)
-    with pytest.raises(Conflict, match=r"changed by another user since you read it: version was \d+, now \d+"):
+    with pytest.raises(Conflict, match=r"changed by another user since you read it: version was \d+, now \d+ "
+                                       r"\(description is now 'first user'\)"):
         segments.set_header(seg, {"description": "second user"}, expected_version=read)
     assert SegmentHeader.get_by_id(seg).description == "first user"
 
@@ -52,7 +53,8 @@ def test_stale_header_change_is_a_conflict_that_says_what_changed_and_changes_no
 def test_stale_line_change_is_a_conflict_and_changes_nothing(seg):
     line = segments.lines(seg)[0]
     segments.set_line(seg, line["line_no"], {"description": "first user"}, expected_version=line["version"])
-    with pytest.raises(Conflict, match=f"segment {seg} line {line['line_no']} was changed by another user"):
+    with pytest.raises(Conflict, match=f"segment {seg} line {line['line_no']} was changed by another user.*"
+                                       f"description is now 'first user', contact_no is now '{line['contact_no']}'"):
         segments.set_line(seg, line["line_no"], {"description": "second user", "contact": "P30"},
                           expected_version=line["version"])
     row = SegmentLine.get((SegmentLine.segment_no == seg) & (SegmentLine.line_no == line["line_no"]))

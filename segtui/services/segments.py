@@ -500,7 +500,7 @@ def set_header(no, fields, update_lines=False, expected_version=None):
     values = _header_values(fields)
     with transaction():
         header = get_header(no, lock=True)
-        check_version(header, expected_version, f"segment {header.no}")
+        check_version(header, expected_version, f"segment {header.no}", changing=list(values))
         old_template = header.interaction_template_code
         if "interaction_template_code" in values and values["interaction_template_code"] != old_template:
             merged = template_defaults(values["interaction_template_code"])
@@ -755,7 +755,8 @@ def set_line(no, line_no, fields, expected_version=None):
             raise NotFound(f"segment {header.no} has no line {line_no}")
         if expected_version is not None:
             check_version(get_line(header.no, line.line_no), expected_version,
-                          f"segment {header.no} line {line.line_no}", LINE_VERSION_FIELDS)
+                          f"segment {header.no} line {line.line_no}", LINE_VERSION_FIELDS,
+                          changing=[LINE_ALIASES.get(k.strip().lower(), k.strip().lower()) for k in fields or {}])
         values = _line_values(fields, f"segment {header.no} line {line.line_no}: ")
         new_contact = values.pop("contact_no", None)
         if new_contact and new_contact != line.contact_no:

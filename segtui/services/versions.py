@@ -65,16 +65,28 @@ def parse_expected(value, option="--if-version"):
     return number
 
 
-def check_version(record, expected, what, fields=None):
+def _value_of(record, name):
+    value = record.get(name) if isinstance(record, dict) else getattr(record, name, None)
+    value = ("yes" if value else "no") if isinstance(value, bool) else _plain(value)
+    text = "" if value is None else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def check_version(record, expected, what, fields=None, changing=()):
     """Raise Conflict when `record` is no longer at the version the user read (`expected`).
 
     `record` is the row as it is now (read inside the transaction that will change it);
     `what` names it for people ("segment SM00001", "contact CT000012"). None means no check.
+    `changing` names the fields the user wanted to set: the message says what they hold now,
+    so the user sees what the other user's change left there.
     """
     expected = parse_expected(expected)
     if expected is None:
         return
     current = version_of(record, fields)
     if current != expected:
+        now = ", ".join(f"{name} is now {_value_of(record, name)!r}" for name in changing
+                        if (isinstance(record, dict) and name in record) or hasattr(record, name))
         raise Conflict(f"{what} was changed by another user since you read it: version was {expected}, "
-                       f"now {current}; nothing was changed (read it again and redo your change)")
+                       f"now {current}" + (f" ({now})" if now else "")
+                       + "; nothing was changed (read it again and redo your change)")
