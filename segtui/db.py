@@ -118,7 +118,9 @@ def open_database(url=None, create=True):
         if is_busy(exc):
             raise Conflict(f"the database is busy (locked by another user or process): {exc}") from exc
         raise SegtuiError(f"cannot open database {shown_url(url)}: {exc}; is it a segtui database?") from exc
-    if tables and "schema_info" not in tables:
+    # A SQLite file is the database: one with other tables belongs to another program. A
+    # PostgreSQL database may hold other applications' tables beside ours.
+    if is_sqlite(db) and tables and "schema_info" not in tables:
         db.close()
         raise SegtuiError(f"{shown_url(url)} is a database but not a segtui database (it has no schema_info table): "
                           "give the path of a segtui database, or a new file name to 'segtui init'")

@@ -131,3 +131,19 @@ def test_the_password_of_a_url_is_not_shown_when_it_cannot_connect():
     with pytest.raises(SegtuiError) as info:
         dbmod.open_database(url)
     assert "s3cret" not in str(info.value) and "nobody@" in str(info.value)
+
+
+def test_a_postgresql_database_shared_with_another_application_is_usable(pg, tmp_path):
+    database.drop_tables(ALL_MODELS, safe=True)
+    database.execute_sql("CREATE TABLE IF NOT EXISTS other_app_orders (id integer)")
+    database.close()
+    try:
+        code, _, err = cli(tmp_path, "segment", "list")
+        assert code == 1 and "no segtui database" in err
+        assert cli(tmp_path, "init")[0] == 0
+        assert cli(tmp_path, "segment", "list")[0] == 0
+        dbmod.open_database(PG_URL)
+        assert "other_app_orders" in database.get_tables()
+    finally:
+        dbmod.open_database(PG_URL)
+        database.execute_sql("DROP TABLE IF EXISTS other_app_orders")
