@@ -1,7 +1,7 @@
 """One user of the load test (tests/test_load.py): mixed segment work through the real command
 line for a number of seconds, then a JSON summary of what it did and every error it met.
 
-Usage: python load_worker.py SECONDS SEED   (SEGTUI_DB names the shared database file)
+Usage: python load_worker.py SECONDS SEED [SHARED_SEGMENT_NO]   (SEGTUI_DB names the database)
 """
 import io
 import json
@@ -61,15 +61,26 @@ def cycle(summary, rng):
         summary["deleted"] += 1
 
 
-def run(seconds, seed):
+def shared(summary, rng, no):
+    """Work on the one segment every user shares: adding and reducing take turns, never fail."""
+    if rng.random() < 0.6:
+        call(summary, "segment", "add", no, "--filter", f"city={rng.choice(CITIES)}")
+    else:
+        call(summary, "segment", "reduce", no, "--filter", f"city={rng.choice(CITIES)}")
+    summary["shared"] += 1
+
+
+def run(seconds, seed, shared_no=None):
     rng = random.Random(seed)
     summary = {"ops": 0, "codes": {}, "errors": [], "created": 0, "logged": 0, "deleted": 0, "entries": 0,
-               "lines_at_log": 0}
+               "lines_at_log": 0, "shared": 0}
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         cycle(summary, rng)
+        if shared_no:
+            shared(summary, rng, shared_no)
     return summary
 
 
 if __name__ == "__main__":
-    print(json.dumps(run(float(sys.argv[1]), int(sys.argv[2]))))
+    print(json.dumps(run(float(sys.argv[1]), int(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else None)))
