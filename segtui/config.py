@@ -28,6 +28,7 @@ FREE_TABLES = {"keymap"}
 # A key named like this holds a secret: never stored, never shown.
 SECRET_WORDS = ("password", "secret", "token", "passphrase")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+SENDER = re.compile(r"^(?:[^<>@\r\n]*<[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)$")
 TRUE_WORDS = {"true", "yes", "y", "on", "1"}
 FALSE_WORDS = {"false", "no", "n", "off", "0"}
 
@@ -108,6 +109,10 @@ def check_value(key, value):
         if not isinstance(value, bool):
             raise SegtuiError(f"{key}: {value!r} is not true or false")
         return value
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise SegtuiError(f"{key}: {value!r} is not a number")
+        return float(value)
     if isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int):
             raise SegtuiError(f"{key}: {value!r} is not a whole number")
@@ -121,8 +126,13 @@ def check_value(key, value):
             raise SegtuiError(f"{key}: {value!r} must be text")
         if key.endswith("_env") and value and not ENV_NAME.match(value):
             raise SegtuiError(f"{key}: {value!r} is not an environment variable name (letters, digits, _)")
-        if "\x00" in value:
-            raise SegtuiError(f"{key}: the value contains a NUL character")
+        if key == "smtp.sender" and value and not SENDER.match(value.strip()):
+            raise SegtuiError(f"{key}: {value!r} is not an e-mail address (name@example.com or "
+                              "'Name <name@example.com>')")
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            raise SegtuiError(f"{key}: the value contains a control character (a line break, NUL...)")
+        if key == "smtp.host" and any(ch.isspace() for ch in value):
+            raise SegtuiError(f"{key}: {value!r} is not a host name (no spaces)")
         return value
     return value
 

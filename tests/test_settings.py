@@ -23,6 +23,10 @@ def settings_file(tmp_path, monkeypatch):
     ("smtp", "5", "smtp is a table of settings: set one of its keys (smtp.host"),
     ("smtp.password_env", "NOT A NAME", "is not an environment variable name"),
     ("theme", "[1, 2]", "must be text"),
+    ("smtp.sender", "not an address", "is not an e-mail address"),
+    ("smtp.host", "mail.example.com evil", "is not a host name"),
+    ("smtp.user", '"a\\nb"', "contains a control character"),
+    ("smtp.sender", "a@b.example\r\nBcc: victim@x.example", "is not an e-mail address"),
     ("theme", "[" * 3000 + "]" * 3000, "nested too deeply"),
 ], ids=lambda v: str(v).replace(" ", "_")[:30])
 def test_config_set_refuses_a_wrong_value_and_keeps_the_file(cli_main, settings_file, key, typed, message):
@@ -45,6 +49,8 @@ def test_yes_no_words_and_numbers_are_stored_in_their_type(cli_main, settings_fi
     assert cli_main("config", "set", "smtp.port", "587")[1] == {"smtp.port": 587}
     assert cli_main("config", "set", "keymap.go_back", "ctrl+z")[1] == {"keymap.go_back": "ctrl+z"}
     assert cli_main("config", "set", "user_id", "1234")[1] == {"user_id": "1234"}
+    assert cli_main("config", "set", "smtp.sender", "Letters <letters@ourco.example>")[0] == 0
+    assert cli_main("config", "set", "smtp.sender", "letters@ourco.example")[0] == 0
     loaded = config.load()
     assert loaded["smtp"]["starttls"] is True and loaded["smtp"]["port"] == 587 and loaded["user_id"] == "1234"
 
