@@ -94,15 +94,21 @@ def protect_sqlite_files(path, new=False):
 
 
 def write_private_text(target, text):
-    """Write a file atomically (a crash never leaves half of it), readable by its owner only."""
+    """Write a file atomically (a crash never leaves half of it), readable by its owner only.
+
+    The temporary file has a unique name (mkstemp creates it 0600), so two processes saving at
+    once each replace the whole file and never mix their writes.
+    """
+    import tempfile
+
     target = Path(target)
-    tmp = target.with_name(target.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
-        os.chmod(tmp, FILE_MODE)  # O_CREAT keeps an older file's mode
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        Path(tmp).unlink(missing_ok=True)
         raise
-    tmp.replace(target)
