@@ -163,6 +163,9 @@ def read_file(path=None):
     path = config_path(path)
     if not path.exists():
         return {}
+    private.tighten_file(path)
+    if path.parent == default_config_dir():
+        private.make_private_dir(path.parent, ours=True)
     try:
         stored = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:

@@ -89,11 +89,11 @@ def open_database(url=None, create=True):
         path = sqlite_path(url)
         _check_sqlite_file(path, create)
         new = not path.exists()
-        if create:
-            in_data_dir = path.parent == Path(config.data_dir()).expanduser().absolute()
-            private.make_private_dir(path.parent, ours=in_data_dir)
-            if in_data_dir:  # where documents go unless the settings say otherwise
-                private.make_private_dir(path.parent / "output", ours=True)
+        # Reached only when the file exists or may be created: its folder exists or may be made.
+        in_data_dir = path.parent == Path(config.data_dir()).expanduser().absolute()
+        private.make_private_dir(path.parent, ours=in_data_dir)
+        if in_data_dir and create:  # where documents go unless the settings say otherwise
+            private.make_private_dir(path.parent / "output", ours=True)
         db = peewee.SqliteDatabase(
             str(path), pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S,
             lock_type="IMMEDIATE", check_same_thread=False,

@@ -93,6 +93,17 @@ def protect_sqlite_files(path, new=False):
             candidate.chmod(wanted)
 
 
+def tighten_file(path):
+    """An existing file of ours that others may read (written by an older segtui) becomes 0600,
+    unless it lives in a team folder."""
+    path = Path(path)
+    try:
+        if _owned(path) and not is_team_folder(path.parent) and stat.S_IMODE(path.stat().st_mode) & 0o077:
+            path.chmod(stat.S_IMODE(path.stat().st_mode) & FILE_MODE)
+    except OSError:
+        pass  # not ours to change (read-only file system...): reading it still works
+
+
 def write_private_text(target, text):
     """Write a file atomically (a crash never leaves half of it), readable by its owner only.
 

@@ -49,10 +49,11 @@ def test_default_database_folder_and_files_are_owner_only(tmp_path):
 
 def test_an_old_world_readable_database_and_data_folder_are_tightened(tmp_path):
     assert run(tmp_path, "init").returncode == 0
-    (tmp_path / "data").chmod(0o755)
-    (tmp_path / "data" / "segtui.db").chmod(0o644)
-    assert run(tmp_path, "init").returncode == 0
-    assert mode(tmp_path / "data") == 0o700 and mode(tmp_path / "data" / "segtui.db") == 0o600
+    for command in (["init"], ["segment", "list"]):
+        (tmp_path / "data").chmod(0o755)
+        (tmp_path / "data" / "segtui.db").chmod(0o644)
+        assert run(tmp_path, *command).returncode == 0
+        assert mode(tmp_path / "data") == 0o700 and mode(tmp_path / "data" / "segtui.db") == 0o600, command
 
 
 def test_settings_file_and_config_folder_are_owner_only(tmp_path):
@@ -111,3 +112,12 @@ def test_a_backup_is_owner_only(tmp_path):
     assert mode(tmp_path / "copy.db") == 0o600
     p = run(tmp_path, "backup", str(tmp_path / "no" / "such" / "copy.db"))
     assert p.returncode == 1 and "does not exist" in p.stderr
+
+
+def test_an_old_world_readable_settings_file_is_tightened_when_read(tmp_path, monkeypatch):
+    path = tmp_path / "settings.toml"
+    path.write_text('theme = "segtui-dark"\n')
+    path.chmod(0o644)
+    monkeypatch.setenv("SEGTUI_CONFIG", str(path))
+    assert config.load()["theme"] == "segtui-dark"
+    assert mode(path) == 0o600
