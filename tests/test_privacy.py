@@ -90,6 +90,16 @@ def test_a_team_database_in_a_setgid_folder_keeps_the_folder_group(tmp_path):
     p = run(tmp_path, "--db", str(database), "segment", "new", "--description", "team", umask="002")
     assert p.returncode == 0, p.stderr
     assert mode(database) == 0o664
+    import sqlite3
+
+    keep = sqlite3.connect(database)  # -wal and -shm exist while a connection is open
+    keep.execute("select count(*) from segment_header").fetchone()
+    try:
+        for suffix in ("-wal", "-shm"):
+            side = f"{database}{suffix}"
+            assert os.stat(side).st_gid == group and mode(side) == 0o664, suffix  # the folder (2770) keeps others out
+    finally:
+        keep.close()
 
 
 def test_a_folder_the_user_chose_is_not_changed(tmp_path):
