@@ -78,8 +78,8 @@ def owner_only_files(folder):
 
 def protect_sqlite_files(path, new=False):
     """The database, -wal and -shm: owner-only in a private folder. In a team folder a new
-    database gets 0666 less the umask (umask 002: the team reads and writes) and an existing
-    one keeps the mode its administrator gave it."""
+    database gets 0660 less the umask (umask 002: the team reads and writes, others nothing)
+    and an existing one keeps the mode its administrator gave it."""
     path = Path(path)
     team = is_team_folder(path.parent)
     if team and not new:
@@ -88,7 +88,8 @@ def protect_sqlite_files(path, new=False):
         if not candidate.exists() or not _owned(candidate):
             continue
         mode = stat.S_IMODE(candidate.stat().st_mode)
-        wanted = (0o666 & ~current_umask()) if team else mode & FILE_MODE
+        # The team's group reads and writes as the umask allows; others never, whatever the folder.
+        wanted = (0o666 & ~current_umask() & ~0o007) if team else mode & FILE_MODE
         if wanted != mode:
             candidate.chmod(wanted)
 

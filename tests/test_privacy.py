@@ -85,11 +85,11 @@ def test_a_team_database_in_a_setgid_folder_keeps_the_folder_group(tmp_path):
     p = run(tmp_path, "--db", str(database), "init", umask="002")
     assert p.returncode == 0, p.stderr
     assert os.stat(database).st_gid == group
-    assert mode(database) == 0o664  # the team reads and writes; others only as the folder allows (not at all)
+    assert mode(database) == 0o660  # the team reads and writes; others nothing
     assert mode(team) == 0o2770  # a folder the administrator chose is left as it is
     p = run(tmp_path, "--db", str(database), "segment", "new", "--description", "team", umask="002")
     assert p.returncode == 0, p.stderr
-    assert mode(database) == 0o664
+    assert mode(database) == 0o660
     import sqlite3
 
     keep = sqlite3.connect(database)  # -wal and -shm exist while a connection is open
@@ -97,7 +97,7 @@ def test_a_team_database_in_a_setgid_folder_keeps_the_folder_group(tmp_path):
     try:
         for suffix in ("-wal", "-shm"):
             side = f"{database}{suffix}"
-            assert os.stat(side).st_gid == group and mode(side) == 0o664, suffix  # the folder (2770) keeps others out
+            assert os.stat(side).st_gid == group and mode(side) == 0o660, suffix
     finally:
         keep.close()
 
