@@ -105,6 +105,8 @@ URLS = [
     ("folder", "/tmp"),
     ("text-file", "{text_file}"),
     ("missing", "{missing}"),
+    ("sqlite-header-then-garbage", "{corrupt}"),
+    ("truncated-database", "{truncated}"),
 ]
 
 

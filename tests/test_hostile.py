@@ -137,7 +137,10 @@ def test_hostile_settings_files_are_refused_when_read(cli_main, world, case_id, 
 def test_hostile_database_urls_are_refused(cli_main, world, tmp_path, case_id, url, command):
     text_file = tmp_path / "notes.txt"
     text_file.write_text("not a database\n")
-    url = url.format(text_file=text_file, missing=tmp_path / "no" / "such.db")
+    corrupt, truncated = tmp_path / "corrupt.db", tmp_path / "truncated.db"
+    corrupt.write_bytes(b"SQLite format 3\x00" + bytes((i * 7919) % 251 for i in range(8192)))
+    truncated.write_bytes(world["db"].read_bytes()[:20000])
+    url = url.format(text_file=text_file, missing=tmp_path / "no" / "such.db", corrupt=corrupt, truncated=truncated)
     refused(cli_main, world, "--db", url, *command)
     assert not (tmp_path / "no").exists()
     assert text_file.read_text() == "not a database\n"
