@@ -101,6 +101,8 @@ def check_value(key, value):
     if isinstance(default, dict):
         if parts[0] in FREE_TABLES and isinstance(value, dict):
             return {k: check_value(f"{key}.{k}", v) for k, v in value.items()}
+        if key in FREE_TABLES:
+            raise SegtuiError(f"{key} is a table of settings: set one of its keys, e.g. {key}.go_back ctrl+z")
         inner = ", ".join(k for k in _known_keys() if k.startswith(key + "."))
         raise SegtuiError(f"{key} is a table of settings: set one of its keys ({inner})")
     if isinstance(default, bool):

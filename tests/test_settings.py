@@ -21,6 +21,8 @@ def settings_file(tmp_path, monkeypatch):
     ("smtp.colour", "red", "unknown setting 'smtp.colour'; known: theme, mouse"),
     ("thme", "x", "unknown setting 'thme'"),
     ("smtp", "5", "smtp is a table of settings: set one of its keys (smtp.host"),
+    ("keymap", "5", "keymap is a table of settings: set one of its keys, e.g. keymap.go_back"),
+    ("keymap.go_back.x", "5", "unknown setting 'keymap.go_back.x'"),
     ("smtp.password_env", "NOT A NAME", "is not an environment variable name"),
     ("theme", "[1, 2]", "must be text"),
     ("smtp.sender", "not an address", "is not an e-mail address"),
