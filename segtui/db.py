@@ -15,6 +15,9 @@ SCHEMA_VERSION = 3
 BUSY_TIMEOUT_S = 10
 # A PostgreSQL statement running longer than this is stopped (a runaway query, not a wait).
 STATEMENT_TIMEOUT_S = 300
+# Our transactions never wait for a person; one idle this long (generous: a long Python step
+# between two statements must not be cut) belongs to a stopped client.
+IDLE_IN_TRANSACTION_S = 300
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -139,9 +142,12 @@ def shown_url(url):
 
 
 def pg_timeout_options():
-    """libpq options bounding lock and statement waits like SQLite's busy timeout."""
+    """libpq options bounding lock and statement waits like SQLite's busy timeout, and ending
+    the session of a client that stopped (frozen, cut off) inside a transaction, so the row
+    locks it held do not keep every other user busy."""
     ms = int(BUSY_TIMEOUT_S * 1000)
-    return f"-c lock_timeout={ms} -c statement_timeout={STATEMENT_TIMEOUT_S * 1000}"
+    return (f"-c lock_timeout={ms} -c statement_timeout={STATEMENT_TIMEOUT_S * 1000} "
+            f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_S * 1000}")
 
 
 def schema_version():

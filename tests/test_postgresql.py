@@ -46,6 +46,7 @@ def cli(tmp_path, *args, timeout_s=None):
 def test_connections_carry_the_lock_and_statement_timeouts(pg):
     assert database.execute_sql("SHOW lock_timeout").fetchone()[0] == f"{dbmod.BUSY_TIMEOUT_S}s"
     assert database.execute_sql("SHOW statement_timeout").fetchone()[0] == f"{dbmod.STATEMENT_TIMEOUT_S // 60}min"
+    assert database.execute_sql("SHOW idle_in_transaction_session_timeout").fetchone()[0] == "5min"
 
 
 def _hold_row_lock(no):
