@@ -1,11 +1,13 @@
 """Settings: a TOML file read with tomllib and written with tomli-w; paths from platformdirs."""
 import os
+import re
 import tomllib
 from pathlib import Path
 
 import platformdirs
 import tomli_w
 
+from . import private
 from .errors import SegtuiError
 
 APP = "segtui"
@@ -21,12 +23,26 @@ DEFAULTS = {
 }
 
 
+# Keys whose value is a free-form table (action name -> key).
+FREE_TABLES = {"keymap"}
+# A key named like this holds a secret: never stored, never shown.
+SECRET_WORDS = ("password", "secret", "token", "passphrase")
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+SENDER = re.compile(r"^(?:[^<>@\r\n]*<[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)$")
+TRUE_WORDS = {"true", "yes", "y", "on", "1"}
+FALSE_WORDS = {"false", "no", "n", "off", "0"}
+
+
 def data_dir():
     return os.environ.get("SEGTUI_DATA_DIR") or platformdirs.user_data_dir(APP)
 
 
+def default_config_dir():
+    return Path(platformdirs.user_config_dir(APP))
+
+
 def config_path(path=None):
-    return Path(path or os.environ.get("SEGTUI_CONFIG") or Path(platformdirs.user_config_dir(APP)) / "settings.toml")
+    return Path(path or os.environ.get("SEGTUI_CONFIG") or default_config_dir() / "settings.toml")
 
 
 def _merge(base, over):
@@ -39,20 +55,148 @@ def _merge(base, over):
     return out
 
 
+def is_secret(key):
+    last = key.rsplit(".", 1)[-1].lower()
+    return any(word in last for word in SECRET_WORDS) and not last.endswith("_env")
+
+
+def _secret_refusal(key):
+    env = DEFAULTS["smtp"]["password_env"]
+    return (f"{key}: a password is never kept in the settings; put it in the environment variable that "
+            f"smtp.password_env names ({env} unless you changed it), e.g. export {env}=...")
+
+
+def _known_keys(defaults=DEFAULTS, prefix=""):
+    out = []
+    for key, value in defaults.items():
+        if isinstance(value, dict) and key not in FREE_TABLES:
+            out += _known_keys(value, f"{prefix}{key}.")
+        else:
+            out.append(f"{prefix}{key}")
+    return out
+
+
+def _default_for(key):
+    node = DEFAULTS
+    for part in key.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return None, False
+        node = node[part]
+    return node, True
+
+
+def check_value(key, value):
+    """The value for a known key in its type (yes/no words for booleans); SegtuiError naming the
+    key and what is expected otherwise."""
+    if is_secret(key):
+        raise SegtuiError(_secret_refusal(key))
+    parts = key.split(".")
+    if parts[0] in FREE_TABLES and len(parts) == 2:
+        if not isinstance(value, str):
+            raise SegtuiError(f"{key}: {value!r} must be text (a key, e.g. ctrl+z)")
+        return value
+    default, known = _default_for(key)
+    if not known:
+        raise SegtuiError(f"unknown setting {key!r}; known: {', '.join(_known_keys())}")
+    if isinstance(default, dict):
+        if parts[0] in FREE_TABLES and isinstance(value, dict):
+            return {k: check_value(f"{key}.{k}", v) for k, v in value.items()}
+        if key in FREE_TABLES:
+            raise SegtuiError(f"{key} is a table of settings: set one of its keys, e.g. {key}.go_back ctrl+z")
+        inner = ", ".join(k for k in _known_keys() if k.startswith(key + "."))
+        raise SegtuiError(f"{key} is a table of settings: set one of its keys ({inner})")
+    if isinstance(default, bool):
+        if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
+            value = value.strip().lower() in TRUE_WORDS
+        if not isinstance(value, bool):
+            raise SegtuiError(f"{key}: {value!r} is not true or false")
+        return value
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise SegtuiError(f"{key}: {value!r} is not a number")
+        return float(value)
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SegtuiError(f"{key}: {value!r} is not a whole number")
+        if key == "smtp.port" and not 0 < value < 65536:
+            raise SegtuiError(f"{key}: {value} is not a TCP port (1-65535)")
+        return value
+    if isinstance(default, str):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)  # e.g. a user id typed as 1234
+        if not isinstance(value, str):
+            raise SegtuiError(f"{key}: {value!r} must be text")
+        if key.endswith("_env") and value and not ENV_NAME.match(value):
+            raise SegtuiError(f"{key}: {value!r} is not an environment variable name (letters, digits, _)")
+        if key == "smtp.sender" and value and not SENDER.match(value.strip()):
+            raise SegtuiError(f"{key}: {value!r} is not an e-mail address (name@example.com or "
+                              "'Name <name@example.com>')")
+        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+            raise SegtuiError(f"{key}: the value contains a control character (a line break, NUL...)")
+        if key == "smtp.host" and any(ch.isspace() for ch in value):
+            raise SegtuiError(f"{key}: {value!r} is not a host name (no spaces)")
+        return value
+    return value
+
+
+def validate(stored, where="settings"):
+    """Check every stored key (known keys, their types, no secret); the first problem is named."""
+    def walk(node, prefix):
+        for key, value in node.items():
+            name = f"{prefix}{key}"
+            if isinstance(value, dict) and name not in FREE_TABLES:
+                default, known = _default_for(name)
+                if known and not isinstance(default, dict):
+                    raise SegtuiError(f"{where}: {name} must be a value, not a table")
+                if not known and not is_secret(name):
+                    raise SegtuiError(f"{where}: unknown setting {name!r}; known: {', '.join(_known_keys())}")
+                walk(value, name + ".")
+            else:
+                try:
+                    check_value(name, value)
+                except SegtuiError as exc:
+                    raise SegtuiError(f"{where}: {exc}") from None
+    walk(stored, "")
+    return stored
+
+
 def read_file(path=None):
-    """The settings as stored (no defaults)."""
+    """The settings as stored (no defaults), checked: unknown keys, wrong types and secrets refused."""
     path = config_path(path)
     if not path.exists():
         return {}
+    private.tighten_file(path)
+    if path.parent == default_config_dir():
+        private.make_private_dir(path.parent, ours=True)
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        stored = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise SegtuiError(f"settings file {path} is not valid TOML: {exc}") from exc
+    except RecursionError:
+        raise SegtuiError(f"settings file {path} is nested too deeply to be settings") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SegtuiError(f"cannot read the settings file {path}: {exc}") from exc
+    return validate(stored, f"settings file {path}")
 
 
 def load(path=None):
     """The settings with defaults filled in."""
     return _merge(DEFAULTS, read_file(path))
+
+
+def shown(settings):
+    """The settings as `config show` prints them: a secret never appears (only whether it is set)."""
+    out = {}
+    for key, value in settings.items():
+        if isinstance(value, dict):
+            out[key] = shown(value)
+        elif is_secret(key):
+            out[key] = "(hidden)"
+        else:
+            out[key] = value
+    if "password_env" in settings:
+        out["password_set"] = bool(os.environ.get(settings["password_env"] or ""))
+    return out
 
 
 def parse_value(text):
@@ -61,12 +205,19 @@ def parse_value(text):
         return tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
         return text
+    except RecursionError:
+        raise SegtuiError("the value is nested too deeply to be a setting") from None
 
 
 def set_value(key, value, path=None):
-    """Set a dotted key (e.g. smtp.port) and write the file; returns the stored settings."""
+    """Set a dotted key (e.g. smtp.port) and write the file; returns the stored settings.
+
+    The key must be known and the value of its type; a password is refused (it comes from the
+    environment). The file is written atomically and readable by its owner only.
+    """
     if not key or any(not part for part in key.split(".")):
         raise SegtuiError(f"invalid settings key {key!r}")
+    key = key.strip()
     stored = read_file(path)
     node = stored
     parts = key.split(".")
@@ -75,10 +226,15 @@ def set_value(key, value, path=None):
         if not isinstance(child, dict):
             raise SegtuiError(f"settings key {part!r} is a value, not a table")
         node = child
+    value = check_value(key, value)
     node[parts[-1]] = value
     target = config_path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(tomli_w.dumps(stored), encoding="utf-8")
-    tmp.replace(target)  # atomic: a crash never leaves half a settings file
+    try:
+        if key == "output_dir" and value:
+            private.make_private_dir(Path(value).expanduser())  # documents go there: owner-only when new
+        private.make_private_dir(target.parent, ours=target.parent == default_config_dir())
+        private.write_private_text(target, tomli_w.dumps(stored))
+    except OSError as exc:
+        raise SegtuiError(f"cannot save {key}: {exc.strerror or exc} ({exc.filename or target}); "
+                          "nothing was changed") from exc
     return stored

@@ -7,12 +7,17 @@ import peewee
 from playhouse.db_url import connect
 from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
 
-from . import config
+from . import config, private
 from .errors import Conflict, SegtuiError
 from .models import ALL_MODELS, InteractionLogEntry, SchemaInfo, database
 
 SCHEMA_VERSION = 6
 BUSY_TIMEOUT_S = 10
+# A PostgreSQL statement running longer than this is stopped (a runaway query, not a wait).
+STATEMENT_TIMEOUT_S = 300
+# Our transactions never wait for a person; one idle this long (generous: a long Python step
+# between two statements must not be cut) belongs to a stopped client.
+IDLE_IN_TRANSACTION_S = 300
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -27,29 +32,73 @@ def default_url():
     return "sqlite:///" + str(Path(config.data_dir()) / "segtui.db")
 
 
+MEMORY_WORDS = (":memory:", "mode=memory")
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
 def resolve_url(url=None):
-    """The database URL from the argument, SEGTUI_DB or the default, as a URL."""
+    """The database URL from the argument, SEGTUI_DB or the default, as a URL.
+
+    An in-memory database is refused: every change would be lost when the command ends.
+    """
     url = url or os.environ.get("SEGTUI_DB") or default_url()
-    if url == ":memory:":
-        return "sqlite:///:memory:"
+    if any(word in url for word in MEMORY_WORDS) or url.rstrip("/") in ("sqlite:", "sqlite:/", "sqlite"):
+        raise SegtuiError(f"database {url!r} is in memory: every change would be lost when the command ends; "
+                          "give a file path (e.g. --db ~/segtui.db) or a postgresql:// URL")
     if "://" not in url:
         url = "sqlite:///" + str(Path(url).expanduser().absolute())
     return url
+
+
+def sqlite_path(url):
+    """The file of a sqlite:/// URL."""
+    path = url.split(":///", 1)[1] if ":///" in url else ""
+    if not path:
+        raise SegtuiError(f"database URL {url!r} names no file: use sqlite:///PATH or a plain path")
+    return Path(path)
+
+
+def _check_sqlite_file(path, create):
+    """Refuse, in a sentence, a path that is not a SQLite file, or a missing one when not creating."""
+    if path.is_dir():
+        raise SegtuiError(f"{path} is a folder, not a database file: give the path of a segtui database file")
+    if not path.exists():
+        if not create:
+            raise SegtuiError(f"there is no database at {path}: create one with 'segtui init --db {path}' "
+                              "(or 'segtui demo' for demo data), or check the path")
+        return
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise SegtuiError(f"cannot read the database {path}: {exc.strerror}") from exc
+    if head and head != SQLITE_MAGIC:
+        raise SegtuiError(f"{path} is not a segtui database (it is not a SQLite file): "
+                          "give the path of a segtui database, or a new file name to 'segtui init'")
 
 
 def is_sqlite(db=None):
     return isinstance(db or database.obj, peewee.SqliteDatabase)
 
 
-def open_database(url=None):
-    """Connect the models to the database at `url` and return it (not yet initialised)."""
+def open_database(url=None, create=True):
+    """Connect the models to the database at `url` and return it (not yet initialised).
+
+    create=False (every command but init, demo and the worksheet) refuses a missing SQLite
+    file instead of creating it, and creates no folders.
+    """
     url = resolve_url(url)
     if url.startswith("sqlite"):
-        path = url.split(":///", 1)[1] if ":///" in url else ""
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        path = sqlite_path(url)
+        _check_sqlite_file(path, create)
+        new = not path.exists()
+        # Reached only when the file exists or may be created: its folder exists or may be made.
+        in_data_dir = path.parent == Path(config.data_dir()).expanduser().absolute()
+        private.make_private_dir(path.parent, ours=in_data_dir)
+        if in_data_dir and create:  # where documents go unless the settings say otherwise
+            private.make_private_dir(path.parent / "output", ours=True)
         db = peewee.SqliteDatabase(
-            path or ":memory:", pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S,
+            str(path), pragmas=SQLITE_PRAGMAS, timeout=BUSY_TIMEOUT_S,
             lock_type="IMMEDIATE", check_same_thread=False,
         )
         # Case-insensitive filters (@) need a Unicode lower() on every connection, as PostgreSQL has.
@@ -57,17 +106,48 @@ def open_database(url=None):
 
         register_sqlite_functions(db)
     elif url.startswith(("postgres", "postgresql")):
-        db = connect(url)
+        db = connect(url, options=pg_timeout_options())
     else:
         raise SegtuiError(f"unsupported database URL {url!r}: use a SQLite path or postgresql://...")
     if database.obj is not None and not database.is_closed():
         database.close()
     database.initialize(db)
     try:
-        db.connect(reuse_if_open=True)
-    except peewee.OperationalError as exc:
-        raise SegtuiError(f"cannot open database {url}: {exc}") from exc
+        with private.owner_only_files(path.parent) if is_sqlite(db) else contextlib.nullcontext():
+            db.connect(reuse_if_open=True)
+            tables = set(db.get_tables())
+    except peewee.DatabaseError as exc:
+        db.close()
+        if is_busy(exc):
+            raise Conflict(f"the database is busy (locked by another user or process): {exc}") from exc
+        raise SegtuiError(f"cannot open database {shown_url(url)}: {exc}; is it a segtui database?") from exc
+    # A SQLite file is the database: one with other tables belongs to another program. A
+    # PostgreSQL database may hold other applications' tables beside ours.
+    if is_sqlite(db) and tables and "schema_info" not in tables:
+        db.close()
+        raise SegtuiError(f"{shown_url(url)} is a database but not a segtui database (it has no schema_info table): "
+                          "give the path of a segtui database, or a new file name to 'segtui init'")
+    if is_sqlite(db):
+        private.protect_sqlite_files(path, new=new)
     return db
+
+
+def shown_url(url):
+    """The URL without its password, for messages."""
+    if "://" in url and "@" in url:
+        scheme, rest = url.split("://", 1)
+        credentials, host = rest.rsplit("@", 1)
+        return f"{scheme}://{credentials.split(':', 1)[0]}@{host}"
+    return url
+
+
+def pg_timeout_options():
+    """libpq options bounding lock and statement waits like SQLite's busy timeout, and ending
+    the session of a client that stopped (frozen, cut off) inside a transaction, so the row
+    locks it held do not keep every other user busy."""
+    ms = int(BUSY_TIMEOUT_S * 1000)
+    return (f"-c lock_timeout={ms} -c statement_timeout={STATEMENT_TIMEOUT_S * 1000} "
+            f"-c idle_in_transaction_session_timeout={IDLE_IN_TRANSACTION_S * 1000}")
 
 
 def schema_version():
@@ -142,12 +222,38 @@ def _seed_number_series():
     ).on_conflict_ignore().execute()
 
 
-def ensure_ready(url=None):
-    """Open and initialise: what every command does before it works."""
-    db = open_database(url)
-    if schema_version() != SCHEMA_VERSION:
+def ensure_ready(url=None, create=True):
+    """Open and initialise: what every command does before it works.
+
+    create=False refuses a database that does not exist yet (only init, demo and the
+    worksheet make one), and one made by a newer segtui.
+    """
+    db = open_database(url, create=create)
+    current = schema_version()
+    if current > SCHEMA_VERSION:
+        raise SegtuiError(f"the database has schema version {current}, newer than this segtui knows "
+                          f"({SCHEMA_VERSION}): upgrade segtui")
+    if current == 0 and not create:
+        raise SegtuiError(f"there is no segtui database at {shown_url(resolve_url(url))} yet: create one with "
+                          "'segtui init' (or 'segtui demo' for demo data)")
+    if current != SCHEMA_VERSION:
         init_database()
     return db
+
+
+# PostgreSQL error codes that mean "another user holds what we need": lock_not_available (lock
+# timeout), query_canceled (statement timeout), deadlock_detected, serialization_failure.
+BUSY_PGCODES = {"55P03", "57014", "40P01", "40001"}
+
+
+def is_busy(exc):
+    """True for a wait that ran out or lost to another user: SQLite's busy/locked, PostgreSQL's
+    lock or statement timeout, deadlock or serialization failure."""
+    original = getattr(exc, "orig", None) or exc.__cause__ or exc
+    if getattr(original, "pgcode", None) in BUSY_PGCODES:
+        return True
+    text = str(exc).lower()
+    return "database is locked" in text or "database is busy" in text or "database table is locked" in text
 
 
 @contextlib.contextmanager
@@ -156,10 +262,10 @@ def transaction():
     try:
         with database.atomic():
             yield
-    except peewee.OperationalError as exc:
-        text = str(exc).lower()
-        if "locked" in text or "busy" in text:
-            raise Conflict(f"the database is busy (locked by another user or process): {exc}") from exc
+    except peewee.DatabaseError as exc:
+        if is_busy(exc):
+            raise Conflict(f"the database is busy (locked by another user or process); nothing was changed, "
+                           f"try again: {exc}") from exc
         raise
 
 
@@ -184,9 +290,14 @@ def backup(target):
         raise SegtuiError(f"{target} exists already: choose a new file")
     import sqlite3
 
-    dest = sqlite3.connect(str(target))
-    try:
-        database.connection().backup(dest)
-    finally:
-        dest.close()
+    if not target.parent.is_dir():
+        raise SegtuiError(f"folder {target.parent} does not exist: choose a file in an existing folder")
+    # A copy of personal data: owner-only like the database (a team folder's umask decides there).
+    with private.owner_only_files(target.parent):
+        dest = sqlite3.connect(str(target))
+        try:
+            database.connection().backup(dest)
+        finally:
+            dest.close()
+    private.protect_sqlite_files(target, new=True)
     return target.stat().st_size

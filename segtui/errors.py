@@ -28,3 +28,7 @@ class FilterError(SegtuiError):
         where = f" at position {position}" if position is not None else ""
         prefix = f"filter {field}={expression!r}" if field else f"filter {expression!r}"
         super().__init__(f"{prefix}: {message}{where}")
+
+
+class NoLongerOpen(Conflict, NotFound):
+    """A segment another user logged or deleted meanwhile: a conflict (exit 3), and not found."""

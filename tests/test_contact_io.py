@@ -583,7 +583,7 @@ def test_read_file_writes_nothing_and_previews(db):
     (b"  \r\n\r\n", "is empty"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "not a text file"),
 ])
-def test_wrong_input_exits_1_and_changes_nothing(cli_main, tmp_path, content, message):
+def test_wrong_input_exits_1_and_changes_nothing(db, cli_main, tmp_path, content, message):
     path = tmp_path / "in.csv"
     if content is not None:
         path.write_bytes(content)
@@ -591,7 +591,7 @@ def test_wrong_input_exits_1_and_changes_nothing(cli_main, tmp_path, content, me
     assert code == 1 and message in err and out is None
 
 
-def test_unknown_columns_without_map(cli_main, tmp_path):
+def test_unknown_columns_without_map(db, cli_main, tmp_path):
     path = write(tmp_path, "x.csv", "Vorname,Nachname\nA,B\n")
     code, _, err = cli_main("contacts", "import", path)
     assert code == 1
@@ -609,7 +609,7 @@ def test_read_columns_for_a_mapping_dialog(db, tmp_path):
     assert info.value.columns == ["Vorname", "Nachname"]
 
 
-def test_real_entry_point(run_cli, tmp_path):
+def test_real_entry_point(db, run_cli, tmp_path):
     code, out, err = run_cli("contacts", "import", DATA / "contacts.vcf")
     assert code == 0, err
     assert out == {"imported": 4, "updated": 0, "unchanged": 0, "companies": 2, "rejected": [], "dry_run": False}
@@ -617,7 +617,7 @@ def test_real_entry_point(run_cli, tmp_path):
     assert code == 0 and out == {"exported": 4}
 
 
-def test_map_errors_name_the_field_and_column(cli_main, tmp_path):
+def test_map_errors_name_the_field_and_column(db, cli_main, tmp_path):
     path = write(tmp_path, "x.csv", "Vorname,Nachname\nA,B\n")
     code, _, err = cli_main("contacts", "import", path, "--map", "Vorname=firstname")
     assert code == 1 and "unknown field 'firstname'" in err
@@ -629,7 +629,7 @@ def test_map_errors_name_the_field_and_column(cli_main, tmp_path):
 
 # --- the command line ----------------------------------------------------------------------
 
-def test_cli_import_export_round_trip(cli_main, tmp_path):
+def test_cli_import_export_round_trip(db, cli_main, tmp_path):
     code, out, err = cli_main("contacts", "import", DATA / "broken_contacts.csv")
     assert code == 0, err
     assert out["imported"] == 1 and [r["line"] for r in out["rejected"]] == [3, 4, 5]

@@ -446,7 +446,7 @@ def test_set_header_with_a_stale_version_is_a_conflict(small):
 
     h = segments.new_segment("x")
     segments.set_header(h["no"], {"description": "first"}, expected_version=h["version"])
-    with pytest.raises(Conflict, match="changed by someone else"):
+    with pytest.raises(Conflict, match="changed by another user since you read it"):
         segments.set_header(h["no"], {"description": "second"}, expected_version=h["version"])
     assert SegmentHeader.get_by_id(h["no"]).description == "first"
 

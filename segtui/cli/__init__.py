@@ -11,6 +11,7 @@ import sys
 import peewee
 
 from ..errors import SegtuiError
+from ..text import visible
 from . import output
 
 # Top-level command groups; an area module may add sub-commands to any of them.
@@ -84,13 +85,22 @@ def main(argv=None):
     try:
         result = handler(args)
     except SegtuiError as exc:  # exit_code: 1 for a refusal, 3 for a Conflict
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {visible(str(exc), keep_newlines=True)}", file=sys.stderr)
         return exc.exit_code
-    except peewee.OperationalError as exc:
-        if "locked" in str(exc).lower() or "busy" in str(exc).lower():
-            print(f"error: the database is busy: {exc}", file=sys.stderr)
+    except peewee.DatabaseError as exc:
+        from ..db import is_busy
+
+        if is_busy(exc):
+            print(f"error: the database is busy (another user or process holds it); try again: {exc}",
+                  file=sys.stderr)
             return 3
         print(f"error: database: {exc}", file=sys.stderr)
+        return 1
+    except OverflowError:
+        # A number typed on the command line that no database column can hold; refused before
+        # anything was written (the statement that would use it never ran).
+        print("error: a number you gave is too large (numbers, line numbers and limits stay below "
+              "9,223,372,036,854,775,807); nothing was changed", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("error: interrupted; nothing half done was kept", file=sys.stderr)

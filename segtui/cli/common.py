@@ -3,9 +3,10 @@ from .. import db
 from ..errors import SegtuiError
 
 
-def connect(args):
-    """Open and, when needed, initialise the database named by --db / SEGTUI_DB."""
-    return db.ensure_ready(getattr(args, "db", None))
+def connect(args, create=False):
+    """Open and, when needed, upgrade the database named by --db / SEGTUI_DB. Only init, demo and
+    the worksheet create one (create=True); other commands say there is none and how to make one."""
+    return db.ensure_ready(getattr(args, "db", None), create=create)
 
 
 def parse_filters(values):
@@ -33,3 +34,10 @@ def parse_assignments(values):
 def add_filter_option(parser, required=False):
     parser.add_argument("--filter", action="append", default=[], required=required, metavar="FIELD=EXPR",
                         help="filter in the filter language, e.g. city=@ber* (repeatable; all must hold)")
+
+
+def add_if_version_option(parser, what):
+    """--if-version N: change only if the record is still at the version the user read."""
+    parser.add_argument("--if-version", metavar="N",
+                        help=f"change only if the {what}'s version (see show/lines) is still N; "
+                             "otherwise exit 3 and change nothing")

@@ -31,7 +31,7 @@ def register(groups, common):
 def cmd_init(args):
     db.open_database(args.db)
     version = db.init_database()
-    return Text(f"database ready at {db.resolve_url(args.db)} (schema version {version})",
+    return Text(f"database ready at {db.shown_url(db.resolve_url(args.db))} (schema version {version})",
                 {"schema_version": version})
 
 
@@ -40,7 +40,7 @@ def cmd_demo(args):
 
     if args.contacts < 1:
         raise SegtuiError("--contacts must be at least 1")
-    connect(args)
+    connect(args, create=True)
     result = demo.fill_demo(contacts=args.contacts, seed=args.seed, progress=_progress_on_terminal())
     return Text(f"demo data: {result['contacts']} contacts in {result['seconds']:.1f} s", result)
 
@@ -68,11 +68,14 @@ def cmd_backup(args):
 def cmd_config_show(args):
     import tomli_w
 
-    settings = config.load()
+    settings = config.shown(config.load())
     return Text(f"# {config.config_path()}\n" + tomli_w.dumps(settings).rstrip(), settings)
 
 
 def cmd_config_set(args):
     value = config.parse_value(args.value)
-    config.set_value(args.key, value)
-    return Text(f"{args.key} = {value!r} saved in {config.config_path()}", {args.key: value})
+    stored = config.set_value(args.key, value)
+    node = stored
+    for part in args.key.strip().split("."):
+        node = node[part]
+    return Text(f"{args.key} = {node!r} saved in {config.config_path()}", {args.key: node})

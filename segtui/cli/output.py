@@ -5,6 +5,7 @@ import sys
 
 from ..labels import FIELDS, field_label
 from ..models import json_value
+from ..text import visible
 
 
 class Text(str):
@@ -24,7 +25,8 @@ def emit(result, as_json=False, stream=None):
         stream.write("\n")
         return
     if isinstance(result, str):
-        stream.write(result + "\n")
+        # Sentences may quote stored text: control characters become visible escapes (JSON stays exact).
+        stream.write(visible(result, keep_newlines=True) + "\n")
     elif isinstance(result, list):
         stream.write(table(result) + "\n")
     elif isinstance(result, dict):
@@ -36,7 +38,7 @@ def emit(result, as_json=False, stream=None):
 def _cell(value, column=""):
     """A value as a table shows it: stored choices in words (JSON keeps the stored values)."""
     if column in FIELDS and isinstance(value, str):
-        return field_label(column, value)
+        return visible(field_label(column, value))
     value = json_value(value)
     if value is None:
         return ""
@@ -44,7 +46,7 @@ def _cell(value, column=""):
         return "yes" if value else ""
     if isinstance(value, (list, dict)):
         return f"({len(value)})"
-    return str(value).replace("\n", " ")
+    return visible(str(value))
 
 
 def table(rows, columns=None, max_width=None):
@@ -56,7 +58,7 @@ def table(rows, columns=None, max_width=None):
         # Fit a terminal; a pipe or file gets every column.
         max_width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 10_000
     cells = [[_cell(r.get(c), c) for c in columns] for r in rows]
-    widths = [min(30, max([len(c)] + [len(row[i]) for row in cells])) for i, c in enumerate(columns)]
+    widths = [min(30, max([len(visible(c))] + [len(row[i]) for row in cells])) for i, c in enumerate(columns)]
     # Drop trailing columns that do not fit rather than wrapping every line.
     total, keep = 0, 0
     for w in widths:
@@ -65,7 +67,7 @@ def table(rows, columns=None, max_width=None):
         total += w + 2
         keep += 1
     columns, widths = columns[:keep], widths[:keep]
-    lines = ["  ".join(c.ljust(w)[:w] for c, w in zip(columns, widths)).rstrip()]
+    lines = ["  ".join(visible(c).ljust(w)[:w] for c, w in zip(columns, widths)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     for row in cells:
         lines.append("  ".join(v.ljust(w)[:w] for v, w in zip(row[:keep], widths)).rstrip())
@@ -76,11 +78,11 @@ def table(rows, columns=None, max_width=None):
 def record(data):
     simple = {k: v for k, v in data.items() if not isinstance(v, (list, dict))}
     width = max((len(k) for k in simple), default=0)
-    out = [f"{k.ljust(width)}  {_cell(v, k)}" for k, v in simple.items()]
+    out = [f"{visible(k).ljust(width)}  {_cell(v, k)}" for k, v in simple.items()]
     for key, value in data.items():
         if isinstance(value, list):
             out.append(f"\n{key}:")
-            out.append(table(value) if value and isinstance(value[0], dict) else "  " + ", ".join(map(str, value)))
+            out.append(table(value) if value and isinstance(value[0], dict) else "  " + ", ".join(map(_cell, value)))
         elif isinstance(value, dict):
             out.append(f"\n{key}:")
             out.append(record(value))

@@ -3,13 +3,19 @@ save-criteria/reuse-criteria/reuse-logged/apply-mailing-group/delete, and criter
 
 Each handler connects, makes one service call and returns its result (docs/cli.md).
 """
-from .common import add_filter_option, connect, parse_assignments, parse_filters
+from .common import add_filter_option, add_if_version_option, connect, parse_assignments, parse_filters
 from .output import Text, record, table
 
 LINE_COLUMNS_SHOWN = ["line_no", "contact_no", "contact_name", "contact_company_name", "correspondence_type",
-                      "language_code", "salesperson_code", "evaluation", "description"]
+                      "language_code", "salesperson_code", "evaluation", "description", "version"]
 SEGMENT_COLUMNS_SHOWN = ["no", "description", "date", "interaction_template_code", "salesperson_code",
                          "campaign_no", "no_of_lines", "no_of_criteria_actions"]
+
+
+def parse_expected(value):
+    from ..services.versions import parse_expected as parse
+
+    return parse(value)
 
 
 def _services():
@@ -52,6 +58,7 @@ def register(groups, common):
     p.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
     p.add_argument("--update-lines", action="store_true",
                    help="apply the change to lines that still carry the header's template")
+    add_if_version_option(p, "header")
     p.set_defaults(handler=cmd_set)
 
     p = seg.add_parser("add", parents=[common], help="add contacts by filters")
@@ -84,6 +91,7 @@ def register(groups, common):
     p.add_argument("no")
     p.add_argument("line_no", type=int)
     p.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
+    add_if_version_option(p, "line")
     p.set_defaults(handler=cmd_set_line)
 
     p = seg.add_parser("remove-line", parents=[common], help="delete one line")
@@ -195,7 +203,8 @@ def cmd_lines(args):
 def cmd_set(args):
     segments, _ = _services()
     connect(args)
-    return segments.set_header(args.no, parse_assignments(args.assignments), update_lines=args.update_lines)
+    return segments.set_header(args.no, parse_assignments(args.assignments), update_lines=args.update_lines,
+                               expected_version=parse_expected(args.if_version))
 
 
 def _sample_text(result, verb):
@@ -242,7 +251,8 @@ def cmd_add_contact(args):
 def cmd_set_line(args):
     segments, _ = _services()
     connect(args)
-    return segments.set_line(args.no, args.line_no, parse_assignments(args.assignments))
+    return segments.set_line(args.no, args.line_no, parse_assignments(args.assignments),
+                             expected_version=parse_expected(args.if_version))
 
 
 def cmd_remove_line(args):

@@ -15,7 +15,8 @@ from peewee import JOIN, Case, Value, fn
 
 from ..db import is_sqlite, next_no, transaction
 from .. import filters as filter_language
-from ..errors import Conflict, FilterError, NotFound, SegtuiError
+from ..errors import FilterError, NoLongerOpen, NotFound, SegtuiError
+from .versions import check_version, content_version
 from ..models import (
     CORRESPONDENCE_TYPES,
     EVALUATIONS,
@@ -40,6 +41,9 @@ from ..models import (
 
 from .history import (  # noqa: E402,F401 - the undo history; these names are used as segments.x too
     ADDED, analyze_after, delete_recorded, history_columns, move_to_history, record_added, record_history)
+
+# Amounts are stored with 18 digits, 2 of them decimals (models.money).
+MAX_AMOUNT = decimal.Decimal(10) ** 16
 
 LINE_STEP = 10  # gap between line numbers; small so a million lines fit a 32-bit integer
 
@@ -182,8 +186,10 @@ def _convert(name, kind, extra, value, where):
             number = decimal.Decimal(str(value).strip() or "0")
         except decimal.InvalidOperation:
             raise SegtuiError(f"{where}{name}: {value!r} is not a number") from None
-        if number < 0 or not number.is_finite():
+        if not number.is_finite() or number < 0:
             raise SegtuiError(f"{where}{name}: {value!r} must be zero or more")
+        if number >= MAX_AMOUNT:
+            raise SegtuiError(f"{where}{name}: {str(value)[:40]!r} is too large (at most {MAX_AMOUNT - 1:,})")
         return number
     if kind == "date":
         return parse_date(value, f"{where}{name}")
@@ -230,11 +236,27 @@ def get_header(no, lock=False):
         query = query.for_update()
     header = query.first()
     if header is None:
+        # A change to a segment another user logged or deleted meanwhile is a conflict (exit 3);
+        # reading one is simply not found.
+        gone = NoLongerOpen if lock else NotFound
         logged = LoggedSegment.select().where(LoggedSegment.segment_no == no).first()
         if logged is not None:
-            raise NotFound(f"segment {no} was logged (logged segment {logged.entry_no}); it is no longer open")
+            raise gone(f"segment {no} was logged (logged segment {logged.entry_no}); it is no longer open")
+        if lock and _was_issued(no):
+            raise gone(f"segment {no} was deleted; it is no longer open")
         raise NotFound(f"segment {no!r} does not exist")
     return header
+
+
+def _was_issued(no):
+    """True when the SEGMENT number series handed out `no` (so it existed and was deleted)."""
+    from ..models import NumberSeries
+
+    series = NumberSeries.get_or_none(NumberSeries.code == "SEGMENT")
+    if series is None or not no.startswith(series.prefix):
+        return False
+    digits = no[len(series.prefix):]
+    return digits.isdigit() and 0 < int(digits) <= series.last_no
 
 
 def header_dict(header, no_of_lines=None, cost=None, duration=None, actions=None):
@@ -382,10 +404,15 @@ def line_select(no):
             .where(SegmentLine.segment_no == no))
 
 
+# What a line's version is computed from: its own values (not the contact's joined columns).
+LINE_VERSION_FIELDS = [c for c in LINE_COLUMNS if c != "attachment"] + ["has_attachment"]
+
+
 def _line_dict(row):
     data = {k: json_value(v) for k, v in row.items()}
     for name in ("campaign_target", "campaign_response", "attempt_failed", "has_attachment"):
         data[name] = bool(data.get(name))
+    data["version"] = content_version(data, LINE_VERSION_FIELDS)
     return data
 
 
@@ -504,8 +531,7 @@ def set_header(no, fields, update_lines=False, expected_version=None):
     values = _header_values(fields)
     with transaction():
         header = get_header(no, lock=True)
-        if expected_version is not None and int(expected_version) != header.version:
-            raise Conflict(f"segment {header.no} was changed by someone else meanwhile: reload it and try again")
+        check_version(header, expected_version, f"segment {header.no}", changing=list(values))
         old_template = header.interaction_template_code
         if "interaction_template_code" in values and values["interaction_template_code"] != old_template:
             merged = template_defaults(values["interaction_template_code"])
@@ -721,13 +747,21 @@ def add_contact(no, contact_no, fields=None):
     return get_line(header.no, line_no)
 
 
-def set_line(no, line_no, fields):
-    """Change one line. A new contact re-applies the contact's line defaults and is an action."""
+def set_line(no, line_no, fields, expected_version=None):
+    """Change one line. A new contact re-applies the contact's line defaults and is an action.
+
+    `expected_version` (the line's `version` as the user read it) refuses the change with a
+    Conflict when another user changed the line in between.
+    """
     with transaction():
         header = get_header(no, lock=True)
         line = SegmentLine.get_or_none((SegmentLine.segment_no == header.no) & (SegmentLine.line_no == int(line_no)))
         if line is None:
             raise NotFound(f"segment {header.no} has no line {line_no}")
+        if expected_version is not None:
+            check_version(get_line(header.no, line.line_no), expected_version,
+                          f"segment {header.no} line {line.line_no}", LINE_VERSION_FIELDS,
+                          changing=[LINE_ALIASES.get(k.strip().lower(), k.strip().lower()) for k in fields or {}])
         values = _line_values(fields, f"segment {header.no} line {line.line_no}: ")
         new_contact = values.pop("contact_no", None)
         if new_contact and new_contact != line.contact_no:
