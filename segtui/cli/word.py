@@ -57,6 +57,8 @@ def _fields_sentence(result, verb):
     if result["unknown_fields"]:
         text += (f"\nunknown fields: {', '.join(result['unknown_fields'])}; map them with "
                  f"'segtui template map-field {result['template_code']} FIELD=KNOWN_FIELD'")
+    for note in result.get("notes") or []:
+        text += f"\nnote: {note}"
     return text
 
 
@@ -99,7 +101,8 @@ def cmd_documents(args):
 
     connect(args)
     return [{"language_code": d["language_code"], "file_name": d["file_name"], "kind": d["kind"],
-             "fields": d["fields"], "unknown_fields": d["unknown_fields"]} for d in templates.attachments(args.code)]
+             "fields": d["fields"], "unknown_fields": d["unknown_fields"], "ignored_fields": d["ignored_fields"],
+             "unsupported_fields": d["unsupported_fields"]} for d in templates.attachments(args.code)]
 
 
 def cmd_merge(args):
