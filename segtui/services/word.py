@@ -37,6 +37,11 @@ PART_LIMIT = 50 * 1024 * 1024
 TOTAL_LIMIT = 120 * 1024 * 1024
 RATIO = 100
 RATIO_FROM = 1024 * 1024
+# What is parsed into trees (the XML parts) is bounded tighter: memory grows with it, about
+# 8 bytes a byte of XML and 500 bytes an element at the worst (measured); these keep any
+# Word file under 300 MB however its 10 MB are packed.
+XML_LIMIT = 25 * 1024 * 1024
+ELEMENT_LIMIT = 400_000  # tags, counted as "<" in the XML parts: a 300-page letter has about 200,000
 _READ_CHUNK = 1024 * 1024
 
 
@@ -106,15 +111,21 @@ def check_bounds(data, what="the file"):
         raise NotAWordDocument(f"{what} is a damaged Word document ({exc})") from None
     with z:
         infos = z.infolist()
-        total = 0
+        total = xml = 0
         for info in infos:
             _check_declared(info, what)
             total += info.file_size
-        if total > TOTAL_LIMIT:
-            raise NotAWordDocument(f"{what} would unpack to {_mb(total)}, more than the {_mb(TOTAL_LIMIT)} "
+            xml += info.file_size if _is_xml(info) else 0
+        if total > TOTAL_LIMIT or xml > XML_LIMIT:
+            which, size, limit = ("its XML", xml, XML_LIMIT) if xml > XML_LIMIT else ("it", total, TOTAL_LIMIT)
+            raise NotAWordDocument(f"{what}: {which} would unpack to {_mb(size)}, more than the {_mb(limit)} "
                                    "a Word document may take; refused before reading it")
+        elements = 0
         for info in infos:
-            _check_stream(z, info, what)
+            elements += _check_stream(z, info, what)
+            if elements > ELEMENT_LIMIT:
+                raise NotAWordDocument(f"{what} holds more than {ELEMENT_LIMIT:,} XML tags, more than a "
+                                       "Word letter needs; refused before reading it")
     if len(_CHECKED) > 64:
         _CHECKED.clear()
     _CHECKED[key] = None
@@ -130,17 +141,28 @@ def _check_declared(info, what):
                                "bomb does); refused before reading it")
 
 
+def _is_xml(info):
+    return info.filename.lower().endswith((".xml", ".rels"))
+
+
 def _check_stream(z, info, what):
+    """Unpack one part in chunks, stopping past its declared size; how many elements it holds."""
     limit = min(info.file_size, PART_LIMIT)
-    read = 0
+    read = elements = 0
+    xml = _is_xml(info)
     try:
         with z.open(info) as stream:
             # zipfile stops at the declared size itself; the count here is the second guard.
             while chunk := stream.read(_READ_CHUNK):
+                if xml and not read and b"<!DOCTYPE" in chunk[:4096].upper():
+                    raise NotAWordDocument(f"{what}: its part {info.filename!r} declares a DOCTYPE, which "
+                                           "Word never writes (entity expansion); refused")
                 read += len(chunk)
                 if read > limit:
                     raise NotAWordDocument(f"{what}: its part {info.filename!r} unpacks past its declared "
                                            f"{info.file_size:,} bytes; refused")
+                elements += chunk.count(b"<") if xml else 0
+            return elements
     except zipfile.BadZipFile as exc:
         raise NotAWordDocument(f"{what} is a damaged Word document (part {info.filename!r}: {exc})") from None
     except (EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
@@ -176,8 +198,8 @@ def _open(data, what="the file"):
 def field_report(data, what="the file"):
     """The document's word_fields.FieldReport: merge fields (those inside IF fields too), the
     NEXT/NEXTIF/SKIPIF fields ignored, the fields the merge cannot fill."""
-    merge = _open(data, what)  # refuses what the merge could not read
-    merge.docx.close()
+    with _open(data, what):  # refuses what the merge could not read
+        pass  # (its parsed parts are let go before they are read again below)
     try:
         return word_fields.scan(data)
     except etree.XMLSyntaxError as exc:
