@@ -31,6 +31,11 @@ def register(groups, common):
     p = lg.add_parser("delete-canceled", parents=[common],
                       help="delete canceled logged segments and their entries")
     p.set_defaults(handler=cmd_logged_delete_canceled)
+    p = lg.add_parser("deliver", parents=[common],
+                      help="deliver the entries that are pending, were cut off or failed (never one already sent)")
+    p.add_argument("entry_no", metavar="ENTRY_NO")
+    p.add_argument("--out", metavar="DIR", help="where merged hard-copy documents go")
+    p.set_defaults(handler=cmd_logged_deliver)
 
     ia = groups["interactions"]
     p = ia.add_parser("list", parents=[common], help="interaction log entries")
@@ -78,11 +83,32 @@ def cmd_log(args):
     if r["without_correspondence_type"]:
         text += (f"; {r['without_correspondence_type']} e-mail lines whose contact has no e-mail address "
                  f"were logged with no correspondence type")
-    if args.deliver:
-        text += f"; delivered {r['delivered']}, errors {r['errors']}"
     if r["follow_up_segment_no"]:
         text += f"; follow-up segment {r['follow_up_segment_no']}"
+    if args.deliver:
+        text += "\n" + _delivery_report(r["logged_segment_entry_no"], r)
     return Text(text, r)
+
+
+def _delivery_report(logged_no, r):
+    """What the delivery did and what failed, read back from the entries (the log is committed
+    whatever happened to the mail: this never fails the command)."""
+    from ..services import delivery
+
+    try:
+        state = delivery.delivery_state(logged_no)
+    except Exception as exc:  # noqa: BLE001 - the report must not turn a done log into an error
+        return f"delivery: delivered {r.get('delivered', 0)}, errors {r.get('errors', 0)} ({exc})"
+    r["delivery"] = state
+    text = f"delivery: delivered {r.get('delivered', 0)}, errors {r.get('errors', 0)}"
+    if r.get("failure"):
+        text += f"; {r['failure']}"
+    for item in state["first_errors"]:
+        text += f"\n  entry {item['entry_no']}, contact {item['contact_no']}: {item['error']}"
+    if state["pending"] or state["errors"]:
+        text += (f"\n{state['pending']} pending and {state['errors']} failed: deliver them with "
+                 f"'segtui logged deliver {logged_no}'")
+    return text
 
 
 # --- logged segments ---------------------------------------------------------------------------
@@ -122,6 +148,18 @@ def cmd_logged_follow_up(args):
 
     connect(args)
     return logged.follow_up(args.entry_no)
+
+
+def cmd_logged_deliver(args):
+    from ..services import delivery
+
+    connect(args)
+    r = delivery.deliver_logged_segment(args.entry_no, out_dir=args.out)
+    out = {"delivered": r["delivered"], "errors": r["errors"], "skipped": r["skipped"],
+           "combined": r.get("combined_files", []), "files": r.get("files", []), "failure": r.get("failure", "")}
+    text = f"logged segment {args.entry_no}: " + _delivery_report(int(args.entry_no), dict(r, skipped=None))
+    text = text.replace(f"errors {r['errors']}", f"errors {r['errors']}, skipped {r['skipped']}", 1)
+    return Text(text, out)
 
 
 def cmd_logged_delete_canceled(args):

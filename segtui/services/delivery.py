@@ -3,11 +3,16 @@ keep it in the entry, print hard copies into one combined file, send e-mail thro
 
 An entry's delivery_status is 'in_progress' until it is delivered, then blank, or 'error'
 with the reason in delivery_error. Each entry's status is committed as soon as it is sent,
-so a later run picks up only 'in_progress' and 'error' entries and never sends one twice.
-Before an e-mail goes out its entry is claimed (its Message-ID set where it is still the one
-this run read), so two runs started on the same entries do not both send it. What remains: a
-crash between the server accepting a message and the commit of its status leaves the entry
-'in_progress' with that Message-ID, and a later run sends it again.
+so a later run (`segtui logged deliver`) picks up only 'in_progress' and 'error' entries and
+never sends one twice. Before an e-mail goes out its Message-ID is assigned and stored (the
+entry is claimed where its Message-ID is still the one this run read), so two runs started on
+the same entries do not both send it. What remains: a crash between the server accepting a
+message and the commit of its status leaves that one entry 'in_progress' with its Message-ID,
+and a later run sends it again.
+
+The settings delivery needs are checked before a segment is logged (a refusal, nothing
+logged); after the log's commit nothing here raises: what failed is recorded in the entries
+and in the result, and a later run resumes.
 """
 import os
 import smtplib
@@ -20,12 +25,55 @@ from peewee import SQL, fn
 
 from .. import config
 from .. import db as dbmod
+from ..errors import SegtuiError
 from ..models import InteractionLogEntry, InteractionTemplateAttachment, LoggedSegment, SegmentLine, normal_code
 from . import merge, word
 
 UNFINISHED = ("in_progress", "error")
 REFUSALS_PER_RULE = 10
 SMTP_TIMEOUT_S = 30
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+def settings_problems(settings=None, mail=True, hard_copy=True):
+    """What is wrong with the settings delivery needs, as sentences naming the key; [] when fine."""
+    try:
+        settings = settings if settings is not None else config.load()
+    except Exception as exc:  # noqa: BLE001 - a settings file that cannot be read is one problem
+        return [f"the settings cannot be read: {exc}"]
+    out = []
+    if mail:
+        raw = settings.get("smtp", {})
+        if not isinstance(raw, dict):
+            return [f"settings key smtp must be a table of SMTP settings, not {raw!r}"]
+        smtp = dict(config.DEFAULTS["smtp"], **raw)
+        port = smtp.get("port")
+        if isinstance(port, bool) or not str(port).strip().isdigit() or not 0 < int(str(port).strip()) < 65536:
+            out.append(f"smtp.port {port!r} is not a port number (1-65535): "
+                       "set it with 'segtui config set smtp.port 25'")
+        for key in ("host", "user", "sender", "password_env"):
+            if not isinstance(smtp.get(key), str):
+                out.append(f"smtp.{key} {smtp.get(key)!r} must be a text")
+        if not isinstance(smtp.get("starttls"), bool):
+            out.append(f"smtp.starttls {smtp.get('starttls')!r} must be true or false")
+        if isinstance(smtp.get("host"), str) and not smtp["host"].strip():
+            out.append("smtp.host is empty: set the mail server with 'segtui config set smtp.host NAME'")
+        sender = smtp.get("sender")
+        if isinstance(sender, str) and sender and "@" not in sender:
+            out.append(f"smtp.sender {sender!r} is not an e-mail address")
+        if isinstance(smtp.get("user"), str) and smtp["user"]:
+            name = smtp.get("password_env") if isinstance(smtp.get("password_env"), str) else ""
+            if not name or os.environ.get(name) is None:
+                out.append(f"smtp.user is set, but the environment variable {name or '(smtp.password_env unset)'} "
+                           "that holds the password is not")
+    if hard_copy:
+        folder = settings.get("output_dir")
+        if folder and not isinstance(folder, str):
+            out.append(f"output_dir {folder!r} must be a folder name")
+        elif folder and Path(folder).expanduser().exists() and not Path(folder).expanduser().is_dir():
+            out.append(f"output_dir {folder!r} exists and is not a folder")
+    return out
 
 
 # --- refusals before logging ------------------------------------------------------------------
@@ -84,24 +132,49 @@ def delivery_refusals(segment_no):
     for doc, fields in own_bad[:REFUSALS_PER_RULE]:
         out.append(_refusal(no, doc.key[1], contacts.get(doc.key[1]), merge.unknown_message([(doc, fields)]),
                             "own_document_unknown_fields", len(own_bad)))
+
+    # Rule 3: the settings the delivery needs, checked before anything is logged.
+    kinds = {t for (t,) in line.select(line.correspondence_type).distinct().where(to_deliver).tuples()}
+    for problem in settings_problems(mail="email" in kinds, hard_copy="hard_copy" in kinds):
+        out.append(_refusal(no, None, None, f"delivery settings: {problem}", f"settings:{problem[:40]}"))
     return out
 
 
 # --- delivery ---------------------------------------------------------------------------------
 
-def deliver_logged(logged_entry_no, out_dir=None, settings=None):
-    """Deliver the logged segment's unfinished entries ('in_progress' or 'error').
-    Returns {"delivered", "errors", "combined", "files"}."""
+def deliver_logged_segment(logged_entry_no, out_dir=None, settings=None, workers=None):
+    """`segtui logged deliver` and the Logged Segments screen: the logged segment must exist and
+    the settings be right (else SegtuiError, nothing done); then deliver_logged."""
+    from .logged import get_logged
+
+    row = get_logged(logged_entry_no)
+    e = InteractionLogEntry
+    kinds = {t for (t,) in e.select(e.correspondence_type).distinct().where(
+        (e.logged_segment_entry_no == row.entry_no) & e.delivery_status.in_(UNFINISHED)).tuples()}
+    problems = settings_problems(settings, mail="email" in kinds, hard_copy="hard_copy" in kinds)
+    if problems:
+        raise SegtuiError(f"logged segment {row.entry_no} cannot be delivered: delivery settings: "
+                          + "; ".join(problems) + "; nothing was sent")
+    return deliver_logged(row.entry_no, out_dir=out_dir, settings=settings, workers=workers)
+
+
+def deliver_logged(logged_entry_no, out_dir=None, settings=None, workers=None):
+    """Deliver the logged segment's entries that are pending, were cut off ('in_progress') or
+    failed ('error'); never one already sent. Returns {"delivered", "errors", "skipped",
+    "combined", "files", "failure"}: skipped counts the entries left alone (sent already, or
+    nothing to send); failure says why the run stopped early, if it did (a rerun resumes)."""
     e = InteractionLogEntry
     logged = LoggedSegment.get_or_none(LoggedSegment.entry_no == logged_entry_no)
     label = f"{logged.segment_no}-logged-{logged_entry_no}" if logged else f"logged-{logged_entry_no}"
+    mine = e.logged_segment_entry_no == logged_entry_no
+    total = e.select().where(mine).count()
     nos = [n for (n,) in e.select(e.entry_no)
-           .where((e.logged_segment_entry_no == logged_entry_no) & e.delivery_status.in_(UNFINISHED))
+           .where(mine & e.delivery_status.in_(UNFINISHED) & (e.canceled == False))  # noqa: E712
            .order_by(e.entry_no).tuples()]
-    return _deliver(nos, out_dir, settings, label)
+    return _safe_deliver(nos, out_dir, settings, label, total, workers)
 
 
-def deliver_entries(entry_nos, out_dir=None, settings=None):
+def deliver_entries(entry_nos, out_dir=None, settings=None, workers=None):
     """Deliver the given interaction log entries that are unfinished (a resend creates them
     'in_progress'); entries already delivered are left alone. Same result as deliver_logged."""
     e = InteractionLogEntry
@@ -111,7 +184,45 @@ def deliver_entries(entry_nos, out_dir=None, settings=None):
         nos.extend(n for (n,) in e.select(e.entry_no)
                    .where(e.entry_no.in_(part) & e.delivery_status.in_(UNFINISHED)).tuples())
     label = f"entries-{wanted[0]}" + (f"-{wanted[-1]}" if len(wanted) > 1 else "") if wanted else "entries"
-    return _deliver(sorted(nos), out_dir, settings, label)
+    return _safe_deliver(sorted(nos), out_dir, settings, label, len(wanted), workers)
+
+
+def _safe_deliver(nos, out_dir, settings, label, total, workers):
+    """_deliver, which never raises: it runs after a commit, and what it did must be reported."""
+    try:
+        result = _deliver(nos, out_dir, settings, label, workers)
+    except Exception as exc:  # noqa: BLE001 - entries left unfinished are resumed by a rerun
+        result = {"delivered": 0, "errors": 0, "combined": None, "combined_files": [], "files": [],
+                  "failure": f"delivery stopped: {exc.__class__.__name__}: {exc}"}
+        result.update(_tally(nos))
+    result.setdefault("failure", "")
+    result["skipped"] = max(0, total - result["delivered"] - result["errors"])
+    return result
+
+
+def _tally(nos):
+    """{"delivered", "errors"} among the given entries, read back from the database."""
+    e = InteractionLogEntry
+    delivered = errors = 0
+    for part in merge.chunks(nos):
+        for status, count in (e.select(e.delivery_status, fn.COUNT(SQL("*"))).where(e.entry_no.in_(part))
+                              .group_by(e.delivery_status).tuples()):
+            delivered += count if status == "" else 0
+            errors += count if status == "error" else 0
+    return {"delivered": delivered, "errors": errors}
+
+
+def delivery_state(logged_entry_no):
+    """How the logged segment's delivery stands: {"entries", "delivered", "pending", "errors",
+    "first_errors": [{"entry_no", "contact_no", "error"}] (up to 5)}."""
+    e = InteractionLogEntry
+    mine = e.logged_segment_entry_no == int(logged_entry_no)
+    counts = dict(e.select(e.delivery_status, fn.COUNT(SQL("*"))).where(mine).group_by(e.delivery_status).tuples())
+    first = [{"entry_no": n, "contact_no": c, "error": err} for n, c, err in
+             e.select(e.entry_no, e.contact_no, e.delivery_error).where(mine & (e.delivery_status == "error"))
+             .order_by(e.entry_no).limit(5).tuples()]
+    return {"entries": sum(counts.values()), "delivered": counts.get("", 0),
+            "pending": counts.get("in_progress", 0), "errors": counts.get("error", 0), "first_errors": first}
 
 
 def output_folder(out_dir=None, settings=None):
@@ -175,10 +286,16 @@ def _merged_documents(entries, documents, values, workers=None):
 
 
 def _deliver(nos, out_dir, settings, label, workers=None):
-    settings = settings if settings is not None else config.load()
     result = {"delivered": 0, "errors": 0, "combined": None, "combined_files": [], "files": []}
     entries = _entries(nos)
     if not entries:
+        return result
+    settings = settings if settings is not None else config.load()
+    kinds = {entry.correspondence_type for entry in entries}
+    problems = settings_problems(settings, mail="email" in kinds, hard_copy="hard_copy" in kinds)
+    if problems:
+        # Nothing is tried: the entries stay as they are, and a run after the fix resumes them.
+        result["failure"] = "delivery settings: " + "; ".join(problems)
         return result
     documents = merge.documents_for(entries)
     values = merge.values_for(entries)

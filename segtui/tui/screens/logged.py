@@ -1,4 +1,5 @@
-"""Logged segments (key g): list, cancel or restore, follow-up segment, open the entries, delete canceled."""
+"""Logged segments (key g): list, cancel or restore, follow-up segment, open the entries, delete
+canceled, deliver what is pending, cut off or failed."""
 from __future__ import annotations
 
 from textual import on
@@ -7,6 +8,7 @@ from textual.binding import Binding
 from ...errors import SegtuiError
 from ..widgets.sheet import Column, ListSource, Sheet
 from .base import ListScreen
+from ..widgets.progress import ProgressScreen
 from .dialogs import ConfirmDialog
 
 LOGGED_COLUMNS = [
@@ -58,6 +60,8 @@ class LoggedSegmentsScreen(ListScreen):
                 tooltip="Cancel or restore the logged segments"),
         Binding("f5", "follow_up", "Follow-up", id="follow_up"),
         Binding("ctrl+d", "delete_canceled", "Del. canceled", id="delete_canceled"),
+        Binding("f9", "deliver", "Deliver", id="deliver_logged",
+                tooltip="Deliver the entries that are pending, were cut off or failed (never one already sent)"),
     ]
 
     def has_filter_bar(self) -> bool:
@@ -158,3 +162,49 @@ class LoggedSegmentsScreen(ListScreen):
         self.app.push_screen(ConfirmDialog(
             "Delete canceled", f"Delete {len(canceled)} canceled logged segment(s) with their interaction log "
             "entries and campaign entries? This cannot be undone.", yes="Delete"), answer)
+
+    def action_deliver(self) -> None:
+        """Deliver what is unfinished in the current logged segment, in a worker (mail takes time)."""
+        from ...services import delivery
+
+        row = self.sheet.current_row
+        if not row:
+            return
+        no = row["entry_no"]
+        try:
+            state = delivery.delivery_state(no)
+        except SegtuiError as exc:
+            self.error(exc, "Deliver")
+            return
+        todo = state["pending"] + state["errors"]
+        if not todo:
+            self.notify(f"Logged segment {no}: nothing to deliver ({state['delivered']:,} delivered already)",
+                        title="Deliver")
+            return
+
+        def job(progress, cancelled):
+            progress(0, todo)
+            return delivery.deliver_logged_segment(no)
+
+        def done(outcome) -> None:
+            kind, result = outcome
+            self.reload()
+            if kind == "error":
+                self.notify(result, severity="error", title="Deliver")
+            elif kind == "cancelled":
+                self.notify("Delivery stopped: what was sent stays sent; F9 resumes the rest", title="Deliver")
+            else:
+                text = (f"Logged segment {no}: delivered {result['delivered']:,}, errors {result['errors']:,}, "
+                        f"skipped {result['skipped']:,}")
+                if result.get("failure"):
+                    text += f". {result['failure']}"
+                self.notify(text, title="Deliver", severity="warning" if result["errors"] or result.get("failure")
+                            else "information")
+
+        def answer(yes) -> None:
+            if yes:
+                self.app.push_screen(ProgressScreen(f"Delivering {todo:,} entries of logged segment {no}…", job), done)
+
+        self.app.push_screen(ConfirmDialog(
+            "Deliver", f"Deliver {state['pending']:,} pending and {state['errors']:,} failed entries of logged segment "
+            f"{no}? Entries already sent are not sent again.", yes="Deliver"), answer)
