@@ -161,7 +161,7 @@ def test_an_unexpected_failure_after_the_commit_is_reported_and_resumable(mailin
 
 def test_sigkill_during_segment_log_deliver_then_logged_deliver_finishes_with_no_duplicate(
         mailing, db_path, tmp_path):
-    handler = SlowRecorder(delay=0.4)
+    handler = SlowRecorder(delay=1.0)
     controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:

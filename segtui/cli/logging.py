@@ -11,6 +11,8 @@ def register(groups, common):
     p.add_argument("--deliver", action="store_true", help="merge and send the documents (Word module)")
     p.add_argument("--follow-up", action="store_true", help="create a follow-up segment with the same contacts")
     p.add_argument("--out", metavar="DIR", help="where merged hard-copy documents go")
+    p.add_argument("--every-address", action="store_true",
+                   help="send an e-mail for every line, even several to one address (default: one per address)")
     p.set_defaults(handler=cmd_log)
 
     lg = groups["logged"]
@@ -35,6 +37,8 @@ def register(groups, common):
                       help="deliver the entries that are pending, were cut off or failed (never one already sent)")
     p.add_argument("entry_no", metavar="ENTRY_NO")
     p.add_argument("--out", metavar="DIR", help="where merged hard-copy documents go")
+    p.add_argument("--every-address", action="store_true",
+                   help="send an e-mail for every entry, even several to one address (default: one per address)")
     p.set_defaults(handler=cmd_logged_deliver)
 
     ia = groups["interactions"]
@@ -77,7 +81,8 @@ def cmd_log(args):
     from ..services import segment_log
 
     connect(args)
-    r = segment_log.log_segment(args.no, deliver=args.deliver, follow_up=args.follow_up, out_dir=args.out)
+    r = segment_log.log_segment(args.no, deliver=args.deliver, follow_up=args.follow_up, out_dir=args.out,
+                                one_mail_per_address=not args.every_address)
     text = (f"segment {r['segment_no']} logged as logged segment {r['logged_segment_entry_no']}: "
             f"{r['interactions']} interactions, {r['campaign_entries']} campaign entries")
     if r["without_correspondence_type"]:
@@ -101,6 +106,8 @@ def _delivery_report(logged_no, r):
         return f"delivery: delivered {r.get('delivered', 0)}, errors {r.get('errors', 0)} ({exc})"
     r["delivery"] = state
     text = f"delivery: delivered {r.get('delivered', 0)}, errors {r.get('errors', 0)}"
+    if r.get("same_address"):
+        text += f"; {r['same_address']} not sent: their address had its mail from another entry (one mail per address)"
     if r.get("failure"):
         text += f"; {r['failure']}"
     for item in state["first_errors"]:
@@ -154,8 +161,9 @@ def cmd_logged_deliver(args):
     from ..services import delivery
 
     connect(args)
-    r = delivery.deliver_logged_segment(args.entry_no, out_dir=args.out)
+    r = delivery.deliver_logged_segment(args.entry_no, out_dir=args.out, one_per_address=not args.every_address)
     out = {"delivered": r["delivered"], "errors": r["errors"], "skipped": r["skipped"],
+           "same_address": r.get("same_address", 0),
            "combined": r.get("combined_files", []), "files": r.get("files", []), "failure": r.get("failure", "")}
     text = f"logged segment {args.entry_no}: " + _delivery_report(int(args.entry_no), dict(r, skipped=None))
     text = text.replace(f"errors {r['errors']}", f"errors {r['errors']}, skipped {r['skipped']}", 1)

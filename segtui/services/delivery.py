@@ -16,9 +16,6 @@ and in the result, and a later run resumes.
 """
 import os
 import smtplib
-import ssl
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from peewee import SQL, fn
@@ -26,12 +23,18 @@ from peewee import SQL, fn
 from .. import config
 from .. import db as dbmod
 from ..errors import SegtuiError
-from ..models import InteractionLogEntry, InteractionTemplateAttachment, LoggedSegment, SegmentLine, normal_code
-from . import merge, word
+from ..models import (
+    Contact,
+    InteractionLogEntry,
+    InteractionTemplateAttachment,
+    LoggedSegment,
+    SegmentLine,
+    normal_code,
+)
+from . import mail, merge
 
 UNFINISHED = ("in_progress", "error")
 REFUSALS_PER_RULE = 10
-SMTP_TIMEOUT_S = 30
 
 
 # --- settings ---------------------------------------------------------------------------------
@@ -142,7 +145,7 @@ def delivery_refusals(segment_no):
 
 # --- delivery ---------------------------------------------------------------------------------
 
-def deliver_logged_segment(logged_entry_no, out_dir=None, settings=None, workers=None):
+def deliver_logged_segment(logged_entry_no, out_dir=None, settings=None, workers=None, one_per_address=True):
     """`segtui logged deliver` and the Logged Segments screen: the logged segment must exist and
     the settings be right (else SegtuiError, nothing done); then deliver_logged."""
     from .logged import get_logged
@@ -155,14 +158,19 @@ def deliver_logged_segment(logged_entry_no, out_dir=None, settings=None, workers
     if problems:
         raise SegtuiError(f"logged segment {row.entry_no} cannot be delivered: delivery settings: "
                           + "; ".join(problems) + "; nothing was sent")
-    return deliver_logged(row.entry_no, out_dir=out_dir, settings=settings, workers=workers)
+    return deliver_logged(row.entry_no, out_dir=out_dir, settings=settings, workers=workers,
+                          one_per_address=one_per_address)
 
 
-def deliver_logged(logged_entry_no, out_dir=None, settings=None, workers=None):
+def deliver_logged(logged_entry_no, out_dir=None, settings=None, workers=None, one_per_address=True):
     """Deliver the logged segment's entries that are pending, were cut off ('in_progress') or
     failed ('error'); never one already sent. Returns {"delivered", "errors", "skipped",
-    "combined", "files", "failure"}: skipped counts the entries left alone (sent already, or
-    nothing to send); failure says why the run stopped early, if it did (a rerun resumes)."""
+    "same_address", "combined", "files", "failure"}: skipped counts the entries left alone (sent
+    already, nothing to send, or another entry's mail went to the same address); failure says
+    why the run stopped early, if it did (a rerun resumes).
+
+    With `one_per_address` (the default) one e-mail goes to each distinct address of the logged
+    segment; the other entries to that address are logged with a note and not sent."""
     e = InteractionLogEntry
     logged = LoggedSegment.get_or_none(LoggedSegment.entry_no == logged_entry_no)
     label = f"{logged.segment_no}-logged-{logged_entry_no}" if logged else f"logged-{logged_entry_no}"
@@ -171,10 +179,10 @@ def deliver_logged(logged_entry_no, out_dir=None, settings=None, workers=None):
     nos = [n for (n,) in e.select(e.entry_no)
            .where(mine & e.delivery_status.in_(UNFINISHED) & (e.canceled == False))  # noqa: E712
            .order_by(e.entry_no).tuples()]
-    return _safe_deliver(nos, out_dir, settings, label, total, workers)
+    return _safe_deliver(nos, out_dir, settings, label, total, workers, one_per_address)
 
 
-def deliver_entries(entry_nos, out_dir=None, settings=None, workers=None):
+def deliver_entries(entry_nos, out_dir=None, settings=None, workers=None, one_per_address=False):
     """Deliver the given interaction log entries that are unfinished (a resend creates them
     'in_progress'); entries already delivered are left alone. Same result as deliver_logged."""
     e = InteractionLogEntry
@@ -184,15 +192,15 @@ def deliver_entries(entry_nos, out_dir=None, settings=None, workers=None):
         nos.extend(n for (n,) in e.select(e.entry_no)
                    .where(e.entry_no.in_(part) & e.delivery_status.in_(UNFINISHED)).tuples())
     label = f"entries-{wanted[0]}" + (f"-{wanted[-1]}" if len(wanted) > 1 else "") if wanted else "entries"
-    return _safe_deliver(sorted(nos), out_dir, settings, label, len(wanted), workers)
+    return _safe_deliver(sorted(nos), out_dir, settings, label, len(wanted), workers, one_per_address)
 
 
-def _safe_deliver(nos, out_dir, settings, label, total, workers):
+def _safe_deliver(nos, out_dir, settings, label, total, workers, one_per_address):
     """_deliver, which never raises: it runs after a commit, and what it did must be reported."""
     try:
-        result = _deliver(nos, out_dir, settings, label, workers)
+        result = _deliver(nos, out_dir, settings, label, workers, one_per_address)
     except Exception as exc:  # noqa: BLE001 - entries left unfinished are resumed by a rerun
-        result = {"delivered": 0, "errors": 0, "combined": None, "combined_files": [], "files": [],
+        result = {"delivered": 0, "errors": 0, "same_address": 0, "combined": None, "combined_files": [], "files": [],
                   "failure": f"delivery stopped: {exc.__class__.__name__}: {exc}"}
         result.update(_tally(nos))
     result.setdefault("failure", "")
@@ -285,8 +293,43 @@ def _merged_documents(entries, documents, values, workers=None):
     return out
 
 
-def _deliver(nos, out_dir, settings, label, workers=None):
-    result = {"delivered": 0, "errors": 0, "combined": None, "combined_files": [], "files": []}
+def _address(text):
+    return (text or "").strip().lower()
+
+
+def _sent_addresses(entries):
+    """{address: entry_no} of the e-mails already sent in the logged segments of `entries`."""
+    e = InteractionLogEntry
+    logged = sorted({entry.logged_segment_entry_no for entry in entries if entry.logged_segment_entry_no})
+    out = {}
+    for part in merge.chunks(logged):
+        query = (e.select(e.entry_no, Contact.email).join(Contact, on=(Contact.no == e.contact_no))
+                 .where(e.logged_segment_entry_no.in_(part) & (e.correspondence_type == "email")
+                        & (e.delivery_status == "") & (e.message_id != "")).order_by(e.entry_no).tuples())
+        for no, address in query:
+            out.setdefault(_address(address), no)
+    return out
+
+
+def _same_address(entries, values, ready):
+    """{index: note} of the ready e-mail entries whose address gets its mail from another entry."""
+    first = _sent_addresses(entries)
+    notes = {}
+    for index in ready:
+        entry = entries[index]
+        address = _address(values[index]["contact_email"])
+        if entry.correspondence_type != "email" or not address:
+            continue
+        if address in first:
+            notes[index] = (f"not sent: one mail per address, and entry {first[address]} goes to the same address "
+                            f"{values[index]['contact_email']}")
+        else:
+            first[address] = entry.entry_no
+    return notes
+
+
+def _deliver(nos, out_dir, settings, label, workers=None, one_per_address=False):
+    result = {"delivered": 0, "errors": 0, "same_address": 0, "combined": None, "combined_files": [], "files": []}
     entries = _entries(nos)
     if not entries:
         return result
@@ -321,6 +364,14 @@ def _deliver(nos, out_dir, settings, label, workers=None):
             result["errors"] += 1
         else:
             ready.append(index)
+    if one_per_address:
+        notes = _same_address(entries, values, ready)
+        if notes:
+            with dbmod.transaction():
+                for index, note in notes.items():
+                    _finish(entries[index], "", note)
+            result["same_address"] = len(notes)
+            ready = [i for i in ready if i not in notes]
     picked = [entries[i] for i in ready]
     picked_docs = [documents[i] for i in ready]
     picked_values = [values[i] for i in ready]
@@ -370,88 +421,9 @@ def _print(indexes, entries, documents, values, merged, folder, label, result):
     result["delivered"] += len(indexes)
 
 
-class _Mailer:
-    """One SMTP connection for a run, opened on first use and again after a broken one."""
-
-    def __init__(self, smtp):
-        self.smtp = smtp
-        self.conn = None
-
-    def password(self):
-        name = self.smtp.get("password_env") or ""
-        if not self.smtp.get("user"):
-            return None
-        password = os.environ.get(name) if name else None
-        if password is None:
-            raise smtplib.SMTPAuthenticationError(
-                0, f"SMTP user is set, but the environment variable {name or '(smtp.password_env unset)'} "
-                   "holding the password is not")
-        return password
-
-    def connect(self):
-        if self.conn is None:
-            conn = smtplib.SMTP(self.smtp.get("host") or "localhost", int(self.smtp.get("port") or 25),
-                                timeout=SMTP_TIMEOUT_S)
-            try:
-                if self.smtp.get("starttls"):
-                    # Verify the server's certificate (smtplib's default context does not).
-                    conn.starttls(context=ssl.create_default_context())
-                password = self.password()
-                if password is not None:
-                    conn.login(self.smtp["user"], password)
-            except Exception:
-                conn.close()
-                raise
-            self.conn = conn
-        return self.conn
-
-    def send(self, message):
-        conn = self.connect()
-        try:
-            conn.send_message(message)
-        except (smtplib.SMTPServerDisconnected, OSError):
-            self.close()
-            raise
-        except smtplib.SMTPException:
-            # The server refused this message; reset so the next one starts clean.
-            try:
-                conn.rset()
-            except (smtplib.SMTPException, OSError):
-                self.close()
-            raise
-
-    def close(self):
-        if self.conn is not None:
-            try:
-                self.conn.quit()
-            except (smtplib.SMTPException, OSError):
-                self.conn.close()
-            self.conn = None
-
-
-def _message(entry, doc, values, data, name, sender):
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = values["contact_email"]
-    message["Subject"] = entry.subject or entry.description or "(no subject)"
-    message["Date"] = formatdate(localtime=True)
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "segtui.local")
-    if doc.is_word and not entry.send_word_docs_as_attmt:
-        message.set_content(word.document_text(data))
-        return message
-    greeting = f"Dear {values['contact_name']},\n\n" if values["contact_name"] else ""
-    message.set_content(f"{greeting}please find the document {name} attached.\n\n{values['salesperson_name']}\n")
-    if doc.is_word:
-        maintype, subtype = word.DOCX_MIME.split("/")
-    else:
-        maintype, subtype = "application", "octet-stream"
-    message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
-    return message
-
-
 def _mail(indexes, entries, documents, values, merged, settings, result):
     smtp = dict(config.DEFAULTS["smtp"], **(settings.get("smtp") or {}))
-    mailer = _Mailer(smtp)
+    mailer = mail.Mailer(smtp)
     try:
         for i in indexes:
             entry, doc, row, data = entries[i], documents[i], values[i], merged[i]
@@ -466,13 +438,13 @@ def _mail(indexes, entries, documents, values, merged, settings, result):
                                         "(or give the salesperson an e-mail)", data, name)
                 result["errors"] += 1
                 continue
-            message = _message(entry, doc, row, data, name, sender)
+            message = mail.build_message(entry, doc, row, data, name, sender)
             if not _claim(entry, message["Message-ID"]):
                 continue  # another delivery run took this entry since we read it
             try:
                 mailer.send(message)
             except (smtplib.SMTPException, OSError) as exc:
-                _finish(entry, "error", f"SMTP {smtp.get('host')}:{smtp.get('port')}: {_reason(exc)}", data, name,
+                _finish(entry, "error", f"SMTP {smtp.get('host')}:{smtp.get('port')}: {mail.reason(exc)}", data, name,
                         message_id="")
                 result["errors"] += 1
                 continue
@@ -482,11 +454,3 @@ def _mail(indexes, entries, documents, values, merged, settings, result):
         mailer.close()
 
 
-def _reason(exc):
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return "; ".join(f"{rcpt} refused: {code} {msg.decode(errors='replace') if isinstance(msg, bytes) else msg}"
-                         for rcpt, (code, msg) in exc.recipients.items())
-    if isinstance(exc, smtplib.SMTPResponseException):
-        text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
-        return f"{exc.smtp_code} {text}"
-    return str(exc) or exc.__class__.__name__

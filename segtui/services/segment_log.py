@@ -309,7 +309,7 @@ def create_follow_up(logged_entry_no, segment_no, campaign_no=""):
     return new_no
 
 
-def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_id=None):
+def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_id=None, one_mail_per_address=True):
     """Log the segment in one transaction; deliver its documents afterwards when asked.
 
     Returns {logged_segment_entry_no, interactions, follow_up_segment_no, delivered, errors,
@@ -351,10 +351,11 @@ def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_i
     if delivery is not None:
         # After the commit: the entries are logged whatever happens to the mail; entries still
         # 'in_progress' are resumed by a later delivery run.
-        sent = delivery.deliver_logged(logged.entry_no, out_dir=out_dir) or {}
+        options = {} if one_mail_per_address else {"one_per_address": False}  # (the default is on)
+        sent = delivery.deliver_logged(logged.entry_no, out_dir=out_dir, **options) or {}
         result["delivered"] = sent.get("delivered", 0)
         result["errors"] = sent.get("errors", 0)
-        for key in ("combined", "files"):  # where the hard copies went, when the module says
+        for key in ("combined", "files", "same_address", "failure"):  # as far as the module says
             if key in sent:
                 result[key] = sent[key]
     return result
