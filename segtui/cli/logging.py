@@ -40,6 +40,17 @@ def register(groups, common):
     p.add_argument("--every-address", action="store_true",
                    help="send an e-mail for every entry, even several to one address (default: one per address)")
     p.set_defaults(handler=cmd_logged_deliver)
+    p = lg.add_parser("resend", parents=[common],
+                      help="resend the logged segment's documents as new entries (Business Central's Resend)")
+    p.add_argument("entry_no", metavar="ENTRY_NO")
+    p.add_argument("--correspondence-type", default="same", choices=["same", "hard_copy", "email"],
+                   help="same (each entry's own, the default), hard_copy or email")
+    p.add_argument("--update-merge-fields", action="store_true",
+                   help="merge the template again with today's data (default: send the documents as delivered)")
+    p.add_argument("--out", metavar="DIR", help="where merged hard-copy documents go")
+    p.add_argument("--every-address", action="store_true",
+                   help="send an e-mail for every entry, even several to one address (default: one per address)")
+    p.set_defaults(handler=cmd_logged_resend)
 
     ia = groups["interactions"]
     p = ia.add_parser("list", parents=[common], help="interaction log entries")
@@ -168,6 +179,30 @@ def cmd_logged_deliver(args):
     text = f"logged segment {args.entry_no}: " + _delivery_report(int(args.entry_no), dict(r, skipped=None))
     text = text.replace(f"errors {r['errors']}", f"errors {r['errors']}, skipped {r['skipped']}", 1)
     return Text(text, out)
+
+
+def cmd_logged_resend(args):
+    from ..services import resend
+
+    connect(args)
+    r = resend.resend_logged(args.entry_no, correspondence_type=args.correspondence_type,
+                             update_merge_fields=args.update_merge_fields, out_dir=args.out,
+                             one_per_address=not args.every_address)
+    nos = [e["entry_no"] for e in r["entries"]]
+    text = f"logged segment {r['logged_segment_entry_no']}: resent {len(nos)} entries"
+    if nos:
+        text += f" as entries {nos[0]}..{nos[-1]}" if len(nos) > 1 else f" as entry {nos[0]}"
+        text += f"; delivered {r['delivered']}, errors {r['errors']}"
+    if r["same_address"]:
+        text += f"; {r['same_address']} not sent (one mail per address)"
+    if r["failure"]:
+        text += f"; {r['failure']}"
+    if r["skipped"]:
+        text += f"\nskipped {len(r['skipped'])}:"
+        text += "".join(f"\n  entry {s['entry_no']} ({s['contact_no']}): {s['reason']}" for s in r["skipped"][:10])
+        if len(r["skipped"]) > 10:
+            text += f"\n  ... and {len(r['skipped']) - 10} more"
+    return Text(text, r)
 
 
 def cmd_logged_delete_canceled(args):
