@@ -119,6 +119,9 @@ def _delivery_report(logged_no, r):
     text = f"delivery: delivered {r.get('delivered', 0)}, errors {r.get('errors', 0)}"
     if r.get("same_address"):
         text += f"; {r['same_address']} not sent: their address had its mail from another entry (one mail per address)"
+    if r.get("combined"):
+        text += f"\nhard copy to print: {r['combined']}"
+        text += f" and {r['pdf']}" if r.get("pdf") else (f" ({r['pdf_note']})" if r.get("pdf_note") else "")
     if r.get("failure"):
         text += f"; {r['failure']}"
     for item in state["first_errors"]:
@@ -175,7 +178,8 @@ def cmd_logged_deliver(args):
     r = delivery.deliver_logged_segment(args.entry_no, out_dir=args.out, one_per_address=not args.every_address)
     out = {"delivered": r["delivered"], "errors": r["errors"], "skipped": r["skipped"],
            "same_address": r.get("same_address", 0),
-           "combined": r.get("combined_files", []), "files": r.get("files", []), "failure": r.get("failure", "")}
+           "combined": r.get("combined_files", []), "files": r.get("files", []), "failure": r.get("failure", ""),
+           "pdf": r.get("pdf"), "pdf_note": r.get("pdf_note", "")}
     text = f"logged segment {args.entry_no}: " + _delivery_report(int(args.entry_no), dict(r, skipped=None))
     text = text.replace(f"errors {r['errors']}", f"errors {r['errors']}, skipped {r['skipped']}", 1)
     return Text(text, out)

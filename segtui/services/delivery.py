@@ -31,7 +31,7 @@ from ..models import (
     SegmentLine,
     normal_code,
 )
-from . import mail, merge
+from . import hardcopy, mail, merge, word
 
 UNFINISHED = ("in_progress", "error")
 REFUSALS_PER_RULE = 10
@@ -393,20 +393,31 @@ def _deliver(nos, out_dir, settings, label, workers=None, one_per_address=False)
 
 
 def _print(indexes, entries, documents, values, merged, folder, label, result):
-    """Hard copies: one combined file per Word template (one section per letter), a file of
-    its own for each other document; then the entries are marked delivered."""
+    """Hard copies: the run's Word letters as one combined .docx to print (a section per letter
+    for letters of one template, so each keeps its merged headers), and its PDF when LibreOffice
+    is installed; a document that is not Word goes in a file of its own. Then the entries are
+    marked delivered."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        docs = [documents[i] for i in indexes]
-        rows = [values[i] for i in indexes]
-        template_docs = [d if d.key[0] == "template" else None for d in docs]
-        combined = merge.write_combined(folder / merge.safe_file_name(label, "hard-copy"), template_docs, rows)
-        written = list(combined)
-        for i in indexes:
-            if documents[i].key[0] != "template":
-                path = merge.unique_path(merge.inside(folder, _document_name(entries[i], values[i], documents[i])))
-                path.write_bytes(merged[i])
-                written.append(str(path))
+        parts, written = [], []
+        for doc, items in merge.group_letters([documents[i] for i in indexes], [values[i] for i in indexes]):
+            if doc.is_word and doc.key[0] == "template":
+                parts.append(word.merge_combined(doc.content, [doc.row(row) for _, row in items]))
+            else:
+                for position, _ in items:
+                    i = indexes[position]
+                    if doc.is_word:
+                        parts.append(merged[i])
+                    else:
+                        path = merge.unique_path(merge.inside(folder, _document_name(entries[i], values[i], doc)))
+                        path.write_bytes(merged[i])
+                        written.append(str(path))
+        combined = []
+        if parts:
+            path = merge.unique_path(folder / merge.safe_file_name(label, "hard-copy"))
+            path.write_bytes(hardcopy.combine(parts))
+            combined.append(str(path))
+            written.insert(0, str(path))
     except OSError as exc:
         # The merged documents are not kept: a rerun merges them again into one combined file.
         for i in indexes:
@@ -419,6 +430,11 @@ def _print(indexes, entries, documents, values, merged, folder, label, result):
         for i in indexes:
             _finish(entries[i], "", "", merged[i], _document_name(entries[i], values[i], documents[i]))
     result["delivered"] += len(indexes)
+    if combined:
+        # After the entries are done: a PDF that cannot be made is said, never an error.
+        pdf, note = hardcopy.to_pdf(combined[0])
+        result["pdf"] = str(pdf) if pdf else None
+        result["pdf_note"] = note
 
 
 def _mail(indexes, entries, documents, values, merged, settings, result):

@@ -355,7 +355,7 @@ def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_i
         sent = delivery.deliver_logged(logged.entry_no, out_dir=out_dir, **options) or {}
         result["delivered"] = sent.get("delivered", 0)
         result["errors"] = sent.get("errors", 0)
-        for key in ("combined", "files", "same_address", "failure"):  # as far as the module says
+        for key in ("combined", "files", "same_address", "failure", "pdf", "pdf_note"):  # as far as the module says
             if key in sent:
                 result[key] = sent[key]
     return result
