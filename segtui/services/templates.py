@@ -20,7 +20,10 @@ COMPANY_FIELDS = ("company_name", "company_address", "company_post_code", "compa
                   "company_phone", "company_email")
 DOCUMENT_FIELDS = ("date", "segment_no", "campaign_no", "campaign_description", "description", "subject",
                    "personal_note", "language_code")
-KNOWN_FIELDS = CONTACT_FIELDS + SALESPERSON_FIELDS + COMPANY_FIELDS + DOCUMENT_FIELDS
+# address_block: the contact's postal address formatted by its country's rules (addresses.py);
+# cover_text: the text given for cover sheets.
+BLOCK_FIELDS = ("address_block", "cover_text")
+KNOWN_FIELDS = CONTACT_FIELDS + SALESPERSON_FIELDS + COMPANY_FIELDS + DOCUMENT_FIELDS + BLOCK_FIELDS
 
 # The English names Word users commonly type, as aliases of the contact's fields.
 ALIASES = {
