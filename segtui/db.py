@@ -11,7 +11,7 @@ from . import config
 from .errors import Conflict, SegtuiError
 from .models import ALL_MODELS, InteractionLogEntry, SchemaInfo, database
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_S = 10
 
 SQLITE_PRAGMAS = {
@@ -104,7 +104,22 @@ def _upgrade_to_3():
     SegmentLine._schema.create_indexes(safe=True)
 
 
-MIGRATIONS = {2: _upgrade_to_2, 3: _upgrade_to_3}
+def _upgrade_to_5():
+    """Version 5: "send Word docs as attachment" on segment lines (and their history), as in
+    Business Central. Checks first, so it runs in any order with the other upgrades."""
+    from .models import SegmentHistory, SegmentLine
+
+    m = _migrator()
+    ops = []
+    for model in (SegmentLine, SegmentHistory):
+        table = model._meta.table_name
+        if "send_word_docs_as_attmt" not in _columns(table):
+            ops.append(m.add_column(table, "send_word_docs_as_attmt", model._meta.fields["send_word_docs_as_attmt"]))
+    if ops:
+        migrate(*ops)
+
+
+MIGRATIONS = {2: _upgrade_to_2, 3: _upgrade_to_3, 5: _upgrade_to_5}
 
 
 def init_database():
@@ -117,7 +132,8 @@ def init_database():
             _seed_number_series()
             return SCHEMA_VERSION
         for version in range(current + 1, SCHEMA_VERSION + 1):
-            MIGRATIONS[version]()
+            if version in MIGRATIONS:  # (numbers are given out per change: one may be absent here)
+                MIGRATIONS[version]()
         SchemaInfo.update(version=SCHEMA_VERSION).execute()
     return SCHEMA_VERSION
 

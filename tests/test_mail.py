@@ -176,3 +176,36 @@ def test_a_letter_too_large_for_html_is_attached_instead(world, server, monkeypa
     assert "text/html" not in _parts(message)
     (attached,) = message.iter_attachments()
     assert any("Dear Eve," in p.text for p in docx.Document(io.BytesIO(attached.get_content())).paragraphs)
+
+
+def test_a_line_that_says_send_as_attachment_attaches_its_letter(world, server, monkeypatch):
+    from segtui.services import segments
+
+    templates.attach("LETTER", LETTERS / "letter_macword2011.docx")
+    make_segment()
+    add_line("SM00001", world["eve"], 10000, correspondence_type="email")
+    add_line("SM00001", world["jan"], 20000, correspondence_type="email")
+    line = segments.set_line("SM00001", 20000, {"send_as_attachment": "true"})
+    assert line["send_word_docs_as_attmt"] is True
+    _log(_settings(server.port), monkeypatch)
+    by_to = {str(m["To"]): m for m in server.handler.received}
+    assert "text/html" in _parts(by_to["eve@example.org"])
+    assert [a.get_filename()[-5:] for a in by_to["jan@acme.example"].iter_attachments()] == [".docx"]
+    flags = {e.contact_no: e.send_word_docs_as_attmt for e in InteractionLogEntry.select()}
+    assert flags == {"CT000003": False, "CT000002": True}
+
+
+def test_upgrade_to_5_adds_the_line_field_and_runs_twice(db):
+    from playhouse.migrate import SqliteMigrator, migrate
+
+    from segtui import db as dbmod
+    from segtui.models import SchemaInfo, SegmentHistory, SegmentLine
+
+    m = SqliteMigrator(dbmod.database.obj)
+    migrate(m.drop_column("segment_line", "send_word_docs_as_attmt"),
+            m.drop_column("segment_history", "send_word_docs_as_attmt"))
+    SchemaInfo.update(version=3).execute()
+    assert dbmod.init_database() == dbmod.SCHEMA_VERSION >= 5
+    for model in (SegmentLine, SegmentHistory):
+        assert "send_word_docs_as_attmt" in {c.name for c in dbmod.database.get_columns(model._meta.table_name)}
+    dbmod._upgrade_to_5()  # again: nothing to do, no error

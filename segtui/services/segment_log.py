@@ -248,7 +248,8 @@ def _entry_columns(header, logged_entry_no, user_id, deliver, now):
         "delivery_status": status,
         "delivery_error": Value(""),
         "message_id": Value(""),
-        "send_word_docs_as_attmt": Value(bool(header.send_word_docs_as_attmt)),
+        # As in Business Central: the header's "send as attachment" for every line, else the line's own.
+        "send_word_docs_as_attmt": Value(True) if header.send_word_docs_as_attmt else line.send_word_docs_as_attmt,
     }
     return entry_insert_columns(line, special, extra)
 
@@ -259,7 +260,7 @@ def entry_insert_columns(source, special, extra):
     `special` gives its expression, then the entry's own fields from `extra`."""
     fields, columns = [], []
     for name in LineFields._meta.sorted_field_names:
-        if name == "id":
+        if name == "id" or name in extra:
             continue
         fields.append(InteractionLogEntry._meta.fields[name])
         columns.append(special.get(name, getattr(source, name)))
