@@ -14,6 +14,7 @@ import ssl
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from html import escape
+from html.parser import HTMLParser
 
 from . import word
 
@@ -112,6 +113,54 @@ def letter_html(data, domain="segtui.local"):
     return result.value, images
 
 
+class _Text(HTMLParser):
+    """The plain-text alternative, read from the letter's HTML (no second parse of the .docx):
+    a line per paragraph, table cells separated by tabs, a blank line between blocks."""
+
+    BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "ul", "ol"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out, self.cells = [], None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "tr":
+            self.cells = []
+        elif tag == "td" or tag == "th":
+            if self.cells is not None:
+                self.cells.append("")
+        elif tag == "br":
+            self._write("\n")
+        elif tag == "li":
+            self._write("- ")
+
+    def handle_endtag(self, tag):
+        if tag == "tr" and self.cells is not None:
+            self.out.append("\t".join(c.strip() for c in self.cells) + "\n")
+            self.cells = None
+        elif tag in self.BLOCKS and self.cells is None:
+            self.out.append("\n")
+
+    def handle_data(self, data):
+        self._write(data)
+
+    def _write(self, text):
+        if self.cells is not None:
+            if self.cells:
+                self.cells[-1] += text
+        else:
+            self.out.append(text)
+
+
+def html_text(html):
+    parser = _Text()
+    parser.feed(html)
+    text = "".join(parser.out)
+    while "\n\n\n" in text:
+        text = text.replace("\n\n\n", "\n\n")
+    return text.strip() + "\n"
+
+
 def build_message(entry, doc, values, data, name, sender, as_attachment=None):
     """The e-mail for one entry: the letter as HTML with a text alternative, or attached."""
     message = EmailMessage()
@@ -126,7 +175,7 @@ def build_message(entry, doc, values, data, name, sender, as_attachment=None):
     converted = letter_html(data, domain) if doc.is_word and not attach else None
     if converted is not None:
         html, images = converted
-        message.set_content(word.document_text(data))
+        message.set_content(html_text(html))
         message.add_alternative(PAGE.format(title=escape(subject), body=html), subtype="html")
         if images:
             html_part = message.get_payload()[-1]
