@@ -154,3 +154,25 @@ def test_realworld_next_record_template_can_be_attached(db):
     make_world()
     result = templates.attach("LETTER", REALWORLD / "mm2_next_record.docx")
     assert result["fields"] == ["field"] and result["ignored_fields"] == ["NEXT"]
+
+
+async def test_the_setup_screen_names_the_fields_on_attach(db, db_path, tmp_path):
+    from segtui.tui.app import SegtuiApp
+
+    make_world()
+    path = tmp_path / "t.docx"
+    path.write_bytes(build([field(" ADDRESSBLOCK ")], [field(" NEXT ")], [merge("contact_name")]))
+    app = SegtuiApp(db_url=str(db_path), offer_demo=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("f7")
+        for _ in range(3):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        await pilot.press("f3")  # LETTER, the only template
+        await pilot.pause()
+        app.screen.query_one("#f-path").value = str(path)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        note = next(n for n in app._notifications if "Word template attached" in n.message)
+    assert "ADDRESSBLOCK" in note.message and "NEXT field(s) ignored" in note.message
+    assert note.severity == "warning"
