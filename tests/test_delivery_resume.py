@@ -118,6 +118,12 @@ def test_logged_deliver_refuses_bad_settings_and_unknown_numbers(mailing, run_cl
     code, out, err = run_cli("logged", "deliver", "1", json_out=False)
     assert code == 1 and "smtp.port 70000" in err and "nothing was sent" in err
     assert _statuses() == {"in_progress": LINES}
+    from segtui.services import logged
+
+    logged.toggle_canceled([1])
+    _settings(tmp_path, server.port)
+    code, out, err = run_cli("logged", "deliver", "1", json_out=False)
+    assert code == 1 and "is canceled: restore it" in err and server.handler.received == []
 
 
 def test_deliver_logged_skips_sent_and_canceled_entries(mailing, server, tmp_path):

@@ -151,6 +151,8 @@ def deliver_logged_segment(logged_entry_no, out_dir=None, settings=None, workers
     from .logged import get_logged
 
     row = get_logged(logged_entry_no)
+    if row.canceled:
+        raise SegtuiError(f"logged segment {row.entry_no} is canceled: restore it before delivering; nothing was sent")
     e = InteractionLogEntry
     kinds = {t for (t,) in e.select(e.correspondence_type).distinct().where(
         (e.logged_segment_entry_no == row.entry_no) & e.delivery_status.in_(UNFINISHED)).tuples()}
