@@ -127,6 +127,8 @@ def test_compare_follows_word():
     assert word_fields.compare("10", ">", "9") and not word_fields.compare("10", "<", "9")
     assert word_fields.compare("b", ">", "a") and word_fields.compare("Smith", "=", "Sm*")
     assert word_fields.compare("", "=", "") and word_fields.compare("", "<>", "x")
+    assert word_fields.compare("1,000", ">", "999") and not word_fields.compare("1,5", "=", "15")
+    assert word_fields.compare("nan", "<>", "NaN") and word_fields.compare("-2.5", "<", "-2")
 
 
 @pytest.mark.skipif(not REALWORLD_FILES, reason="../shared/samples/realworld/word is absent")

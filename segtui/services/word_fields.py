@@ -173,11 +173,15 @@ def scan(data):
 
 # --- evaluating IF ---------------------------------------------------------------------------
 
+_NUMBER = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?")
+
+
 def _number(text):
-    try:
-        return float(str(text).strip().replace(",", ""))
-    except ValueError:
+    """The number a text is (1,000.5 with thousands commas too), or None: "1,5", "nan" stay texts."""
+    text = str(text).strip()
+    if not text or not any(c.isdigit() for c in text) or not _NUMBER.fullmatch(text):
         return None
+    return float(text.replace(",", ""))
 
 
 def _like(text, pattern):
