@@ -209,3 +209,25 @@ def test_upgrade_to_5_adds_the_line_field_and_runs_twice(db):
     for model in (SegmentLine, SegmentHistory):
         assert "send_word_docs_as_attmt" in {c.name for c in dbmod.database.get_columns(model._meta.table_name)}
     dbmod._upgrade_to_5()  # again: nothing to do, no error
+
+
+def test_a_letter_that_cannot_be_converted_is_an_error_for_that_entry_only(world, server, monkeypatch):
+    from segtui.services import mail
+
+    templates.attach("LETTER", LETTERS / "letter_macword2011.docx")
+    make_segment()
+    add_line("SM00001", world["eve"], 10000, correspondence_type="email")
+    add_line("SM00001", world["jan"], 20000, correspondence_type="email")
+    real = mail.letter_html
+
+    def broken_for_jan(data, domain="segtui.local"):
+        if b"Jan" in __import__("segtui.services.word", fromlist=["x"]).document_text(data).encode():
+            raise ValueError("unreadable letter")
+        return real(data, domain)
+
+    monkeypatch.setattr(mail, "letter_html", broken_for_jan)
+    result = _log(_settings(server.port), monkeypatch)
+    assert (result["delivered"], result["errors"]) == (1, 1)
+    jan = InteractionLogEntry.get(InteractionLogEntry.contact_no == "CT000002")
+    assert jan.delivery_status == "error" and "unreadable letter" in jan.delivery_error
+    assert [str(m["To"]) for m in server.handler.received] == ["eve@example.org"]

@@ -456,7 +456,13 @@ def _mail(indexes, entries, documents, values, merged, settings, result):
                                         "(or give the salesperson an e-mail)", data, name)
                 result["errors"] += 1
                 continue
-            message = mail.build_message(entry, doc, row, data, name, sender)
+            try:
+                message = mail.build_message(entry, doc, row, data, name, sender)
+            except Exception as exc:  # noqa: BLE001 - this entry's letter only; the others go on
+                _finish(entry, "error", f"the e-mail could not be made from the letter: "
+                                        f"{exc.__class__.__name__}: {exc}", data, name)
+                result["errors"] += 1
+                continue
             if not _claim(entry, message["Message-ID"]):
                 continue  # another delivery run took this entry since we read it
             try:

@@ -97,8 +97,8 @@ def letter_html(data, domain="segtui.local"):
     import mammoth
 
     with zipfile.ZipFile(io.BytesIO(data)) as z:
-        if z.read("word/document.xml").count(b"<") > HTML_TAG_LIMIT:
-            return None
+        if "word/document.xml" not in z.namelist() or z.read("word/document.xml").count(b"<") > HTML_TAG_LIMIT:
+            return None  # (a main part named otherwise: the letter goes attached)
 
     images = []
 
