@@ -1,5 +1,5 @@
 """Letters per second: 1,000 contacts merged into one .docx each and into one combined .docx,
-on one core and on all cores.
+on one core and on all cores; then 1,000 address labels and 1,000 HTML e-mail bodies.
 
     python bench/bench_merge.py [--contacts 1000] [--template PATH.docx]
 
@@ -7,6 +7,9 @@ Builds a throw-away SQLite database in a temporary folder with the contacts on o
 the demo's default letter (or the given template) on its interaction template, then times
 segtui.services.merge.merge_segment. The combined file is one document merged by one process
 (the library writes it in one pass), so "all cores" only applies to the one-file-each run.
+Labels: segtui.services.labels.segment_labels (addresses formatted by country). HTML bodies:
+segtui.services.mail.letter_html (mammoth) on the merged letters, and the whole message
+(HTML, text alternative) with mail.build_message.
 """
 import argparse
 import datetime as dt
@@ -29,7 +32,7 @@ from segtui.models import (  # noqa: E402
     SegmentHeader,
     SegmentLine,
 )
-from segtui.services import merge, templates  # noqa: E402
+from segtui.services import labels, mail, merge, templates  # noqa: E402
 from segtui.services.default_letter import build_default_letter  # noqa: E402
 
 
@@ -74,6 +77,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contacts", type=int, default=1000)
     parser.add_argument("--template", help="a .docx using known merge fields (default: the demo letter)")
+    parser.add_argument("--letters-only", action="store_true",
+                        help="time only one-file-each on 1 core, then labels and HTML bodies")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
     with tempfile.TemporaryDirectory() as folder:
@@ -81,16 +86,25 @@ def main():
         print(f"{args.contacts} contacts, {cores} cores")
         timed("one file each, 1 core", args.contacts,
               lambda: merge.merge_segment("SM00001", Path(folder) / "one", workers=1))
-        timed(f"one file each, all cores ({cores} processes)", args.contacts,
-              lambda: merge.merge_segment("SM00001", Path(folder) / "all", workers=cores))
         lines = list(SegmentLine.select().where(SegmentLine.segment_no == "SM00001").order_by(SegmentLine.line_no))
         documents = merge.documents_for(lines)
         values = merge.values_for(lines)
-        timed("one combined file, 1 core", args.contacts,
-              lambda: merge.write_combined(Path(folder) / "combined.docx", documents, values, overwrite=True))
-        size = (Path(folder) / "combined.docx").stat().st_size
-        each = sum(p.stat().st_size for p in (Path(folder) / "one").iterdir())
-        print(f"combined file: {size / 1e3:.0f} kB; one file each: {each / 1e6:.1f} MB in all")
+        if not args.letters_only:
+            timed(f"one file each, all cores ({cores} processes)", args.contacts,
+                  lambda: merge.merge_segment("SM00001", Path(folder) / "all", workers=cores))
+            timed("one combined file, 1 core", args.contacts,
+                  lambda: merge.write_combined(Path(folder) / "combined.docx", documents, values, overwrite=True))
+            size = (Path(folder) / "combined.docx").stat().st_size
+            each = sum(p.stat().st_size for p in (Path(folder) / "one").iterdir())
+            print(f"combined file: {size / 1e3:.0f} kB; one file each: {each / 1e6:.1f} MB in all")
+        timed("labels, A4 3x8 (per label)", args.contacts,
+              lambda: labels.segment_labels("SM00001", Path(folder) / "labels.docx", overwrite=True))
+        letters = [p.read_bytes() for p in sorted((Path(folder) / "one").iterdir())]
+        timed("HTML bodies (mammoth), 1 core", len(letters), lambda: [mail.letter_html(d) for d in letters])
+        doc = documents[0]
+        timed("whole e-mails (HTML + text), 1 core", len(letters),
+              lambda: [mail.build_message(line, doc, row, d, "letter.docx", "ak@ourco.example", as_attachment=False)
+                       for line, row, d in zip(lines, values, letters)])
 
 
 if __name__ == "__main__":

@@ -184,6 +184,21 @@ def _upgrade_to_3():
     SegmentLine._schema.create_indexes(safe=True)
 
 
+def _upgrade_to_5():
+    """Version 5: "send Word docs as attachment" on segment lines (and their history), as in
+    Business Central. Checks first, so it runs in any order with the other upgrades."""
+    from .models import SegmentHistory, SegmentLine
+
+    m = _migrator()
+    ops = []
+    for model in (SegmentLine, SegmentHistory):
+        table = model._meta.table_name
+        if "send_word_docs_as_attmt" not in _columns(table):
+            ops.append(m.add_column(table, "send_word_docs_as_attmt", model._meta.fields["send_word_docs_as_attmt"]))
+    if ops:
+        migrate(*ops)
+
+
 def _upgrade_to_6():
     """Version 6 (speed): segment lines get one index for contact lookups and totals instead of two,
     interaction log entries lose the delivery_status index nothing reads by. Idempotent."""
@@ -195,7 +210,7 @@ def _upgrade_to_6():
     SegmentLine._schema.create_indexes(safe=True)
 
 
-MIGRATIONS = {2: _upgrade_to_2, 3: _upgrade_to_3, 6: _upgrade_to_6}
+MIGRATIONS = {2: _upgrade_to_2, 3: _upgrade_to_3, 5: _upgrade_to_5, 6: _upgrade_to_6}
 
 
 def init_database():

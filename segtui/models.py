@@ -15,6 +15,7 @@ from peewee import (
     DateTimeField,
     DecimalField,
     IntegerField,
+    SQL,
     Model,
     TextField,
     TimeField,
@@ -247,6 +248,10 @@ class LineFields(BaseModel):
     personal_note = TextField(default="")
     attachment = BlobField(null=True)
     attachment_name = CharField(max_length=250, default="")
+    # Business Central's line field "Send Word Docs. as Attmt.": this line's letter goes attached
+    # to its e-mail (so does every line's when the header says so). A default in the table too:
+    # set-based inserts that name the older columns only leave it false.
+    send_word_docs_as_attmt = BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")])
 
 
 class SegmentHeader(BaseModel):

@@ -11,6 +11,8 @@ def register(groups, common):
     p.add_argument("--deliver", action="store_true", help="merge and send the documents (Word module)")
     p.add_argument("--follow-up", action="store_true", help="create a follow-up segment with the same contacts")
     p.add_argument("--out", metavar="DIR", help="where merged hard-copy documents go")
+    p.add_argument("--every-address", action="store_true",
+                   help="send an e-mail for every line, even several to one address (default: one per address)")
     p.set_defaults(handler=cmd_log)
 
     lg = groups["logged"]
@@ -31,6 +33,24 @@ def register(groups, common):
     p = lg.add_parser("delete-canceled", parents=[common],
                       help="delete canceled logged segments and their entries")
     p.set_defaults(handler=cmd_logged_delete_canceled)
+    p = lg.add_parser("deliver", parents=[common],
+                      help="deliver the entries that are pending, were cut off or failed (never one already sent)")
+    p.add_argument("entry_no", metavar="ENTRY_NO")
+    p.add_argument("--out", metavar="DIR", help="where merged hard-copy documents go")
+    p.add_argument("--every-address", action="store_true",
+                   help="send an e-mail for every entry, even several to one address (default: one per address)")
+    p.set_defaults(handler=cmd_logged_deliver)
+    p = lg.add_parser("resend", parents=[common],
+                      help="resend the logged segment's documents as new entries (Business Central's Resend)")
+    p.add_argument("entry_no", metavar="ENTRY_NO")
+    p.add_argument("--correspondence-type", default="same", choices=["same", "hard_copy", "email"],
+                   help="same (each entry's own, the default), hard_copy or email")
+    p.add_argument("--update-merge-fields", action="store_true",
+                   help="merge the template again with today's data (default: send the documents as delivered)")
+    p.add_argument("--out", metavar="DIR", help="where merged hard-copy documents go")
+    p.add_argument("--every-address", action="store_true",
+                   help="send an e-mail for every entry, even several to one address (default: one per address)")
+    p.set_defaults(handler=cmd_logged_resend)
 
     ia = groups["interactions"]
     p = ia.add_parser("list", parents=[common], help="interaction log entries")
@@ -72,17 +92,44 @@ def cmd_log(args):
     from ..services import segment_log
 
     connect(args)
-    r = segment_log.log_segment(args.no, deliver=args.deliver, follow_up=args.follow_up, out_dir=args.out)
+    r = segment_log.log_segment(args.no, deliver=args.deliver, follow_up=args.follow_up, out_dir=args.out,
+                                one_mail_per_address=not args.every_address)
     text = (f"segment {r['segment_no']} logged as logged segment {r['logged_segment_entry_no']}: "
             f"{r['interactions']} interactions, {r['campaign_entries']} campaign entries")
     if r["without_correspondence_type"]:
         text += (f"; {r['without_correspondence_type']} e-mail lines whose contact has no e-mail address "
                  f"were logged with no correspondence type")
-    if args.deliver:
-        text += f"; delivered {r['delivered']}, errors {r['errors']}"
     if r["follow_up_segment_no"]:
         text += f"; follow-up segment {r['follow_up_segment_no']}"
+    if args.deliver:
+        text += "\n" + _delivery_report(r["logged_segment_entry_no"], r)
     return Text(text, r)
+
+
+def _delivery_report(logged_no, r):
+    """What the delivery did and what failed, read back from the entries (the log is committed
+    whatever happened to the mail: this never fails the command)."""
+    from ..services import delivery
+
+    try:
+        state = delivery.delivery_state(logged_no)
+    except Exception as exc:  # noqa: BLE001 - the report must not turn a done log into an error
+        return f"delivery: delivered {r.get('delivered', 0)}, errors {r.get('errors', 0)} ({exc})"
+    r["delivery"] = state
+    text = f"delivery: delivered {r.get('delivered', 0)}, errors {r.get('errors', 0)}"
+    if r.get("same_address"):
+        text += f"; {r['same_address']} not sent: their address had its mail from another entry (one mail per address)"
+    if r.get("combined"):
+        text += f"\nhard copy to print: {r['combined']}"
+        text += f" and {r['pdf']}" if r.get("pdf") else (f" ({r['pdf_note']})" if r.get("pdf_note") else "")
+    if r.get("failure"):
+        text += f"; {r['failure']}"
+    for item in state["first_errors"]:
+        text += f"\n  entry {item['entry_no']}, contact {item['contact_no']}: {item['error']}"
+    if state["pending"] or state["errors"]:
+        text += (f"\n{state['pending']} pending and {state['errors']} failed: deliver them with "
+                 f"'segtui logged deliver {logged_no}'")
+    return text
 
 
 # --- logged segments ---------------------------------------------------------------------------
@@ -122,6 +169,44 @@ def cmd_logged_follow_up(args):
 
     connect(args)
     return logged.follow_up(args.entry_no)
+
+
+def cmd_logged_deliver(args):
+    from ..services import delivery
+
+    connect(args)
+    r = delivery.deliver_logged_segment(args.entry_no, out_dir=args.out, one_per_address=not args.every_address)
+    out = {"delivered": r["delivered"], "errors": r["errors"], "skipped": r["skipped"],
+           "same_address": r.get("same_address", 0),
+           "combined": r.get("combined_files", []), "files": r.get("files", []), "failure": r.get("failure", ""),
+           "pdf": r.get("pdf"), "pdf_note": r.get("pdf_note", "")}
+    text = f"logged segment {args.entry_no}: " + _delivery_report(int(args.entry_no), dict(r, skipped=None))
+    text = text.replace(f"errors {r['errors']}", f"errors {r['errors']}, skipped {r['skipped']}", 1)
+    return Text(text, out)
+
+
+def cmd_logged_resend(args):
+    from ..services import resend
+
+    connect(args)
+    r = resend.resend_logged(args.entry_no, correspondence_type=args.correspondence_type,
+                             update_merge_fields=args.update_merge_fields, out_dir=args.out,
+                             one_per_address=not args.every_address)
+    nos = [e["entry_no"] for e in r["entries"]]
+    text = f"logged segment {r['logged_segment_entry_no']}: resent {len(nos)} entries"
+    if nos:
+        text += f" as entries {nos[0]}..{nos[-1]}" if len(nos) > 1 else f" as entry {nos[0]}"
+        text += f"; delivered {r['delivered']}, errors {r['errors']}"
+    if r["same_address"]:
+        text += f"; {r['same_address']} not sent (one mail per address)"
+    if r["failure"]:
+        text += f"; {r['failure']}"
+    if r["skipped"]:
+        text += f"\nskipped {len(r['skipped'])}:"
+        text += "".join(f"\n  entry {s['entry_no']} ({s['contact_no']}): {s['reason']}" for s in r["skipped"][:10])
+        if len(r["skipped"]) > 10:
+            text += f"\n  ... and {len(r['skipped']) - 10} more"
+    return Text(text, r)
 
 
 def cmd_logged_delete_canceled(args):

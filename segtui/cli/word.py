@@ -41,6 +41,24 @@ def register(groups, common):
     p.add_argument("--workers", type=int, help="processes to merge with (default: all cores for many letters)")
     p.set_defaults(handler=cmd_merge)
 
+    p = groups["segment"].add_parser("labels", parents=[common],
+                                     help="address labels for the segment's contacts, as a Word document to print")
+    p.add_argument("no", help="segment no")
+    p.add_argument("--out", required=True, help="the labels file (.docx)")
+    p.add_argument("--layout", default="a4-3x8", help="a4-3x8 (default), a4-3x7 or letter-3x10")
+    p.add_argument("--log", action="store_true", help="log a hard-copy interaction per contact")
+    p.set_defaults(handler=cmd_labels)
+
+    p = groups["segment"].add_parser("cover-sheets", parents=[common],
+                                     help="a cover sheet per contact (address block and a text), merged from a Word template")
+    p.add_argument("no", help="segment no")
+    p.add_argument("--out", required=True, help="the cover sheets file (.docx)")
+    p.add_argument("--template", help="interaction template whose Word template is the cover sheet "
+                                      "(default: segtui's own)")
+    p.add_argument("--text", default="", help="the text on every sheet (merge field cover_text)")
+    p.add_argument("--log", action="store_true", help="log a hard-copy interaction per contact")
+    p.set_defaults(handler=cmd_cover_sheets)
+
     p = groups["segment"].add_parser("line-document", parents=[common],
                                      help="give a line its own document, replacing the template's for that contact")
     p.add_argument("no", help="segment no")
@@ -57,6 +75,8 @@ def _fields_sentence(result, verb):
     if result["unknown_fields"]:
         text += (f"\nunknown fields: {', '.join(result['unknown_fields'])}; map them with "
                  f"'segtui template map-field {result['template_code']} FIELD=KNOWN_FIELD'")
+    for note in result.get("notes") or []:
+        text += f"\nnote: {note}"
     return text
 
 
@@ -99,7 +119,8 @@ def cmd_documents(args):
 
     connect(args)
     return [{"language_code": d["language_code"], "file_name": d["file_name"], "kind": d["kind"],
-             "fields": d["fields"], "unknown_fields": d["unknown_fields"]} for d in templates.attachments(args.code)]
+             "fields": d["fields"], "unknown_fields": d["unknown_fields"], "ignored_fields": d["ignored_fields"],
+             "unsupported_fields": d["unsupported_fields"]} for d in templates.attachments(args.code)]
 
 
 def cmd_merge(args):
@@ -113,6 +134,28 @@ def cmd_merge(args):
     if result["without_document"]:
         text += f"; {len(result['without_document'])} lines have no document and were skipped"
     return Text(text, result)
+
+
+def cmd_labels(args):
+    from ..services import labels
+
+    connect(args)
+    r = labels.segment_labels(args.no, args.out, layout_name=args.layout, log=args.log)
+    text = f"{r['labels']} labels on {r['pages']} sheets ({r['layout']}) written to {r['file']}"
+    if r["logged_entries"]:
+        text += f"; logged as {len(r['logged_entries'])} hard-copy interactions"
+    return Text(text, r)
+
+
+def cmd_cover_sheets(args):
+    from ..services import cover
+
+    connect(args)
+    r = cover.cover_sheets(args.no, args.out, template_code=args.template, text=args.text, log=args.log)
+    text = f"{r['sheets']} cover sheets written to {r['file']}"
+    if r["logged_entries"]:
+        text += f"; logged as {len(r['logged_entries'])} hard-copy interactions"
+    return Text(text, r)
 
 
 def cmd_line_document(args):

@@ -3,29 +3,80 @@ keep it in the entry, print hard copies into one combined file, send e-mail thro
 
 An entry's delivery_status is 'in_progress' until it is delivered, then blank, or 'error'
 with the reason in delivery_error. Each entry's status is committed as soon as it is sent,
-so a later run picks up only 'in_progress' and 'error' entries and never sends one twice.
-Before an e-mail goes out its entry is claimed (its Message-ID set where it is still the one
-this run read), so two runs started on the same entries do not both send it. What remains: a
-crash between the server accepting a message and the commit of its status leaves the entry
-'in_progress' with that Message-ID, and a later run sends it again.
+so a later run (`segtui logged deliver`) picks up only 'in_progress' and 'error' entries and
+never sends one twice. Before an e-mail goes out its Message-ID is assigned and stored (the
+entry is claimed where its Message-ID is still the one this run read), so two runs started on
+the same entries do not both send it. What remains: a crash between the server accepting a
+message and the commit of its status leaves that one entry 'in_progress' with its Message-ID,
+and a later run sends it again.
+
+The settings delivery needs are checked before a segment is logged (a refusal, nothing
+logged); after the log's commit nothing here raises: what failed is recorded in the entries
+and in the result, and a later run resumes.
 """
 import os
 import smtplib
-import ssl
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from peewee import SQL, fn
 
 from .. import config
 from .. import db as dbmod
-from ..models import InteractionLogEntry, InteractionTemplateAttachment, LoggedSegment, SegmentLine, normal_code
-from . import merge, word
+from ..errors import SegtuiError
+from ..models import (
+    Contact,
+    InteractionLogEntry,
+    InteractionTemplateAttachment,
+    LoggedSegment,
+    SegmentLine,
+    normal_code,
+)
+from . import hardcopy, mail, merge, word
 
 UNFINISHED = ("in_progress", "error")
 REFUSALS_PER_RULE = 10
-SMTP_TIMEOUT_S = 30
+
+
+# --- settings ---------------------------------------------------------------------------------
+
+def settings_problems(settings=None, mail=True, hard_copy=True):
+    """What is wrong with the settings delivery needs, as sentences naming the key; [] when fine."""
+    try:
+        settings = settings if settings is not None else config.load()
+    except Exception as exc:  # noqa: BLE001 - a settings file that cannot be read is one problem
+        return [f"the settings cannot be read: {exc}"]
+    out = []
+    if mail:
+        raw = settings.get("smtp", {})
+        if not isinstance(raw, dict):
+            return [f"settings key smtp must be a table of SMTP settings, not {raw!r}"]
+        smtp = dict(config.DEFAULTS["smtp"], **raw)
+        port = smtp.get("port")
+        if isinstance(port, bool) or not str(port).strip().isdigit() or not 0 < int(str(port).strip()) < 65536:
+            out.append(f"smtp.port {port!r} is not a port number (1-65535): "
+                       "set it with 'segtui config set smtp.port 25'")
+        for key in ("host", "user", "sender", "password_env"):
+            if not isinstance(smtp.get(key), str):
+                out.append(f"smtp.{key} {smtp.get(key)!r} must be a text")
+        if not isinstance(smtp.get("starttls"), bool):
+            out.append(f"smtp.starttls {smtp.get('starttls')!r} must be true or false")
+        if isinstance(smtp.get("host"), str) and not smtp["host"].strip():
+            out.append("smtp.host is empty: set the mail server with 'segtui config set smtp.host NAME'")
+        sender = smtp.get("sender")
+        if isinstance(sender, str) and sender and "@" not in sender:
+            out.append(f"smtp.sender {sender!r} is not an e-mail address")
+        if isinstance(smtp.get("user"), str) and smtp["user"]:
+            name = smtp.get("password_env") if isinstance(smtp.get("password_env"), str) else ""
+            if not name or os.environ.get(name) is None:
+                out.append(f"smtp.user is set, but the environment variable {name or '(smtp.password_env unset)'} "
+                           "that holds the password is not")
+    if hard_copy:
+        folder = settings.get("output_dir")
+        if folder and not isinstance(folder, str):
+            out.append(f"output_dir {folder!r} must be a folder name")
+        elif folder and Path(folder).expanduser().exists() and not Path(folder).expanduser().is_dir():
+            out.append(f"output_dir {folder!r} exists and is not a folder")
+    return out
 
 
 # --- refusals before logging ------------------------------------------------------------------
@@ -84,24 +135,56 @@ def delivery_refusals(segment_no):
     for doc, fields in own_bad[:REFUSALS_PER_RULE]:
         out.append(_refusal(no, doc.key[1], contacts.get(doc.key[1]), merge.unknown_message([(doc, fields)]),
                             "own_document_unknown_fields", len(own_bad)))
+
+    # Rule 3: the settings the delivery needs, checked before anything is logged.
+    kinds = {t for (t,) in line.select(line.correspondence_type).distinct().where(to_deliver).tuples()}
+    for problem in settings_problems(mail="email" in kinds, hard_copy="hard_copy" in kinds):
+        out.append(_refusal(no, None, None, f"delivery settings: {problem}", f"settings:{problem[:40]}"))
     return out
 
 
 # --- delivery ---------------------------------------------------------------------------------
 
-def deliver_logged(logged_entry_no, out_dir=None, settings=None):
-    """Deliver the logged segment's unfinished entries ('in_progress' or 'error').
-    Returns {"delivered", "errors", "combined", "files"}."""
+def deliver_logged_segment(logged_entry_no, out_dir=None, settings=None, workers=None, one_per_address=True):
+    """`segtui logged deliver` and the Logged Segments screen: the logged segment must exist and
+    the settings be right (else SegtuiError, nothing done); then deliver_logged."""
+    from .logged import get_logged
+
+    row = get_logged(logged_entry_no)
+    if row.canceled:
+        raise SegtuiError(f"logged segment {row.entry_no} is canceled: restore it before delivering; nothing was sent")
+    e = InteractionLogEntry
+    kinds = {t for (t,) in e.select(e.correspondence_type).distinct().where(
+        (e.logged_segment_entry_no == row.entry_no) & e.delivery_status.in_(UNFINISHED)).tuples()}
+    problems = settings_problems(settings, mail="email" in kinds, hard_copy="hard_copy" in kinds)
+    if problems:
+        raise SegtuiError(f"logged segment {row.entry_no} cannot be delivered: delivery settings: "
+                          + "; ".join(problems) + "; nothing was sent")
+    return deliver_logged(row.entry_no, out_dir=out_dir, settings=settings, workers=workers,
+                          one_per_address=one_per_address)
+
+
+def deliver_logged(logged_entry_no, out_dir=None, settings=None, workers=None, one_per_address=True):
+    """Deliver the logged segment's entries that are pending, were cut off ('in_progress') or
+    failed ('error'); never one already sent. Returns {"delivered", "errors", "skipped",
+    "same_address", "combined", "files", "failure"}: skipped counts the entries left alone (sent
+    already, nothing to send, or another entry's mail went to the same address); failure says
+    why the run stopped early, if it did (a rerun resumes).
+
+    With `one_per_address` (the default) one e-mail goes to each distinct address of the logged
+    segment; the other entries to that address are logged with a note and not sent."""
     e = InteractionLogEntry
     logged = LoggedSegment.get_or_none(LoggedSegment.entry_no == logged_entry_no)
     label = f"{logged.segment_no}-logged-{logged_entry_no}" if logged else f"logged-{logged_entry_no}"
+    mine = e.logged_segment_entry_no == logged_entry_no
+    total = e.select().where(mine).count()
     nos = [n for (n,) in e.select(e.entry_no)
-           .where((e.logged_segment_entry_no == logged_entry_no) & e.delivery_status.in_(UNFINISHED))
+           .where(mine & e.delivery_status.in_(UNFINISHED) & (e.canceled == False))  # noqa: E712
            .order_by(e.entry_no).tuples()]
-    return _deliver(nos, out_dir, settings, label)
+    return _safe_deliver(nos, out_dir, settings, label, total, workers, one_per_address)
 
 
-def deliver_entries(entry_nos, out_dir=None, settings=None):
+def deliver_entries(entry_nos, out_dir=None, settings=None, workers=None, one_per_address=False):
     """Deliver the given interaction log entries that are unfinished (a resend creates them
     'in_progress'); entries already delivered are left alone. Same result as deliver_logged."""
     e = InteractionLogEntry
@@ -111,7 +194,45 @@ def deliver_entries(entry_nos, out_dir=None, settings=None):
         nos.extend(n for (n,) in e.select(e.entry_no)
                    .where(e.entry_no.in_(part) & e.delivery_status.in_(UNFINISHED)).tuples())
     label = f"entries-{wanted[0]}" + (f"-{wanted[-1]}" if len(wanted) > 1 else "") if wanted else "entries"
-    return _deliver(sorted(nos), out_dir, settings, label)
+    return _safe_deliver(sorted(nos), out_dir, settings, label, len(wanted), workers, one_per_address)
+
+
+def _safe_deliver(nos, out_dir, settings, label, total, workers, one_per_address):
+    """_deliver, which never raises: it runs after a commit, and what it did must be reported."""
+    try:
+        result = _deliver(nos, out_dir, settings, label, workers, one_per_address)
+    except Exception as exc:  # noqa: BLE001 - entries left unfinished are resumed by a rerun
+        result = {"delivered": 0, "errors": 0, "same_address": 0, "combined": None, "combined_files": [], "files": [],
+                  "failure": f"delivery stopped: {exc.__class__.__name__}: {exc}"}
+        result.update(_tally(nos))
+    result.setdefault("failure", "")
+    result["skipped"] = max(0, total - result["delivered"] - result["errors"])
+    return result
+
+
+def _tally(nos):
+    """{"delivered", "errors"} among the given entries, read back from the database."""
+    e = InteractionLogEntry
+    delivered = errors = 0
+    for part in merge.chunks(nos):
+        for status, count in (e.select(e.delivery_status, fn.COUNT(SQL("*"))).where(e.entry_no.in_(part))
+                              .group_by(e.delivery_status).tuples()):
+            delivered += count if status == "" else 0
+            errors += count if status == "error" else 0
+    return {"delivered": delivered, "errors": errors}
+
+
+def delivery_state(logged_entry_no):
+    """How the logged segment's delivery stands: {"entries", "delivered", "pending", "errors",
+    "first_errors": [{"entry_no", "contact_no", "error"}] (up to 5)}."""
+    e = InteractionLogEntry
+    mine = e.logged_segment_entry_no == int(logged_entry_no)
+    counts = dict(e.select(e.delivery_status, fn.COUNT(SQL("*"))).where(mine).group_by(e.delivery_status).tuples())
+    first = [{"entry_no": n, "contact_no": c, "error": err} for n, c, err in
+             e.select(e.entry_no, e.contact_no, e.delivery_error).where(mine & (e.delivery_status == "error"))
+             .order_by(e.entry_no).limit(5).tuples()]
+    return {"entries": sum(counts.values()), "delivered": counts.get("", 0),
+            "pending": counts.get("in_progress", 0), "errors": counts.get("error", 0), "first_errors": first}
 
 
 def output_folder(out_dir=None, settings=None):
@@ -174,11 +295,52 @@ def _merged_documents(entries, documents, values, workers=None):
     return out
 
 
-def _deliver(nos, out_dir, settings, label, workers=None):
-    settings = settings if settings is not None else config.load()
-    result = {"delivered": 0, "errors": 0, "combined": None, "combined_files": [], "files": []}
+def _address(text):
+    return (text or "").strip().lower()
+
+
+def _sent_addresses(entries):
+    """{address: entry_no} of the e-mails already sent in the logged segments of `entries`."""
+    e = InteractionLogEntry
+    logged = sorted({entry.logged_segment_entry_no for entry in entries if entry.logged_segment_entry_no})
+    out = {}
+    for part in merge.chunks(logged):
+        query = (e.select(e.entry_no, Contact.email).join(Contact, on=(Contact.no == e.contact_no))
+                 .where(e.logged_segment_entry_no.in_(part) & (e.correspondence_type == "email")
+                        & (e.delivery_status == "") & (e.message_id != "")).order_by(e.entry_no).tuples())
+        for no, address in query:
+            out.setdefault(_address(address), no)
+    return out
+
+
+def _same_address(entries, values, ready):
+    """{index: note} of the ready e-mail entries whose address gets its mail from another entry."""
+    first = _sent_addresses(entries)
+    notes = {}
+    for index in ready:
+        entry = entries[index]
+        address = _address(values[index]["contact_email"])
+        if entry.correspondence_type != "email" or not address:
+            continue
+        if address in first:
+            notes[index] = (f"not sent: one mail per address, and entry {first[address]} goes to the same address "
+                            f"{values[index]['contact_email']}")
+        else:
+            first[address] = entry.entry_no
+    return notes
+
+
+def _deliver(nos, out_dir, settings, label, workers=None, one_per_address=False):
+    result = {"delivered": 0, "errors": 0, "same_address": 0, "combined": None, "combined_files": [], "files": []}
     entries = _entries(nos)
     if not entries:
+        return result
+    settings = settings if settings is not None else config.load()
+    kinds = {entry.correspondence_type for entry in entries}
+    problems = settings_problems(settings, mail="email" in kinds, hard_copy="hard_copy" in kinds)
+    if problems:
+        # Nothing is tried: the entries stay as they are, and a run after the fix resumes them.
+        result["failure"] = "delivery settings: " + "; ".join(problems)
         return result
     documents = merge.documents_for(entries)
     values = merge.values_for(entries)
@@ -204,6 +366,14 @@ def _deliver(nos, out_dir, settings, label, workers=None):
             result["errors"] += 1
         else:
             ready.append(index)
+    if one_per_address:
+        notes = _same_address(entries, values, ready)
+        if notes:
+            with dbmod.transaction():
+                for index, note in notes.items():
+                    _finish(entries[index], "", note)
+            result["same_address"] = len(notes)
+            ready = [i for i in ready if i not in notes]
     picked = [entries[i] for i in ready]
     picked_docs = [documents[i] for i in ready]
     picked_values = [values[i] for i in ready]
@@ -225,20 +395,31 @@ def _deliver(nos, out_dir, settings, label, workers=None):
 
 
 def _print(indexes, entries, documents, values, merged, folder, label, result):
-    """Hard copies: one combined file per Word template (one section per letter), a file of
-    its own for each other document; then the entries are marked delivered."""
+    """Hard copies: the run's Word letters as one combined .docx to print (a section per letter
+    for letters of one template, so each keeps its merged headers), and its PDF when LibreOffice
+    is installed; a document that is not Word goes in a file of its own. Then the entries are
+    marked delivered."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        docs = [documents[i] for i in indexes]
-        rows = [values[i] for i in indexes]
-        template_docs = [d if d.key[0] == "template" else None for d in docs]
-        combined = merge.write_combined(folder / merge.safe_file_name(label, "hard-copy"), template_docs, rows)
-        written = list(combined)
-        for i in indexes:
-            if documents[i].key[0] != "template":
-                path = merge.unique_path(merge.inside(folder, _document_name(entries[i], values[i], documents[i])))
-                path.write_bytes(merged[i])
-                written.append(str(path))
+        parts, written = [], []
+        for doc, items in merge.group_letters([documents[i] for i in indexes], [values[i] for i in indexes]):
+            if doc.is_word and doc.key[0] == "template":
+                parts.append(word.merge_combined(doc.content, [doc.row(row) for _, row in items]))
+            else:
+                for position, _ in items:
+                    i = indexes[position]
+                    if doc.is_word:
+                        parts.append(merged[i])
+                    else:
+                        path = merge.unique_path(merge.inside(folder, _document_name(entries[i], values[i], doc)))
+                        path.write_bytes(merged[i])
+                        written.append(str(path))
+        combined = []
+        if parts:
+            path = merge.unique_path(folder / merge.safe_file_name(label, "hard-copy"))
+            path.write_bytes(hardcopy.combine(parts))
+            combined.append(str(path))
+            written.insert(0, str(path))
     except OSError as exc:
         # The merged documents are not kept: a rerun merges them again into one combined file.
         for i in indexes:
@@ -251,90 +432,16 @@ def _print(indexes, entries, documents, values, merged, folder, label, result):
         for i in indexes:
             _finish(entries[i], "", "", merged[i], _document_name(entries[i], values[i], documents[i]))
     result["delivered"] += len(indexes)
-
-
-class _Mailer:
-    """One SMTP connection for a run, opened on first use and again after a broken one."""
-
-    def __init__(self, smtp):
-        self.smtp = smtp
-        self.conn = None
-
-    def password(self):
-        name = self.smtp.get("password_env") or ""
-        if not self.smtp.get("user"):
-            return None
-        password = os.environ.get(name) if name else None
-        if password is None:
-            raise smtplib.SMTPAuthenticationError(
-                0, f"SMTP user is set, but the environment variable {name or '(smtp.password_env unset)'} "
-                   "holding the password is not")
-        return password
-
-    def connect(self):
-        if self.conn is None:
-            conn = smtplib.SMTP(self.smtp.get("host") or "localhost", int(self.smtp.get("port") or 25),
-                                timeout=SMTP_TIMEOUT_S)
-            try:
-                if self.smtp.get("starttls"):
-                    # Verify the server's certificate (smtplib's default context does not).
-                    conn.starttls(context=ssl.create_default_context())
-                password = self.password()
-                if password is not None:
-                    conn.login(self.smtp["user"], password)
-            except Exception:
-                conn.close()
-                raise
-            self.conn = conn
-        return self.conn
-
-    def send(self, message):
-        conn = self.connect()
-        try:
-            conn.send_message(message)
-        except (smtplib.SMTPServerDisconnected, OSError):
-            self.close()
-            raise
-        except smtplib.SMTPException:
-            # The server refused this message; reset so the next one starts clean.
-            try:
-                conn.rset()
-            except (smtplib.SMTPException, OSError):
-                self.close()
-            raise
-
-    def close(self):
-        if self.conn is not None:
-            try:
-                self.conn.quit()
-            except (smtplib.SMTPException, OSError):
-                self.conn.close()
-            self.conn = None
-
-
-def _message(entry, doc, values, data, name, sender):
-    message = EmailMessage()
-    message["From"] = sender
-    message["To"] = values["contact_email"]
-    message["Subject"] = entry.subject or entry.description or "(no subject)"
-    message["Date"] = formatdate(localtime=True)
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or "segtui.local")
-    if doc.is_word and not entry.send_word_docs_as_attmt:
-        message.set_content(word.document_text(data))
-        return message
-    greeting = f"Dear {values['contact_name']},\n\n" if values["contact_name"] else ""
-    message.set_content(f"{greeting}please find the document {name} attached.\n\n{values['salesperson_name']}\n")
-    if doc.is_word:
-        maintype, subtype = word.DOCX_MIME.split("/")
-    else:
-        maintype, subtype = "application", "octet-stream"
-    message.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
-    return message
+    if combined:
+        # After the entries are done: a PDF that cannot be made is said, never an error.
+        pdf, note = hardcopy.to_pdf(combined[0])
+        result["pdf"] = str(pdf) if pdf else None
+        result["pdf_note"] = note
 
 
 def _mail(indexes, entries, documents, values, merged, settings, result):
     smtp = dict(config.DEFAULTS["smtp"], **(settings.get("smtp") or {}))
-    mailer = _Mailer(smtp)
+    mailer = mail.Mailer(smtp)
     try:
         for i in indexes:
             entry, doc, row, data = entries[i], documents[i], values[i], merged[i]
@@ -349,13 +456,19 @@ def _mail(indexes, entries, documents, values, merged, settings, result):
                                         "(or give the salesperson an e-mail)", data, name)
                 result["errors"] += 1
                 continue
-            message = _message(entry, doc, row, data, name, sender)
+            try:
+                message = mail.build_message(entry, doc, row, data, name, sender)
+            except Exception as exc:  # noqa: BLE001 - this entry's letter only; the others go on
+                _finish(entry, "error", f"the e-mail could not be made from the letter: "
+                                        f"{exc.__class__.__name__}: {exc}", data, name)
+                result["errors"] += 1
+                continue
             if not _claim(entry, message["Message-ID"]):
                 continue  # another delivery run took this entry since we read it
             try:
                 mailer.send(message)
             except (smtplib.SMTPException, OSError) as exc:
-                _finish(entry, "error", f"SMTP {smtp.get('host')}:{smtp.get('port')}: {_reason(exc)}", data, name,
+                _finish(entry, "error", f"SMTP {smtp.get('host')}:{smtp.get('port')}: {mail.reason(exc)}", data, name,
                         message_id="")
                 result["errors"] += 1
                 continue
@@ -365,11 +478,3 @@ def _mail(indexes, entries, documents, values, merged, settings, result):
         mailer.close()
 
 
-def _reason(exc):
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return "; ".join(f"{rcpt} refused: {code} {msg.decode(errors='replace') if isinstance(msg, bytes) else msg}"
-                         for rcpt, (code, msg) in exc.recipients.items())
-    if isinstance(exc, smtplib.SMTPResponseException):
-        text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
-        return f"{exc.smtp_code} {text}"
-    return str(exc) or exc.__class__.__name__

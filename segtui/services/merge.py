@@ -96,9 +96,12 @@ def _text(value):
     return "" if value is None else str(value)
 
 
-def values_for(records):
+def values_for(records, cover_text=""):
     """The known merge fields' values (field -> text) for each line or entry, in order."""
+    from .addresses import address_blocks
+
     records = list(records)
+    blocks = address_blocks({r.contact_no for r in records if r.contact_no})
     contacts = _by_key(Contact, Contact.no, (r.contact_no for r in records))
     company_nos = {c.company_no for c in contacts.values() if c.type == "person" and c.company_no}
     companies = _by_key(Contact, Contact.no, company_nos - set(contacts))
@@ -135,6 +138,8 @@ def values_for(records):
             subject=record.subject,
             personal_note=record.personal_note,
             language_code=record.language_code,
+            address_block=blocks.get(record.contact_no, ""),
+            cover_text=cover_text,
         )
         out.append({k: _text(v) for k, v in values.items()})
     return out

@@ -255,7 +255,8 @@ def _entry_columns(header, logged_entry_no, user_id, deliver, now):
         "delivery_status": status,
         "delivery_error": Value(""),
         "message_id": Value(""),
-        "send_word_docs_as_attmt": Value(bool(header.send_word_docs_as_attmt)),
+        # As in Business Central: the header's "send as attachment" for every line, else the line's own.
+        "send_word_docs_as_attmt": Value(True) if header.send_word_docs_as_attmt else line.send_word_docs_as_attmt,
     }
     return entry_insert_columns(line, special, extra)
 
@@ -266,7 +267,7 @@ def entry_insert_columns(source, special, extra):
     `special` gives its expression, then the entry's own fields from `extra`."""
     fields, columns = [], []
     for name in LineFields._meta.sorted_field_names:
-        if name == "id":
+        if name == "id" or name in extra:
             continue
         fields.append(InteractionLogEntry._meta.fields[name])
         columns.append(special.get(name, getattr(source, name)))
@@ -331,7 +332,7 @@ def create_follow_up(logged_entry_no, segment_no, campaign_no="", number=None):
     return new_no
 
 
-def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_id=None):
+def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_id=None, one_mail_per_address=True):
     """Log the segment in one transaction; deliver its documents afterwards when asked.
 
     Returns {logged_segment_entry_no, interactions, follow_up_segment_no, delivered, errors,
@@ -358,10 +359,11 @@ def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_i
     if delivery is not None:
         # After the commit: the entries are logged whatever happens to the mail; entries still
         # 'in_progress' are resumed by a later delivery run.
-        sent = delivery.deliver_logged(result["logged_segment_entry_no"], out_dir=out_dir) or {}
+        options = {} if one_mail_per_address else {"one_per_address": False}  # (the default is on)
+        sent = delivery.deliver_logged(result["logged_segment_entry_no"], out_dir=out_dir, **options) or {}
         result["delivered"] = sent.get("delivered", 0)
         result["errors"] = sent.get("errors", 0)
-        for key in ("combined", "files"):  # where the hard copies went, when the module says
+        for key in ("combined", "files", "same_address", "failure", "pdf", "pdf_note"):  # as far as the module says
             if key in sent:
                 result[key] = sent[key]
     return result

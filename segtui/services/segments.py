@@ -132,10 +132,12 @@ LINE_KINDS = {
     "initiated_by": ("choice", INITIATED_BY),
     "personal_note": ("text", None),
     "attachment": ("file", None),
+    "send_word_docs_as_attmt": ("bool", None),
 }
 LINE_ALIASES = {"template": "interaction_template_code", "template_code": "interaction_template_code",
                 "language": "language_code", "salesperson": "salesperson_code", "campaign": "campaign_no",
-                "contact": "contact_no", "note": "personal_note", "duration": "duration_min"}
+                "contact": "contact_no", "note": "personal_note", "duration": "duration_min",
+                "send_as_attachment": "send_word_docs_as_attmt"}
 
 # The columns a line carries (everything but its key and id), in one fixed order.
 LINE_COLUMNS = [f for f in SegmentLine._meta.sorted_field_names if f not in ("id", "segment_no", "line_no")]

@@ -20,7 +20,10 @@ COMPANY_FIELDS = ("company_name", "company_address", "company_post_code", "compa
                   "company_phone", "company_email")
 DOCUMENT_FIELDS = ("date", "segment_no", "campaign_no", "campaign_description", "description", "subject",
                    "personal_note", "language_code")
-KNOWN_FIELDS = CONTACT_FIELDS + SALESPERSON_FIELDS + COMPANY_FIELDS + DOCUMENT_FIELDS
+# address_block: the contact's postal address formatted by its country's rules (addresses.py);
+# cover_text: the text given for cover sheets.
+BLOCK_FIELDS = ("address_block", "cover_text")
+KNOWN_FIELDS = CONTACT_FIELDS + SALESPERSON_FIELDS + COMPANY_FIELDS + DOCUMENT_FIELDS + BLOCK_FIELDS
 
 # The English names Word users commonly type, as aliases of the contact's fields.
 ALIASES = {
@@ -62,19 +65,24 @@ def unknown_fields(fields, mapping):
     return [f for f in fields if resolve(f, mapping) is None]
 
 
-_FIELDS_CACHE = {}  # sha1 of a document -> its fields; attachments are read often, parsed once
+_FIELDS_CACHE = {}  # sha1 of a document -> its field report; attachments are read often, parsed once
+
+
+def document_report(data, what="the file"):
+    """The word_fields.FieldReport of a .docx (NotAWordDocument when it is not one)."""
+    digest = hashlib.sha1(data).hexdigest()
+    report = _FIELDS_CACHE.get(digest)
+    if report is None:
+        report = word.field_report(bytes(data), what)
+        if len(_FIELDS_CACHE) > 256:
+            _FIELDS_CACHE.clear()
+        _FIELDS_CACHE[digest] = report
+    return report
 
 
 def document_fields(data, what="the file"):
     """The merge fields of a .docx (NotAWordDocument when it is not one)."""
-    digest = hashlib.sha1(data).hexdigest()
-    fields = _FIELDS_CACHE.get(digest)
-    if fields is None:
-        fields = tuple(word.read_fields(bytes(data), what))
-        if len(_FIELDS_CACHE) > 256:
-            _FIELDS_CACHE.clear()
-        _FIELDS_CACHE[digest] = fields
-    return list(fields)
+    return list(document_report(data, what).fields)
 
 
 def load_mapping(attachment):
@@ -127,15 +135,24 @@ def read_input(path_or_bytes, file_name):
     return data, file_name or path.name
 
 
-def _report(code, language_code, fields, mapping, file_name):
-    return {
+def _report(code, language_code, fields, mapping, file_name, data=None):
+    report = {
         "template_code": code,
         "language_code": language_code,
         "file_name": file_name,
         "fields": fields,
         "unknown_fields": unknown_fields(fields, mapping),
         "mapping": mapping,
+        "ignored_fields": [],
+        "unsupported_fields": [],
+        "notes": [],
     }
+    if data is not None:
+        # What the merge does not do as Word would: said when the template is attached or shown.
+        fields_report = document_report(data)
+        report.update(ignored_fields=list(fields_report.ignored), unsupported_fields=list(fields_report.unsupported),
+                      notes=fields_report.notes())
+    return report
 
 
 def attach(code, path_or_bytes, language_code="", file_name=None):
@@ -163,7 +180,7 @@ def attach(code, path_or_bytes, language_code="", file_name=None):
                 InteractionTemplateAttachment.id == existing.id).execute()
         else:
             InteractionTemplateAttachment.create(template_code=template.code, language_code=language_code, **row)
-    return _report(template.code, language_code, fields, mapping, name)
+    return _report(template.code, language_code, fields, mapping, name, data)
 
 
 def map_fields(code, mapping, language_code=""):
@@ -203,7 +220,8 @@ def template_fields(code, language_code=""):
     attachment = _attachment(template.code, language_code)
     mapping = load_mapping(attachment)
     fields = document_fields(attachment.content) if attachment.kind == "word" else []
-    return _report(template.code, language_code, fields, mapping, attachment.file_name)
+    return _report(template.code, language_code, fields, mapping, attachment.file_name,
+                   bytes(attachment.content) if attachment.kind == "word" else None)
 
 
 def attachments(code):
@@ -215,7 +233,8 @@ def attachments(code):
     for row in a.select().where(a.template_code == template.code).order_by(a.language_code):
         mapping = load_mapping(row)
         fields = document_fields(row.content) if row.kind == "word" else []
-        report = _report(template.code, row.language_code, fields, mapping, row.file_name)
+        report = _report(template.code, row.language_code, fields, mapping, row.file_name,
+                         bytes(row.content) if row.kind == "word" else None)
         report["kind"] = row.kind
         out.append(report)
     return out

@@ -1,4 +1,5 @@
-"""Logged segments (key g): list, cancel or restore, follow-up segment, open the entries, delete canceled."""
+"""Logged segments (key g): list, cancel or restore, follow-up segment, open the entries, delete
+canceled, deliver what is pending, cut off or failed."""
 from __future__ import annotations
 
 from textual import on
@@ -8,7 +9,8 @@ from ...errors import SegtuiError
 from ...labels import plural
 from ..widgets.sheet import Column, ListSource, Sheet
 from .base import ListScreen
-from .dialogs import ConfirmDialog
+from ..widgets.progress import ProgressScreen
+from .dialogs import ConfirmDialog, Field, FormDialog
 
 LOGGED_COLUMNS = [
     Column("entry_no", "Entry", 6, "right"),
@@ -59,6 +61,10 @@ class LoggedSegmentsScreen(ListScreen):
                 tooltip="Cancel or restore the logged segments"),
         Binding("f5", "follow_up", "Follow-up", id="follow_up"),
         Binding("ctrl+d", "delete_canceled", "Del. canceled", id="delete_canceled"),
+        Binding("f4", "resend", "Resend", id="resend_logged",
+                tooltip="Resend the documents as new entries: correspondence type, update merge fields"),
+        Binding("f9", "deliver", "Deliver", id="deliver_logged",
+                tooltip="Deliver the entries that are pending, were cut off or failed (never one already sent)"),
     ]
 
     def has_filter_bar(self) -> bool:
@@ -164,3 +170,95 @@ class LoggedSegmentsScreen(ListScreen):
             "Delete canceled", f"Delete {plural(len(canceled), 'canceled logged segment')} with "
             f"{'its' if len(canceled) == 1 else 'their'} interaction log entries and campaign entries? "
             "This cannot be undone.", yes="Delete"), answer)
+
+    def action_deliver(self) -> None:
+        """Deliver what is unfinished in the current logged segment, in a worker (mail takes time)."""
+        from ...services import delivery
+
+        row = self.sheet.current_row
+        if not row:
+            return
+        no = row["entry_no"]
+        try:
+            state = delivery.delivery_state(no)
+        except SegtuiError as exc:
+            self.error(exc, "Deliver")
+            return
+        todo = state["pending"] + state["errors"]
+        if not todo:
+            self.notify(f"Logged segment {no}: nothing to deliver ({state['delivered']:,} delivered already)",
+                        title="Deliver")
+            return
+
+        def job(progress, cancelled):
+            progress(0, todo)
+            return delivery.deliver_logged_segment(no)
+
+        def done(outcome) -> None:
+            kind, result = outcome
+            self.reload()
+            if kind == "error":
+                self.notify(result, severity="error", title="Deliver")
+            elif kind == "cancelled":
+                self.notify("Delivery stopped: what was sent stays sent; F9 resumes the rest", title="Deliver")
+            else:
+                text = (f"Logged segment {no}: delivered {result['delivered']:,}, errors {result['errors']:,}, "
+                        f"skipped {result['skipped']:,}")
+                if result.get("failure"):
+                    text += f". {result['failure']}"
+                self.notify(text, title="Deliver", severity="warning" if result["errors"] or result.get("failure")
+                            else "information")
+
+        def answer(yes) -> None:
+            if yes:
+                self.app.push_screen(ProgressScreen(f"Delivering {todo:,} entries of logged segment {no}…", job), done)
+
+        self.app.push_screen(ConfirmDialog(
+            "Deliver", f"Deliver {state['pending']:,} pending and {state['errors']:,} failed entries of logged segment "
+            f"{no}? Entries already sent are not sent again.", yes="Deliver"), answer)
+
+    def action_resend(self) -> None:
+        """Business Central's Resend: choose the correspondence type and whether to merge again."""
+        row = self.sheet.current_row
+        if not row:
+            return
+        no = row["entry_no"]
+        fields = [
+            Field("correspondence_type", "Correspondence type", "same", "choice",
+                  [("same", "Same as each entry"), ("hard_copy", "Hard copy"), ("email", "E-mail")]),
+            Field("update_merge_fields", "Update merge fields", False, "bool"),
+        ]
+
+        def chosen(values) -> None:
+            if values is None:
+                return
+            from ...services import resend
+
+            def job(progress, cancelled):
+                progress(0, None)
+                return resend.resend_logged(no, correspondence_type=values["correspondence_type"],
+                                            update_merge_fields=bool(values["update_merge_fields"]))
+
+            def done(outcome) -> None:
+                kind, result = outcome
+                self.reload()
+                if kind == "error":
+                    self.notify(result, severity="error", title="Resend")
+                    return
+                if kind == "cancelled":
+                    self.notify("Resend stopped: what was sent stays sent", title="Resend")
+                    return
+                text = (f"Logged segment {no}: resent {len(result['entries']):,} entries; delivered "
+                        f"{result['delivered']:,}, errors {result['errors']:,}")
+                if result["skipped"]:
+                    text += f"; skipped {len(result['skipped']):,} ({result['skipped'][0]['reason']}...)"
+                if result["failure"]:
+                    text += f". {result['failure']}"
+                self.notify(text, title="Resend",
+                            severity="warning" if result["errors"] or result["failure"] else "information")
+
+            self.app.push_screen(ProgressScreen(f"Resending logged segment {no}…", job), done)
+
+        self.app.push_screen(FormDialog(f"Resend logged segment {no}", fields,
+                                        note="New entries \"Resend: …\" with today's date. ctrl+s resends, Esc "
+                                             "cancels"), chosen)

@@ -222,11 +222,13 @@ class SetupScreen(Screen):
             self.reload()
             unknown = report.get("unknown_fields") or []
             text = f"Word template attached to {key}: {len(report.get('fields') or [])} merge fields"
+            notes = "".join(f". Note: {note}" for note in report.get("notes") or [])
             if unknown:
-                self.notify(text + f"; unknown: {', '.join(unknown)}. F4 maps them.", severity="warning",
+                self.notify(text + f"; unknown: {', '.join(unknown)}. F4 maps them{notes}", severity="warning",
                             title="Word template")
             else:
-                self.notify(text, title="Word template")
+                self.notify(text + notes, title="Word template",
+                            severity="warning" if report.get("unsupported_fields") else "information")
 
         self.app.push_screen(FormDialog(f"Word template of {key}", [
             Field("path", "File (.docx)", placeholder="path to a Word file with merge fields"),

@@ -292,6 +292,8 @@ class WorksheetScreen(Screen):
         Binding("f4", "lookup", "Lookup", id="lookup"),
         Binding("p", "apply_mailing_group", "Apply mailing group", show=False, id="apply_mailing_group"),
         Binding("x", "export_contacts", "Export contacts", show=False, id="export_contacts"),
+        Binding("k", "labels", "Address labels", show=False, id="address_labels"),
+        Binding("o", "cover_sheets", "Cover sheets", show=False, id="cover_sheets"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="reload"),
         Binding("escape", "escape", "Cancel / back", id="worksheet_escape"),
     ]
@@ -882,6 +884,16 @@ class WorksheetScreen(Screen):
             FormField("out_dir", "Folder", self._out_dir("merge"), required=True),
             FormField("combined", "Combined file", "", placeholder="optional, e.g. all.docx"),
         ], ok="Merge", hint="One merged document per line, without logging."), chosen)
+
+    def action_labels(self) -> None:
+        from .print_dialogs import labels_dialog
+
+        labels_dialog(self)
+
+    def action_cover_sheets(self) -> None:
+        from .print_dialogs import cover_dialog
+
+        cover_dialog(self)
 
     def action_export_contacts(self) -> None:
         from ...services import contact_io
