@@ -104,7 +104,8 @@ def test_output_folder_that_is_a_file_stops_hard_copies(setup, tmp_path):
     assert delivery_check.settings_problems(no) == []
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
-    config.set_value("output_dir", str(blocker / "letters"))
+    # Written by hand: `config set` itself refuses a folder it cannot make.
+    config.config_path().write_text(f"output_dir = {str(blocker / 'letters')!r}\n", encoding="utf-8")
     problem = rules(delivery_check.settings_problems(no))["output_folder"]
     assert "1 hard-copy line to print" in problem["message"] and "is a file" in problem["message"]
 
