@@ -11,7 +11,7 @@ from . import config
 from .errors import Conflict, SegtuiError
 from .models import ALL_MODELS, InteractionLogEntry, SchemaInfo, database
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_S = 10
 
 SQLITE_PRAGMAS = {
@@ -104,7 +104,16 @@ def _upgrade_to_3():
     SegmentLine._schema.create_indexes(safe=True)
 
 
-MIGRATIONS = {2: _upgrade_to_2, 3: _upgrade_to_3}
+def _upgrade_to_4():
+    """Version 4: contacts get a version (for --if-version); comments, opt-outs and profile
+    questionnaires are new tables, which init_database creates before migrating."""
+    from .models import Contact
+
+    if "version" not in _columns("contact"):
+        migrate(_migrator().add_column("contact", "version", Contact._meta.fields["version"]))
+
+
+MIGRATIONS = {2: _upgrade_to_2, 3: _upgrade_to_3, 4: _upgrade_to_4}
 
 
 def init_database():

@@ -16,6 +16,7 @@ from peewee import (
     DecimalField,
     IntegerField,
     Model,
+    SQL,
     TextField,
     TimeField,
 )
@@ -27,6 +28,7 @@ CORRESPONDENCE_TYPES = ("", "hard_copy", "email")
 EVALUATIONS = ("", "very_positive", "positive", "neutral", "negative", "very_negative")
 INFORMATION_FLOWS = ("", "outbound", "inbound")
 INITIATED_BY = ("", "us", "them")
+OPT_OUT_CHANNELS = ("email", "letter", "phone")
 DELIVERY_STATUSES = ("", "in_progress", "error")
 CRITERIA_ACTIONS = ("add", "reduce", "refine", "add_contact", "remove_line", "set_contact", "reuse_logged")
 
@@ -186,6 +188,9 @@ class Contact(BaseModel):
     job_title = CharField(max_length=50, default="")
     created_at = DateTimeField(default=dt.datetime.now)
     modified_at = DateTimeField(default=dt.datetime.now)
+    # Bumped on every change so a second user's stale edit is a conflict (contacts set --if-version).
+    # A database default too: the demo and the import write rows with raw INSERTs.
+    version = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
 
     class Meta:
         indexes = (
@@ -218,6 +223,59 @@ ContactMailingGroup = _link("ContactMailingGroup", "mailing_group_code")
 ContactIndustryGroup = _link("ContactIndustryGroup", "industry_group_code")
 ContactBusinessRelation = _link("ContactBusinessRelation", "business_relation_code")
 ContactJobResponsibility = _link("ContactJobResponsibility", "job_responsibility_code")
+
+
+class ContactOptOut(BaseModel):
+    """A contact asked not to be reached on a channel (e-mail, letter, phone): when and why."""
+    id = AutoField()
+    contact_no = CharField(max_length=20)
+    channel = CharField(max_length=10, choices=options(OPT_OUT_CHANNELS))
+    date = DateField(default=dt.date.today)
+    reason = CharField(max_length=100, default="")
+
+    class Meta:
+        indexes = ((("contact_no", "channel"), True), (("channel", "contact_no"), False))
+
+
+# --- profile questionnaires (Business Central's Profile Questionnaire) -------------------------
+
+class ProfileQuestionnaire(BaseModel):
+    code = CharField(max_length=10, primary_key=True)
+    description = CharField(max_length=100, default="")
+
+
+class ProfileQuestion(BaseModel):
+    id = AutoField()
+    questionnaire_code = CharField(max_length=10)
+    question_no = IntegerField()
+    description = CharField(max_length=100, default="")
+
+    class Meta:
+        indexes = ((("questionnaire_code", "question_no"), True),)
+
+
+class ProfileAnswer(BaseModel):
+    """An answer a question allows; its code is unique within the questionnaire (Q.A in filters)."""
+    id = AutoField()
+    questionnaire_code = CharField(max_length=10)
+    code = CharField(max_length=10)
+    question_no = IntegerField()
+    description = CharField(max_length=100, default="")
+
+    class Meta:
+        indexes = ((("questionnaire_code", "code"), True),)
+
+
+class ContactProfileAnswer(BaseModel):
+    id = AutoField()
+    contact_no = CharField(max_length=20)
+    questionnaire_code = CharField(max_length=10)
+    answer_code = CharField(max_length=10)
+    question_no = IntegerField()
+
+    class Meta:
+        indexes = ((("contact_no", "questionnaire_code", "question_no"), True),
+                   (("questionnaire_code", "answer_code", "contact_no"), False))
 
 
 # --- segments -----------------------------------------------------------------------------
@@ -389,6 +447,19 @@ class InteractionLogEntry(LineFields):
         )
 
 
+class InteractionComment(BaseModel):
+    """Business Central's comment lines on an interaction log entry: dated, by user."""
+    id = AutoField()
+    entry_no = IntegerField()
+    line_no = IntegerField()
+    date = DateField(default=dt.date.today)
+    user_id = CharField(max_length=50, default="")
+    comment = CharField(max_length=250, default="")
+
+    class Meta:
+        indexes = ((("entry_no", "line_no"), True),)
+
+
 class CampaignEntry(BaseModel):
     entry_no = AutoField()
     campaign_no = CharField(max_length=20)
@@ -412,7 +483,8 @@ ALL_MODELS = [
     Contact, ContactMailingGroup, ContactIndustryGroup, ContactBusinessRelation,
     ContactJobResponsibility, SegmentHeader, SegmentLine, SegmentCriteriaLine, SegmentHistory,
     SavedSegmentCriteria, SavedSegmentCriteriaLine, LoggedSegment, InteractionLogEntry,
-    CampaignEntry,
+    CampaignEntry, InteractionComment, ContactOptOut, ProfileQuestionnaire, ProfileQuestion,
+    ProfileAnswer, ContactProfileAnswer,
 ]
 
 
