@@ -1,5 +1,6 @@
 """Setup (F7): interaction templates (with their Word template and its field mapping),
-salespeople, interaction groups, mailing groups and campaigns: list, new, edit, delete."""
+salespeople, interaction groups, mailing groups, campaigns, industry groups, business relations,
+job responsibilities and languages: list, new, edit, delete."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
@@ -14,7 +15,9 @@ from ..widgets.keybar import AppKeys, refresh_app_keys
 from .dialogs import ConfirmDialog, Field, FormDialog
 
 TABS = [("template", "1 Templates"), ("salesperson", "2 Salespeople"), ("group", "3 Interaction groups"),
-        ("mailing_group", "4 Mailing groups"), ("campaign", "5 Campaigns")]
+        ("mailing_group", "4 Mailing groups"), ("campaign", "5 Campaigns"),
+        ("industry_group", "6 Industry groups"), ("business_relation", "7 Business relations"),
+        ("job_responsibility", "8 Job responsibilities"), ("language", "9 Languages")]
 CHOICES = {"information_flow": INFORMATION_FLOWS, "initiated_by": INITIATED_BY,
            "correspondence_type": CORRESPONDENCE_TYPES}
 
@@ -51,7 +54,7 @@ class SetupScreen(Screen):
                 with TabPane(label, id=f"tab-{kind}"):
                     yield DataTable(id=f"table-{kind}", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="status-row"):
-            yield Static("1-5 switch lists   Enter or F2 edits", classes="status-line", id="status")
+            yield Static("1-9 switch lists   Enter or F2 edits", classes="status-line", id="status")
             yield AppKeys(id="app-keys")
         yield Footer(compact=True)
 
