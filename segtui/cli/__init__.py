@@ -24,7 +24,8 @@ GROUPS = {
     "config": "settings (TOML)",
     "setup": "setup lists: salespeople, campaigns, groups, relations, languages",
 }
-AREAS = ["core", "contacts", "contact_io", "segments", "logging", "word", "tui", "setup"]
+AREAS = ["core", "contacts", "contact_io", "segments", "logging", "word", "tui", "setup",
+         "interaction_entry"]
 
 
 class UsageError(Exception):
