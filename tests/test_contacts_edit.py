@@ -215,3 +215,10 @@ def test_upgrade_to_4_adds_the_contact_version_and_the_new_tables(db):
     assert Contact.get_by_id("OLD").version == 0
     dbmod._upgrade_to_4()  # idempotent: runs again in any order with the others
     assert contact_edit.set_contact("OLD", {"city": "Visby"})[0]["version"] == 1
+
+
+def test_new_contact_skips_numbers_taken_by_contacts_made_with_their_own(small):
+    Contact.insert_many([{"no": f"CT{i:06d}", "name": f"Own {i}"} for i in range(1, 8)]).execute()
+    made, _ = contact_edit.new_contact({"name": "Next"})
+    assert made["no"] == "CT000008"
+    assert contact_edit.new_contact({"name": "After"})[0]["no"] == "CT000009"

@@ -25,6 +25,7 @@ from ..models import (
     JobResponsibility,
     Language,
     MailingGroup,
+    NumberSeries,
     Salesperson,
     SegmentLine,
     normal_code,
@@ -138,12 +139,31 @@ def new_contact(values):
     with dbmod.transaction():
         fields = _checked(given)
         warnings = duplicates(fields)
-        no = dbmod.next_no("CONTACT")
+        no = _free_no()
         if fields["type"] == "company":
             fields["company_no"] = no
         now = dt.datetime.now().replace(microsecond=0)
         Contact.insert(no=no, created_at=now, modified_at=now, version=0, **fields).execute()
     return contact_dict(get_contact(no)), warnings
+
+
+def _free_no():
+    """The series' next contact number that no contact has yet (contacts made with their own
+    numbers may have taken some): past a taken one, jump to the highest number of that form."""
+    no = dbmod.next_no("CONTACT")
+    if not Contact.select().where(Contact.no == no).exists():
+        return no
+    series = NumberSeries.get_by_id("CONTACT")
+    width = len(series.prefix) + series.width
+    highest = (Contact.select(fn.MAX(Contact.no)).where(
+        Contact.no.startswith(series.prefix) & (fn.LENGTH(Contact.no) == width)).scalar())
+    digits = highest[len(series.prefix):]
+    if digits.isdigit():
+        NumberSeries.update(last_no=int(digits)).where(NumberSeries.code == "CONTACT").execute()
+    no = dbmod.next_no("CONTACT")
+    if Contact.select().where(Contact.no == no).exists():
+        raise SegtuiError(f"contact number {no} is taken: set the CONTACT number series past it")
+    return no
 
 
 def check_version(record, expected, what):
