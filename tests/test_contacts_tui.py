@@ -182,3 +182,34 @@ async def test_create_interaction_from_the_list_and_from_the_card(fixed_db, size
         assert app.screen is card
         assert card.query_one("#card-interactions").row_count == before + 2
         assert InteractionLogEntry.select().where(InteractionLogEntry.contact_no == "CT000003").count() == before + 2
+
+
+@SIZES
+async def test_comments_are_added_from_the_entry_details(fixed_db, size):
+    from segtui.models import InteractionComment
+    from segtui.tui.screens.interactions import EntryDetails
+
+    app = make_app(fixed_db)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press("enter")  # entry 1
+        await pilot.pause()
+        details = app.screen
+        assert isinstance(details, EntryDetails)
+        assert "none" in widget_text(details.query_one("#entry-comments"))
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press(*"Asked for a visit", "ctrl+s")
+        await settle(pilot)
+        assert app.screen is details
+        (comment,) = InteractionComment.select()
+        assert (comment.entry_no, comment.comment) == (1, "Asked for a visit") and comment.user_id
+        assert "Asked for a visit" in widget_text(details.query_one("#entry-comments"))
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press("ctrl+s")  # a blank comment is refused in the form
+        await pilot.pause()
+        assert "needs some text" in widget_text(app.screen.query_one("#form-error"))
+        assert InteractionComment.select().count() == 1
