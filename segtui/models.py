@@ -267,15 +267,18 @@ class ProfileAnswer(BaseModel):
 
 
 class ContactProfileAnswer(BaseModel):
+    """A contact's answer to one question. `profile_code` is QUESTIONNAIRE.ANSWER, what the
+    filter source profile= compares (a *_code, so filters read it as a code)."""
     id = AutoField()
     contact_no = CharField(max_length=20)
     questionnaire_code = CharField(max_length=10)
     answer_code = CharField(max_length=10)
     question_no = IntegerField()
+    profile_code = CharField(max_length=21)
 
     class Meta:
         indexes = ((("contact_no", "questionnaire_code", "question_no"), True),
-                   (("questionnaire_code", "answer_code", "contact_no"), False))
+                   (("profile_code", "contact_no"), False))
 
 
 # --- segments -----------------------------------------------------------------------------

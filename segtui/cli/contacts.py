@@ -47,6 +47,24 @@ def register(groups, common):
         add_filter_option(p)
         p.set_defaults(handler=handler)
 
+    p = g.add_parser("answer", parents=[common],
+                     help="the contact's answer in a profile questionnaire: NO QUESTIONNAIRE ANSWER "
+                          "(it replaces the answer to the same question)")
+    p.add_argument("no")
+    p.add_argument("questionnaire")
+    p.add_argument("answer")
+    p.add_argument("--remove", action="store_true", help="take the answer back")
+    p.set_defaults(handler=cmd_answer)
+
+
+def cmd_answer(args):
+    from ..services import profiles
+
+    connect(args)
+    if args.remove:
+        return profiles.remove_answer(args.no, args.questionnaire, args.answer)
+    return profiles.answer(args.no, args.questionnaire, args.answer)
+
 
 def cmd_list(args):
     filters = parse_filters(args.filter)

@@ -3,7 +3,7 @@ from .common import connect, parse_assignments
 from .output import Text, table
 
 KINDS_HELP = ("salesperson, campaign, interaction-group, mailing-group, industry-group, business-relation, "
-              "job-responsibility, language")
+              "job-responsibility, language, questionnaire")
 
 
 def register(groups, common):
@@ -25,6 +25,23 @@ def register(groups, common):
     p.add_argument("kind")
     p.add_argument("code")
     p.set_defaults(handler=cmd_delete)
+
+    # Profile questionnaires (setup new questionnaire CODE makes one): questions and their answers.
+    p = g.add_parser("questions", parents=[common], help="a profile questionnaire's questions and answers")
+    p.add_argument("questionnaire")
+    p.set_defaults(handler=cmd_questions)
+    p = g.add_parser("question", parents=[common], help="create or change a question: QUESTIONNAIRE NO TEXT")
+    p.add_argument("questionnaire")
+    p.add_argument("question_no")
+    p.add_argument("description")
+    p.set_defaults(handler=cmd_question)
+    p = g.add_parser("answer", parents=[common],
+                     help="create or change an answer a question allows: QUESTIONNAIRE CODE QUESTION_NO TEXT")
+    p.add_argument("questionnaire")
+    p.add_argument("code")
+    p.add_argument("question_no")
+    p.add_argument("description")
+    p.set_defaults(handler=cmd_answer)
 
 
 def _save(args, new):
@@ -61,3 +78,24 @@ def cmd_delete(args):
     kind = setup.kind_of(args.kind)
     connect(args)
     return setup.delete_record(kind, args.code)
+
+
+def cmd_questions(args):
+    from ..services import profiles
+
+    connect(args)
+    return profiles.questionnaire_tree(args.questionnaire)
+
+
+def cmd_question(args):
+    from ..services import profiles
+
+    connect(args)
+    return profiles.set_question(args.questionnaire, args.question_no, args.description)
+
+
+def cmd_answer(args):
+    from ..services import profiles
+
+    connect(args)
+    return profiles.set_answer(args.questionnaire, args.code, args.question_no, args.description)

@@ -2,7 +2,7 @@
 
 Filters are (field, expression) pairs. A bare field is a contact field; a related source is
 written before a dot or as its own name (spec/cli.md): mailing_group=, industry_group=,
-business_relation=, job_responsibility=, interaction.FIELD=. A contact qualifies when it passes
+business_relation=, job_responsibility=, profile= (QUESTIONNAIRE.ANSWER), interaction.FIELD=. A contact qualifies when it passes
 the contact filters and, for every other source with filters, at least one related row passes
 all of that source's filters (spec/domain.md section 2).
 """
@@ -18,6 +18,7 @@ from ..models import (
     ContactIndustryGroup,
     ContactJobResponsibility,
     ContactMailingGroup,
+    ContactProfileAnswer,
     InteractionLogEntry,
     to_dict,
 )
@@ -45,6 +46,9 @@ SOURCES = {
                                 "contact_no", on_company=True, aliases=(("code", "business_relation_code"),)),
     "job_responsibility": Source("job_responsibility", "Job responsibility", ContactJobResponsibility,
                                  "contact_no", aliases=(("code", "job_responsibility_code"),)),
+    # A contact's answers to profile questionnaires: profile=QUESTIONNAIRE.ANSWER.
+    "profile": Source("profile", "Profile", ContactProfileAnswer, "contact_no",
+                      aliases=(("code", "profile_code"), ("answer", "profile_code"))),
     "interaction": Source("interaction", "Interactions", InteractionLogEntry, "contact_no",
                           aliases=(("template_code", "interaction_template_code"),
                                    ("group_code", "interaction_group_code"))),
@@ -161,4 +165,7 @@ def contact_card(no):
     entries = (InteractionLogEntry.select().where(InteractionLogEntry.contact_no == contact.no)
                .order_by(InteractionLogEntry.entry_no.desc()).limit(50))
     data["interactions"] = [to_dict(e) for e in entries]
+    from .profiles import contact_answers
+
+    data["profile"] = contact_answers(contact.no)
     return data

@@ -21,6 +21,7 @@ from ..models import (
     JobResponsibility,
     Language,
     MailingGroup,
+    ProfileQuestionnaire,
     Salesperson,
     normal_code,
     to_dict,
@@ -68,12 +69,16 @@ KINDS = {
     "language": (Language, "code", "Languages", [
         ("code", "Code", "code"), ("name", "Name", "text"),
     ]),
+    # Its questions and answers are kept by services.profiles.
+    "questionnaire": (ProfileQuestionnaire, "code", "Profile questionnaires", [
+        ("code", "Code", "code"), ("description", "Description", "text"),
+    ]),
 }
 # The names the command line uses (spec/cli.md) -> the list.
 CLI_KINDS = {"salesperson": "salesperson", "campaign": "campaign", "interaction-group": "group",
              "mailing-group": "mailing_group", "industry-group": "industry_group",
              "business-relation": "business_relation", "job-responsibility": "job_responsibility",
-             "language": "language", "template": "template"}
+             "language": "language", "template": "template", "questionnaire": "questionnaire"}
 
 
 def kind_of(name):
@@ -216,5 +221,9 @@ def delete_record(kind, key_value):
         if kind == "template":
             InteractionTemplateAttachment.delete().where(
                 InteractionTemplateAttachment.template_code == code).execute()
+        if kind == "questionnaire":
+            from .profiles import delete_questionnaire_rows
+
+            delete_questionnaire_rows(code)
         model.delete().where(getattr(model, key) == code).execute()
     return {"deleted": code}

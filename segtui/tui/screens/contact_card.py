@@ -123,6 +123,7 @@ class ContactCard(ModalScreen[bool]):
         fields.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
         pairs = [(label, _value(card.get(key))) for key, label in CARD_FIELDS]
         pairs += [(label, ", ".join(card.get(key) or []) or "–") for key, label in GROUPS]
+        pairs.append(("Profile", ", ".join(a["key"] for a in card.get("profile") or []) or "–"))
         half = (len(pairs) + 1) // 2
         for left, right in zip(pairs[:half], pairs[half:] + [("", "")]):
             fields.add_row(left[0], left[1], right[0], right[1])
