@@ -56,6 +56,18 @@ def register(groups, common):
     p.add_argument("--remove", action="store_true", help="take the answer back")
     p.set_defaults(handler=cmd_answer)
 
+    p = g.add_parser("opt-out", parents=[common],
+                     help="the contact asked not to be reached on a channel (email, letter, phone)")
+    p.add_argument("no")
+    p.add_argument("channel")
+    p.add_argument("--reason", default="", help='e.g. "unsubscribed", "returned mail", "asked by phone"')
+    p.add_argument("--date", default=None, help="when (default today), YYYY-MM-DD")
+    p.set_defaults(handler=cmd_opt_out)
+    p = g.add_parser("opt-in", parents=[common], help="take an opt-out back")
+    p.add_argument("no")
+    p.add_argument("channel")
+    p.set_defaults(handler=cmd_opt_in)
+
 
 def cmd_answer(args):
     from ..services import profiles
@@ -64,6 +76,20 @@ def cmd_answer(args):
     if args.remove:
         return profiles.remove_answer(args.no, args.questionnaire, args.answer)
     return profiles.answer(args.no, args.questionnaire, args.answer)
+
+
+def cmd_opt_out(args):
+    from ..services import opt_outs
+
+    connect(args)
+    return opt_outs.opt_out(args.no, args.channel, reason=args.reason, date=args.date)
+
+
+def cmd_opt_in(args):
+    from ..services import opt_outs
+
+    connect(args)
+    return opt_outs.opt_in(args.no, args.channel)
 
 
 def cmd_list(args):

@@ -18,6 +18,7 @@ from ..models import (
     ContactIndustryGroup,
     ContactJobResponsibility,
     ContactMailingGroup,
+    ContactOptOut,
     ContactProfileAnswer,
     InteractionLogEntry,
     to_dict,
@@ -49,6 +50,8 @@ SOURCES = {
     # A contact's answers to profile questionnaires: profile=QUESTIONNAIRE.ANSWER.
     "profile": Source("profile", "Profile", ContactProfileAnswer, "contact_no",
                       aliases=(("code", "profile_code"), ("answer", "profile_code"))),
+    # Opt-outs: opt_out=EMAIL|LETTER, opt_out.date=..2026-01-31, opt_out.reason=@*returned*.
+    "opt_out": Source("opt_out", "Opt-out", ContactOptOut, "contact_no", aliases=(("code", "channel"),)),
     "interaction": Source("interaction", "Interactions", InteractionLogEntry, "contact_no",
                           aliases=(("template_code", "interaction_template_code"),
                                    ("group_code", "interaction_group_code"))),
@@ -165,7 +168,9 @@ def contact_card(no):
     entries = (InteractionLogEntry.select().where(InteractionLogEntry.contact_no == contact.no)
                .order_by(InteractionLogEntry.entry_no.desc()).limit(50))
     data["interactions"] = [to_dict(e) for e in entries]
+    from .opt_outs import contact_opt_outs
     from .profiles import contact_answers
 
     data["profile"] = contact_answers(contact.no)
+    data["opt_outs"] = contact_opt_outs(contact.no)
     return data

@@ -124,6 +124,9 @@ class ContactCard(ModalScreen[bool]):
         pairs = [(label, _value(card.get(key))) for key, label in CARD_FIELDS]
         pairs += [(label, ", ".join(card.get(key) or []) or "–") for key, label in GROUPS]
         pairs.append(("Profile", ", ".join(a["key"] for a in card.get("profile") or []) or "–"))
+        opted = [f"{o['channel']} {o['date']}" + (f" {o['reason']}" if o["reason"] else "")
+                 for o in card.get("opt_outs") or []]
+        pairs.append(("Opted out of", ", ".join(opted) or "–"))
         half = (len(pairs) + 1) // 2
         for left, right in zip(pairs[:half], pairs[half:] + [("", "")]):
             fields.add_row(left[0], left[1], right[0], right[1])
