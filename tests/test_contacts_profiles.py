@@ -112,3 +112,33 @@ def test_cli_profile_commands_through_the_real_entry_point(db, run_cli):
     assert code == 1 and "has no answer TINY" in err
     code, answers, err = run_cli("contacts", "answer", "C1", "size", "large", "--remove")
     assert code == 0 and answers == []
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_the_worksheet_adds_by_profile_answer(demo_db, db_path, size):
+    from textual.widgets import Static
+
+    from segtui.tui.screens.criteria_dialog import CriteriaDialog, field_input_id
+    from test_tui_segments import make_app, open_worksheet, settle, wait_for
+
+    no = segments.new_segment("Large customers")["no"]
+    expected = contacts.count_contacts([("profile", "CUSTOMER.LARGE")])
+    assert expected > 0  # the demo data fills the profile source
+    app = make_app(db_path)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = await open_worksheet(pilot, no)
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, CriteriaDialog)
+        await pilot.press("f6", "f6", "f6", "f6", "f6")  # past the four group tabs
+        await pilot.pause()
+        assert app.focused.id == field_input_id("profile")
+        await pilot.press(*"customer.large")
+        await wait_for(pilot, lambda: dialog.previewed_filters == [("profile", "customer.large")])
+        assert f"{expected:,} contact" in str(dialog.query_one("#preview", Static).render())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert segments.count_lines(no) == expected
