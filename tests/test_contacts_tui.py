@@ -213,3 +213,41 @@ async def test_comments_are_added_from_the_entry_details(fixed_db, size):
         await pilot.pause()
         assert "needs some text" in widget_text(app.screen.query_one("#form-error"))
         assert InteractionComment.select().count() == 1
+
+
+@SIZES
+async def test_the_groups_tab_takes_profile_answers_and_opt_outs(fixed_db, size):
+    from segtui.models import ContactOptOut
+    from segtui.services import profiles, setup
+
+    setup.save_record("questionnaire", {"code": "SIZE", "description": "Size"}, new=True)
+    profiles.set_question("SIZE", 1, "Employees")
+    profiles.set_answer("SIZE", "LARGE", 1, "50 or more")
+    app = make_app(fixed_db)
+    async with app.run_test(size=size) as pilot:
+        card = await open_card(pilot)  # CT000002
+        await pilot.press("ctrl+g", "ctrl+n")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#f-kind").value = "profile"
+        form.query_one("#f-code").value = "size.large"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert [a["key"] for a in profiles.contact_answers("CT000002")] == ["SIZE.LARGE"]
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#f-kind").value = "opt-out"
+        form.query_one("#f-code").value = "email"
+        form.query_one("#f-reason").value = "unsubscribed"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        (opted,) = ContactOptOut.select()
+        assert (opted.contact_no, opted.channel, opted.reason) == ("CT000002", "email", "unsubscribed")
+        assert card.query_one("#card-groups").row_count == 2
+        assert [o["channel"] for o in card.card["opt_outs"]] == ["email"]  # the card was read again
+        card.query_one("#card-groups").move_cursor(row=1)  # the opt-out
+        await pilot.press("delete", "enter")
+        await settle(pilot)
+        assert not ContactOptOut.select().exists()
+        assert card.query_one("#card-groups").row_count == 1

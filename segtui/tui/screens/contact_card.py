@@ -1,5 +1,5 @@
-"""The contact card: its fields (F2 edits them in place, ctrl+s saves), a groups tab (ctrl+n adds,
-Delete removes) and its interactions (F9 records a new one); and the dialogs the contacts list
+"""The contact card: its fields (F2 edits them in place, ctrl+s saves), a groups tab with its
+profile answers and opt-outs (ctrl+n adds, Delete removes) and its interactions (F9 records a new one); and the dialogs the contacts list
 shares with it: a new contact, Create Interaction."""
 from __future__ import annotations
 
@@ -101,8 +101,9 @@ class ContactCard(ModalScreen[bool]):
                     yield Static("", id="card-error")
                 with TabPane("Groups", id="tab-groups"):
                     yield DataTable(id="card-groups", cursor_type="row", zebra_stripes=True)
-                    yield Static("ctrl+n adds a group, Delete removes the highlighted one; industry groups "
-                                 "and business relations belong to the company", classes="card-note")
+                    yield Static("ctrl+n adds a group, profile answer or opt-out, Delete removes the highlighted "
+                                 "one; industry groups and business relations belong to the company",
+                                 classes="card-note")
             yield Label(self._interactions_label(), classes="card-label", id="card-interactions-label")
             yield DataTable(id="card-interactions", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
@@ -177,6 +178,12 @@ class ContactCard(ModalScreen[bool]):
             for code in card.get(kind.plural) or []:
                 table.add_row(kind.label.capitalize(), code, descriptions.get(code, ""),
                               f"company {via}" if via else "", key=f"{name}|{code}")
+        for answer in card.get("profile") or []:
+            table.add_row("Profile answer", answer["key"], f"{answer['question']}: {answer['description']}", "",
+                          key=f"profile|{answer['key']}")
+        for opted in card.get("opt_outs") or []:
+            table.add_row("Opt-out", opted["channel"], f"{opted['date']} {opted['reason']}".strip(), "",
+                          key=f"opt-out|{opted['channel']}")
 
     def refresh_card(self) -> None:
         from ...services import contacts
@@ -278,26 +285,52 @@ class ContactCard(ModalScreen[bool]):
 
     # --- groups -------------------------------------------------------------------------------------------
 
+    def _give(self, kind: str, code: str, reason: str = "") -> None:
+        """Add a group, a profile answer (code QUESTIONNAIRE.ANSWER) or an opt-out (code = channel)."""
+        from ...services import contact_edit, opt_outs, profiles
+
+        no = self.card["no"]
+        if kind == "profile":
+            questionnaire, _dot, answer = code.partition(".")
+            profiles.answer(no, questionnaire, answer)
+        elif kind == "opt-out":
+            opt_outs.opt_out(no, code, reason=reason)
+        else:
+            contact_edit.link(no, kind, code)
+
+    def _take(self, kind: str, code: str) -> None:
+        from ...services import contact_edit, opt_outs, profiles
+
+        no = self.card["no"]
+        if kind == "profile":
+            questionnaire, _dot, answer = code.partition(".")
+            profiles.remove_answer(no, questionnaire, answer)
+        elif kind == "opt-out":
+            opt_outs.opt_in(no, code)
+        else:
+            contact_edit.unlink(no, kind, code)
+
     def action_add_group(self) -> None:
         from ...services import contact_edit
 
         no = self.card["no"]
         kinds = [(name, kind.label.capitalize()) for name, kind in contact_edit.GROUP_KINDS.items()]
-        fields = [Field("kind", "Kind", kinds[0][0], kind="choice", choices=kinds), Field("code", "Code", "")]
+        kinds += [("profile", "Profile answer"), ("opt-out", "Opt-out")]
+        fields = [Field("kind", "Kind", kinds[0][0], kind="choice", choices=kinds),
+                  Field("code", "Code", "", placeholder="a code; QUESTIONNAIRE.ANSWER; email, letter or phone"),
+                  Field("reason", "Reason (opt-out)", "", placeholder="unsubscribed, returned mail, ...")]
 
         def save(values) -> None:
-            contact_edit.link(no, values["kind"], values["code"])
+            self._give(values["kind"], values["code"], values.get("reason", ""))
 
         def done(values) -> None:
             if values is not None:
                 self.refresh_card()
                 self.notify(f"{values['code'].upper()} added", timeout=2)
 
-        self.app.push_screen(FormDialog(f"Add a group to {no}", fields, save=save), done)
+        self.app.push_screen(FormDialog(f"Add to {no}", fields, save=save), done)
 
     def action_remove_group(self) -> None:
-        from ...services import contact_edit
-
         table = self.query_one("#card-groups", DataTable)
         if table.row_count == 0:
             return
@@ -308,13 +341,13 @@ class ContactCard(ModalScreen[bool]):
             if not yes:
                 return
             try:
-                contact_edit.unlink(self.card["no"], kind, code)
+                self._take(kind, code)
             except SegtuiError as exc:
-                self.notify(str(exc), severity="error", title="Remove group")
+                self.notify(str(exc), severity="error", title="Remove")
                 return
             self.refresh_card()
 
-        self.app.push_screen(ConfirmDialog("Remove group", f"Take {code} from {self.card['no']}?", yes="Remove"),
+        self.app.push_screen(ConfirmDialog("Remove", f"Take {code} from {self.card['no']}?", yes="Remove"),
                              answer)
 
     # --- interactions -------------------------------------------------------------------------------------
