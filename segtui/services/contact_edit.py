@@ -10,7 +10,7 @@ import datetime as dt
 from peewee import SQL, Value, fn
 
 from .. import db as dbmod
-from ..errors import Conflict, NotFound, SegtuiError
+from ..errors import Conflict, SegtuiError
 from ..models import (
     BusinessRelation,
     Contact,

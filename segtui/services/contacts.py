@@ -2,9 +2,10 @@
 
 Filters are (field, expression) pairs. A bare field is a contact field; a related source is
 written before a dot or as its own name (spec/cli.md): mailing_group=, industry_group=,
-business_relation=, job_responsibility=, profile= (QUESTIONNAIRE.ANSWER), interaction.FIELD=. A contact qualifies when it passes
-the contact filters and, for every other source with filters, at least one related row passes
-all of that source's filters (spec/domain.md section 2).
+business_relation=, job_responsibility=, profile= (QUESTIONNAIRE.ANSWER), opt_out=,
+interaction.FIELD=. A contact qualifies when it passes the contact filters and, for every other
+source with filters, at least one related row passes all of that source's filters
+(spec/domain.md section 2).
 """
 from dataclasses import dataclass
 

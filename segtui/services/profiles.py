@@ -65,7 +65,8 @@ def set_answer(questionnaire, answer_code, question_no, description):
         if not ProfileQuestion.select().where((ProfileQuestion.questionnaire_code == code)
                                               & (ProfileQuestion.question_no == number)).exists():
             raise NotFound(f"questionnaire {code} has no question {number}")
-        existing = ProfileAnswer.get_or_none((ProfileAnswer.questionnaire_code == code) & (ProfileAnswer.code == answer))
+        existing = ProfileAnswer.get_or_none((ProfileAnswer.questionnaire_code == code)
+                                             & (ProfileAnswer.code == answer))
         if existing is not None and existing.question_no != number:
             raise SegtuiError(f"answer {answer} belongs to question {existing.question_no} of {code}")
         if existing is None:

@@ -1,6 +1,6 @@
 """The contact card: its fields (F2 edits them in place, ctrl+s saves), a groups tab with its
-profile answers and opt-outs (ctrl+n adds, Delete removes) and its interactions (F9 records a new one); and the dialogs the contacts list
-shares with it: a new contact, Create Interaction."""
+profile answers and opt-outs (ctrl+n adds, Delete removes) and its interactions (F9 records a
+new one); and the dialogs the contacts list shares with it: a new contact, Create Interaction."""
 from __future__ import annotations
 
 import datetime as dt
