@@ -102,7 +102,35 @@ def test_cli_opt_out_through_the_real_entry_point(small, run_cli):
     no = segments.new_segment("Mail", template_code="MAIL")["no"]
     code, dry, err = run_cli("segment", "add", no, "--filter", "no=P30|P11", "--dry-run")
     assert code == 0 and dry["left_out"]["opted_out"] == 1, err
+    code, text, err = run_cli("segment", "add", no, "--filter", "no=P30|P11", "--dry-run", json_out=False)
+    assert "would add 1 contact(s); nothing changed\nleft out: 1 opted out of the channel" in text
     code, _out, err = run_cli("contacts", "opt-out", "P30", "fax")
     assert code == 1 and "channel 'fax'" in err
     code, got, err = run_cli("contacts", "opt-in", "P30", "email")
     assert code == 0 and got == []
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+async def test_the_criteria_dialog_preview_says_who_is_left_out(small, db_path, size):
+    from textual.widgets import Static
+
+    from segtui.tui.screens.criteria_dialog import CriteriaDialog, field_input_id
+    from test_tui_segments import make_app, open_worksheet, settle, wait_for
+
+    opt_outs.opt_out("P30", "email", reason="unsubscribed")
+    no = segments.new_segment("Mail", template_code="MAIL")["no"]
+    app = make_app(db_path)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await open_worksheet(pilot, no)
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, CriteriaDialog)
+        dialog.query_one("#" + field_input_id("type")).value = "person"
+        await wait_for(pilot, lambda: dialog.previewed_filters == [("type", "person")])
+        text = str(dialog.query_one("#preview", Static).render())
+        assert "left out: 1 excluded from segments, 1 opted out of the channel" in text
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "P30" not in {line["contact_no"] for line in segments.lines(no)}

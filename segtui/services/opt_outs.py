@@ -121,3 +121,11 @@ def delivery_refusals(entries):
                     out[entry_no] = (f"contact {row.contact_no} opted out of {channel} on {row.date}{reason}; "
                                      "nothing was sent")
     return out
+
+
+def left_out_text(left_out):
+    """'left out: 2 excluded from segments, 1 opted out, 3 already on the segment' ('' for none)."""
+    words = (("excluded", "excluded from segments"), ("opted_out", "opted out of the channel"),
+             ("on_segment", "already on the segment"))
+    parts = [f"{left_out[key]:,} {text}" for key, text in words if (left_out or {}).get(key)]
+    return "left out: " + ", ".join(parts) if parts else ""

@@ -285,6 +285,11 @@ class CriteriaDialog(ModalScreen[dict | None]):
         text = f"{count:,} contact{'s' if count != 1 else ''} {words}"
         if names:
             text += f": {names}" + (" …" if count > 5 else "")
+        from ...services.opt_outs import left_out_text
+
+        why = left_out_text(result.get("left_out"))
+        if why:
+            text += f"\n{why}"
         preview.update(text)
 
     # --- actions --------------------------------------------------------------------------------------
