@@ -134,3 +134,13 @@ async def test_the_criteria_dialog_preview_says_who_is_left_out(small, db_path, 
         await pilot.press("enter")
         await settle(pilot)
         assert "P30" not in {line["contact_no"] for line in segments.lines(no)}
+
+
+def test_the_demo_fills_the_opt_out_source_with_phone_only(db):
+    from segtui.services import demo
+
+    result = demo.fill_demo(contacts=300, seed=2)
+    assert result["phone_opt_outs"] == ContactOptOut.select().count() > 5
+    assert contacts.count_contacts([("opt_out", "PHONE")]) == result["phone_opt_outs"]
+    assert contacts.count_contacts([("opt_out", "EMAIL|LETTER")]) == 0  # demo adds stay as they were
+    assert {o.reason for o in ContactOptOut.select()} == {"asked by phone"}

@@ -1,11 +1,13 @@
-"""Demo profile questionnaire and answers, so the filter source profile= has data.
+"""Demo profile questionnaire and answers, and phone opt-outs, so the filter sources profile=
+and opt_out= have data. Only phone: e-mail and letter opt-outs would change which contacts every
+demo add and delivery takes.
 
 Set-based like the rest of the demo: one INSERT ... SELECT per question over the contacts, the
 answer picked from the contact's number, so a seed's data stays the same on every run.
 """
 from peewee import Case, Value, fn
 
-from ..models import Contact, ContactProfileAnswer, ProfileAnswer, ProfileQuestion, ProfileQuestionnaire
+from ..models import Contact, ContactOptOut, ContactProfileAnswer, ProfileAnswer, ProfileQuestion, ProfileQuestionnaire
 
 QUESTIONNAIRE = ("CUSTOMER", "Customer profile")
 # question no, text, who answers it, [(answer code, text)]; a person answers only 3 in 4 times.
@@ -38,3 +40,13 @@ def fill_profiles(prefix):
         added += a.insert_from(query, [a.contact_no, a.questionnaire_code, a.answer_code, a.question_no,
                                        a.profile_code]).on_conflict_ignore().as_rowcount().execute()
     return added
+
+
+def fill_opt_outs(prefix, day):
+    """About one person in 29 asked by phone not to be called again; returns how many."""
+    serial = fn.SUBSTR(Contact.no, len(prefix) + 1, 20).cast("INTEGER")
+    query = (Contact.select(Contact.no, Value("phone"), Value(day), Value("asked by phone"))
+             .where((Contact.type == "person") & (serial - (serial / 29) * 29 == 7)))
+    o = ContactOptOut
+    return (o.insert_from(query, [o.contact_no, o.channel, o.date, o.reason])
+            .on_conflict_ignore().as_rowcount().execute())
