@@ -112,3 +112,11 @@ async def test_setup_screen_has_the_new_lists(db, db_path, size):
         await pilot.press("delete", "enter")
         await settle(pilot)
         assert JobResponsibility.select().count() == 0
+        await pilot.press("0", "ctrl+n")  # profile questionnaires
+        await pilot.pause()
+        await pilot.press(*"size", "tab", *"Company size", "ctrl+s")
+        await settle(pilot)
+        from segtui.models import ProfileQuestionnaire
+
+        assert ProfileQuestionnaire.get_by_id("SIZE").description == "Company size"
+        assert app.screen.table("questionnaire").row_count == 1
