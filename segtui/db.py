@@ -184,6 +184,15 @@ def _upgrade_to_3():
     SegmentLine._schema.create_indexes(safe=True)
 
 
+def _upgrade_to_4():
+    """Version 4: contacts get a version (for --if-version); comments, opt-outs and profile
+    questionnaires are new tables, which init_database creates before migrating."""
+    from .models import Contact
+
+    if "version" not in _columns("contact"):
+        migrate(_migrator().add_column("contact", "version", Contact._meta.fields["version"]))
+
+
 def _upgrade_to_5():
     """Version 5: "send Word docs as attachment" on segment lines (and their history), as in
     Business Central. Checks first, so it runs in any order with the other upgrades."""
@@ -210,7 +219,7 @@ def _upgrade_to_6():
     SegmentLine._schema.create_indexes(safe=True)
 
 
-MIGRATIONS = {2: _upgrade_to_2, 3: _upgrade_to_3, 5: _upgrade_to_5, 6: _upgrade_to_6}
+MIGRATIONS = {2: _upgrade_to_2, 3: _upgrade_to_3, 4: _upgrade_to_4, 5: _upgrade_to_5, 6: _upgrade_to_6}
 
 
 def init_database():

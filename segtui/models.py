@@ -17,6 +17,7 @@ from peewee import (
     IntegerField,
     SQL,
     Model,
+    SQL,
     TextField,
     TimeField,
 )
@@ -28,6 +29,7 @@ CORRESPONDENCE_TYPES = ("", "hard_copy", "email")
 EVALUATIONS = ("", "very_positive", "positive", "neutral", "negative", "very_negative")
 INFORMATION_FLOWS = ("", "outbound", "inbound")
 INITIATED_BY = ("", "us", "them")
+OPT_OUT_CHANNELS = ("email", "letter", "phone")
 DELIVERY_STATUSES = ("", "in_progress", "error")
 CRITERIA_ACTIONS = ("add", "reduce", "refine", "add_contact", "remove_line", "set_contact", "reuse_logged")
 
@@ -187,6 +189,9 @@ class Contact(BaseModel):
     job_title = CharField(max_length=50, default="")
     created_at = DateTimeField(default=dt.datetime.now)
     modified_at = DateTimeField(default=dt.datetime.now)
+    # Bumped on every change so a second user's stale edit is a conflict (contacts set --if-version).
+    # A database default too: the demo and the import write rows with raw INSERTs.
+    version = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
 
     class Meta:
         indexes = (
@@ -219,6 +224,62 @@ ContactMailingGroup = _link("ContactMailingGroup", "mailing_group_code")
 ContactIndustryGroup = _link("ContactIndustryGroup", "industry_group_code")
 ContactBusinessRelation = _link("ContactBusinessRelation", "business_relation_code")
 ContactJobResponsibility = _link("ContactJobResponsibility", "job_responsibility_code")
+
+
+class ContactOptOut(BaseModel):
+    """A contact asked not to be reached on a channel (e-mail, letter, phone): when and why."""
+    id = AutoField()
+    contact_no = CharField(max_length=20)
+    channel = CharField(max_length=10, choices=options(OPT_OUT_CHANNELS))
+    date = DateField(default=dt.date.today)
+    reason = CharField(max_length=100, default="")
+
+    class Meta:
+        indexes = ((("contact_no", "channel"), True), (("channel", "contact_no"), False))
+
+
+# --- profile questionnaires (Business Central's Profile Questionnaire) -------------------------
+
+class ProfileQuestionnaire(BaseModel):
+    code = CharField(max_length=10, primary_key=True)
+    description = CharField(max_length=100, default="")
+
+
+class ProfileQuestion(BaseModel):
+    id = AutoField()
+    questionnaire_code = CharField(max_length=10)
+    question_no = IntegerField()
+    description = CharField(max_length=100, default="")
+
+    class Meta:
+        indexes = ((("questionnaire_code", "question_no"), True),)
+
+
+class ProfileAnswer(BaseModel):
+    """An answer a question allows; its code is unique within the questionnaire (Q.A in filters)."""
+    id = AutoField()
+    questionnaire_code = CharField(max_length=10)
+    code = CharField(max_length=10)
+    question_no = IntegerField()
+    description = CharField(max_length=100, default="")
+
+    class Meta:
+        indexes = ((("questionnaire_code", "code"), True),)
+
+
+class ContactProfileAnswer(BaseModel):
+    """A contact's answer to one question. `profile_code` is QUESTIONNAIRE.ANSWER, what the
+    filter source profile= compares (a *_code, so filters read it as a code)."""
+    id = AutoField()
+    contact_no = CharField(max_length=20)
+    questionnaire_code = CharField(max_length=10)
+    answer_code = CharField(max_length=10)
+    question_no = IntegerField()
+    profile_code = CharField(max_length=21)
+
+    class Meta:
+        indexes = ((("contact_no", "questionnaire_code", "question_no"), True),
+                   (("profile_code", "contact_no"), False))
 
 
 # --- segments -----------------------------------------------------------------------------
@@ -394,6 +455,19 @@ class InteractionLogEntry(LineFields):
         )
 
 
+class InteractionComment(BaseModel):
+    """Business Central's comment lines on an interaction log entry: dated, by user."""
+    id = AutoField()
+    entry_no = IntegerField()
+    line_no = IntegerField()
+    date = DateField(default=dt.date.today)
+    user_id = CharField(max_length=50, default="")
+    comment = CharField(max_length=250, default="")
+
+    class Meta:
+        indexes = ((("entry_no", "line_no"), True),)
+
+
 class CampaignEntry(BaseModel):
     entry_no = AutoField()
     campaign_no = CharField(max_length=20)
@@ -417,7 +491,8 @@ ALL_MODELS = [
     Contact, ContactMailingGroup, ContactIndustryGroup, ContactBusinessRelation,
     ContactJobResponsibility, SegmentHeader, SegmentLine, SegmentCriteriaLine, SegmentHistory,
     SavedSegmentCriteria, SavedSegmentCriteriaLine, LoggedSegment, InteractionLogEntry,
-    CampaignEntry,
+    CampaignEntry, InteractionComment, ContactOptOut, ProfileQuestionnaire, ProfileQuestion,
+    ProfileAnswer, ContactProfileAnswer,
 ]
 
 

@@ -23,8 +23,10 @@ GROUPS = {
     "criteria": "saved segment criteria",
     "template": "interaction templates and their Word templates",
     "config": "settings (TOML)",
+    "setup": "setup lists: salespeople, campaigns, groups, relations, languages",
 }
-AREAS = ["core", "contacts", "contact_io", "segments", "logging", "word", "tui"]
+AREAS = ["core", "contacts", "contact_io", "segments", "logging", "word", "tui", "setup",
+         "interaction_entry"]
 
 
 class UsageError(Exception):

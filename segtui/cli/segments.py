@@ -209,8 +209,11 @@ def cmd_set(args):
 
 def _sample_text(result, verb):
     names = ", ".join(f"{c['no']} {c['name']}" for c in result["sample"])
+    from ..services.opt_outs import left_out_text
+
+    why = left_out_text(result.get("left_out"))  # an add's dry run says who was left out and why
     return f"{verb} {result.get('would_add', result.get('would_remove'))} contact(s); nothing changed" + (
-        f"\nfor example: {names}" if names else "")
+        f"\n{why}" if why else "") + (f"\nfor example: {names}" if names else "")
 
 
 def cmd_add(args):

@@ -2,9 +2,10 @@
 
 Filters are (field, expression) pairs. A bare field is a contact field; a related source is
 written before a dot or as its own name (docs/filters.md): mailing_group=, industry_group=,
-business_relation=, job_responsibility=, interaction.FIELD=. A contact qualifies when it passes
-the contact filters and, for every other source with filters, at least one related row passes
-all of that source's filters (docs/domain.md, section 2).
+business_relation=, job_responsibility=, profile= (QUESTIONNAIRE.ANSWER), opt_out=,
+interaction.FIELD=. A contact qualifies when it passes the contact filters and, for every other
+source with filters, at least one related row passes all of that source's filters
+(docs/domain.md, section 2).
 """
 from dataclasses import dataclass
 
@@ -18,6 +19,8 @@ from ..models import (
     ContactIndustryGroup,
     ContactJobResponsibility,
     ContactMailingGroup,
+    ContactOptOut,
+    ContactProfileAnswer,
     InteractionLogEntry,
     to_dict,
 )
@@ -45,6 +48,11 @@ SOURCES = {
                                 "contact_no", on_company=True, aliases=(("code", "business_relation_code"),)),
     "job_responsibility": Source("job_responsibility", "Job responsibility", ContactJobResponsibility,
                                  "contact_no", aliases=(("code", "job_responsibility_code"),)),
+    # A contact's answers to profile questionnaires: profile=QUESTIONNAIRE.ANSWER.
+    "profile": Source("profile", "Profile", ContactProfileAnswer, "contact_no",
+                      aliases=(("code", "profile_code"), ("answer", "profile_code"))),
+    # Opt-outs: opt_out=EMAIL|LETTER, opt_out.date=..2026-01-31, opt_out.reason=@*returned*.
+    "opt_out": Source("opt_out", "Opt-out", ContactOptOut, "contact_no", aliases=(("code", "channel"),)),
     "interaction": Source("interaction", "Interactions", InteractionLogEntry, "contact_no",
                           aliases=(("template_code", "interaction_template_code"),
                                    ("group_code", "interaction_group_code"))),
@@ -162,4 +170,9 @@ def contact_card(no):
     entries = (InteractionLogEntry.select().where(InteractionLogEntry.contact_no == contact.no)
                .order_by(InteractionLogEntry.entry_no.desc()).limit(50))
     data["interactions"] = [to_dict(e) for e in entries]
+    from .opt_outs import contact_opt_outs
+    from .profiles import contact_answers
+
+    data["profile"] = contact_answers(contact.no)
+    data["opt_outs"] = contact_opt_outs(contact.no)
     return data

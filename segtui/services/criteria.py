@@ -39,8 +39,10 @@ def company_key(no_column, company_column):
 # --- add ---------------------------------------------------------------------------------------
 
 def add_condition(segment_no, base, expand_contact=False, allow_company_with_persons=False,
-                  ignore_exclusion=False, allow_existing=False):
-    """The contacts an add takes, as one condition, with the options in the order of docs/domain.md, section 2."""
+                  ignore_exclusion=False, allow_existing=False, opted_out=None):
+    """The contacts an add takes, as one condition, with the options in the order of docs/domain.md, section 2.
+    `opted_out` (services.opt_outs) leaves out contacts whose line would use a channel they
+    opted out of; "ignore exclusion" does not override it."""
     chosen = base
     key = company_key(Contact.no, Contact.company_no)
     # The options widen the set by IN over sets of contact numbers (semi joins), never by an IN
@@ -59,6 +61,8 @@ def add_condition(segment_no, base, expand_contact=False, allow_company_with_per
     if not ignore_exclusion:
         # 3. Contacts that asked to be left out of segments.
         condition = condition & (Contact.exclude_from_segment == False)  # noqa: E712
+    if opted_out is not None:
+        condition = condition & ~opted_out
     if not allow_existing:
         # 4. Contacts already on the segment: NOT EXISTS, which both planners run as an anti join
         # (PostgreSQL turns NOT IN over a large set into a per-row SubPlan).
@@ -74,14 +78,20 @@ def _sample(query):
 
 def _add(header, base, action, filters=(), reference="", dry_run=False, **options):
     """Add the contacts `base` selects (with options); record the action and its history."""
+    from . import opt_outs
+
     condition = add_condition(header.no, base, options.get("expand_contact", False),
                               options.get("allow_company_with_persons", False),
                               options.get("ignore_exclusion", False),
-                              options.get("allow_existing_contacts", False))
+                              options.get("allow_existing_contacts", False), opt_outs.add_opted_out(header))
     if dry_run:
         count = Contact.select(fn.COUNT(SQL("*"))).where(condition).scalar()
+        chosen = add_condition(header.no, base, options.get("expand_contact", False),
+                               options.get("allow_company_with_persons", False), True, True)
+        left_out = opt_outs.left_out(header, chosen, options.get("ignore_exclusion", False),
+                                     options.get("allow_existing_contacts", False))
         return {"would_add": count, "sample": _sample(Contact.select().where(condition)),
-                "no_of_lines": count_lines(header.no)}
+                "no_of_lines": count_lines(header.no), "left_out": left_out}
     action_no = segments.next_action_no(header.no)
     added, base_line = segments.insert_lines(header, condition)
     if added:

@@ -353,9 +353,15 @@ def _deliver(nos, out_dir, settings, label, workers=None, one_per_address=False)
                 InteractionLogEntry.update(delivery_status="", delivery_error="").where(
                     InteractionLogEntry.entry_no.in_(part)).execute()
     ready = []  # (index) of entries that can be merged
+    from .opt_outs import delivery_refusals
+
+    opted_out = delivery_refusals(entries)  # never sent, whatever the segment's options were
     for index, (entry, doc) in enumerate(zip(entries, documents)):
         if not entry.correspondence_type:
             continue
+        elif entry.entry_no in opted_out:
+            _finish(entry, "error", opted_out[entry.entry_no])
+            result["errors"] += 1
         elif doc is None:
             _finish(entry, "error", f"interaction template {entry.interaction_template_code} has no Word "
                                     f"template for language {entry.language_code or '(all)'} and the entry "

@@ -938,11 +938,16 @@ def fill_demo(contacts: int = 2000, seed: int = 1, progress=None) -> dict:
         writer.rebuild_indexes()
         NumberSeries.update(last_no=contacts, width=width).where(NumberSeries.code == "CONTACT").execute()
         interactions = _past_interactions(world, rng, fair, writer)
+        from .demo_profiles import fill_opt_outs, fill_profiles
+
+        profile_answers = fill_profiles(prefix)
+        opted_out = fill_opt_outs(prefix, world.reference.date())
     companies = Contact.select().where(Contact.type == "company").count()
     return {
         "contacts": contacts, "companies": companies, "persons": contacts - companies,
         "mailing_group_links": counts["mg"], "industry_group_links": counts["ig"],
         "business_relation_links": counts["br"], "job_responsibility_links": counts["jr"],
-        "interactions": interactions, "seed": seed,
+        "interactions": interactions, "profile_answers": profile_answers, "phone_opt_outs": opted_out,
+        "seed": seed,
         "seconds": round(time.perf_counter() - started, 3),
     }

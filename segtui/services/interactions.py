@@ -270,6 +270,9 @@ def delete_canceled():
     """Delete canceled interaction log entries. Returns {"deleted": n}."""
     with dbmod.transaction():
         deleted = InteractionLogEntry.delete().where(InteractionLogEntry.canceled == True).execute()  # noqa: E712
+        from .interaction_entry import delete_orphan_comments
+
+        delete_orphan_comments()
     return {"deleted": deleted}
 
 

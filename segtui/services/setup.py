@@ -1,6 +1,7 @@
-"""Setup records the worksheet edits: interaction templates, salespeople, interaction groups,
-mailing groups and campaigns. List, save (create or change) and delete, with validation that
-names the field; one save is one transaction. No Textual here.
+"""Setup records the worksheet and `segtui setup` edit: interaction templates, salespeople,
+interaction groups, mailing groups, campaigns, industry groups, business relations, job
+responsibilities and languages. List, save (create or change) and delete, with validation that
+names the field; one save is one transaction; a code in use is not deleted. No Textual here.
 """
 import datetime as dt
 import decimal
@@ -11,18 +12,21 @@ from ..models import (
     CORRESPONDENCE_TYPES,
     INFORMATION_FLOWS,
     INITIATED_BY,
+    BusinessRelation,
     Campaign,
+    IndustryGroup,
     InteractionGroup,
-    InteractionLogEntry,
     InteractionTemplate,
     InteractionTemplateAttachment,
+    JobResponsibility,
     Language,
     MailingGroup,
+    ProfileQuestionnaire,
     Salesperson,
-    SegmentHeader,
     normal_code,
     to_dict,
 )
+from .setup_uses import uses_of
 
 # kind -> (model, key field, title, [(field, label, type)]) ; type: code|text|money|bool|date|choice:<values>|ref:<kind>
 KINDS = {
@@ -53,7 +57,36 @@ KINDS = {
         ("starting_date", "Starting date", "date"), ("ending_date", "Ending date", "date"),
         ("salesperson_code", "Salesperson", "ref:salesperson"),
     ]),
+    "industry_group": (IndustryGroup, "code", "Industry groups", [
+        ("code", "Code", "code"), ("description", "Description", "text"),
+    ]),
+    "business_relation": (BusinessRelation, "code", "Business relations", [
+        ("code", "Code", "code"), ("description", "Description", "text"),
+    ]),
+    "job_responsibility": (JobResponsibility, "code", "Job responsibilities", [
+        ("code", "Code", "code"), ("description", "Description", "text"),
+    ]),
+    "language": (Language, "code", "Languages", [
+        ("code", "Code", "code"), ("name", "Name", "text"),
+    ]),
+    # Its questions and answers are kept by services.profiles.
+    "questionnaire": (ProfileQuestionnaire, "code", "Profile questionnaires", [
+        ("code", "Code", "code"), ("description", "Description", "text"),
+    ]),
 }
+# The names the command line uses (spec/cli.md) -> the list.
+CLI_KINDS = {"salesperson": "salesperson", "campaign": "campaign", "interaction-group": "group",
+             "mailing-group": "mailing_group", "industry-group": "industry_group",
+             "business-relation": "business_relation", "job-responsibility": "job_responsibility",
+             "language": "language", "template": "template", "questionnaire": "questionnaire"}
+
+
+def kind_of(name):
+    """The list a command-line name means (interaction-group, mailing-group, ...)."""
+    key = (name or "").strip().lower().replace("_", "-")
+    if key not in CLI_KINDS:
+        raise SegtuiError(f"unknown setup list {name!r}; known: {', '.join(CLI_KINDS)}")
+    return CLI_KINDS[key]
 CHOICES = {"information_flow": INFORMATION_FLOWS, "initiated_by": INITIATED_BY,
            "correspondence_type": CORRESPONDENCE_TYPES}
 REF_MODELS = {"group": (InteractionGroup, "code"), "campaign": (Campaign, "no"),
@@ -96,6 +129,10 @@ def get_record(kind, key_value):
 def _clean(kind, values):
     model, key, title, specs = _kind(kind)
     what = title.lower().rstrip("s")
+    unknown = sorted(set(values) - {name for name, _label, _typ in specs})
+    if unknown:
+        raise SegtuiError(f"unknown field {unknown[0]!r} for {title.lower()}; known: "
+                          f"{', '.join(name for name, _label, _typ in specs)}")
     out = {}
     for name, label, typ in specs:
         if name not in values:
@@ -172,31 +209,21 @@ def save_record(kind, values, new=False):
 
 
 def delete_record(kind, key_value):
-    """Delete a setup record nobody uses; refused (naming the user) when one is in use."""
+    """Delete a setup record nobody uses; refused, saying where it is used, when one is in use."""
     model, key, title, _specs = _kind(kind)
     code = normal_code(key_value)
-    uses = {
-        "template": [(SegmentHeader, SegmentHeader.interaction_template_code, "segment"),
-                     (InteractionLogEntry, InteractionLogEntry.interaction_template_code, "interaction log entry")],
-        "group": [(InteractionTemplate, InteractionTemplate.interaction_group_code, "interaction template")],
-        "salesperson": [(SegmentHeader, SegmentHeader.salesperson_code, "segment"),
-                        (InteractionLogEntry, InteractionLogEntry.salesperson_code, "interaction log entry")],
-        "campaign": [(SegmentHeader, SegmentHeader.campaign_no, "segment"),
-                     (InteractionLogEntry, InteractionLogEntry.campaign_no, "interaction log entry")],
-        "mailing_group": [],
-    }[kind]
     with dbmod.transaction():
         if not model.select().where(getattr(model, key) == code).exists():
             raise NotFound(f"{code} does not exist in {title.lower()}")
-        for user_model, column, name in uses:
-            if user_model.select().where(column == code).exists():
-                raise SegtuiError(f"{code} is used by a {name}: it cannot be deleted")
+        used = uses_of(kind, code)
+        if used:
+            raise SegtuiError(f"{code} cannot be deleted: it is used by {'; '.join(used)}")
         if kind == "template":
             InteractionTemplateAttachment.delete().where(
                 InteractionTemplateAttachment.template_code == code).execute()
-        if kind == "mailing_group":
-            from ..models import ContactMailingGroup
+        if kind == "questionnaire":
+            from .profiles import delete_questionnaire_rows
 
-            ContactMailingGroup.delete().where(ContactMailingGroup.mailing_group_code == code).execute()
+            delete_questionnaire_rows(code)
         model.delete().where(getattr(model, key) == code).execute()
     return {"deleted": code}

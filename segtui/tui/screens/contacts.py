@@ -1,9 +1,9 @@
-"""Contacts (key c): every contact in a virtual list with a filter bar; a contact card; import."""
+"""Contacts (key c): every contact in a virtual list with a filter bar; new, delete, Create
+Interaction; the contact card (contact_card.py); import."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -13,10 +13,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
 from ...errors import SegtuiError
-from ...labels import field_label
 from ..widgets.progress import ProgressScreen
 from ..widgets.sheet import Column, Sheet, option_text
 from .base import KeyPagedSource, ListScreen
+from .contact_card import ContactCard, open_interaction_dialog, open_new_contact_dialog
+from .dialogs import ConfirmDialog
 
 CONTACT_COLUMNS = [
     Column("no", "No.", 9),
@@ -54,6 +55,9 @@ class ContactsScreen(ListScreen):
     OPEN_ID = "contact_card"
     BINDINGS = [
         Binding("ctrl+o", "import_contacts", "Import", id="import_contacts"),
+        Binding("ctrl+n", "new_contact", "New", id="new_contact"),
+        Binding("delete", "delete_contact", "Delete", id="delete_contact"),
+        Binding("f9", "new_interaction", "Interaction", id="new_interaction"),
     ]
 
     def make_source(self, filters):
@@ -93,7 +97,43 @@ class ContactsScreen(ListScreen):
         except SegtuiError as exc:
             self.error(exc, "Contact")
             return
-        self.app.push_screen(ContactCard(card))
+        def closed(changed) -> None:
+            if changed:
+                self.reload()
+
+        self.app.push_screen(ContactCard(card), closed)
+
+    def action_new_contact(self) -> None:
+        def done(contact) -> None:
+            if contact:
+                self.reload()
+
+        open_new_contact_dialog(self, done)
+
+    def action_delete_contact(self) -> None:
+        row = self.sheet.current_row
+        if not row:
+            return
+        from ...services import contact_edit
+
+        def answer(yes) -> None:
+            if not yes:
+                return
+            try:
+                contact_edit.delete_contact(row["no"])
+            except SegtuiError as exc:
+                self.error(exc, "Delete")
+                return
+            self.reload()
+            self.notify(f"Contact {row['no']} deleted", timeout=2)
+
+        self.app.push_screen(ConfirmDialog("Delete contact", f"Delete {row['no']} {row.get('name', '')}?",
+                                           yes="Delete"), answer)
+
+    def action_new_interaction(self) -> None:
+        row = self.sheet.current_row
+        if row:
+            open_interaction_dialog(self, row["no"], lambda entry: None)
 
     def action_import_contacts(self) -> None:
         def done(result) -> None:
@@ -101,86 +141,6 @@ class ContactsScreen(ListScreen):
                 self.reload()
 
         self.app.push_screen(ImportDialog(), done)
-
-
-# --- the contact card -------------------------------------------------------------------------------
-
-CARD_FIELDS = [
-    ("no", "No."), ("type", "Type"), ("name", "Name"), ("company_no", "Company no."),
-    ("company_name", "Company"), ("job_title", "Job title"), ("address", "Address"),
-    ("address_2", "Address 2"), ("post_code", "Post code"), ("city", "City"), ("county", "County"),
-    ("country_code", "Country"), ("phone", "Phone"), ("mobile", "Mobile"), ("email", "E-mail"),
-    ("language_code", "Language"), ("salesperson_code", "Salesperson"), ("territory_code", "Territory"),
-    ("correspondence_type", "Correspondence"), ("exclude_from_segment", "Excluded from segments"),
-]
-GROUPS = [("mailing_groups", "Mailing groups"), ("industry_groups", "Industry groups"),
-          ("business_relations", "Business relations"), ("job_responsibilities", "Job responsibilities")]
-
-
-def _value(value, key: str = "") -> str:
-    """A card value as shown: yes or no, a stored choice in words (person -> Person)."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return field_label(key, value)
-
-
-class ContactCard(ModalScreen[None]):
-    """A contact with its groups and its interactions (read only)."""
-
-    DEFAULT_CSS = """
-    ContactCard { align: center middle; }
-    ContactCard > #card {
-        width: 110; max-width: 98%; height: 90%;
-        border: round $accent; border-title-color: $accent; background: $panel; padding: 0 1;
-    }
-    ContactCard #card-fields { height: auto; }
-    ContactCard #card-interactions { height: 1fr; margin-top: 1; }
-    ContactCard .card-label { color: $text-muted; margin-top: 1; }
-    """
-
-    BINDINGS = [Binding("escape", "close", "Close", id="close_card")]
-
-    def __init__(self, card: dict) -> None:
-        super().__init__()
-        self.card = card
-
-    def compose(self) -> ComposeResult:
-        card = self.card
-        box = Vertical(id="card")
-        box.border_title = f"Contact {card['no']}  {card.get('name', '')}"
-        with box:
-            fields = Table.grid(padding=(0, 2), expand=True)
-            fields.add_column(style="dim", no_wrap=True)
-            fields.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-            fields.add_column(style="dim", no_wrap=True)
-            fields.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-            pairs = [(label, _value(card.get(key), key)) for key, label in CARD_FIELDS]
-            pairs += [(label, ", ".join(card.get(key) or []) or "–") for key, label in GROUPS]
-            half = (len(pairs) + 1) // 2
-            for left, right in zip(pairs[:half], pairs[half:] + [("", "")]):
-                fields.add_row(left[0], left[1], right[0], right[1])
-            yield Static(fields, id="card-fields")
-            interactions = card.get("interactions") or []
-            yield Label(f"Interactions ({len(interactions)}{'+' if len(interactions) >= 50 else ''})",
-                        classes="card-label")
-            yield DataTable(id="card-interactions", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
-
-    def on_mount(self) -> None:
-        table = self.query_one("#card-interactions", DataTable)
-        for key, label, width in (("entry_no", "Entry", 6), ("date", "Date", 10),
-                                  ("interaction_template_code", "Template", 9), ("description", "Description", 28),
-                                  ("correspondence_type", "Corresp.", 9), ("evaluation", "Evaluation", 12),
-                                  ("segment_no", "Segment", 8), ("canceled", "Canceled", 8)):
-            table.add_column(label, key=key, width=width)
-        for entry in self.card.get("interactions") or []:
-            table.add_row(*(_value(entry.get(k), k) if k != "canceled" else ("yes" if entry.get(k) else "")
-                            for k in ("entry_no", "date", "interaction_template_code", "description",
-                                      "correspondence_type", "evaluation", "segment_no", "canceled")))
-        table.focus()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
 
 # --- import ----------------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ SOURCE_TABS = [
     ("industry_group", "Industry group", [("industry_group", "Industry group")]),
     ("business_relation", "Business relation", [("business_relation", "Business relation")]),
     ("job_responsibility", "Job resp.", [("job_responsibility", "Job responsibility")]),
+    ("profile", "Profile", [("profile", "Answer (Q.A)")]),
     ("interaction", "Interactions", [
         ("interaction.date", "Date"), ("interaction.template_code", "Template"),
         ("interaction.group_code", "Group"), ("interaction.segment_no", "Segment no."),
@@ -57,7 +58,7 @@ PLACEHOLDERS = {
     "salesperson_code": "JO|KL", "territory_code": "NORTH", "language_code": "DEU|ENU",
     "correspondence_type": "email | hard_copy | ''", "job_title": "@*manager*", "email": "<>''",
     "mailing_group": "FAIR|NEWS", "industry_group": "RETAIL", "business_relation": "CUST",
-    "job_responsibility": "PURCHASE", "interaction.date": "2026-01-01..t", "interaction.template_code": "LETTER",
+    "job_responsibility": "PURCHASE", "profile": "CUSTOMER.LARGE|CUSTOMER.MEDIUM", "interaction.date": "2026-01-01..t", "interaction.template_code": "LETTER",
     "interaction.group_code": "LETTER", "interaction.segment_no": "SM00001",
     "interaction.campaign_no": "CP1001", "interaction.evaluation": "positive|very_positive",
     "interaction.salesperson_code": "JO", "interaction.correspondence_type": "email",
@@ -284,6 +285,11 @@ class CriteriaDialog(ModalScreen[dict | None]):
         text = f"{count:,} contact{'s' if count != 1 else ''} {words}"
         if names:
             text += f": {names}" + (" …" if count > 5 else "")
+        from ...services.opt_outs import left_out_text
+
+        why = left_out_text(result.get("left_out"))
+        if why:
+            text += f"\n{why}"
         preview.update(text)
 
     # --- actions --------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from rich.table import Table
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
@@ -307,7 +307,8 @@ class EntryDetails(ModalScreen[None]):
     EntryDetails > #box { width: 90; max-width: 95%; height: auto; max-height: 90%;
         border: round $accent; border-title-color: $accent; background: $panel; padding: 0 1; }
     """
-    BINDINGS = [Binding("escape", "close", "Close", id="close_details")]
+    BINDINGS = [Binding("escape", "close", "Close", id="close_details"),
+                Binding("ctrl+n", "add_comment", "Comment", id="add_comment")]
 
     def __init__(self, row: dict, document: dict) -> None:
         super().__init__()
@@ -333,8 +334,31 @@ class EntryDetails(ModalScreen[None]):
         box = Vertical(id="box")
         box.border_title = f"Interaction log entry {row['entry_no']}"
         with box:
-            yield Static(table)
+            with VerticalScroll():
+                yield Static(table)
+                yield Static(self._comments(), id="entry-comments", markup=False)
         yield Footer(compact=True)
+
+    def _comments(self) -> str:
+        from ...services import interaction_entry
+
+        lines = [f"{c['date']}  {c['user_id']:<10} {c['comment']}"
+                 for c in interaction_entry.comments(self.row["entry_no"])]
+        return "Comments (ctrl+n adds one)\n" + ("\n".join(lines) if lines else "none")
+
+    def action_add_comment(self) -> None:
+        from ...services import interaction_entry
+
+        no = self.row["entry_no"]
+
+        def save(values) -> None:
+            interaction_entry.add_comment(no, values["comment"])
+
+        def done(values) -> None:
+            if values is not None:
+                self.query_one("#entry-comments", Static).update(self._comments())
+
+        self.app.push_screen(FormDialog(f"Comment on entry {no}", [Field("comment", "Comment")], save=save), done)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1,5 +1,6 @@
 """Setup (F7): interaction templates (with their Word template and its field mapping),
-salespeople, interaction groups, mailing groups and campaigns: list, new, edit, delete."""
+salespeople, interaction groups, mailing groups, campaigns, industry groups, business relations,
+job responsibilities, languages and profile questionnaires: list, new, edit, delete."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
@@ -14,7 +15,10 @@ from ..widgets.keybar import AppKeys, refresh_app_keys
 from .dialogs import ConfirmDialog, Field, FormDialog
 
 TABS = [("template", "1 Templates"), ("salesperson", "2 Salespeople"), ("group", "3 Interaction groups"),
-        ("mailing_group", "4 Mailing groups"), ("campaign", "5 Campaigns")]
+        ("mailing_group", "4 Mailing groups"), ("campaign", "5 Campaigns"),
+        ("industry_group", "6 Industry groups"), ("business_relation", "7 Business relations"),
+        ("job_responsibility", "8 Job responsibilities"), ("language", "9 Languages"),
+        ("questionnaire", "0 Questionnaires")]
 
 
 def shown(value, name: str = "") -> str:
@@ -41,7 +45,7 @@ class SetupScreen(Screen):
         Binding("f3", "attach_word", "Word template", id="attach_word"),
         Binding("f4", "map_fields", "Field mapping", id="map_fields"),
         Binding("ctrl+r", "reload", "Reload", id="reload", show=False),
-        *(Binding(str(i + 1), f"show_tab('{kind}')", f"List {i + 1}", show=False, id=f"setup_tab_{i + 1}")
+        *(Binding(str((i + 1) % 10), f"show_tab('{kind}')", f"List {i + 1}", show=False, id=f"setup_tab_{i + 1}")
           for i, (kind, _label) in enumerate(TABS)),
     ]
 
@@ -52,7 +56,7 @@ class SetupScreen(Screen):
                 with TabPane(label, id=f"tab-{kind}"):
                     yield DataTable(id=f"table-{kind}", cursor_type="row", zebra_stripes=True)
         with Horizontal(id="status-row"):
-            yield Static("1-5 switch lists   Enter or F2 edits", classes="status-line", id="status")
+            yield Static("0-9 switch lists   Enter or F2 edits", classes="status-line", id="status")
             yield AppKeys(id="app-keys")
         yield Footer(compact=True)
 
