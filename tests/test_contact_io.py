@@ -303,7 +303,7 @@ def test_unclosed_quote_early_in_a_long_file_loses_only_its_line(db, tmp_path):
 
 
 def test_many_broken_quotes_stop_reading_with_a_reason(db, tmp_path, monkeypatch):
-    monkeypatch.setattr(contact_io, "MAX_QUOTE_RESTARTS", 3)
+    monkeypatch.setattr(contact_io.csv_read, "MAX_QUOTE_RESTARTS", 3)
     rows = "".join(f'"P{i},Q,p{i}@example.com\n' for i in range(6))
     result = contact_io.import_contacts(write(tmp_path, "q.csv", "First Name,Last Name,E-mail Address\n" + rows))
     assert [r["line"] for r in result["rejected"]] == [2, 3, 4, 5]

@@ -1,0 +1,175 @@
+"""Reading a CSV: the header row, the delimiter, and records with broken quotes reported on
+the line where their row starts."""
+import csv
+import re
+
+from ...errors import SegtuiError
+from .rows import ParsedFile, Row
+from .text import physical_lines
+from .vocabulary import recipe
+
+
+def _guess_delimiter(header_line):
+    counts = {",": 0, ";": 0, "\t": 0}
+    quoted = False
+    for ch in header_line:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
+
+
+def _stray_quote_column(raw, delimiter, columns):
+    """The column whose unquoted cell contains a double quote, scanning the row's raw text."""
+    i, col, n = 0, 0, len(raw)
+    while i <= n:
+        if i < n and raw[i] == '"':  # quoted cell: skip to its closing quote
+            i += 1
+            while i < n:
+                if raw[i] == '"':
+                    if i + 1 < n and raw[i + 1] == '"':
+                        i += 2
+                        continue
+                    break
+                i += 1
+            i += 1
+            while i < n and raw[i] not in (delimiter, "\n"):
+                i += 1
+        else:
+            start = i
+            while i < n and raw[i] not in (delimiter, "\n"):
+                i += 1
+            if '"' in raw[start:i]:
+                return columns[col] if col < len(columns) else f"#{col + 1}"
+        if i >= n or raw[i] == "\n":
+            return None
+        i += 1
+        col += 1
+    return None
+
+
+MAX_QUOTE_RESTARTS = 100
+
+
+def _csv_records(lines, delimiter, columns, offset=0):
+    """Yield (start_line, cells, problem) for each record; problem is a broken-quote reason.
+
+    A quote that is never closed (or closes somewhere that leaves the row with too many
+    cells) is reported on the line where the row starts, and reading resumes on the next
+    physical line, so one bad quote does not swallow the rest of the file."""
+    width = len(columns)
+    pos = 1  # 0-based index of the next physical line to read; line 0 is the header
+    total = len(lines)
+    restarts = 0
+    while pos < total:
+        if restarts >= MAX_QUOTE_RESTARTS:
+            # Each restart may read to the end of the file: stop before that becomes quadratic.
+            yield pos + 1 + offset, None, (
+                f"not read: after {MAX_QUOTE_RESTARTS} broken quotes reading stopped here; lines "
+                f"{pos + 1 + offset}-{total + offset} were not imported (check the file's quoting)")
+            return
+        base = pos
+        # A generator, not a slice: restarting after many bad quotes must not copy the file each time.
+        reader = csv.reader((lines[i] for i in range(base, total)), delimiter=delimiter, strict=True)
+        start = base
+        restart = None
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                pos = total
+                break
+            except csv.Error as exc:
+                msg = str(exc)
+                at = base + reader.line_num + offset  # the physical line where reading failed
+                if "unexpected end of data" in msg:
+                    why = "broken quote: a quoted cell that starts on this line is never closed"
+                elif "expected after" in msg and at > start + 1 + offset:
+                    why = (f"broken quote: a quoted cell opened on this line is not closed on it "
+                           f"(the next quote, on line {at}, is followed by more text)")
+                elif "expected after" in msg:
+                    why = "broken quote: text follows the closing quote of a quoted cell"
+                elif "field limit" in msg:
+                    why = (f"broken quote: a quoted cell that starts on this line runs on for more than "
+                           f"{csv.field_size_limit()} characters without being closed")
+                else:
+                    why = f"broken quote: {msg}"
+                yield start + 1 + offset, None, why
+                restart = start + 1
+                break
+            end = base + reader.line_num  # lines consumed so far (exclusive end index)
+            line_no = start + 1 + offset
+            if not cells or all(not c.strip() for c in cells) and len(cells) <= 1:
+                start = end
+                continue
+            spans = end - start > 1
+            if len(cells) > width and any(c.strip() for c in cells[width:]):
+                if spans:
+                    yield line_no, None, (
+                        f"broken quote: a quoted cell opened on line {line_no} runs to line {end + offset} "
+                        f"and leaves the row with {len(cells)} cells instead of {width}")
+                    restart = start + 1
+                    break
+                yield line_no, cells, f"the row has {len(cells)} cells but the header has {width}"
+                start = end
+                continue
+            problem = None
+            if any('"' in c for c in cells):
+                column = _stray_quote_column("".join(lines[start:end]), delimiter, columns)
+                if column is not None:
+                    problem = (f"broken quote: column '{column}' has a double quote inside a cell "
+                               f"that does not start with one")
+            yield line_no, cells, problem
+            start = end
+        if restart is not None:
+            pos = restart
+            restarts += 1
+
+
+def header(path, lines):
+    """(index of the header line, delimiter, column names) of a CSV's physical lines."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        raise SegtuiError(f"file {path} is empty: nothing to import")
+    hint = re.fullmatch(r'"?sep=(.)"?', lines[first].strip(), flags=re.IGNORECASE)
+    if hint:  # Excel's "sep=;" line names the delimiter; the header follows it
+        first = next((i for i in range(first + 1, len(lines)) if lines[i].strip()), None)
+        if first is None:
+            raise SegtuiError(f"file {path} has no header row after its sep= line")
+    delimiter = hint.group(1) if hint else _guess_delimiter(lines[first])
+    try:
+        columns = [c.strip() for c in next(csv.reader([lines[first]], delimiter=delimiter, strict=True))]
+    except csv.Error as exc:
+        raise SegtuiError(f"{path}: line {first + 1}, the header row, cannot be read: {exc}") from exc
+    if not any(columns):
+        raise SegtuiError(f"{path}: the first line has no column names")
+    return first, delimiter, columns
+
+
+def read_csv(path, text, mapping):
+    lines = physical_lines(text)
+    first, delimiter, columns = header(path, lines)
+    lines = lines[first:]
+    source, extract = recipe(columns, mapping, path)
+    parsed = ParsedFile(str(path), "csv", source, delimiter=delimiter, columns=columns,
+                        mapping=dict(mapping))
+    for line_no, cells, problem in _csv_records(lines, delimiter, columns, offset=first):
+        if cells is None:
+            parsed.rows.append(Row(line_no, {}, errors=[problem]))
+            continue
+        get = _Cells(zip(columns, map(str.strip, cells))).__getitem__
+        fields, organisation = extract(get)
+        row = Row(line_no, fields, organisation)
+        if problem:
+            row.errors.append(problem)
+        parsed.rows.append(row)
+    return parsed
+
+
+class _Cells(dict):
+    """A row's cells by column name; a column the row lacks reads as empty."""
+
+    def __missing__(self, key):
+        return ""

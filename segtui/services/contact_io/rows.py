@@ -1,0 +1,92 @@
+"""What a read file holds: its rows with their fields and problems, and the contact fields a
+file can fill."""
+from dataclasses import dataclass, field
+
+from ...models import Contact
+
+FORMATS = ("csv", "vcard")
+
+# Contact fields a file can fill (and a --map can name); the rest are bookkeeping.
+IMPORT_FIELDS = (
+    "no", "type", "name", "first_name", "surname", "company_no", "company_name",
+    "address", "address_2", "post_code", "city", "county", "country_code", "phone", "mobile",
+    "email", "language_code", "salesperson_code", "territory_code", "correspondence_type",
+    "exclude_from_segment", "job_title",
+)
+MAP_FIELDS = IMPORT_FIELDS + ("organisation",)
+EXPORT_FIELDS = IMPORT_FIELDS
+CODE_FIELDS = ("language_code", "salesperson_code", "territory_code", "country_code")
+# Everything a contact row holds, in the order used for bulk writes, and a new one's defaults.
+ALL_FIELDS = tuple(Contact._meta.sorted_field_names)
+COMPARED = tuple(n for n in ALL_FIELDS if n not in ("created_at", "modified_at"))  # "no" first
+DEFAULTS = {name: (None if callable(Contact._meta.fields[name].default) else Contact._meta.fields[name].default)
+            for name in ALL_FIELDS}
+
+GOOGLE_MULTI = " ::: "
+
+
+# --- the parsed file -----------------------------------------------------------------------
+
+@dataclass
+class Row:
+    """One contact as read from the file: where it starts, its fields, its problems."""
+
+    line: int
+    fields: dict
+    organisation: str = ""
+    errors: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    @property
+    def reason(self):
+        return "; ".join(self.errors)
+
+    @property
+    def is_company(self):
+        return self.fields.get("type") == "company"
+
+    def as_dict(self):
+        return {"line": self.line, "fields": dict(self.fields), "organisation": self.organisation,
+                "errors": list(self.errors)}
+
+
+@dataclass
+class ParsedFile:
+    path: str
+    format: str  # csv | vcard
+    source: str  # google | outlook | segtui | mapped | vcard
+    encoding: str = "utf-8"
+    delimiter: str = ""
+    columns: list = field(default_factory=list)
+    mapping: dict = field(default_factory=dict)  # column -> field (CSV)
+    rows: list = field(default_factory=list)
+
+    @property
+    def good(self):
+        return [r for r in self.rows if r.ok]
+
+    @property
+    def rejected(self):
+        return [{"line": r.line, "reason": r.reason} for r in self.rows if not r.ok]
+
+    def preview(self, n=20):
+        """The first n rows and every rejected one, for a screen."""
+        return {"format": self.format, "source": self.source, "columns": list(self.columns),
+                "rows": [r.as_dict() for r in self.rows[:n]], "total": len(self.rows),
+                "good": len(self.good), "rejected": self.rejected}
+
+
+def set_street(fields, street, extra=""):
+    lines = [s.strip() for s in street.split("\n") if s.strip()]
+    if lines:
+        fields["address"] = lines[0]
+    more = [*lines[1:], *[s.strip() for s in extra.split("\n") if s.strip()]]
+    if more:
+        fields["address_2"] = ", ".join(more)
+
+
+def join_names(*parts):
+    return " ".join(p for p in parts if p)
