@@ -22,11 +22,12 @@ from .vocabulary import UnknownColumns, recipe
 from .writing import DryRun, ImportRefused, write
 
 
-def read_file(path, format=None, mapping=None):
+def read_file(path, format=None, mapping=None, encoding=None):
     """Parse a CSV or vCard file into rows (no database writes). Raises SegtuiError for a file
-    that cannot be read at all (missing, empty, binary, unknown columns)."""
+    that cannot be read at all (missing, empty, binary, no header row). `encoding` names the
+    file's encoding instead of detecting it."""
     path = Path(path)
-    text, encoding = read_text(path)
+    text, encoding = read_text(path, encoding)
     fmt = guess_format(path, text, format)
     if fmt == "vcard":
         if mapping:
@@ -41,32 +42,33 @@ def read_file(path, format=None, mapping=None):
     return parsed
 
 
-def read_columns(path, format=None):
+def read_columns(path, format=None, encoding=None):
     """The file's format and, for a CSV, its column names and which export it looks like
     (source None when a mapping is needed). Nothing is written."""
     path = Path(path)
-    text, encoding = read_text(path)
+    text, encoding = read_text(path, encoding)
     if guess_format(path, text, format) == "vcard":
         return {"format": "vcard", "columns": [], "source": "vcard", "encoding": encoding}
-    parsed_header = header(path, physical_lines(text))
-    columns = parsed_header[2]
     try:
-        source = recipe(columns, {}, path)[0]
-    except UnknownColumns:
-        source = None
+        _, delimiter, columns = header(path, physical_lines(text))
+        source = recipe(columns, {}, path).source
+    except UnknownColumns as exc:
+        columns, source = exc.columns, None
+        delimiter = header(path, physical_lines(text), {c: "" for c in columns})[1]
     return {"format": "csv", "columns": columns, "source": source, "encoding": encoding,
-            "delimiter": parsed_header[1]}
+            "delimiter": delimiter}
 
 
 def import_contacts(path, format=None, mapping=None, dry_run=False, strict=False, progress=None,
-                    parsed=None):
+                    parsed=None, encoding=None):
     """Import a file in one transaction. Returns {"imported", "updated", "unchanged",
-    "companies", "rejected": [{"line", "reason"}], "dry_run"}; `imported` counts new contacts
-    (companies included), `companies` the new company contacts among them. `parsed` (from
-    read_file, e.g. after a preview) saves reading the file twice; `progress(done, total)`
+    "companies", "rejected": [{"line", "reason"}], "warnings": [{"line", "field", "reason"}],
+    "unmapped_columns", "format", "source", "encoding", "dry_run"}; `imported` counts new
+    contacts (companies included), `companies` the new company contacts among them. `parsed`
+    (from read_file, e.g. after a preview) saves reading the file twice; `progress(done, total)`
     is called as rows are matched."""
     if parsed is None:
-        parsed = read_file(path, format=format, mapping=mapping)
+        parsed = read_file(path, format=format, mapping=mapping, encoding=encoding)
     rejected = parsed.rejected
     if strict and rejected:
         raise ImportRefused(rejected)
@@ -79,5 +81,8 @@ def import_contacts(path, format=None, mapping=None, dry_run=False, strict=False
     except DryRun:
         pass
     result["rejected"] = rejected
+    result["warnings"] = parsed.warnings
+    result["unmapped_columns"] = list(parsed.unmapped_columns)
+    result.update(format=parsed.format, source=parsed.source, encoding=parsed.encoding)
     result["dry_run"] = bool(dry_run)
     return result

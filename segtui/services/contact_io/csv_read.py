@@ -6,7 +6,7 @@ import re
 from ...errors import SegtuiError
 from .rows import ParsedFile, Row
 from .text import physical_lines
-from .vocabulary import recipe
+from .vocabulary import UnknownColumns, looks_like, recipe, recognised, unused_columns
 
 
 def _guess_delimiter(header_line):
@@ -128,8 +128,19 @@ def _csv_records(lines, delimiter, columns, offset=0):
             restarts += 1
 
 
-def header(path, lines):
-    """(index of the header line, delimiter, column names) of a CSV's physical lines."""
+HEADER_SEARCH = 50  # non-empty lines searched for the header row (LinkedIn puts notes above it)
+
+
+def _cells(line, delimiter):
+    try:
+        return [c.strip() for c in next(csv.reader([line], delimiter=delimiter, strict=True))]
+    except (csv.Error, StopIteration):
+        return None
+
+
+def header(path, lines, mapping=None):
+    """(index of the header line, delimiter, column names) of a CSV's physical lines: the line
+    near the top that names the most columns segtui knows (or --map names), the first on a tie."""
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         raise SegtuiError(f"file {path} is empty: nothing to import")
@@ -138,38 +149,67 @@ def header(path, lines):
         first = next((i for i in range(first + 1, len(lines)) if lines[i].strip()), None)
         if first is None:
             raise SegtuiError(f"file {path} has no header row after its sep= line")
-    delimiter = hint.group(1) if hint else _guess_delimiter(lines[first])
-    try:
-        columns = [c.strip() for c in next(csv.reader([lines[first]], delimiter=delimiter, strict=True))]
-    except csv.Error as exc:
-        raise SegtuiError(f"{path}: line {first + 1}, the header row, cannot be read: {exc}") from exc
-    if not any(columns):
-        raise SegtuiError(f"{path}: the first line has no column names")
-    return first, delimiter, columns
+    mapped = {c.strip().lower() for c in (mapping or {})}
+    best = None  # (score, index, delimiter, columns)
+    seen = 0
+    for i in range(first, len(lines)):
+        if seen >= HEADER_SEARCH:
+            break
+        if not lines[i].strip():
+            continue
+        seen += 1
+        delimiter = hint.group(1) if hint else _guess_delimiter(lines[i])
+        columns = _cells(lines[i], delimiter)
+        if not columns or not any(columns):
+            continue
+        score = recognised(columns) + sum(1 for c in columns if c.lower() in mapped)
+        if score and (best is None or score > best[0]):
+            best = (score, i, delimiter, columns)
+    if best is None:
+        delimiter = hint.group(1) if hint else _guess_delimiter(lines[first])
+        columns = _cells(lines[first], delimiter)
+        if columns is None:
+            raise SegtuiError(f"{path}: line {first + 1}, the first line, cannot be read as a CSV header")
+        if not any(columns):
+            raise SegtuiError(f"{path}: the first line has no column names")
+        if mapping:
+            return first, delimiter, columns  # --map then names what is missing
+        raise UnknownColumns(path, columns)
+    return best[1], best[2], best[3]
 
 
 def read_csv(path, text, mapping):
     lines = physical_lines(text)
-    first, delimiter, columns = header(path, lines)
+    first, delimiter, columns = header(path, lines, mapping)
     lines = lines[first:]
-    source, extract = recipe(columns, mapping, path)
-    parsed = ParsedFile(str(path), "csv", source, delimiter=delimiter, columns=columns,
+    rec = recipe(columns, mapping, path)
+    parsed = ParsedFile(str(path), "csv", rec.source, delimiter=delimiter, columns=columns,
                         mapping=dict(mapping))
+    parsed.unmapped_columns = unused_columns(columns, rec)
+    watched = {columns.index(c): looks_like(c) for c in parsed.unmapped_columns}
+    watched = {i: what for i, what in watched.items() if what}
+    filled = dict.fromkeys(watched, 0)
+    width = len(columns)
+    pad = [""] * width
+    rows = parsed.rows
     for line_no, cells, problem in _csv_records(lines, delimiter, columns, offset=first):
         if cells is None:
-            parsed.rows.append(Row(line_no, {}, errors=[problem]))
+            rows.append(Row(line_no, {}, errors=[problem]))
             continue
-        get = _Cells(zip(columns, map(str.strip, cells))).__getitem__
-        fields, organisation = extract(get)
+        cells = [c.strip() for c in cells]
+        if len(cells) < width:
+            cells += pad[len(cells):]
+        for i in watched:
+            if cells[i]:
+                filled[i] += 1
+        fields, organisation = rec(cells)
         row = Row(line_no, fields, organisation)
         if problem:
             row.errors.append(problem)
-        parsed.rows.append(row)
+        rows.append(row)
+    for i, what in watched.items():
+        if filled[i]:
+            parsed.notes.append({"line": first + 1, "field": columns[i], "reason": (
+                f"column '{columns[i]}' looks like {what} column but segtui does not read it "
+                f"({filled[i]} row(s) have a value there); to read it, say --map \"{columns[i]}=FIELD\"")})
     return parsed
-
-
-class _Cells(dict):
-    """A row's cells by column name; a column the row lacks reads as empty."""
-
-    def __missing__(self, key):
-        return ""

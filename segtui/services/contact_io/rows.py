@@ -35,6 +35,10 @@ class Row:
     fields: dict
     organisation: str = ""
     errors: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)  # (field, reason): values left out or cut
+
+    def warn(self, name, reason):
+        self.warnings.append((name, reason))
 
     @property
     def ok(self):
@@ -50,19 +54,21 @@ class Row:
 
     def as_dict(self):
         return {"line": self.line, "fields": dict(self.fields), "organisation": self.organisation,
-                "errors": list(self.errors)}
+                "errors": list(self.errors), "warnings": [reason for _, reason in self.warnings]}
 
 
 @dataclass
 class ParsedFile:
     path: str
     format: str  # csv | vcard
-    source: str  # google | outlook | segtui | mapped | vcard
+    source: str  # the program the columns look like (google, outlook, ...), +map, mapped, vcard
     encoding: str = "utf-8"
     delimiter: str = ""
     columns: list = field(default_factory=list)
     mapping: dict = field(default_factory=dict)  # column -> field (CSV)
     rows: list = field(default_factory=list)
+    unmapped_columns: list = field(default_factory=list)  # columns whose values nothing reads
+    notes: list = field(default_factory=list)  # {"line", "field", "reason"} about the file itself
 
     @property
     def good(self):
@@ -72,11 +78,22 @@ class ParsedFile:
     def rejected(self):
         return [{"line": r.line, "reason": r.reason} for r in self.rows if not r.ok]
 
+    @property
+    def warnings(self):
+        """What the file says that will not be imported: unused columns that look like contact
+        data, then each value left out or cut, with its line and field."""
+        found = list(self.notes)
+        for r in self.rows:
+            if r.ok:
+                found += [{"line": r.line, "field": name, "reason": reason} for name, reason in r.warnings]
+        return found
+
     def preview(self, n=20):
-        """The first n rows and every rejected one, for a screen."""
-        return {"format": self.format, "source": self.source, "columns": list(self.columns),
+        """The first n rows, every rejected one and every warning, for a screen."""
+        return {"format": self.format, "source": self.source, "encoding": self.encoding,
+                "columns": list(self.columns), "unmapped_columns": list(self.unmapped_columns),
                 "rows": [r.as_dict() for r in self.rows[:n]], "total": len(self.rows),
-                "good": len(self.good), "rejected": self.rejected}
+                "good": len(self.good), "rejected": self.rejected, "warnings": self.warnings}
 
 
 def set_street(fields, street, extra=""):

@@ -1,64 +1,76 @@
 """Checking and normalising a read row's values: names, e-mail, country, codes, lengths."""
+import functools
+import os
 import re
+import unicodedata
 
 from ...models import CONTACT_TYPES, CORRESPONDENCE_TYPES, Contact, database
 from .rows import CODE_FIELDS, IMPORT_FIELDS, join_names
 
-EMAIL_RE = re.compile(r"^[^@\s\"<>(),;:]+@[^@\s\"<>(),;:]+\.[^@\s\"<>(),;:.]+$")
+# One @ between a local part and a domain; the domain needs no dot (user@localhost is valid).
+EMAIL_RE = re.compile(r"^[^@\s\"<>(),;:]+@[^@\s\"<>(),;:.]+(\.[^@\s\"<>(),;:.]+)*$")
 
 
-# Common country names (English and native) -> ISO 3166 alpha-2. Codes are accepted as they are.
-_COUNTRIES = {
-    "AT": ("austria", "österreich", "oesterreich"),
-    "AU": ("australia",),
-    "BE": ("belgium", "belgië", "belgie", "belgique", "belgien"),
-    "BG": ("bulgaria",),
-    "BR": ("brazil", "brasil"),
-    "CA": ("canada",),
-    "CH": ("switzerland", "schweiz", "suisse", "svizzera"),
-    "CN": ("china", "people's republic of china"),
-    "CY": ("cyprus",),
-    "CZ": ("czech republic", "czechia", "česko", "česká republika"),
-    "DE": ("germany", "deutschland", "allemagne", "tyskland"),
-    "DK": ("denmark", "danmark"),
-    "EE": ("estonia", "eesti"),
-    "ES": ("spain", "españa", "espana", "espagne"),
-    "FI": ("finland", "suomi"),
-    "FR": ("france", "frankreich", "frankrike"),
-    "GB": ("united kingdom", "uk", "great britain", "england", "scotland", "wales",
-           "northern ireland", "storbritannien"),
-    "GR": ("greece", "hellas", "ελλάδα"),
-    "HR": ("croatia", "hrvatska"),
-    "HU": ("hungary", "magyarország"),
-    "IE": ("ireland", "éire"),
-    "IL": ("israel",),
-    "IN": ("india",),
-    "IS": ("iceland", "ísland"),
-    "IT": ("italy", "italia", "italien"),
-    "JP": ("japan", "日本"),
-    "KR": ("south korea", "korea", "republic of korea", "korea, republic of", "대한민국"),
-    "LT": ("lithuania", "lietuva"),
-    "LU": ("luxembourg", "luxemburg"),
-    "LV": ("latvia", "latvija"),
-    "MT": ("malta",),
-    "MX": ("mexico", "méxico"),
-    "NL": ("netherlands", "the netherlands", "nederland", "holland"),
-    "NO": ("norway", "norge", "noreg"),
-    "NZ": ("new zealand",),
-    "PL": ("poland", "polska"),
-    "PT": ("portugal",),
-    "RO": ("romania", "românia"),
-    "RU": ("russia", "russian federation"),
-    "SE": ("sweden", "sverige", "schweden", "suède"),
-    "SG": ("singapore",),
-    "SI": ("slovenia", "slovenija"),
-    "SK": ("slovakia", "slovensko"),
-    "TR": ("turkey", "türkiye", "turkiye"),
-    "UA": ("ukraine", "україна"),
-    "US": ("united states", "united states of america", "usa", "u.s.a.", "u.s.", "america"),
-    "ZA": ("south africa",),
-}
-COUNTRY_CODES = {name: code for code, names in _COUNTRIES.items() for name in names}
+def _plain(text):
+    """A country name compared loosely: no case, accents, dots, brackets or 'the'."""
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"[.'’()\[\],]", " ", text).replace("&", " and ")
+    words = [w for w in text.replace("-", " ").split() if w not in ("the",)]
+    return " ".join(words)
+
+
+# Informal names that are in no ISO list but in many address books.
+VARIANTS = {"uk": "GB", "great britain": "GB", "england": "GB", "scotland": "GB", "wales": "GB",
+            "northern ireland": "GB", "usa": "US", "america": "US", "us": "US", "holland": "NL",
+            "south korea": "KR", "korea": "KR", "north korea": "KP", "russia": "RU", "vatican": "VA",
+            "czech republic": "CZ", "ivory coast": "CI", "burma": "MM", "macedonia": "MK",
+            "swaziland": "SZ", "cape verde": "CV", "east timor": "TL", "turkey": "TR", "laos": "LA",
+            "syria": "SY", "iran": "IR", "vietnam": "VN", "moldova": "MD", "bolivia": "BO",
+            "venezuela": "VE", "tanzania": "TZ", "taiwan": "TW", "palestine": "PS", "brunei": "BN",
+            "micronesia": "FM", "congo kinshasa": "CD", "congo brazzaville": "CG", "dr congo": "CD",
+            "drc": "CD", "uae": "AE", "emirates": "AE", "kosovo": "XK"}
+
+
+@functools.lru_cache(maxsize=1)
+def _country_names():
+    """Every ISO 3166 country by code, English, official and common name (pycountry), then by
+    its name in each language pycountry carries (its own name among them)."""
+    import gettext
+
+    import pycountry
+
+    names = {}
+    countries = list(pycountry.countries)
+    for c in countries:
+        for value in (c.alpha_2, c.alpha_3, c.name, getattr(c, "official_name", ""),
+                      getattr(c, "common_name", "")):
+            if value:
+                names.setdefault(_plain(value), c.alpha_2)
+    for key, code in VARIANTS.items():
+        names.setdefault(key, code)
+    for lang in sorted(os.listdir(pycountry.LOCALES_DIR)):
+        try:
+            tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+        except OSError:
+            continue
+        for c in countries:
+            for value in (c.name, getattr(c, "official_name", ""), getattr(c, "common_name", "")):
+                if value:
+                    local = tr.gettext(value)
+                    if local != value:
+                        names.setdefault(_plain(local), c.alpha_2)
+    return names
+
+
+def country_code(value, known=None):
+    """The ISO 3166 alpha-2 code of a country written as a code or a name, or None."""
+    plain = value.strip()
+    if not plain:
+        return None
+    if known and plain.lower() in known:
+        return known[plain.lower()]
+    return _country_names().get(_plain(plain))
 
 
 def known_country_codes():
@@ -79,27 +91,18 @@ def known_country_codes():
         return {}
 
 
-def _country(value, known):
-    v = value.strip()
-    if not v:
-        return "", None
-    low = v.lower()
-    if low in known:
-        return known[low], None
-    if low in COUNTRY_CODES:
-        return COUNTRY_CODES[low], None
-    if len(v) <= 3 and v.isalpha():
-        return v.upper(), None
-    return v, f"country {v!r} is not a country name segtui knows: give its ISO code (e.g. SE, DE, GB)"
 
 
 LIMITS = {name: Contact._meta.fields[name].max_length for name in IMPORT_FIELDS
           if getattr(Contact._meta.fields[name], "max_length", None)}
 UPPER_FIELDS = CODE_FIELDS + ("no", "company_no")
+# Text a person reads, kept in part when too long; a cut phone, e-mail or code would be wrong.
+CUT_FIELDS = ("name", "first_name", "surname", "address", "address_2", "city", "county", "job_title")
 
 
 def validate(row, known_countries):
-    """Normalise a row's fields in place and add a reason for each problem."""
+    """Normalise a row's fields in place. A value that cannot be used is left out with a
+    warning naming its field; only a row without name and organisation gets an error."""
     if not row.fields and row.errors:
         return
     f = {}
@@ -109,10 +112,12 @@ def validate(row, known_countries):
         if v != "" and v is not None:
             f[k] = v
     errors = row.errors
+    warn = row.warn
     org = (row.organisation or "").strip()
     kind = f.get("type", "").lower()
     if kind and kind not in CONTACT_TYPES:
-        errors.append(f"type {f['type']!r} must be company or person")
+        warn("type", f"type {f['type']!r} is not company or person: read as a person")
+        kind = "" if kind not in ("org", "organisation", "organization") else "company"
     if not kind and org and not f.get("first_name") and not f.get("surname") \
             and f.get("name", "").upper() == org.upper():
         kind = "company"  # displayed under the organisation's name only: the company itself
@@ -131,21 +136,29 @@ def validate(row, known_countries):
     email = f.get("email")
     if email:
         if email[:7].lower() == "mailto:":
-            email = f["email"] = email[7:]
+            email = f["email"] = email[7:].strip()
         if not EMAIL_RE.match(email):
-            errors.append(f"e-mail {email!r} is not an e-mail address")
+            warn("email", f"e-mail {email!r} is not an e-mail address: left out")
+            del f["email"]
     if "country_code" in f:
-        f["country_code"], problem = _country(f["country_code"], known_countries)
-        if problem:
-            errors.append(problem)
+        code = country_code(f["country_code"], known_countries)
+        if code is None:
+            warn("country_code", f"country {f['country_code']!r} is not a country segtui knows: left out "
+                                 f"(give its name or ISO code, e.g. SE, DE, GB)")
+            del f["country_code"]
+        else:
+            f["country_code"] = code
     for name in UPPER_FIELDS:
         if name in f:
             f[name] = f[name].upper()
     if "correspondence_type" in f:
         ct = f["correspondence_type"].lower().replace(" ", "_").replace("-", "_")
-        if ct not in CORRESPONDENCE_TYPES:
-            errors.append(f"correspondence type {f['correspondence_type']!r} must be hard_copy or email")
-        f["correspondence_type"] = ct
+        if ct in CORRESPONDENCE_TYPES:
+            f["correspondence_type"] = ct
+        else:
+            warn("correspondence_type", f"correspondence type {f['correspondence_type']!r} is not "
+                                        f"hard_copy or email: left out")
+            del f["correspondence_type"]
     if "exclude_from_segment" in f:
         text = str(f["exclude_from_segment"]).lower()
         if text in ("1", "true", "yes", "y", "x"):
@@ -153,11 +166,20 @@ def validate(row, known_countries):
         elif text in ("0", "false", "no", "n"):
             f["exclude_from_segment"] = False
         else:
-            errors.append(f"exclude_from_segment {f['exclude_from_segment']!r} must be yes or no")
-    for name, value in f.items():
+            warn("exclude_from_segment", f"exclude_from_segment {f['exclude_from_segment']!r} is not yes "
+                                         f"or no: left out")
+            del f["exclude_from_segment"]
+    for name, value in list(f.items()):
         limit = LIMITS.get(name)
         if limit and isinstance(value, str) and len(value) > limit:
-            errors.append(f"{name} is {len(value)} characters long, at most {limit} fit")
+            if name in CUT_FIELDS:
+                warn(name, f"{name} is {len(value)} characters long: cut to the {limit} that fit")
+                f[name] = value[:limit].rstrip()
+            else:
+                warn(name, f"{name} is {len(value)} characters long, at most {limit} fit: left out")
+                del f[name]
     if len(org) > LIMITS["company_name"]:
-        errors.append(f"organisation is {len(org)} characters long, at most {LIMITS['company_name']} fit")
+        warn("company_name", f"organisation is {len(org)} characters long: cut to the "
+                             f"{LIMITS['company_name']} that fit")
+        org = org[:LIMITS["company_name"]].rstrip()
     row.fields, row.organisation = f, org

@@ -1,8 +1,16 @@
-"""Which CSV column holds which contact field: the exports segtui recognises and --map."""
-import re
+"""Which CSV column holds which contact field: read column by column from the table of real
+export column names (columns.py), with --map overriding any column."""
+from dataclasses import dataclass, field
 
 from ...errors import SegtuiError
+from .columns import (
+    GOOGLE, GOOGLE_PARTS, GROUP_ORDER, LOOKS_LIKE, NOT_DATA, PROGRAMS, SEGTUI_OWN, SLOTS, key,
+)
 from .rows import GOOGLE_MULTI, IMPORT_FIELDS, MAP_FIELDS, join_names, set_street
+
+# --map targets that name an address part rather than a field of its own.
+MAP_ADDRESS = {"address": "street", "address_2": "street2", "city": "city", "county": "county",
+               "post_code": "post_code", "country_code": "country"}
 
 
 def first_value(value):
@@ -15,133 +23,190 @@ def first_value(value):
     return value
 
 
-def _pick(get, *names):
-    for name in names:
-        value = first_value(get(name))
-        if value:
-            return value
-    return ""
-
-
-def _google(columns):
-    emails = [c for c in columns if re.fullmatch(r"E-mail \d+ - Value", c)]
-    phones = [(c.replace("Value", "Type"), c.replace("Value", "Label"), c)
-              for c in columns if re.fullmatch(r"Phone \d+ - Value", c)]
-    addresses = sorted({c.split(" - ")[0] for c in columns if re.fullmatch(r"Address \d+ - .*", c)})
-
-    def extract(get):
-        f = {}
-        f["first_name"] = _pick(get, "Given Name", "First Name")
-        f["surname"] = _pick(get, "Family Name", "Last Name")
-        f["name"] = get("Name") or join_names(f["first_name"], _pick(get, "Additional Name", "Middle Name"),
-                                         f["surname"])
-        f["email"] = _pick(get, *emails)
-        for type_col, label_col, value_col in phones:
-            value = first_value(get(value_col))
-            if not value:
-                continue
-            kind = (get(type_col) or get(label_col)).lower()
-            target = "mobile" if "mobile" in kind or "cell" in kind else "phone"
-            f.setdefault(target, value)
-        for prefix in addresses:
-            street = first_value(get(f"{prefix} - Street"))
-            city, code = first_value(get(f"{prefix} - City")), first_value(get(f"{prefix} - Postal Code"))
-            country, region = first_value(get(f"{prefix} - Country")), first_value(get(f"{prefix} - Region"))
-            formatted = first_value(get(f"{prefix} - Formatted"))
-            if not (street or city or code or country or formatted):
-                continue
-            if not street and not (city or code) and formatted:
-                street = formatted
-            set_street(f, street, first_value(get(f"{prefix} - Extended Address")))
-            f.update(city=city, post_code=code, county=region, country_code=country)
-            break
-        f["job_title"] = _pick(get, "Organization 1 - Title", "Organization Title")
-        organisation = _pick(get, "Organization 1 - Name", "Organization Name")
-        return f, organisation
-
-    return extract
-
-
-def _outlook(columns):
-    def extract(get):
-        f = {}
-        f["first_name"] = get("First Name")
-        f["surname"] = get("Last Name")
-        f["name"] = join_names(f["first_name"], get("Middle Name"), f["surname"])
-        f["email"] = _pick(get, "E-mail Address", "E-mail 2 Address", "E-mail 3 Address")
-        f["phone"] = _pick(get, "Business Phone", "Company Main Phone", "Primary Phone", "Business Phone 2",
-                           "Home Phone", "Other Phone")
-        f["mobile"] = _pick(get, "Mobile Phone", "Car Phone")
-        for prefix in ("Business", "Home", "Other"):
-            street = get(f"{prefix} Street")
-            city, code = get(f"{prefix} City"), get(f"{prefix} Postal Code")
-            country, state = get(f"{prefix} Country"), get(f"{prefix} State")
-            formatted = get(f"{prefix} Address")
-            if not (street or city or code or country or formatted):
-                continue
-            if not street and not (city or code) and formatted:
-                street = formatted
-            extra = "\n".join(x for x in (get(f"{prefix} Street 2"), get(f"{prefix} Street 3")) if x)
-            set_street(f, street, extra)
-            f.update(city=city, post_code=code, county=state, country_code=country)
-            break
-        f["job_title"] = get("Job Title")
-        return f, get("Company")
-
-    return extract
-
-
-def _identity(columns):
-    """segtui's own export: the columns are the field names."""
-    present = [c for c in columns if c in IMPORT_FIELDS]
-
-    def extract(get):
-        f = {name: get(name) for name in present}
-        organisation = f.pop("company_name", "")
-        if f.get("type", "").lower() == "company":
-            organisation = ""
-        return f, organisation
-
-    return extract
-
-
 class UnknownColumns(SegtuiError):
-    """A CSV whose header is no known export and no mapping was given; `columns` lists them
-    so a screen can offer a mapping."""
+    """A CSV with no column segtui recognises and no mapping; `columns` lists the first line's
+    cells so a screen can offer a mapping."""
 
     def __init__(self, path, columns):
         self.columns = list(columns)
         super().__init__(
-            f"{path}: the columns are not those of a Google, Outlook or segtui export; say which column "
-            f"holds which field with --map COLUMN=FIELD (e.g. --map \"Full name=name\"). "
-            f"Columns: {', '.join(columns)}")
+            f"{path}: no line near the top names columns segtui knows (such as First Name, E-mail "
+            f"Address, Company), so there is no header row to read; say which column holds which field "
+            f"with --map COLUMN=FIELD (e.g. --map \"Full name=name\"). Columns: {', '.join(columns)}")
 
 
-OUTLOOK_MARKS = {"E-mail Address", "Business Street", "Business City", "Home Street", "Mobile Phone",
-                 "Business Phone", "Job Title", "Company"}
+def slot_of(column):
+    """(slot, rank) a column name fills, or None. Slots: a field, 'group.part' of an address,
+    'phone?N' (a Google phone whose type column says which), 'describing'."""
+    k = key(column)
+    if column in SEGTUI_OWN:
+        return SEGTUI_OWN[column], -1
+    found = SLOTS.get(k)
+    if found:
+        return found
+    g = GOOGLE.match(k)
+    if g:
+        kind, n, rest = g.group(1), int(g.group(2)), g.group(3)
+        if kind == "email":
+            return ("email", 1000 + n) if rest == "value" else ("describing", 0) if rest in ("type", "label") else None
+        if kind == "phone":
+            return (f"phone?{n}", n) if rest == "value" else ("describing", 0) if rest in ("type", "label") else None
+        if kind == "address":
+            if rest in GOOGLE_PARTS:
+                return f"g{n:03d}.{GOOGLE_PARTS[rest]}", 0
+            return ("describing", 0) if rest in ("type", "label") else None
+        if rest == "name":
+            return "organisation", 1000 + n
+        if rest == "title":
+            return "job_title", 1000 + n
+        return ("describing", 0) if rest in ("type", "label") else None
+    return None
+
+
+def recognised(cells):
+    """How many of a line's cells are known column names (to find the header row)."""
+    return sum(1 for c in cells if c.strip() and slot_of(c.strip()) not in (None,) and
+               slot_of(c.strip())[0] != "describing")
+
+
+@dataclass
+class Recipe:
+    """How to turn a row's cells (a list, in column order) into (fields, organisation)."""
+
+    source: str
+    simple: dict = field(default_factory=dict)  # field -> [column index], best first
+    groups: list = field(default_factory=list)  # [(group, {part: [index]})] in order of preference
+    typed_phones: list = field(default_factory=list)  # [(value index, [type column indexes])]
+    mapped: list = field(default_factory=list)  # [(index, target)] from --map, applied last
+    used: set = field(default_factory=set)
+
+    def __call__(self, cells):
+        f = {}
+        for name, indexes in self.simple.items():
+            for i in indexes:
+                value = cells[i]
+                if value:
+                    f[name] = first_value(value) if GOOGLE_MULTI in value else value
+                    break
+        if self.typed_phones:
+            _typed_phones(f, [(cells[v], " ".join(cells[i] for i in t).lower()) for v, t in self.typed_phones])
+        for _, parts in self.groups:
+            got = {}
+            for part, indexes in parts.items():
+                for i in indexes:
+                    if cells[i]:
+                        got[part] = first_value(cells[i])
+                        break
+            if got:
+                _address(f, got)
+                break
+        organisation = f.pop("organisation", "")
+        for i, target in self.mapped:
+            value = first_value(cells[i])
+            if target == "organisation":
+                organisation = value
+            elif target in MAP_ADDRESS:
+                _address(f, {MAP_ADDRESS[target]: value}, replace=True)
+            else:
+                f[target] = value
+        middle = f.pop("middle_name", "")
+        if not f.get("name"):
+            f["name"] = join_names(f.get("first_name", ""), middle, f.get("surname", ""))
+        return f, organisation
+
+
+def _typed_phones(f, phones):
+    """Google's numbered phones by their type: the first mobile, and the work, then main, then
+    any other number as the phone; fax and pager numbers are no phone to call."""
+    best = None
+    for value, kind in phones:
+        if not value or "fax" in kind or "pager" in kind:
+            continue
+        value = first_value(value)
+        if "mobile" in kind or "cell" in kind:
+            f.setdefault("mobile", value)
+            continue
+        rank = 0 if "work" in kind or "business" in kind else 1 if "main" in kind else 2
+        if best is None or rank < best[0]:
+            best = (rank, value)
+    if best is not None:
+        f.setdefault("phone", best[1])
+
+
+def _address(f, got, replace=False):
+    street = got.get("street", "")
+    if not replace and not street and not (got.get("city") or got.get("post_code")):
+        street = got.get("formatted", "")
+    extra = "\n".join(got[p] for p in ("street2", "street3") if got.get(p))
+    if street or extra:
+        if replace and "street" in got:
+            f.pop("address", None)
+        if replace and "street2" in got:
+            f.pop("address_2", None)
+        set_street(f, street, extra)
+    for part, name in (("city", "city"), ("post_code", "post_code"), ("county", "county"),
+                       ("country", "country_code")):
+        if part in got:
+            f[name] = got[part]
 
 
 def recipe(columns, mapping, path):
-    """Which known export this is, and a function cells -> (fields, organisation)."""
-    names = set(columns)
-    if {"Given Name", "Family Name"} <= names or any(re.fullmatch(r"E-mail \d+ - Value", c) for c in columns) \
-            or "Organization 1 - Name" in names:
-        source, base = "google", _google(columns)
-    elif names & OUTLOOK_MARKS or {"First Name", "Last Name"} <= names:
-        source, base = "outlook", _outlook(columns)
-    elif "name" in names and names <= set(IMPORT_FIELDS) | {"search_name", "created_at", "modified_at", ""}:
-        source, base = "segtui", _identity(columns)
-    elif mapping:
-        source, base = "mapped", None
-    else:
+    """The Recipe for a header, with its source, after checking --map against the columns."""
+    slots = {}
+    for i, column in enumerate(columns):
+        found = slot_of(column) if column else None
+        if found:
+            slots[i] = found
+    resolved = _resolve_map(columns, mapping)
+    for i in resolved:
+        slots.pop(i, None)
+    if not any(s != "describing" for s, _ in slots.values()) and not resolved:
         raise UnknownColumns(path, columns)
-    if not mapping:
-        return source, base
-    lookup = {c: c for c in columns} | {c.lower(): c for c in columns}
+    rec = Recipe(_source(columns, slots, resolved))
+    ranked = sorted(slots.items(), key=lambda item: item[1][1])
+    groups = {}
+    for i, (slot, _rank) in ranked:
+        if slot == "describing":
+            continue
+        rec.used.add(i)
+        if slot.startswith("phone?"):
+            n = slot[6:]
+            types = [j for j, c in enumerate(columns) if key(c) in (f"phone{n}type", f"phone{n}label")]
+            rec.typed_phones.append((i, types))
+        elif "." in slot:
+            group, part = slot.split(".")
+            groups.setdefault(group, {}).setdefault(part, []).append(i)
+        else:
+            rec.simple.setdefault(slot, []).append(i)
+    order = {g: n for n, g in enumerate(GROUP_ORDER)}
+    rec.groups = sorted(groups.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+    rec.mapped = sorted(resolved.items())
+    rec.used |= set(resolved)
+    return rec
+
+
+def _source(columns, slots, resolved):
+    if not slots:
+        return "mapped"
+    names = set(columns)
+    own = {c for c in names if c}
+    if "name" in own and own <= set(IMPORT_FIELDS) | {"search_name", "created_at", "modified_at"}:
+        label = "segtui"
+    else:
+        label = next((program for program, marks in PROGRAMS if names & set(marks)), "columns")
+    return label + ("+map" if resolved else "")
+
+
+def _resolve_map(columns, mapping):
+    lookup = {c: i for i, c in enumerate(columns)}
+    for i, c in enumerate(columns):
+        lookup.setdefault(c.lower(), i)
     resolved = {}
-    for column, target in mapping.items():
-        col = lookup.get(column) or lookup.get(column.strip().lower())
-        if col is None:
+    for column, target in (mapping or {}).items():
+        i = lookup.get(column)
+        if i is None:
+            i = lookup.get(column.strip().lower())
+        if i is None:
             raise SegtuiError(f"--map {column}={target}: the file has no column {column!r}; "
                               f"columns: {', '.join(columns)}")
         target = target.strip().lower()
@@ -150,25 +215,21 @@ def recipe(columns, mapping, path):
         if target not in MAP_FIELDS:
             raise SegtuiError(f"--map {column}={target}: unknown field {target!r}; fields: "
                               f"{', '.join(MAP_FIELDS)}")
-        resolved[col] = target
-    if source != "mapped":
-        source += "+map"
+        resolved[i] = target
+    return resolved
 
-    def extract(get):
-        if base is not None:
-            f, organisation = base(get)
-        else:
-            f, organisation = {}, ""
-        for col, target in resolved.items():
-            value = get(col)
-            if target in ("email", "phone", "mobile"):
-                value = first_value(value)
-            if target == "organisation":
-                organisation = value
-            else:
-                f[target] = value
-        if base is None and not f.get("name"):
-            f["name"] = join_names(f.get("first_name", ""), f.get("surname", ""))
-        return f, organisation
 
-    return source, extract
+def unused_columns(columns, rec):
+    """The columns nothing reads, in file order (blank header cells left out)."""
+    return [c for i, c in enumerate(columns) if c and i not in rec.used]
+
+
+def looks_like(column):
+    """'an e-mail', 'a phone', 'an address' or 'a company' when an unused column's name says it
+    holds such data, else None (fax and pager numbers, types and labels are not)."""
+    if NOT_DATA.search(column):
+        return None
+    for what, pattern in LOOKS_LIKE:
+        if pattern.search(column):
+            return what
+    return None
