@@ -20,6 +20,9 @@ FIELDS = {
         "Volledige naam", "Weergavenaam",  # nl
         "Fullständigt namn", "Visningsnamn",  # sv
     ],
+    "nickname": [
+        "Nickname", "Nick Name", "Spitzname", "Surnom", "Apodo", "Soprannome", "Bijnaam", "Smeknamn",
+    ],
     "first_name": [
         "First Name", "Given Name", "Firstname", "Forename",
         "Vorname", "Prénom", "Nombre", "Nome", "Voornaam", "Förnamn",

@@ -97,12 +97,14 @@ class ParsedFile:
 
 
 def set_street(fields, street, extra=""):
+    """The first line of a street into address, the rest and `extra` (an extended address)
+    into address_2; with no street the extra's first line is the address."""
     lines = [s.strip() for s in street.split("\n") if s.strip()]
+    lines += [s.strip() for s in extra.split("\n") if s.strip()]
     if lines:
         fields["address"] = lines[0]
-    more = [*lines[1:], *[s.strip() for s in extra.split("\n") if s.strip()]]
-    if more:
-        fields["address_2"] = ", ".join(more)
+    if lines[1:]:
+        fields["address_2"] = ", ".join(lines[1:])
 
 
 def join_names(*parts):

@@ -15,7 +15,7 @@ def _plain(text):
     """A country name compared loosely: no case, accents, dots, brackets or 'the'."""
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = re.sub(r"[.'’()\[\],]", " ", text).replace("&", " and ")
+    text = re.sub(r"['’()\[\],]", " ", text.replace(".", "")).replace("&", " and ")
     words = [w for w in text.replace("-", " ").split() if w not in ("the",)]
     return " ".join(words)
 
@@ -29,26 +29,35 @@ VARIANTS = {"uk": "GB", "great britain": "GB", "england": "GB", "scotland": "GB"
             "syria": "SY", "iran": "IR", "vietnam": "VN", "moldova": "MD", "bolivia": "BO",
             "venezuela": "VE", "tanzania": "TZ", "taiwan": "TW", "palestine": "PS", "brunei": "BN",
             "micronesia": "FM", "congo kinshasa": "CD", "congo brazzaville": "CG", "dr congo": "CD",
-            "drc": "CD", "uae": "AE", "emirates": "AE", "kosovo": "XK"}
+            "drc": "CD", "uae": "AE", "emirates": "AE", "kosovo": "XK", "россия": "RU"}
 
 
 @functools.lru_cache(maxsize=1)
 def _country_names():
-    """Every ISO 3166 country by code, English, official and common name (pycountry), then by
-    its name in each language pycountry carries (its own name among them)."""
-    import gettext
-
+    """Every ISO 3166 country by code, English, official and common name (pycountry)."""
     import pycountry
 
     names = {}
-    countries = list(pycountry.countries)
-    for c in countries:
+    for c in pycountry.countries:
         for value in (c.alpha_2, c.alpha_3, c.name, getattr(c, "official_name", ""),
                       getattr(c, "common_name", "")):
             if value:
                 names.setdefault(_plain(value), c.alpha_2)
     for key, code in VARIANTS.items():
         names.setdefault(key, code)
+    return names
+
+
+@functools.lru_cache(maxsize=1)
+def _local_names():
+    """Every country by its name in each language pycountry carries, its own among them.
+    Loaded only when a value is no code or English name (it takes about half a second)."""
+    import gettext
+
+    import pycountry
+
+    names = {}
+    countries = list(pycountry.countries)
     for lang in sorted(os.listdir(pycountry.LOCALES_DIR)):
         try:
             tr = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
@@ -70,7 +79,8 @@ def country_code(value, known=None):
         return None
     if known and plain.lower() in known:
         return known[plain.lower()]
-    return _country_names().get(_plain(plain))
+    key = _plain(plain)
+    return _country_names().get(key) or _local_names().get(key)
 
 
 def known_country_codes():

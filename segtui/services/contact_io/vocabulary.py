@@ -110,8 +110,9 @@ class Recipe:
             else:
                 f[target] = value
         middle = f.pop("middle_name", "")
+        nickname = f.pop("nickname", "")
         if not f.get("name"):
-            f["name"] = join_names(f.get("first_name", ""), middle, f.get("surname", ""))
+            f["name"] = join_names(f.get("first_name", ""), middle, f.get("surname", "")) or nickname
         return f, organisation
 
 

@@ -304,14 +304,23 @@ class ImportDialog(ModalScreen[bool]):
                           fields.get("company_name") or row.get("organisation", ""), fields.get("city", ""),
                           fields.get("email", ""), "; ".join(row.get("errors") or []))
         rejected = preview.get("rejected") or []
+        warnings = preview.get("warnings") or []
+        unmapped = preview.get("unmapped_columns") or []
         summary = (f"{preview.get('total', 0):,} rows read as {preview.get('format', '')} "
-                   f"({preview.get('source', '')}): {preview.get('good', 0):,} can be imported, "
-                   f"{len(rejected):,} rejected. First {len(rows)} rows below.")
+                   f"({preview.get('source', '')}, {preview.get('encoding', '')}): {preview.get('good', 0):,} "
+                   f"can be imported, {len(rejected):,} rejected, {len(warnings):,} warnings. "
+                   f"First {len(rows)} rows below.")
         self.query_one("#import-summary", Static).update(summary)
-        text = "\n".join(f"line {r['line']}: {r['reason']}" for r in rejected[:50])
+        lines = [f"line {r['line']}: {r['reason']}" for r in rejected[:50]]
         if len(rejected) > 50:
-            text += f"\n… and {len(rejected) - 50:,} more"
-        self.query_one("#import-rejected", Static).update(Text(text) if rejected else "")
+            lines.append(f"… and {len(rejected) - 50:,} more rejected")
+        lines += [f"warning, line {w['line']}, {w['field']}: {w['reason']}" for w in warnings[:50]]
+        if len(warnings) > 50:
+            lines.append(f"… and {len(warnings) - 50:,} more warnings")
+        if unmapped:
+            # Said even when nothing in them looks like contact data: the user sees what is left behind.
+            lines.append("Columns not read: " + ", ".join(unmapped))
+        self.query_one("#import-rejected", Static).update(Text("\n".join(lines)) if lines else "")
         self.query_one("#commit", Button).disabled = not preview.get("good")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
