@@ -213,14 +213,22 @@ def card_fields(props):
         preferred = [e for e in emails if "pref" in _types(e[0])]
         email = _unescape((preferred or emails)[0][1])
         f["email"] = email[7:] if email[:7].lower() == "mailto:" else email
-    for params, value in by_name.get("TEL", []):
+    # The phone: a work number first, then a preferred one, then the first; faxes and pagers
+    # are no phone to call. The mobile: the first cell number.
+    phones = []
+    for n, (params, value) in enumerate(by_name.get("TEL", [])):
         kinds = _types(params)
         if kinds & {"fax", "pager"}:
             continue
         value = _unescape(value)
         if value.lower().startswith("tel:"):
             value = value[4:].split(";")[0]
-        f.setdefault("mobile" if kinds & {"cell", "mobile"} else "phone", value)
+        if kinds & {"cell", "mobile"}:
+            f.setdefault("mobile", value)
+        else:
+            phones.append(("work" not in kinds, "pref" not in kinds, n, value))
+    if phones:
+        f["phone"] = min(phones)[3]
     if "ADR" in by_name:
         adrs = by_name["ADR"]
         params, value = next((a for a in adrs if "pref" in _types(a[0])), adrs[0])
