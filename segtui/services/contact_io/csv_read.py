@@ -1,6 +1,7 @@
 """Reading a CSV: the header row, the delimiter, and records with broken quotes reported on
 the line where their row starts."""
 import csv
+import itertools
 import re
 
 from ...errors import SegtuiError
@@ -71,8 +72,8 @@ def _csv_records(lines, delimiter, columns, offset=0):
                 f"{pos + 1 + offset}-{total + offset} were not imported (check the file's quoting)")
             return
         base = pos
-        # A generator, not a slice: restarting after many bad quotes must not copy the file each time.
-        reader = csv.reader((lines[i] for i in range(base, total)), delimiter=delimiter, strict=True)
+        # islice, not a slice: restarting after many bad quotes must not copy the file each time.
+        reader = csv.reader(itertools.islice(lines, base, None), delimiter=delimiter, strict=True)
         start = base
         restart = None
         while True:
@@ -101,7 +102,7 @@ def _csv_records(lines, delimiter, columns, offset=0):
                 break
             end = base + reader.line_num  # lines consumed so far (exclusive end index)
             line_no = start + 1 + offset
-            if not cells or all(not c.strip() for c in cells) and len(cells) <= 1:
+            if not cells or len(cells) <= 1 and not cells[0].strip():
                 start = end
                 continue
             spans = end - start > 1
@@ -116,7 +117,7 @@ def _csv_records(lines, delimiter, columns, offset=0):
                 start = end
                 continue
             problem = None
-            if any('"' in c for c in cells):
+            if '"' in "".join(cells):
                 column = _stray_quote_column("".join(lines[start:end]), delimiter, columns)
                 if column is not None:
                     problem = (f"broken quote: column '{column}' has a double quote inside a cell "
@@ -196,11 +197,10 @@ def read_csv(path, text, mapping):
         if cells is None:
             rows.append(Row(line_no, {}, errors=[problem]))
             continue
-        cells = [c.strip() for c in cells]
         if len(cells) < width:
             cells += pad[len(cells):]
         for i in watched:
-            if cells[i]:
+            if cells[i].strip():
                 filled[i] += 1
         fields, organisation = rec(cells)
         row = Row(line_no, fields, organisation)

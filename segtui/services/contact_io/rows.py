@@ -27,15 +27,19 @@ GOOGLE_MULTI = " ::: "
 
 # --- the parsed file -----------------------------------------------------------------------
 
-@dataclass
 class Row:
-    """One contact as read from the file: where it starts, its fields, its problems."""
+    """One contact as read from the file: where it starts, its fields, its problems.
+    (A plain class with slots: an import makes one per row, and a dataclass with list
+    defaults costs more than reading the row.)"""
 
-    line: int
-    fields: dict
-    organisation: str = ""
-    errors: list = field(default_factory=list)
-    warnings: list = field(default_factory=list)  # (field, reason): values left out or cut
+    __slots__ = ("line", "fields", "organisation", "errors", "warnings")
+
+    def __init__(self, line, fields, organisation="", errors=None):
+        self.line = line
+        self.fields = fields
+        self.organisation = organisation
+        self.errors = [] if errors is None else errors
+        self.warnings = []  # (field, reason): values left out or cut
 
     def warn(self, name, reason):
         self.warnings.append((name, reason))

@@ -191,13 +191,12 @@ def guess_format(path, text, format):
     return "csv"
 
 
-_LINE_END = re.compile(r"\r*\n|\r")
-
-
 def physical_lines(text):
     """Lines ending in '\n', whatever ended them (CRLF, LF, CR, and the CR CR LF that some
     iPhone exports write count as one end), so csv sees newlines inside quotes."""
-    lines = _LINE_END.split(text)
+    if "\r" in text:  # str.replace, not a regex: it runs at C speed on a 100,000-line file
+        text = text.replace("\r\r\n", "\n").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     return [line + "\n" for line in lines]

@@ -79,7 +79,13 @@ def country_code(value, known=None):
         return None
     if known and plain.lower() in known:
         return known[plain.lower()]
-    key = _plain(plain)
+    return _iso_code(plain)
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso_code(value):
+    """Cached: a file names the same few countries on thousands of rows."""
+    key = _plain(value)
     return _country_names().get(key) or _local_names().get(key)
 
 
@@ -105,7 +111,17 @@ def known_country_codes():
 
 LIMITS = {name: Contact._meta.fields[name].max_length for name in IMPORT_FIELDS
           if getattr(Contact._meta.fields[name], "max_length", None)}
-UPPER_FIELDS = CODE_FIELDS + ("no", "company_no")
+
+
+class _Limits(dict):
+    """Every field's length limit; a field without one has none (no .get per value)."""
+
+    def __missing__(self, key):
+        return 1 << 30
+
+
+LIMIT_OF = _Limits(LIMITS)
+UPPER_FIELDS = frozenset(CODE_FIELDS + ("no", "company_no"))
 # Text a person reads, kept in part when too long; a cut phone, e-mail or code would be wrong.
 CUT_FIELDS = ("name", "first_name", "surname", "address", "address_2", "city", "county", "job_title")
 
@@ -115,12 +131,7 @@ def validate(row, known_countries):
     warning naming its field; only a row without name and organisation gets an error."""
     if not row.fields and row.errors:
         return
-    f = {}
-    for k, v in row.fields.items():
-        if isinstance(v, str):
-            v = v.strip()
-        if v != "" and v is not None:
-            f[k] = v
+    f = {k: v for k, v in row.fields.items() if v}  # the readers strip every value
     errors = row.errors
     warn = row.warn
     org = (row.organisation or "").strip()
@@ -158,9 +169,8 @@ def validate(row, known_countries):
             del f["country_code"]
         else:
             f["country_code"] = code
-    for name in UPPER_FIELDS:
-        if name in f:
-            f[name] = f[name].upper()
+    for name in UPPER_FIELDS & f.keys():
+        f[name] = f[name].upper()
     if "correspondence_type" in f:
         ct = f["correspondence_type"].lower().replace(" ", "_").replace("-", "_")
         if ct in CORRESPONDENCE_TYPES:
@@ -169,6 +179,14 @@ def validate(row, known_countries):
             warn("correspondence_type", f"correspondence type {f['correspondence_type']!r} is not "
                                         f"hard_copy or email: left out")
             del f["correspondence_type"]
+    for name in [n for n, v in f.items() if len(v) > LIMIT_OF[n]]:
+        value, limit = f[name], LIMIT_OF[name]
+        if name in CUT_FIELDS:
+            warn(name, f"{name} is {len(value)} characters long: cut to the {limit} that fit")
+            f[name] = value[:limit].rstrip()
+        else:
+            warn(name, f"{name} is {len(value)} characters long, at most {limit} fit: left out")
+            del f[name]
     if "exclude_from_segment" in f:
         text = str(f["exclude_from_segment"]).lower()
         if text in ("1", "true", "yes", "y", "x"):
@@ -179,15 +197,6 @@ def validate(row, known_countries):
             warn("exclude_from_segment", f"exclude_from_segment {f['exclude_from_segment']!r} is not yes "
                                          f"or no: left out")
             del f["exclude_from_segment"]
-    for name, value in list(f.items()):
-        limit = LIMITS.get(name)
-        if limit and isinstance(value, str) and len(value) > limit:
-            if name in CUT_FIELDS:
-                warn(name, f"{name} is {len(value)} characters long: cut to the {limit} that fit")
-                f[name] = value[:limit].rstrip()
-            else:
-                warn(name, f"{name} is {len(value)} characters long, at most {limit} fit: left out")
-                del f[name]
     if len(org) > LIMITS["company_name"]:
         warn("company_name", f"organisation is {len(org)} characters long: cut to the "
                              f"{LIMITS['company_name']} that fit")

@@ -55,6 +55,9 @@ def _bulk_write(records, upsert=False):
 
 def write(rows, progress=None):
     now = dt.datetime.now().replace(microsecond=0)
+    if dbmod.is_sqlite():
+        # As Peewee stores it; a string spares sqlite3's datetime adapter on every row.
+        now = now.strftime("%Y-%m-%d %H:%M:%S")
     # ONE query for every existing contact, then dicts for matching.
     # The timestamps are left out: parsing 2 datetimes per contact is most of the cost of the
     # query, and neither is compared (created_at is kept by the upsert, modified_at is now).
@@ -122,7 +125,9 @@ def write(rows, progress=None):
 
     def by_file_no(fields):
         """A contact the file names by its segtui no, only if it is plausibly the same one."""
-        rec = existing.get(fields.get("no", ""))
+        if "no" not in fields:
+            return None
+        rec = existing.get(fields["no"])
         if rec is None or rec["type"] != fields["type"]:
             return None
         same_email = fields.get("email") and fields["email"].lower() == rec["email"].lower()
@@ -131,15 +136,15 @@ def write(rows, progress=None):
         return None
 
     def company_for(name, fields=None):
-        key = name.upper()
-        no = companies.get(key)
+        no = companies.get(name.upper())
+        if no is not None and not fields:  # the usual case: a person's company, known already
+            return no, False
         values = dict(fields or {}, type="company", name=name)
         if no is None:
             return create(values)["no"], True
         current = new.get(no) or changed.get(no) or existing[no]
         values["company_no"], values["company_name"] = no, current["name"]
-        if fields:
-            upsert(no, values)
+        upsert(no, values)
         return no, False
 
     total = len(rows)
@@ -167,7 +172,8 @@ def write(rows, progress=None):
     for row in rows:
         if row.is_company:
             continue
-        values = {k: v for k, v in row.fields.items() if k != "no"}
+        values = dict(row.fields)
+        values.pop("no", None)
         company_no = values.pop("company_no", "")
         values.pop("company_name", None)
         org = row.organisation
