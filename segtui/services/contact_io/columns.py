@@ -216,7 +216,7 @@ PROGRAMS = (
 LOOKS_LIKE = (
     ("an e-mail", re.compile(r"mail|courriel|correo|posta elettronica|e-?post", re.I)),
     ("a phone", re.compile(r"phone|tel[eé]?f|^tel|tél|mobil|móvil|cell|handy|portable|fon\b", re.I)),
-    ("an address", re.compile(r"address|adress|street|stra(ss|ß)e|rue\b|calle|\bvia\b|straat|gatu|city|"
+    ("an address", re.compile(r"address|adress|anschrift|street|stra(ss|ß)e|rue\b|calle|\bvia\b|straat|gatu|city|"
                               r"\bort\b|ville|ciudad|citt|plaats|zip|postal|post ?code|plz|\bcap\b|"
                               r"postnummer|country|\bland\b|pays|pa[ií]s|paese", re.I)),
     ("a company", re.compile(r"company|organi[sz]|firma|soci[eé]t|empresa|azienda|bedrijf|f[oö]retag|"

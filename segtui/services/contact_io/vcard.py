@@ -21,7 +21,8 @@ SEGTUI = {"X-SEGTUI-NO": "no", "X-SEGTUI-COMPANY-NO": "company_no",
           "X-SEGTUI-TERRITORY-CODE": "territory_code",
           "X-SEGTUI-CORRESPONDENCE-TYPE": "correspondence_type",
           "X-SEGTUI-EXCLUDE-FROM-SEGMENT": "exclude_from_segment"}
-_NAME = re.compile(r"^(?:[A-Za-z0-9-]+\.)?[A-Za-z0-9-]+$")
+# A content line starts with its (grouped) name, then parameters or the value.
+_PROPERTY = re.compile(r"^\s*((?:[A-Za-z0-9-]+\.)?[A-Za-z0-9-]+)\s*[;:]")
 
 
 class CardError(Exception):
@@ -98,18 +99,17 @@ def _properties(lines):
     found = []
     previous_used = False
     for no, line in logical:
-        split = _head(line)
-        name = split and split[0].split(";", 1)[0].strip()
-        if not split or not name or not _NAME.match(name):
+        name = _PROPERTY.match(line)
+        if name is None:
             if previous_used:
                 raise CardError(f"line {no}, {line[:40]!r}, is not a vCard property")
             continue  # more of an unused property's value (e.g. unindented base64)
-        head, value = split
-        parts = _split_unescaped(head, ";", keep_escapes=True)
-        name = parts[0].strip().split(".")[-1].upper()
+        name = name.group(1).split(".")[-1].upper()
         previous_used = name in USED or name in SEGTUI
         if not previous_used:
-            continue
+            continue  # never parsed further: however broken, it cannot stop the card
+        head, value = _head(line) or line.split(":", 1)
+        parts = _split_unescaped(head, ";", keep_escapes=True)
         params = {}
         for part in parts[1:]:
             key, eq, val = part.partition("=")
