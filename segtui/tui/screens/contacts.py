@@ -221,8 +221,8 @@ class ImportDialog(ModalScreen[bool]):
         with box:
             with Horizontal(classes="form-row"):
                 yield Label("File")
-                yield Input(self.path, placeholder="path to a .csv or .vcf file (Outlook and Google exports "
-                            "are recognised)", id="import-path", compact=True)
+                yield Input(self.path, placeholder="path to a .csv or .vcf file (CSV columns are recognised "
+                            "by their names)", id="import-path", compact=True)
             with Horizontal(classes="form-row"):
                 yield Label("Format")
                 yield Select(FORMATS, value="", allow_blank=False, id="import-format", compact=True)
@@ -311,15 +311,15 @@ class ImportDialog(ModalScreen[bool]):
                    f"can be imported, {len(rejected):,} rejected, {len(warnings):,} warnings. "
                    f"First {len(rows)} rows below.")
         self.query_one("#import-summary", Static).update(summary)
-        lines = [f"line {r['line']}: {r['reason']}" for r in rejected[:50]]
+        # First the columns left behind (one line, said even when nothing in them looks like
+        # contact data), then the rejected rows and the warnings: the box shows ten lines.
+        lines = ["Columns not read: " + ", ".join(unmapped)] if unmapped else []
+        lines += [f"line {r['line']}: {r['reason']}" for r in rejected[:50]]
         if len(rejected) > 50:
             lines.append(f"… and {len(rejected) - 50:,} more rejected")
         lines += [f"warning, line {w['line']}, {w['field']}: {w['reason']}" for w in warnings[:50]]
         if len(warnings) > 50:
             lines.append(f"… and {len(warnings) - 50:,} more warnings")
-        if unmapped:
-            # Said even when nothing in them looks like contact data: the user sees what is left behind.
-            lines.append("Columns not read: " + ", ".join(unmapped))
         self.query_one("#import-rejected", Static).update(Text("\n".join(lines)) if lines else "")
         self.query_one("#commit", Button).disabled = not preview.get("good")
 
