@@ -221,8 +221,8 @@ class ImportDialog(ModalScreen[bool]):
         with box:
             with Horizontal(classes="form-row"):
                 yield Label("File")
-                yield Input(self.path, placeholder="path to a .csv or .vcf file (CSV columns are recognised "
-                            "by their names)", id="import-path", compact=True)
+                yield Input(self.path, placeholder="path to a .csv or .vcf file (Outlook and Google exports "
+                            "are recognised)", id="import-path", compact=True)
             with Horizontal(classes="form-row"):
                 yield Label("Format")
                 yield Select(FORMATS, value="", allow_blank=False, id="import-format", compact=True)
