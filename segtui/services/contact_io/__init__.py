@@ -8,6 +8,8 @@ when it carries segtui's own, else by e-mail, else by name and company), numbers
 by advancing the series once, and rows are written by one prepared insert (new contacts) and
 one upsert on the contact no (changed ones), each run over pages of rows.
 """
+import contextlib
+import gc
 from pathlib import Path
 
 from ... import db as dbmod
@@ -22,11 +24,29 @@ from .vocabulary import UnknownColumns, recipe
 from .writing import DryRun, ImportRefused, write
 
 
+@contextlib.contextmanager
+def _no_gc():
+    """The cyclic garbage collector paused while a file is read and written: an import makes
+    hundreds of thousands of dicts and lists that all stay alive, and each collection would
+    walk them all again (a fifth of the time of a large import). Nothing here makes cycles."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def read_file(path, format=None, mapping=None, encoding=None):
     """Parse a CSV or vCard file into rows (no database writes). Raises SegtuiError for a file
     that cannot be read at all (missing, empty, binary, no header row). `encoding` names the
     file's encoding instead of detecting it."""
-    path = Path(path)
+    with _no_gc():
+        return _read_file(Path(path), format, mapping, encoding)
+
+
+def _read_file(path, format, mapping, encoding):
     text, encoding = read_text(path, encoding)
     fmt = guess_format(path, text, format)
     if fmt == "vcard":
@@ -67,8 +87,13 @@ def import_contacts(path, format=None, mapping=None, dry_run=False, strict=False
     contacts (companies included), `companies` the new company contacts among them. `parsed`
     (from read_file, e.g. after a preview) saves reading the file twice; `progress(done, total)`
     is called as rows are matched."""
+    with _no_gc():
+        return _import(path, format, mapping, dry_run, strict, progress, parsed, encoding)
+
+
+def _import(path, format, mapping, dry_run, strict, progress, parsed, encoding):
     if parsed is None:
-        parsed = read_file(path, format=format, mapping=mapping, encoding=encoding)
+        parsed = _read_file(Path(path), format, mapping, encoding)
     rejected = parsed.rejected
     if strict and rejected:
         raise ImportRefused(rejected)

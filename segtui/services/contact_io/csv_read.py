@@ -193,6 +193,7 @@ def read_csv(path, text, mapping):
     width = len(columns)
     pad = [""] * width
     rows = parsed.rows
+    extract = rec.extract
     for line_no, cells, problem in _csv_records(lines, delimiter, columns, offset=first):
         if cells is None:
             rows.append(Row(line_no, {}, errors=[problem]))
@@ -202,7 +203,7 @@ def read_csv(path, text, mapping):
         for i in watched:
             if cells[i].strip():
                 filled[i] += 1
-        fields, organisation = rec(cells)
+        fields, organisation = extract(cells)
         row = Row(line_no, fields, organisation)
         if problem:
             row.errors.append(problem)

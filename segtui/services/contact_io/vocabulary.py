@@ -100,15 +100,37 @@ class Recipe:
             code.append(f"{indent}else:")
             indent += "    "
         code.append(f"{indent}pass")
-        code.append("    return f")
-        namespace = {}
+        simple_file = not self.multi and not self.mapped
+        if simple_file:  # the rest of __call__, for the usual file: no Google cells, no --map
+            code += self._name_code()
+        else:
+            code.append("    return f")
+        namespace = {"join_names": join_names}
         exec("\n".join(code), namespace)  # noqa: S102 - built above from column indexes only
         self._read = namespace["read"]
+        if simple_file:
+            read = self._read
+            self.extract = lambda cells: read(cells, _address)
+        else:
+            self.extract = self.__call__
         return self
+
+    def _name_code(self):
+        """Lines that pop the organisation, middle name and nickname and make the name."""
+        code = ["    organisation = f.pop('organisation', '')" if "organisation" in self.simple
+                else "    organisation = ''"]
+        code.append("    middle = f.pop('middle_name', '')" if "middle_name" in self.simple else "    middle = ''")
+        code.append("    nickname = f.pop('nickname', '')" if "nickname" in self.simple else "    nickname = ''")
+        code.append("    if 'name' not in f:")
+        code.append("        f['name'] = join_names(f.get('first_name', ''), middle, f.get('surname', '')) "
+                    "or nickname")
+        code.append("    return f, organisation")
+        return code
 
     def __call__(self, cells):
         """(fields, organisation) of a row's cells, as the csv module gives them (unstripped,
-        at least as many as the header has columns)."""
+        at least as many as the header has columns). `extract` is the same, faster when the
+        whole reading could be compiled."""
         f = self._read(cells, _address)
         if self.multi:
             for name, value in f.items():

@@ -75,11 +75,12 @@ def write(rows, progress=None):
     if series is None:
         raise SegtuiError("number series CONTACT is missing: run 'segtui init'")
     counter = [series.last_no]
+    prefix, width = series.prefix, series.width
 
     def allocate():
         while True:
             counter[0] += 1
-            no = f"{series.prefix}{counter[0]:0{series.width}d}"
+            no = f"{prefix}{counter[0]:0{width}d}"
             if no not in existing:
                 return no
 
@@ -113,9 +114,7 @@ def write(rows, progress=None):
 
     def create(values):
         no = allocate()
-        record = dict(DEFAULTS)
-        record.update(no=no, created_at=now, modified_at=now)
-        record.update(values)
+        record = {**DEFAULTS, "no": no, "created_at": now, "modified_at": now, **values}
         record["search_name"] = record["name"].upper()
         if record["type"] == "company":
             record["company_no"], record["company_name"] = no, record["name"]
