@@ -1,11 +1,11 @@
 """Issue 9, point 2 in the worksheet: the import preview names the columns it will not read
 and the values it will leave out, before anything is imported (80x24 and 120x40)."""
 import pytest
+from tui_fixtures import fill_fixed
 
 from segtui.models import Contact
 from segtui.tui.app import SegtuiApp
 from segtui.tui.screens.contacts import ContactsScreen, ImportDialog
-from tui_fixtures import fill_fixed
 
 SIZES = [(80, 24), (120, 40)]
 

@@ -34,7 +34,7 @@ def _expectations():
     """{file name: 'ok' | 'reject'} from the corpus README's table."""
     readme = (CORPUS / "README.md").read_text(encoding="utf-8")
     return {name: expect for name, expect in
-            re.findall(r"^\| (?:csv|vcard) \| (\S+) \|.*\| (ok|reject) \|$", readme, flags=re.M)}
+            re.findall(r"^\| (?:csv|vcard) \| (\S+) \|.*\| (ok|reject) \|$", readme, flags=re.MULTILINE)}
 
 
 def _cases(expect):
@@ -75,7 +75,7 @@ def _vcard_names(path):
         seen = True
         if "QUOTED-PRINTABLE" in head.upper():
             data = quopri.decodestring(value.encode())
-            charset = re.search(r"CHARSET=([^;:]+)", head, flags=re.I)
+            charset = re.search(r"CHARSET=([^;:]+)", head, flags=re.IGNORECASE)
             for codec in ([charset.group(1)] if charset else []) + ["utf-8", "cp1252"]:
                 try:
                     value = data.decode(codec)

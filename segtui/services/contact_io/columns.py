@@ -214,15 +214,15 @@ PROGRAMS = (
 
 # Unused columns that look like contact data: a warning names them when they hold values.
 LOOKS_LIKE = (
-    ("an e-mail", re.compile(r"mail|courriel|correo|posta elettronica|e-?post", re.I)),
-    ("a phone", re.compile(r"phone|tel[eé]?f|^tel|tél|mobil|móvil|cell|handy|portable|fon\b", re.I)),
+    ("an e-mail", re.compile(r"mail|courriel|correo|posta elettronica|e-?post", re.IGNORECASE)),
+    ("a phone", re.compile(r"phone|tel[eé]?f|^tel|tél|mobil|móvil|cell|handy|portable|fon\b", re.IGNORECASE)),
     ("an address", re.compile(r"address|adress|anschrift|street|stra(ss|ß)e|rue\b|calle|\bvia\b|straat|gatu|city|"
                               r"\bort\b|ville|ciudad|citt|plaats|zip|postal|post ?code|plz|\bcap\b|"
-                              r"postnummer|country|\bland\b|pays|pa[ií]s|paese", re.I)),
+                              r"postnummer|country|\bland\b|pays|pa[ií]s|paese", re.IGNORECASE)),
     ("a company", re.compile(r"company|organi[sz]|firma|soci[eé]t|empresa|azienda|bedrijf|f[oö]retag|"
-                             r"employer|unternehmen", re.I)),
+                             r"employer|unternehmen", re.IGNORECASE)),
 )
-NOT_DATA = re.compile(r"fax|pager|type\b|typ\b|display|label|angezeigt|weergave|visningsnamn", re.I)
+NOT_DATA = re.compile(r"fax|pager|type\b|typ\b|display|label|angezeigt|weergave|visningsnamn", re.IGNORECASE)
 
 
 def key(column):

@@ -32,7 +32,7 @@ class Row:
     (A plain class with slots: an import makes one per row, and a dataclass with list
     defaults costs more than reading the row.)"""
 
-    __slots__ = ("line", "fields", "organisation", "errors", "warnings")
+    __slots__ = ("errors", "fields", "line", "organisation", "warnings")
 
     def __init__(self, line, fields, organisation="", errors=None):
         self.line = line

@@ -4,7 +4,15 @@ from dataclasses import dataclass, field
 
 from ...errors import SegtuiError
 from .columns import (
-    GOOGLE, GOOGLE_PARTS, GROUP_ORDER, LOOKS_LIKE, NOT_DATA, PROGRAMS, SEGTUI_OWN, SLOTS, key,
+    GOOGLE,
+    GOOGLE_PARTS,
+    GROUP_ORDER,
+    LOOKS_LIKE,
+    NOT_DATA,
+    PROGRAMS,
+    SEGTUI_OWN,
+    SLOTS,
+    key,
 )
 from .rows import GOOGLE_MULTI, IMPORT_FIELDS, MAP_FIELDS, join_names, set_street
 
