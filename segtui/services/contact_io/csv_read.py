@@ -187,7 +187,7 @@ def read_csv(path, text, mapping):
     parsed = ParsedFile(str(path), "csv", rec.source, delimiter=delimiter, columns=columns,
                         mapping=dict(mapping))
     parsed.unmapped_columns = unused_columns(columns, rec)
-    watched = {columns.index(c): looks_like(c) for c in parsed.unmapped_columns}
+    watched = {i: looks_like(c) for i, c in enumerate(columns) if c and i not in rec.used}
     watched = {i: what for i, what in watched.items() if what}
     filled = dict.fromkeys(watched, 0)
     width = len(columns)

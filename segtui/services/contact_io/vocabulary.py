@@ -73,8 +73,8 @@ def slot_of(column):
 
 def recognised(cells):
     """How many of a line's cells are known column names (to find the header row)."""
-    return sum(1 for c in cells if c.strip() and slot_of(c.strip()) not in (None,) and
-               slot_of(c.strip())[0] != "describing")
+    slots = (slot_of(c.strip()) for c in cells if c.strip())
+    return sum(1 for found in slots if found and found[0] != "describing")
 
 
 @dataclass
