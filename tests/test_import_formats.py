@@ -252,3 +252,12 @@ def test_cli_text_names_warnings_and_unread_columns(cli_main, tmp_path):
     code, out, _ = cli_main("contacts", "import", path, "--dry-run")
     assert json.dumps(out)  # plain JSON all through
     assert out["unmapped_columns"] == ["Hobby"] and out["source"] == "outlook" and out["encoding"] == "utf-8"
+
+
+def test_outlook_po_box_goes_with_its_address(db, tmp_path):
+    text = ("First Name,Last Name,Business Street,Business Address PO Box,Business City,Home Street,Home City\n"
+            "A,B,Main St 1,Box 12,Lund,Home Rd 2,Malmö\n")
+    result = contact_io.import_contacts(write(tmp_path, "po.csv", text))
+    assert result["warnings"] == [] and result["unmapped_columns"] == []
+    assert person("A B") == {"type": "person", "name": "A B", "first_name": "A", "surname": "B",
+                             "address": "Main St 1", "address_2": "Box 12", "city": "Lund"}
