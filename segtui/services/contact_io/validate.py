@@ -1,5 +1,6 @@
 """Checking and normalising a read row's values: names, e-mail, country, codes, lengths."""
 import functools
+import operator
 import os
 import re
 import unicodedata
@@ -131,7 +132,9 @@ def validate(row, known_countries):
     warning naming its field; only a row without name and organisation gets an error."""
     if not row.fields and row.errors:
         return
-    f = {k: v for k, v in row.fields.items() if v}  # the readers strip every value
+    f = row.fields  # the readers strip every value; a CSV row holds no empty one
+    if "" in f.values():
+        f = {k: v for k, v in f.items() if v}
     errors = row.errors
     warn = row.warn
     org = (row.organisation or "").strip()
@@ -169,8 +172,9 @@ def validate(row, known_countries):
             del f["country_code"]
         else:
             f["country_code"] = code
-    for name in UPPER_FIELDS & f.keys():
-        f[name] = f[name].upper()
+    if not UPPER_FIELDS.isdisjoint(f):
+        for name in UPPER_FIELDS.intersection(f):
+            f[name] = f[name].upper()
     if "correspondence_type" in f:
         ct = f["correspondence_type"].lower().replace(" ", "_").replace("-", "_")
         if ct in CORRESPONDENCE_TYPES:
@@ -179,7 +183,8 @@ def validate(row, known_countries):
             warn("correspondence_type", f"correspondence type {f['correspondence_type']!r} is not "
                                         f"hard_copy or email: left out")
             del f["correspondence_type"]
-    for name in [n for n, v in f.items() if len(v) > LIMIT_OF[n]]:
+    too_long = any(map(operator.gt, map(len, f.values()), map(LIMIT_OF.__getitem__, f)))  # at C speed
+    for name in [n for n, v in f.items() if len(v) > LIMIT_OF[n]] if too_long else ():
         value, limit = f[name], LIMIT_OF[name]
         if name in CUT_FIELDS:
             warn(name, f"{name} is {len(value)} characters long: cut to the {limit} that fit")
