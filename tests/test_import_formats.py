@@ -261,3 +261,14 @@ def test_outlook_po_box_goes_with_its_address(db, tmp_path):
     assert result["warnings"] == [] and result["unmapped_columns"] == []
     assert person("A B") == {"type": "person", "name": "A B", "first_name": "A", "surname": "B",
                              "address": "Main St 1", "address_2": "Box 12", "city": "Lund"}
+
+
+def test_map_finds_its_header_below_a_preamble(cli_main, tmp_path):
+    path = write(tmp_path, "p.csv", "Exported by Kundenverwaltung 2.3\n\nKunde;Ruf;Mail\nMeier AG;+41 1;info@meier.example\n")
+    code, _, err = cli_main("contacts", "import", path)
+    assert code == 1 and "--map" in err  # no column segtui knows: refused, nothing changed
+    code, out, err = cli_main("contacts", "import", path, "--map", "Kunde=name", "--map", "Mail=email",
+                              "--map", "Ruf=phone")
+    assert code == 0, err
+    assert out["imported"] == 1 and out["source"] == "mapped" and out["unmapped_columns"] == []
+    assert Contact.get(Contact.name == "Meier AG").email == "info@meier.example"
