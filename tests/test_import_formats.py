@@ -272,3 +272,26 @@ def test_map_finds_its_header_below_a_preamble(cli_main, tmp_path):
     assert code == 0, err
     assert out["imported"] == 1 and out["source"] == "mapped" and out["unmapped_columns"] == []
     assert Contact.get(Contact.name == "Meier AG").email == "info@meier.example"
+
+
+GOOGLE_2023 = ("First Name,Middle Name,Last Name,Phonetic First Name,Phonetic Middle Name,Phonetic Last Name,"
+               "Name Prefix,Name Suffix,Nickname,File As,Organization Name,Organization Title,"
+               "Organization Department,Birthday,Notes,Photo,Labels,E-mail 1 - Label,E-mail 1 - Value,"
+               "E-mail 2 - Label,E-mail 2 - Value,Phone 1 - Label,Phone 1 - Value,Phone 2 - Label,Phone 2 - Value,"
+               "Address 1 - Label,Address 1 - Formatted,Address 1 - Street,Address 1 - City,Address 1 - PO Box,"
+               "Address 1 - Region,Address 1 - Postal Code,Address 1 - Country,Address 1 - Extended Address")
+
+
+def test_google_export_as_written_today(db, tmp_path):
+    rows = ('Eva,Maria,Lund,,,,Dr.,,Evi,"Lund, Eva",Acme AB,CTO,R&D,1980-01-01,note,https://x/p.jpg,'
+            '* myContacts ::: Work,* Work,eva@acme.example,Home,eva@home.example,Mobile,+46 70 1 ::: +46 70 2,'
+            'Work,+46 8 1,Work,"Storg 1\nLund",Storg 1,Lund,,Skåne,222 22,Sverige,\n'
+            ',,,,,,,,,"Holm, Bo",,,,,,,,,bo@holm.example,,,,,,,,,,,,,,,\n')
+    result = contact_io.import_contacts(write(tmp_path, "google.csv", f"{GOOGLE_2023}\n{rows}"))
+    assert (result["rejected"], result["warnings"], result["source"]) == ([], [], "google")
+    assert person("Eva Maria Lund") == {
+        "type": "person", "name": "Eva Maria Lund", "first_name": "Eva", "surname": "Lund",
+        "company_name": "Acme AB", "address": "Storg 1", "post_code": "222 22", "city": "Lund", "county": "Skåne",
+        "country_code": "SE", "phone": "+46 8 1", "mobile": "+46 70 1", "email": "eva@acme.example",
+        "job_title": "CTO"}
+    assert person("Holm, Bo")["email"] == "bo@holm.example"  # File As names a row with no other name

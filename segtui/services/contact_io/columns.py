@@ -12,7 +12,7 @@ import re
 FIELDS = {
     "name": [
         "Name",  # Google (old), Outlook Express / Windows Contacts, segtui
-        "Display Name", "Full Name", "Contact Name", "File As",  # Thunderbird, Roundcube, others
+        "Display Name", "Full Name", "Contact Name",  # Thunderbird, Roundcube, others
         "Anzeigename", "Vollständiger Name",  # de
         "Nom complet", "Nom d'affichage",  # fr
         "Nombre completo", "Nombre para mostrar",  # es
@@ -20,8 +20,9 @@ FIELDS = {
         "Volledige naam", "Weergavenaam",  # nl
         "Fullständigt namn", "Visningsnamn",  # sv
     ],
-    "nickname": [
-        "Nickname", "Nick Name", "Spitzname", "Surnom", "Apodo", "Soprannome", "Bijnaam", "Smeknamn",
+    "nickname": [  # the name only when a row has none other (File As is "Surname, Given")
+        "File As", "Speichern unter", "Classer sous", "Archivar como", "Archivia come", "Opslaan als",
+        "Arkivera som", "Nickname", "Nick Name", "Spitzname", "Surnom", "Apodo", "Soprannome", "Bijnaam", "Smeknamn",
     ],
     "first_name": [
         "First Name", "Given Name", "Firstname", "Forename",
@@ -222,7 +223,8 @@ LOOKS_LIKE = (
     ("a company", re.compile(r"company|organi[sz]|firma|soci[eé]t|empresa|azienda|bedrijf|f[oö]retag|"
                              r"employer|unternehmen", re.IGNORECASE)),
 )
-NOT_DATA = re.compile(r"fax|pager|type\b|typ\b|display|label|angezeigt|weergave|visningsnamn", re.IGNORECASE)
+NOT_DATA = re.compile(r"fax|pager|type\b|typ\b|display|label|angezeigt|weergave|visningsnamn|"
+                      r"department|abteilung|departamento|reparto|afdeling|avdelning", re.IGNORECASE)
 
 
 def key(column):
