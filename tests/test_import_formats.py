@@ -295,3 +295,14 @@ def test_google_export_as_written_today(db, tmp_path):
         "country_code": "SE", "phone": "+46 8 1", "mobile": "+46 70 1", "email": "eva@acme.example",
         "job_title": "CTO"}
     assert person("Holm, Bo")["email"] == "bo@holm.example"  # File As names a row with no other name
+
+
+def test_french_outlook_title_twice_and_the_fullest_address_group(db, tmp_path):
+    text = ("Titre,Prénom,Nom,Société,Service,Titre,Rue (bureau),Ville (bureau),Code postal (bureau),"
+            "Téléphone professionnel,Ort\n"
+            "M.,Luc,Martin,Vins SA,Achats,Acheteur,1 rue Haute,Dijon,21000,+33 3 1,Bâtiment B\n")
+    result = contact_io.import_contacts(write(tmp_path, "fr.csv", text))
+    assert result["rejected"] == [] and result["unmapped_columns"] == ["Titre", "Service"]
+    assert person("Luc Martin") == {
+        "type": "person", "name": "Luc Martin", "first_name": "Luc", "surname": "Martin", "company_name": "Vins SA",
+        "job_title": "Acheteur", "address": "1 rue Haute", "city": "Dijon", "post_code": "21000", "phone": "+33 3 1"}

@@ -21,7 +21,8 @@ FIELDS = {
         "Fullständigt namn", "Visningsnamn",  # sv
     ],
     "nickname": [  # the name only when a row has none other (File As is "Surname, Given")
-        "File As", "Speichern unter", "Classer sous", "Archivar como", "Archivia come", "Opslaan als",
+        "File As", "Speichern unter", "Classer sous", "Enregistrer sous", "Archivar como", "Archivia come",
+        "Opslaan als",
         "Arkivera som", "Nickname", "Nick Name", "Spitzname", "Surnom", "Apodo", "Soprannome", "Bijnaam", "Smeknamn",
     ],
     "first_name": [
@@ -67,8 +68,8 @@ FIELDS = {
         "Business Phone", "Work Phone", "Phone (work)", "Company Main Phone", "Primary Phone", "Phone",
         "Telephone", "Phone Number", "Business Phone 2", "Work Phone 2",
         "Telefon geschäftlich", "Telefon Firma", "Haupttelefon", "Telefon", "Telefon geschäftlich 2",  # de
-        "Téléphone (bureau)", "Téléphone bureau", "Téléphone société", "Téléphone principal", "Téléphone",
-        "Téléphone 2 (bureau)",  # fr
+        "Téléphone (bureau)", "Téléphone professionnel", "Téléphone bureau", "Téléphone société",
+        "Téléphone principal", "Téléphone", "Téléphone 2 (bureau)", "Téléphone professionnel 2",  # fr
         "Teléfono del trabajo", "Número de centralita de la organización", "Teléfono principal", "Teléfono",
         "Teléfono del trabajo 2",  # es
         "Ufficio", "Telefono (uff.)", "Telefono principale società", "Telefono principale", "Telefono",
@@ -78,7 +79,8 @@ FIELDS = {
         "Telefon, arbete", "Arbetstelefon", "Växel", "Primär telefon", "Telefon 2, arbete",  # sv
         "Home Phone", "Phone (home)", "Home Phone 2", "Other Phone",
         "Telefon privat", "Telefon privat 2", "Weiteres Telefon",
-        "Téléphone (domicile)", "Téléphone 2 (domicile)", "Téléphone (autre)",
+        "Téléphone (domicile)", "Téléphone personnel", "Téléphone 2 (domicile)", "Téléphone personnel 2",
+        "Téléphone (autre)",
         "Particular", "Número de teléfono particular 2", "Otro teléfono",
         "Abitazione", "Abitazione 2", "Altro telefono",
         "Telefoon thuis", "Telefoon thuis 2", "Andere telefoon",
@@ -89,7 +91,7 @@ FIELDS = {
         "Mobiltelefon", "Handy", "Mobiltelefon 2", "Tél. mobile", "Téléphone mobile", "Portable", "Mobile 2",
         "Móvil", "Teléfono móvil", "Cellulare", "Cellulare 2", "Mobiele telefoon", "Mobiel",
         "Mobiltelefon, arbete", "Car Phone", "Autotelefon", "Téléphone (voiture)", "Teléfono del automóvil",
-        "Telefono auto", "Autotelefoon", "Biltelefon",
+        "Telefono auto", "Autotelefoon", "Biltelefon", "Tél. voiture",
     ],
 }
 
@@ -117,18 +119,20 @@ ADDRESSES = {
         "street2": ["Business Street 2", "Work Address 2", "Work Street 2", "Straße geschäftlich 2",
                     "Rue (bureau) 2", "Calle del trabajo 2", "Via (uff.) 2", "Werkadres, straat 2",
                     "Gatuadress 2, arbete"],
-        "street3": ["Business Street 3", "Work Street 3", "Business Address PO Box", "Postfach geschäftlich", "Straße geschäftlich 3", "Rue (bureau) 3",
+        "street3": ["Business Street 3", "Work Street 3", "Business Address PO Box", "Postfach geschäftlich",
+                    "Boîte postale (bureau)", "Straße geschäftlich 3", "Rue (bureau) 3",
                     "Calle del trabajo 3", "Via (uff.) 3", "Werkadres, straat 3", "Gatuadress 3, arbete"],
         "city": ["Business City", "Work City", "Ort geschäftlich", "Ville (bureau)", "Ciudad de trabajo",
                  "Città (uff.)", "Werkadres, plaats", "Plaats (werk)", "Ort, arbete", "Postort, arbete"],
         "county": ["Business State", "Work State", "Region geschäftlich", "Bundesland/Kanton geschäftlich",
-                   "Dép/Région (bureau)", "Provincia o estado de trabajo", "Provincia (uff.)",
+                   "Dép/Région (bureau)", "Département ou région (bureau)", "Département (bureau)",
+                   "Provincia o estado de trabajo", "Provincia (uff.)",
                    "Werkadres, provincie", "Provincie (werk)", "Region, arbete", "Delstat, arbete"],
         "post_code": ["Business Postal Code", "Work ZipCode", "Work Zip", "Work Postal Code", "Business Zip",
                       "Postleitzahl geschäftlich", "Code postal (bureau)", "Código postal del trabajo",
                       "CAP (uff.)", "Werkadres, postcode", "Postcode (werk)", "Postnummer, arbete"],
         "country": ["Business Country/Region", "Business Country", "Work Country", "Land/Region geschäftlich",
-                    "Land geschäftlich", "Pays/Région (bureau)", "País o región del trabajo",
+                    "Land geschäftlich", "Pays/Région (bureau)", "Pays (bureau)", "País o región del trabajo",
                     "Paese/area geografica (uff.)", "Werkadres, land/regio", "Land (werk)",
                     "Land/region, arbete", "Land, arbete"],
         "formatted": ["Business Address", "Adresse geschäftlich", "Adresse (bureau)"],
@@ -138,18 +142,21 @@ ADDRESSES = {
                    "Via (ab.)", "Huisadres, straat", "Straat (thuis)", "Gatuadress, hem", "Adress, hem"],
         "street2": ["Home Street 2", "Home Address 2", "Straße privat 2", "Rue (domicile) 2",
                     "Calle del domicilio 2", "Via (ab.) 2", "Huisadres, straat 2", "Gatuadress 2, hem"],
-        "street3": ["Home Street 3", "Home Address PO Box", "Postfach privat", "Straße privat 3", "Rue (domicile) 3", "Calle del domicilio 3",
+        "street3": ["Home Street 3", "Home Address PO Box", "Postfach privat", "Boîte postale (domicile)",
+                    "Straße privat 3", "Rue (domicile) 3", "Calle del domicilio 3",
                     "Via (ab.) 3", "Huisadres, straat 3", "Gatuadress 3, hem"],
         "city": ["Home City", "Ort privat", "Ville (domicile)", "Ciudad de residencia", "Città (ab.)",
                  "Huisadres, plaats", "Plaats (thuis)", "Ort, hem", "Postort, hem"],
         "county": ["Home State", "Region privat", "Bundesland/Kanton privat", "Dép/Région (domicile)",
+                   "Département ou région (domicile)", "Département (domicile)",
                    "Provincia o estado de residencia", "Provincia (ab.)", "Huisadres, provincie",
                    "Provincie (thuis)", "Region, hem", "Delstat, hem"],
         "post_code": ["Home Postal Code", "Home ZipCode", "Home Zip", "Postleitzahl privat",
                       "Code postal (domicile)", "Código postal de residencia", "CAP (ab.)",
                       "Huisadres, postcode", "Postcode (thuis)", "Postnummer, hem"],
         "country": ["Home Country/Region", "Home Country", "Land/Region privat", "Land privat",
-                    "Pays/Région (domicile)", "País o región de residencia", "Paese/area geografica (ab.)",
+                    "Pays/Région (domicile)", "Pays (domicile)", "País o región de residencia",
+                    "Paese/area geografica (ab.)",
                     "Huisadres, land/regio", "Land (thuis)", "Land/region, hem", "Land, hem"],
         "formatted": ["Home Address Formatted", "Adresse privat", "Adresse (domicile)"],
     },
@@ -158,16 +165,19 @@ ADDRESSES = {
                    "Ander adres, straat", "Gatuadress, annan"],
         "street2": ["Other Street 2", "Weitere Straße 2", "Rue (autre) 2", "Otra calle 2", "Altra via 2",
                     "Ander adres, straat 2", "Gatuadress 2, annan"],
-        "street3": ["Other Street 3", "Other Address PO Box", "Weiteres Postfach", "Weitere Straße 3", "Rue (autre) 3", "Otra calle 3", "Altra via 3",
+        "street3": ["Other Street 3", "Other Address PO Box", "Weiteres Postfach", "Weitere Straße 3",
+                    "Rue (autre) 3", "Otra calle 3", "Altra via 3",
                     "Ander adres, straat 3", "Gatuadress 3, annan"],
         "city": ["Other City", "Weiterer Ort", "Ville (autre)", "Otra ciudad", "Altra città",
                  "Ander adres, plaats", "Ort, annan"],
-        "county": ["Other State", "Weitere Region", "Weiteres Bundesland/Kanton", "Dép/Région (autre)",
+        "county": ["Other State", "Weitere Region", "Weiteres Bundesland/Kanton", "Weiteres/r Bundesland/Kanton",
+                   "Dép/Région (autre)",
                    "Otra provincia o estado", "Altra provincia", "Ander adres, provincie", "Region, annan"],
         "post_code": ["Other Postal Code", "Other ZipCode", "Other Zip", "Weitere Postleitzahl",
                       "Code postal (autre)", "Otro código postal", "Altro CAP", "Ander adres, postcode",
                       "Postnummer, annan"],
-        "country": ["Other Country/Region", "Other Country", "Weiteres Land/Region", "Weiteres Land",
+        "country": ["Other Country/Region", "Other Country", "Weiteres Land/Region", "Weiteres/e Land/Region",
+                    "Weiteres Land",
                     "Pays/Région (autre)", "Otro país o región", "Altro paese/area geografica",
                     "Ander adres, land/regio", "Land/region, annan"],
     },
@@ -183,6 +193,9 @@ DESCRIBING = [
     "Nombre de pantalla de correo electrónico", "Tipo posta elettronica", "Nome visualizzato posta elettronica",
     "E-mailtype", "Weergavenaam voor e-mail", "E-posttyp", "Visningsnamn för e-post",
 ]
+
+# Outlook in French writes "Titre" twice: the salutation, then (after Service) the job title.
+SECOND_OCCURRENCE = {"titre": ("job_title", 0)}
 
 # Google writes numbered groups: "E-mail 1 - Value", "Phone 2 - Type", "Address 1 - City".
 GOOGLE_PARTS = {"street": "street", "extendedaddress": "street2", "pobox": "street3", "city": "city",

@@ -10,6 +10,7 @@ from .columns import (
     LOOKS_LIKE,
     NOT_DATA,
     PROGRAMS,
+    SECOND_OCCURRENCE,
     SEGTUI_OWN,
     SLOTS,
     key,
@@ -99,15 +100,17 @@ class Recipe:
         for name, indexes in self.simple.items():
             code.append("    v = " + " or ".join(f"cells[{i}].strip()" for i in indexes))
             code.append(f"    if v: f[{name!r}] = v")
-        indent = "    "
+        # The address: the group the row fills most (a German "Ort" column beside a full
+        # business address is not the address), the earlier group on a tie.
+        if self.groups:
+            code.append("    best = ()")
         for _, parts in self.groups:
             pairs = ", ".join(f"({part!r}, " + " or ".join(f"cells[{i}].strip()" for i in ix) + ")"
                               for part, ix in parts.items())
-            code.append(f"{indent}got = {{p: v for p, v in ({pairs},) if v}}")
-            code.append(f"{indent}if got: address(f, got)")
-            code.append(f"{indent}else:")
-            indent += "    "
-        code.append(f"{indent}pass")
+            code.append(f"    got = {{p: v for p, v in ({pairs},) if v}}")
+            code.append("    if len(got) > len(best): best = got")
+        if self.groups:
+            code.append("    if best: address(f, best)")
         simple_file = not self.multi and not self.mapped
         if simple_file:  # the rest of __call__, for the usual file: no Google cells, no --map
             code += self._name_code()
@@ -212,8 +215,13 @@ def _address(f, got, replace=False):
 def recipe(columns, mapping, path):
     """The Recipe for a header, with its source, after checking --map against the columns."""
     slots = {}
+    seen = set()
     for i, column in enumerate(columns):
         found = slot_of(column) if column else None
+        k = key(column)
+        if k in seen and k in SECOND_OCCURRENCE:
+            found = SECOND_OCCURRENCE[k]
+        seen.add(k)
         if found:
             slots[i] = found
     resolved = _resolve_map(columns, mapping)
