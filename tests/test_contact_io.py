@@ -594,7 +594,7 @@ def test_read_file_writes_nothing_and_previews(db):
     (b"", "is empty"),
     (b"  \r\n\r\n", "is empty"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "not a text file"),
-])
+], ids=["missing", "empty", "blank-lines", "png"])
 def test_wrong_input_exits_1_and_changes_nothing(cli_main, tmp_path, content, message):
     path = tmp_path / "in.csv"
     if content is not None:
