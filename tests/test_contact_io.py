@@ -10,7 +10,10 @@ from segtui.models import Contact, NumberSeries, SegmentHeader, SegmentLine
 from segtui.services import contact_io
 
 DATA = Path(__file__).parent / "data" / "contacts"
-SHARED_SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples" / "contacts"
+# Beside the repository (../shared); a worktree one level deeper finds it one level up.
+SHARED_SAMPLES = next((p / "shared" / "samples" / "contacts" for p in Path(__file__).resolve().parents[1].parents
+                       if (p / "shared" / "samples" / "contacts").is_dir()),
+                      Path(__file__).resolve().parents[1].parent / "shared" / "samples" / "contacts")
 SAMPLES = sorted(p.name for p in DATA.iterdir())
 FIELDS = ("type", "name", "first_name", "surname", "company_name", "address", "address_2", "post_code",
           "city", "county", "country_code", "phone", "mobile", "email", "job_title")
