@@ -151,6 +151,7 @@ ENCODED = [
     ("cp1252", "windows-1252", "François,Lefèvre,Besançon"),
     ("cp1250", "windows-1250", "Łukasz,Żółkiewski,Łódź"),
     ("cp1251", "windows-1251", "Иван,Петров,Москва"),
+    ("cp1253", "windows-1253", "Γιώργος,Παπαδόπουλος,Αθήνα"),
     ("iso8859_15", "iso-8859-15", "José,Peña,€vora"),
     ("shift_jis", "shift_jis", "太郎,山田,東京"),
     ("gb18030", "gb18030", "伟,张,北京市"),

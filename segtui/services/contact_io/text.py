@@ -160,17 +160,34 @@ def _script(ch):
     return word
 
 
+# Vowels of the scripts whose code pages read each other's bytes as letters: Greek read as
+# Cyrillic (or the reverse) gives words without a vowel of their script.
+VOWELS = {"CYRILLIC": set("аеёиоуыэюяАЕЁИОУЫЭЮЯіїєІЇЄ"),
+          "GREEK": set("αεηιουωάέήίόύώϊϋΐΰΑΕΗΙΟΥΩΆΈΉΊΌΎΏ")}
+# Turkish read as Western or Central European: its ğ ı ş İ Ş Ğ become ð ý þ Ý Þ Ð (or ţ đ),
+# letters of languages (Icelandic, Romanian, Croatian) that have no ç or ü beside them.
+ICELANDIC = set("ðýþÐÝÞţŢđĐ")
+NOT_ICELANDIC = set("çüÇÜ")
+
+
 def _oddness(text):
+    """How much a decoded text looks unlike names and addresses (0: not at all)."""
     odd = 0.0
     for word in _WORD.findall(text):
-        scripts = {_script(ch) for ch in word}
+        found = [_script(ch) for ch in word]
+        scripts = set(found)
         if scripts == {"LATIN+"} and len(word) > 1:
             odd += 0.5
         scripts.discard("LATIN+")
-        if len(scripts) > 1 or (scripts and "LATIN+" in {_script(ch) for ch in word} and "LATIN" not in scripts):
+        if len(scripts) > 1 or (scripts and "LATIN+" in found and "LATIN" not in scripts):
             odd += 1
         odd += sum(1 for a, b in zip(word, word[1:]) if a.islower() and b.isupper())
         if word[0] in "ЬЪЫьъы":
+            odd += 1
+        vowels = VOWELS.get(found[0]) if len(scripts) == 1 and len(word) > 2 else None
+        if vowels is not None and vowels.isdisjoint(word):
+            odd += 1
+        if not ICELANDIC.isdisjoint(word) and not NOT_ICELANDIC.isdisjoint(word):
             odd += 1
     odd += sum(1 for ch in text if ch >= "\x80" and not ch.isalpha() and ch not in USUAL_SYMBOLS)
     # Half-width katakana is what Chinese GB18030 bytes look like when read as Shift_JIS;
