@@ -307,3 +307,28 @@ def test_french_outlook_title_twice_and_the_fullest_address_group(db, tmp_path):
     assert person("Luc Martin") == {
         "type": "person", "name": "Luc Martin", "first_name": "Luc", "surname": "Martin", "company_name": "Vins SA",
         "job_title": "Acheteur", "address": "1 rue Haute", "city": "Dijon", "post_code": "21000", "phone": "+33 3 1"}
+
+
+def test_segtui_columns_with_bad_values_warn_and_import(db, tmp_path):
+    long_org = "Verein " + "x" * 120
+    text = ("name,type,company_name,correspondence_type,exclude_from_segment,language_code\n"
+            f"Kim Park,robot,{long_org},pigeon,maybe,kor\n")
+    result = contact_io.import_contacts(write(tmp_path, "own.csv", text))
+    assert result["rejected"] == [] and result["source"] == "segtui"
+    assert [w["field"] for w in result["warnings"]] == ["type", "correspondence_type", "exclude_from_segment",
+                                                        "company_name"]
+    kim = Contact.get(Contact.name == "Kim Park")
+    limit = Contact.company_name.max_length
+    assert (kim.type, kim.language_code, kim.company_name) == ("person", "KOR", long_org[:limit])
+    assert (kim.correspondence_type, kim.exclude_from_segment) == (Contact.correspondence_type.default, False)
+
+
+def test_the_garbage_collector_is_on_again_after_an_import(db, tmp_path):
+    import gc
+
+    assert gc.isenabled()
+    contact_io.import_contacts(write(tmp_path, "ok.csv", "First Name,Last Name\nA,B\n"))
+    assert gc.isenabled()
+    with pytest.raises(contact_io.SegtuiError):
+        contact_io.import_contacts(write(tmp_path, "bad.csv", "Spalte A\nx\n"))
+    assert gc.isenabled()
