@@ -332,3 +332,14 @@ def test_the_garbage_collector_is_on_again_after_an_import(db, tmp_path):
     with pytest.raises(contact_io.SegtuiError):
         contact_io.import_contacts(write(tmp_path, "bad.csv", "Spalte A\nx\n"))
     assert gc.isenabled()
+
+
+def test_vcard_21_agent_card_belongs_to_its_property(db, tmp_path):
+    text = ("BEGIN:VCARD\r\nVERSION:2.1\r\nN:Boss;Bea\r\nAGENT:\r\nBEGIN:VCARD\r\nVERSION:2.1\r\nN:Helper;Hal\r\n"
+            "TEL:+1 555 2\r\nEND:VCARD\r\nTEL;WORK:+1 555 1\r\nEND:VCARD\r\n"
+            "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Next;Ned\r\nEND:VCARD\r\n")
+    result = contact_io.import_contacts(write(tmp_path, "agent.vcf", text))
+    assert result["rejected"] == []
+    assert person("Bea Boss") == {"type": "person", "name": "Bea Boss", "first_name": "Bea", "surname": "Boss",
+                                  "phone": "+1 555 1"}
+    assert sorted(c.name for c in Contact.select()) == ["Bea Boss", "Ned Next"]

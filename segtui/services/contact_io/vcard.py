@@ -33,17 +33,27 @@ def read_vcard(path, text):
     parsed = ParsedFile(str(path), "vcard", "vcard")
     card_start, buf = None, []
     cards = []
+    nested = 0  # depth of a vCard 2.1 AGENT card inside the current one
     for i, line in enumerate(physical_lines(text)):
         word = line.strip().upper()
         if card_start is None:
             if word == "BEGIN:VCARD":
                 card_start, buf = i + 1, []
             continue
-        if word == "BEGIN:VCARD":  # a card that never ended: report it, start the next
+        if word == "BEGIN:VCARD":
+            if nested or (buf and buf[-1][1].strip().upper().split(";")[0].split(":")[0].endswith("AGENT")):
+                nested += 1  # the agent's own card: part of the AGENT property
+                buf.append((i + 1, line.rstrip("\n")))
+                continue
+            # A card that never ended: report it, start the next.
             parsed.rows.append(Row(card_start, {}, errors=["the card has no END:VCARD"]))
             card_start, buf = i + 1, []
             continue
         if word == "END:VCARD":
+            if nested:
+                nested -= 1
+                buf.append((i + 1, line.rstrip("\n")))
+                continue
             cards.append((card_start, buf))
             card_start, buf = None, []
             continue
@@ -98,7 +108,15 @@ def _properties(lines):
         logical.append([no, raw])
     found = []
     previous_used = False
+    agent = 0  # inside an AGENT's embedded card: its lines are the agent's, not this contact's
     for no, line in logical:
+        word = line.strip().upper()
+        if word == "BEGIN:VCARD" or (agent and word == "END:VCARD"):
+            agent += 1 if word == "BEGIN:VCARD" else -1
+            previous_used = False
+            continue
+        if agent:
+            continue
         name = _PROPERTY.match(line)
         if name is None:
             if previous_used:
