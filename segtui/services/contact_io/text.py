@@ -1,5 +1,6 @@
 """Reading a file's text: which encoding, which format, which lines."""
 import codecs
+import itertools
 import re
 import unicodedata
 
@@ -181,7 +182,7 @@ def _oddness(text):
         scripts.discard("LATIN+")
         if len(scripts) > 1 or (scripts and "LATIN+" in found and "LATIN" not in scripts):
             odd += 1
-        odd += sum(1 for a, b in zip(word, word[1:]) if a.islower() and b.isupper())
+        odd += sum(1 for a, b in itertools.pairwise(word) if a.islower() and b.isupper())
         if word[0] in "ЬЪЫьъы":
             odd += 1
         vowels = VOWELS.get(found[0]) if len(scripts) == 1 and len(word) > 2 else None
