@@ -76,11 +76,11 @@ class ParsedFile:
 
     @property
     def good(self):
-        return [r for r in self.rows if r.ok]
+        return [r for r in self.rows if not r.errors]
 
     @property
     def rejected(self):
-        return [{"line": r.line, "reason": r.reason} for r in self.rows if not r.ok]
+        return [{"line": r.line, "reason": r.reason} for r in self.rows if r.errors]
 
     @property
     def warnings(self):

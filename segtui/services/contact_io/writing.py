@@ -151,9 +151,8 @@ def write(rows, progress=None):
     if progress:
         progress(0, total)
     # Companies first, so persons link to the right one.
-    for row in rows:
-        if not row.is_company:
-            continue
+    company_rows = [row for row in rows if row.fields["type"] == "company"]
+    for row in company_rows:
         done += 1
         values = {k: v for k, v in row.fields.items() if k != "no"}
         values.pop("company_name", None)
@@ -169,7 +168,7 @@ def write(rows, progress=None):
         else:
             company_for(values["name"], values)
     for row in rows:
-        if row.is_company:
+        if row.fields["type"] == "company":
             continue
         values = dict(row.fields)
         values.pop("no", None)
