@@ -112,14 +112,20 @@ def write(rows, progress=None):
         _index(record, by_email, by_name, companies)
         return record
 
-    def create(values):
+    def create(values, email_key=None):
+        """A new contact; `email_key` is its lower-cased e-mail when the caller has it."""
         no = allocate()
         record = {**DEFAULTS, "no": no, "created_at": now, "modified_at": now, **values}
-        record["search_name"] = record["name"].upper()
+        name_up = record["search_name"] = record["name"].upper()
+        new[no] = record
         if record["type"] == "company":
             record["company_no"], record["company_name"] = no, record["name"]
-        new[no] = record
-        _index(record, by_email, by_name, companies)
+            _index(record, by_email, by_name, companies)
+            return record
+        # A person, indexed here without working out the same keys twice (the inner loop).
+        if record["email"]:
+            by_email.setdefault(("person", email_key or record["email"].lower()), no)
+        by_name.setdefault((name_up, record["company_name"].upper()), no)
         return record
 
     def by_file_no(fields):
@@ -184,9 +190,10 @@ def write(rows, progress=None):
             values["company_no"], _ = company_for(org)
             values["company_name"] = org if values["company_no"] in new else \
                 (changed.get(values["company_no"]) or existing[values["company_no"]])["name"]
-        no = by_file_no(row.fields)
-        if no is None and values.get("email"):
-            no = by_email.get(("person", values["email"].lower()))
+        no = by_file_no(row.fields) if "no" in row.fields else None
+        email_key = values["email"].lower() if "email" in values else None
+        if no is None and email_key:
+            no = by_email.get(("person", email_key))
         if no is None:
             # No e-mail match: the same name at the same company, unless that contact has
             # another e-mail (then it is a namesake, not the same person).
@@ -198,7 +205,7 @@ def write(rows, progress=None):
         if no is None:
             values.setdefault("company_no", "")
             values.setdefault("company_name", "")
-            create(values)
+            create(values, email_key)
         else:
             upsert(no, values)
         done += 1
