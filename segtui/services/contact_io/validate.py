@@ -1,6 +1,5 @@
 """Checking and normalising a read row's values: names, e-mail, country, codes, lengths."""
 import functools
-import operator
 import os
 import re
 import unicodedata
@@ -113,15 +112,10 @@ def known_country_codes():
 LIMITS = {name: Contact._meta.fields[name].max_length for name in IMPORT_FIELDS
           if getattr(Contact._meta.fields[name], "max_length", None)}
 
-
-class _Limits(dict):
-    """Every field's length limit; a field without one has none (no .get per value)."""
-
-    def __missing__(self, key):
-        return 1 << 30
-
-
-LIMIT_OF = _Limits(LIMITS)
+# Every field's length limit, those without one included (a plain dict: the check runs on
+# every value of every row).
+NO_LIMIT = 1 << 30
+LIMIT_OF = {name: LIMITS.get(name, NO_LIMIT) for name in IMPORT_FIELDS}
 UPPER_FIELDS = frozenset(CODE_FIELDS + ("no", "company_no"))
 # Text a person reads, kept in part when too long; a cut phone, e-mail or code would be wrong.
 CUT_FIELDS = ("name", "first_name", "surname", "address", "address_2", "city", "county", "job_title")
@@ -183,9 +177,9 @@ def validate(row, known_countries):
             warn("correspondence_type", f"correspondence type {f['correspondence_type']!r} is not "
                                         f"hard_copy or email: left out")
             del f["correspondence_type"]
-    too_long = any(map(operator.gt, map(len, f.values()), map(LIMIT_OF.__getitem__, f)))  # at C speed
-    for name in [n for n, v in f.items() if len(v) > LIMIT_OF[n]] if too_long else ():
-        value, limit = f[name], LIMIT_OF[name]
+    too_long = [n for n, v in f.items() if len(v) > LIMIT_OF.get(n, NO_LIMIT)]
+    for name in too_long:
+        value, limit = f[name], LIMIT_OF.get(name, NO_LIMIT)
         if name in CUT_FIELDS:
             warn(name, f"{name} is {len(value)} characters long: cut to the {limit} that fit")
             f[name] = value[:limit].rstrip()
