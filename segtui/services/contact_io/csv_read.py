@@ -117,7 +117,7 @@ def _csv_records(lines, delimiter, columns, offset=0):
                 start = end
                 continue
             problem = None
-            if '"' in "".join(cells):
+            if (spans or '"' in lines[start]) and '"' in "".join(cells):  # the raw line first: cheaper
                 column = _stray_quote_column("".join(lines[start:end]), delimiter, columns)
                 if column is not None:
                     problem = (f"broken quote: column '{column}' has a double quote inside a cell "

@@ -88,7 +88,7 @@ class ParsedFile:
         data, then each value left out or cut, with its line and field."""
         found = list(self.notes)
         for r in self.rows:
-            if r.ok:
+            if r.warnings and not r.errors:
                 found += [{"line": r.line, "field": name, "reason": reason} for name, reason in r.warnings]
         return found
 
