@@ -11,11 +11,13 @@ FORMATS = ("csv", "vcard")
 def register(groups, common):
     p = groups["contacts"].add_parser(
         "import", parents=[common],
-        help="import contacts from CSV (Google, Outlook, segtui or any with --map) or vCard")
+        help="import contacts from CSV (read by its column names; --map for others) or vCard")
     p.add_argument("file", help="the CSV or vCard file to read")
     p.add_argument("--format", choices=FORMATS, help="csv or vcard (default: from the file)")
     p.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD",
                    help="read COLUMN into contact FIELD (or 'organisation'); repeatable")
+    p.add_argument("--encoding", metavar="NAME",
+                   help="the file's encoding, e.g. utf-8, utf-16, windows-1252, shift_jis (default: detected)")
     p.add_argument("--dry-run", action="store_true", help="report what would happen, change nothing")
     p.add_argument("--strict", action="store_true", help="import nothing when any row is bad")
     p.set_defaults(handler=cmd_import)
@@ -44,15 +46,20 @@ def cmd_import(args):
     mapping = parse_map(args.map)
     connect(args)
     result = contact_io.import_contacts(args.file, format=args.format, mapping=mapping,
-                                        dry_run=args.dry_run, strict=args.strict)
+                                        dry_run=args.dry_run, strict=args.strict, encoding=args.encoding)
     verb = "would import" if args.dry_run else "imported"
     text = (f"{verb} {result['imported']} new contacts ({result['companies']} companies), "
             f"updated {result['updated']}, unchanged {result['unchanged']}, "
-            f"rejected {len(result['rejected'])}")
+            f"rejected {len(result['rejected'])}, warnings {len(result['warnings'])} "
+            f"(read as {result['format']}, {result['source']}, {result['encoding']})")
     if args.dry_run:
         text += " (dry run: nothing was changed)"
     for bad in result["rejected"]:
         text += f"\n  line {bad['line']}: {bad['reason']}"
+    for warning in result["warnings"]:
+        text += f"\n  warning, line {warning['line']}, {warning['field']}: {warning['reason']}"
+    if result["unmapped_columns"]:
+        text += "\n  columns not read: " + ", ".join(result["unmapped_columns"])
     return Text(text, result)
 
 

@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
 from ...errors import SegtuiError
+from ...labels import plural
 from ..widgets.progress import ProgressScreen
 from ..widgets.sheet import Column, Sheet, option_text
 from .base import KeyPagedSource, ListScreen
@@ -266,15 +267,24 @@ class ImportDialog(ModalScreen[bool]):
                           fields.get("company_name") or row.get("organisation", ""), fields.get("city", ""),
                           fields.get("email", ""), "; ".join(row.get("errors") or []))
         rejected = preview.get("rejected") or []
+        warnings = preview.get("warnings") or []
+        unmapped = preview.get("unmapped_columns") or []
         summary = (f"{preview.get('total', 0):,} rows read as {preview.get('format', '')} "
-                   f"({preview.get('source', '')}): {preview.get('good', 0):,} can be imported, "
-                   f"{len(rejected):,} rejected; a company a row names is created when it is not there yet. "
+                   f"({preview.get('source', '')}, {preview.get('encoding', '')}): {preview.get('good', 0):,} "
+                   f"can be imported, {len(rejected):,} rejected, {plural(len(warnings), 'warning')}; a company a "
+                   "row names is created when it is not there yet. "
                    f"First {len(rows)} rows below.")
         self.query_one("#import-summary", Static).update(summary)
-        text = "\n".join(f"line {r['line']}: {r['reason']}" for r in rejected[:50])
+        # First the columns left behind (one line, said even when nothing in them looks like
+        # contact data), then the rejected rows and the warnings: the box shows ten lines.
+        lines = ["Columns not read: " + ", ".join(unmapped)] if unmapped else []
+        lines += [f"line {r['line']}: {r['reason']}" for r in rejected[:50]]
         if len(rejected) > 50:
-            text += f"\n… and {len(rejected) - 50:,} more"
-        self.query_one("#import-rejected", Static).update(Text(text) if rejected else "")
+            lines.append(f"… and {len(rejected) - 50:,} more rejected")
+        lines += [f"warning, line {w['line']}, {w['field']}: {w['reason']}" for w in warnings[:50]]
+        if len(warnings) > 50:
+            lines.append(f"… and {len(warnings) - 50:,} more warnings")
+        self.query_one("#import-rejected", Static).update(Text("\n".join(lines)) if lines else "")
         self.query_one("#commit", Button).disabled = not preview.get("good")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
