@@ -162,7 +162,7 @@ def test_link_from_a_filter_is_one_statement_whatever_the_count(small):
 
 # --- the command line, through its real entry point --------------------------------------------
 
-def test_cli_new_set_link_delete(run_cli):
+def test_cli_new_set_link_delete(db, run_cli):
     code, company, err = run_cli("contacts", "new", "type=company", "name=Delta AB", "email=info@delta.se")
     assert code == 0, err
     code, person, err = run_cli("contacts", "new", "name=Ola Nord", f"company_no={company['no']}",

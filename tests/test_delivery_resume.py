@@ -78,7 +78,7 @@ def test_a_bad_smtp_port_refuses_the_log_and_changes_nothing(mailing, run_cli, t
     _settings(tmp_path, "abc")
     code, out, err = run_cli("segment", "log", "SM00001", "--deliver", json_out=False)
     assert code == 1, (out, err)
-    assert "smtp.port 'abc' is not a port number" in err and "Traceback" not in err
+    assert "smtp.port: 'abc' is not a whole number" in err and "Traceback" not in err
     assert SegmentHeader.select().count() == 1 and LoggedSegment.select().count() == 0
     assert InteractionLogEntry.select().count() == 0
 
@@ -116,7 +116,7 @@ def test_logged_deliver_refuses_bad_settings_and_unknown_numbers(mailing, run_cl
     segment_log.log_segment("SM00001")  # logged without delivery: nothing pending
     InteractionLogEntry.update(delivery_status="in_progress").execute()
     code, out, err = run_cli("logged", "deliver", "1", json_out=False)
-    assert code == 1 and "smtp.port 70000" in err and "nothing was sent" in err
+    assert code == 1 and "smtp.port: 70000 is not a TCP port" in err and "nothing was sent" in err
     assert _statuses() == {"in_progress": LINES}
     from segtui.services import logged
 

@@ -63,7 +63,7 @@ def test_codes_in_use_are_not_deleted_and_the_message_says_where(db):
     assert IndustryGroup.select().count() == 1 and Language.select().count() == 1
 
 
-def test_cli_setup_commands_through_the_real_entry_point(run_cli):
+def test_cli_setup_commands_through_the_real_entry_point(db, run_cli):
     code, made, err = run_cli("setup", "new", "business-relation", "prt", "description=Partner")
     assert code == 0 and made == {"code": "PRT", "description": "Partner"}, err
     code, changed, err = run_cli("setup", "set", "business-relation", "PRT", "description=Partners")

@@ -81,9 +81,10 @@ async def test_f9_with_nothing_left_says_so(cut_off, server):
 
 
 async def test_f9_with_bad_settings_sends_nothing_and_says_why(cut_off, server, tmp_path):
-    (tmp_path / "settings.toml").write_text(tomli_w.dumps({"smtp": {"host": "127.0.0.1", "port": "abc"}}))
     app = SegtuiApp(db_url=str(cut_off), offer_demo=False)
     async with app.run_test(size=(120, 40)) as pilot:
+        # Broken by hand while the worksheet runs (a bad file at start is refused before it opens).
+        (tmp_path / "settings.toml").write_text(tomli_w.dumps({"smtp": {"host": "127.0.0.1", "port": "abc"}}))
         await pilot.press("g")
         await _settle(pilot)
         await pilot.press("f9", "enter")

@@ -75,12 +75,15 @@ def test_a_version_that_is_not_a_number_is_refused(seg, bad):
 
 
 def test_check_version_works_for_a_row_without_a_version_column(small):
-    contact = Contact.get_by_id("P30")
-    read = versions.version_of(contact)
-    versions.check_version(contact, read, "contact P30")
-    Contact.update(city="Lyon").where(Contact.no == "P30").execute()
-    with pytest.raises(Conflict, match="contact P30 was changed by another user since you read it"):
-        versions.check_version(Contact.get_by_id("P30"), read, "contact P30")
+    """A segment line has no version column: its version comes from its values."""
+    seg = segments.new_segment("Lines")["no"]
+    segments.add_contact(seg, "P30")
+    line = SegmentLine.get(SegmentLine.segment_no == seg)
+    read = versions.version_of(line)
+    versions.check_version(line, read, "line")
+    SegmentLine.update(description="changed behind the user's back").where(SegmentLine.id == line.id).execute()
+    with pytest.raises(Conflict, match="line was changed by another user since you read it"):
+        versions.check_version(SegmentLine.get_by_id(line.id), read, "line")
 
 
 def test_content_version_ignores_how_an_amount_was_read(small):

@@ -65,15 +65,10 @@ GROUP_KINDS = {
 
 
 def _import_validation():
-    """The import's row type and validation. contact_io is becoming a package, where the
-    validation is public (`validate`); in the single module it is `_validate`."""
+    """The import's row type, validation and country codes (the same checks as an import)."""
     from . import contact_io
 
-    validate = getattr(contact_io, "validate", None)
-    if not callable(validate):
-        validate = contact_io._validate
-    known = getattr(contact_io, "known_country_codes", None) or contact_io._known_country_codes
-    return contact_io.Row, validate, known
+    return contact_io.Row, contact_io.validate, contact_io.known_country_codes
 
 
 def _field_names(values):
@@ -92,8 +87,11 @@ def _checked(fields, current_no=None):
     row_type, validate, known = _import_validation()
     row = row_type(line=0, fields={k: ("" if v is None else v) for k, v in fields.items()})
     validate(row, known())
-    if row.errors:
-        raise SegtuiError("; ".join(row.errors) + ": nothing changed")
+    # An import leaves a bad value out with a warning and keeps the contact; a change typed by
+    # hand is refused instead, so the user can correct it.
+    problems = row.errors + [reason.removesuffix(": left out") for _, reason in row.warnings]
+    if problems:
+        raise SegtuiError("; ".join(problems) + ": nothing changed")
     f = row.fields
     out = {name: f.get(name, Contact._meta.fields[name].default) for name in EDIT_FIELDS}
     if out["exclude_from_segment"] in ("", None):

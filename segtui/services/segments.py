@@ -410,11 +410,17 @@ def line_select(no):
 LINE_VERSION_FIELDS = [c for c in LINE_COLUMNS if c != "attachment"] + ["has_attachment"]
 
 
+def line_version(data):
+    """A line's version from its values as read (a page's row or a line's dict): what
+    `set_line(..., expected_version=)` compares with."""
+    return content_version(data, LINE_VERSION_FIELDS)
+
+
 def _line_dict(row):
     data = {k: json_value(v) for k, v in row.items()}
     for name in ("campaign_target", "campaign_response", "attempt_failed", "has_attachment"):
         data[name] = bool(data.get(name))
-    data["version"] = content_version(data, LINE_VERSION_FIELDS)
+    data["version"] = line_version(data)
     return data
 
 
@@ -424,7 +430,10 @@ def lines(no, limit=100, offset=0, after_line_no=None):
     if not offset:
         from . import line_pages
 
-        return line_pages.json_rows(line_pages.page(header.no, limit, after_line_no=after_line_no))
+        rows = line_pages.json_rows(line_pages.page(header.no, limit, after_line_no=after_line_no))
+        for data in rows:
+            data["version"] = line_version(data)
+        return rows
     query = line_select(header.no)
     if after_line_no is not None:
         query = query.where(SegmentLine.line_no > after_line_no)
