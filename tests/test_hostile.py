@@ -114,6 +114,16 @@ def test_contact_files_whose_rows_are_all_rejected_import_nothing(cli_main, worl
     assert checksum(world["db"]) == before
 
 
+@pytest.mark.parametrize("case_id, suffix, payload", corpus.TOLERATED, ids=[c[0] for c in corpus.TOLERATED])
+def test_odd_but_readable_contact_files_import_what_they_hold(cli_main, world, tmp_path, case_id, suffix, payload):
+    path = tmp_path / f"in.{suffix}"
+    path.write_bytes(payload)
+    code, out, err = cli_main("contacts", "import", path)
+    assert code == 0 and "Traceback" not in err, err
+    assert out["imported"] == 1 and not out["rejected"]
+    assert all(w["line"] and w["field"] and w["reason"] for w in out["warnings"])
+
+
 @pytest.mark.parametrize("case_id, payload", corpus.WORD_FILES, ids=[c[0] for c in corpus.WORD_FILES])
 def test_hostile_word_files_are_refused(cli_main, world, tmp_path, case_id, payload):
     path = tmp_path / "letter.docx"
