@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from textual import work
-from textual.widgets import Footer, Label
+from textual.widgets import Label
 
 from ....errors import SegtuiError
 from ...widgets.progress import close_thread_connection, thread_connection
@@ -26,7 +26,8 @@ class SegmentActions:
         self._cancel_requested = False
         self.query_one("#busy-label", Label).update(label)
         self.query_one("#busy").add_class("-shown")
-        self.query_one(Footer).display = False
+        self.query_one("#keys").display = False
+        self.refresh_keys()
         self._long_worker(fn, done, failed)
         return True
 
@@ -46,7 +47,8 @@ class SegmentActions:
     def _long_finished(self, result, error, done, failed) -> None:
         self._busy = False
         self.query_one("#busy").remove_class("-shown")
-        self.query_one(Footer).display = True
+        self.query_one("#keys").display = True
+        self.refresh_keys()
         if error is None:
             done(result)
             return

@@ -2,7 +2,8 @@
 save and reuse criteria, reuse a logged segment, apply a mailing group."""
 from __future__ import annotations
 
-from textual.widgets import DataTable
+from rich.text import Text
+from textual.widgets import DataTable, Static
 
 from ....errors import SegtuiError
 from ..criteria_dialog import CriteriaDialog
@@ -18,11 +19,18 @@ class CriteriaPanel:
         table.clear()
         for i, action in enumerate(self.criteria, 1):
             number, name, filters, contacts = criteria_row(action, i)
-            table.add_row(str(number), name, filters, contacts, key=str(number))
+            table.add_row(str(number), name, contacts, filters, key=str(number))
         if self.criteria:
             table.move_cursor(row=len(self.criteria) - 1)
         box = self.query_one("#criteria-box")
         box.border_title = f"Criteria  {len(self.criteria)}"
+        self._fill_criteria_folded()
+
+    def _fill_criteria_folded(self) -> None:
+        """The folded panel's one line: the count, then the latest actions that fit whole."""
+        widget = self.query_one("#criteria-folded", Static)
+        width = max(20, widget.content_region.width or self.size.width - 2)
+        widget.update(folded_criteria_text(self.criteria, width))
 
 
     def _criteria_dialog(self, action: str) -> None:
@@ -192,6 +200,30 @@ class CriteriaPanel:
                       placeholder="code (F4 lookup)"),
             FormField("delete_old", "First remove it from all contacts", False, kind="checkbox"),
         ], ok="Apply"), chosen)
+
+
+def folded_criteria_text(actions: list, width: int) -> Text:
+    """'Criteria 2  1 Add city=@b* +74  2 Refine type=person −11': the latest actions that fit whole."""
+    count = len(actions)
+    head = f"Criteria {count}" if count else "Criteria: none yet (a adds contacts by criteria)"
+    items = []
+    for i, action in enumerate(actions, 1):
+        number, name, filters, contacts = criteria_row(action, i)
+        items.append(" ".join(x for x in (str(number), name, filters, contacts) if x))
+    room = width - len(head)
+    shown: list[str] = []
+    for item in reversed(items):  # the most recent first, so they survive a narrow terminal
+        need = len(item) + 2 + (2 if len(shown) < len(items) - 1 else 0)
+        if need > room:
+            break
+        shown.insert(0, item)
+        room -= len(item) + 2
+    text = Text(head, style="bold", no_wrap=True, overflow="crop")
+    if len(shown) < len(items):
+        text.append("  …", style="dim")
+    for item in shown:
+        text.append("  " + item)
+    return text
 
 
 def criteria_row(action, index: int):

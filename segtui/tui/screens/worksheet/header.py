@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 
+from rich.text import Text
 from textual.containers import Horizontal
 from textual.suggester import Suggester, SuggestFromList
 from textual.widgets import Input, Label, Static
@@ -97,6 +98,8 @@ def choice_search(values):
 class HeaderForm:
     """The header form's part of WorksheetScreen (a mixin: the screen routes its events here)."""
 
+    _descriptions: dict  # code field -> its description, for the compact header
+
     def _rows(self, rows):
         for row in rows:
             with Horizontal(classes="hrow"):
@@ -150,6 +153,16 @@ class HeaderForm:
             except Exception:
                 text = ""
             self.query_one(f"#d-{name}", Label).update(text)
+            self._descriptions[name] = text
+
+    def _fill_summary(self) -> None:
+        """The compact header: the key fields on two lines, whole items only (F3 shows them all)."""
+        if not self.header_data:
+            return
+        widget = self.query_one("#header-summary", Static)
+        width = max(20, (widget.content_region.width or self.size.width - 2))
+        items = summary_items(self.header_data, getattr(self, "_descriptions", {}))
+        widget.update(summary_text(items, width, lines=2))
 
     def _header_name(self, widget) -> str | None:
         wid = getattr(widget, "id", None) or ""
@@ -178,6 +191,31 @@ class HeaderForm:
         if name is None or self._busy or not self.is_current:
             return
         self.commit_field(name, event.value.strip())
+
+    def leave_field(self, then) -> None:
+        """Leave the header field that has the focus, then `then()`. An edit not stored yet is
+        asked about first: save it, discard it, or (Esc) keep editing."""
+        widget = self.focused
+        name = self._header_name(widget)
+        if name is None or not isinstance(widget, Input):
+            then()
+            return
+        typed, stored = widget.value.strip(), field_text(self.header_data.get(name))
+        if typed == stored:
+            then()
+            return
+        label = HEADER_FIELDS[name][1]
+
+        def answered(save):
+            if save is None:  # keep editing
+                widget.focus()
+                return
+            if not save:
+                widget.value = stored
+                widget.remove_class("-invalid")
+            then()  # leaving the field stores what it holds (see header_blurred)
+
+        self.app.push_screen(ask_unsaved(label, typed, stored), answered)
 
     def header_ticked(self, event) -> None:
         name = self._header_name(event.checkbox)
@@ -273,6 +311,65 @@ class HeaderForm:
         error.update(f"{HEADER_FIELDS[name][1]}: {message}")
         error.add_class("-shown")
         self.notify(message, title=HEADER_FIELDS[name][1], severity="error")
+
+
+def ask_unsaved(label: str, typed: str, stored: str) -> ConfirmDialog:
+    """The question when a field with an unsaved edit is left with Esc."""
+    was = f" (it was {stored!r})" if stored else ""
+    return ConfirmDialog(f"{label}: save {typed!r}{was}? Esc keeps editing.", title="Unsaved edit",
+                         yes="Save", no="Discard", cancellable=True)
+
+
+def summary_items(h: dict, descriptions: dict) -> list[tuple[str, str]]:
+    """(label, value) of the header fields the compact header shows, blanks left out."""
+    def code(name):
+        value = field_text(h.get(name))
+        return " ".join(x for x in (value, descriptions.get(name, "")) if x)
+
+    items = [("Date", field_text(h.get("date"))), ("Salesperson", code("salesperson_code")),
+             ("Template", code("interaction_template_code")),
+             ("Corresp.", label_of(h.get("correspondence_type_default"))),
+             ("Subject", field_text(h.get("subject_default"))), ("Language", code("language_code_default")),
+             ("Campaign", code("campaign_no"))]
+    return [(label, value) for label, value in items if value]
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` in at most `width` columns, cut after a whole word and marked with an ellipsis."""
+    if len(text) <= width:
+        return text
+    cut = text[:max(0, width - 1)]
+    if " " in cut.strip():
+        cut = cut.rstrip()[:cut.rstrip().rfind(" ")]
+    return cut.rstrip() + "…"
+
+
+def summary_text(items: list[tuple[str, str]], width: int, lines: int = 2) -> Text:
+    """Items packed on `lines` lines of `width` columns; an item never breaks across lines."""
+    sep = "  "
+    rows: list[list[tuple[str, str]]] = [[]]
+    used = 0
+    for label, value in items:
+        if len(label) + 1 + len(value) > width:
+            value = shorten(value, width - len(label) - 1)
+        size = len(label) + 1 + len(value)
+        if rows[-1] and used + len(sep) + size > width:
+            if len(rows) == lines:
+                break
+            rows.append([])
+            used = 0
+        used += size + (len(sep) if rows[-1] else 0)
+        rows[-1].append((label, value))
+    text = Text(no_wrap=True, overflow="crop")
+    for i, row in enumerate(rows):
+        if i:
+            text.append("\n")
+        for j, (label, value) in enumerate(row):
+            if j:
+                text.append(sep)
+            text.append(label, style="dim")
+            text.append(" " + value, style="bold")
+    return text
 
 
 def header_refusal(name: str, value) -> str | None:

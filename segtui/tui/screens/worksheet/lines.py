@@ -10,7 +10,7 @@ from textual.widgets import Input
 from ....errors import SegtuiError
 from ....models import CORRESPONDENCE_TYPES, EVALUATIONS
 from ..segment_dialogs import ConfirmDialog, FormDialog, FormField, LookupDialog
-from .header import CodeSuggester, choice_search, label_of
+from .header import CodeSuggester, ask_unsaved, choice_search, label_of
 
 # Lines sheet: (key in a line dict, title, width, editable line field or None)
 LINE_COLUMNS = [
@@ -164,11 +164,12 @@ class LinesSheet:
         editor.focus()
         editor.cursor_position = len(value)
 
-    def _stop_inline_edit(self) -> None:
+    def _stop_inline_edit(self, focus: bool = True) -> None:
         editor = self.query_one("#cell-editor", Input)
         self._editing = None
         editor.display = False
-        self.sheet.focus()
+        if focus:
+            self.sheet.focus()
 
     def _inline_submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -184,9 +185,41 @@ class LinesSheet:
         self._line_saved(row["line_no"], title)
 
     def _inline_blurred(self, event: Input.Blurred) -> None:
-        # Leaving the cell (mouse, a dialog) cancels the edit; only Enter saves.
-        if self._editing and not isinstance(self.app.screen, ModalScreen):
+        # Leaving the cell (a click elsewhere) stores a changed value, as the header's fields do;
+        # a dialog on top (lookup, question) leaves the edit open.
+        if not self._editing or isinstance(self.app.screen, ModalScreen) or not self.is_current:
+            return
+        row, field, title = self._editing
+        value = event.value.strip()
+        self._stop_inline_edit(focus=False)
+        if value == str(row.get(field) or ""):
+            return
+        refused = self._save_line(row["line_no"], field, value)
+        if refused is not None:
+            self.notify(f"{refused}; the line is unchanged", title=f"Line {row['line_no']}: {title}",
+                        severity="error")
+            return
+        self._line_saved(row["line_no"], title)
+
+    def leave_cell(self) -> None:
+        """Esc in the cell editor: an edit not stored yet is asked about (save, discard, keep)."""
+        row, field, title = self._editing
+        editor = self.query_one("#cell-editor", Input)
+        typed, stored = editor.value.strip(), str(row.get(field) or "")
+        if typed == stored:
             self._stop_inline_edit()
+            return
+
+        def answered(save):
+            if save is None:
+                editor.focus()
+                return
+            if save:
+                self._inline_submitted(Input.Submitted(editor, editor.value))
+                return
+            self._stop_inline_edit()
+
+        self.app.push_screen(ask_unsaved(f"Line {row['line_no']} {title}", typed, stored), answered)
 
     def _save_line(self, line_no: int, field: str, value) -> str | None:
         """Store one field; the refusal's message, or None when stored."""

@@ -19,7 +19,6 @@ from textual.screen import Screen
 from textual.widgets import (
     Checkbox,
     DataTable,
-    Footer,
     Header,
     Input,
     Label,
@@ -28,7 +27,8 @@ from textual.widgets import (
 )
 from textual.worker import get_current_worker
 
-from ...widgets.keybar import AppKeys, refresh_app_keys
+from ...widgets.keybar import AppKeys, KeyBar, refresh_app_keys
+from ...widgets.message_line import MessageLine
 from ...widgets.progress import close_thread_connection
 from ..segment_dialogs import LookupDialog
 from .actions import SegmentActions
@@ -41,6 +41,7 @@ from .header import (
     lookup_search,
 )
 from .lines import LinesSheet, contact_search, lines_source
+from .style import WORKSHEET_CSS
 
 
 class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Screen):
@@ -48,118 +49,7 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
 
     HELP_TITLE = "Segment worksheet"
 
-    DEFAULT_CSS = """
-    WorksheetScreen {
-        layout: vertical;
-    }
-    WorksheetScreen #header {
-        height: 8;
-    }
-    WorksheetScreen .hgroup {
-        border: round $primary;
-        border-title-color: $accent;
-        height: 100%;
-        width: 1fr;
-        padding: 0 1;
-    }
-    WorksheetScreen .hgroup:focus-within {
-        border: round $accent;
-    }
-    WorksheetScreen .hrow {
-        height: 1;
-        width: 100%;
-    }
-    WorksheetScreen .hrow Label {
-        width: 12;
-        color: $text-muted;
-    }
-    WorksheetScreen .hrow Label.lbl2 {
-        width: auto;
-        padding: 0 1 0 2;
-    }
-    WorksheetScreen .hrow Input {
-        width: 1fr;
-    }
-    WorksheetScreen .hrow Input.code {
-        width: 12;
-    }
-    WorksheetScreen .hrow Input.short {
-        width: 12;
-    }
-    WorksheetScreen .hrow Input.-invalid {
-        background: $error 30%;
-    }
-    WorksheetScreen .hrow Checkbox {
-        width: auto;
-        margin-left: 2;
-    }
-    WorksheetScreen .hrow .desc {
-        width: 1fr;
-        color: $text-muted;
-        padding-left: 1;
-    }
-    WorksheetScreen #header-error {
-        color: $error;
-        height: auto;
-        display: none;
-        padding: 0 1;
-    }
-    WorksheetScreen #header-error.-shown {
-        display: block;
-    }
-    WorksheetScreen #lines {
-        height: 1fr;
-    }
-    WorksheetScreen #criteria-box {
-        height: 8;
-        border: round $primary;
-        border-title-color: $accent;
-    }
-    WorksheetScreen #criteria-box:focus-within {
-        border: round $accent;
-    }
-    WorksheetScreen #criteria {
-        height: 1fr;
-    }
-    WorksheetScreen #status-row {
-        height: 1;
-        background: $panel;
-    }
-    WorksheetScreen #status {
-        width: 1fr;
-        height: 1;
-        padding: 0 1;
-        color: $text;
-    }
-    WorksheetScreen #cell-editor {
-        overlay: screen;
-        position: absolute;
-        display: none;
-        width: 20;
-        height: 1;
-        background: $boost;
-        color: $foreground;
-    }
-    WorksheetScreen #cell-editor.-invalid {
-        background: $error 40%;
-    }
-    WorksheetScreen #busy {
-        height: 1;
-        dock: bottom;
-        display: none;
-        background: $panel;
-    }
-    WorksheetScreen #busy.-shown {
-        display: block;
-    }
-    WorksheetScreen #busy Label {
-        width: auto;
-        padding: 0 1;
-    }
-    WorksheetScreen #busy ProgressBar {
-        width: 40;
-    }
-    """
+    DEFAULT_CSS = WORKSHEET_CSS
 
     BINDINGS = [
         Binding("a", "add_contacts", "Add", id="add_contacts"),
@@ -176,10 +66,12 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
         Binding("delete", "remove_line", "Remove line", id="remove_line"),
         Binding("f2", "edit_cell", "Edit", id="edit_cell"),
         Binding("f4", "lookup", "Lookup", id="lookup"),
+        Binding("f3", "toggle_header", "Header / lines", id="header"),
+        Binding("f5", "toggle_criteria", "Criteria panel", id="criteria_panel"),
         Binding("p", "apply_mailing_group", "Apply mailing group", show=False, id="apply_mailing_group"),
         Binding("x", "export_contacts", "Export contacts", show=False, id="export_contacts"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="reload"),
-        Binding("escape", "escape", "Cancel / back", id="worksheet_escape"),
+        Binding("escape", "escape", "Back: leave the field, or close", id="worksheet_escape"),
     ]
 
     def __init__(self, segment_no: str, name: str | None = None) -> None:
@@ -194,11 +86,16 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
         self._applying = False  # header values being written back; ignore change events
         self._editing = None  # (row, field, title) while a cell is edited in place
         self._loaded = False
+        # None: decided by the terminal's size; True/False once the user toggled it (F3 / F5).
+        self._descriptions = {}
+        self.header_open: bool | None = None
+        self.criteria_open: bool | None = None
 
     # --- layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header()
+        yield Static("", id="header-summary")
         with Horizontal(id="header"):
             with Vertical(classes="hgroup", id="general") as general:
                 general.border_title = "General"
@@ -210,28 +107,113 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
         yield self._make_sheet()
         with Vertical(id="criteria-box") as crit:
             crit.border_title = "Criteria"
+            yield Static("", id="criteria-folded")
             table = DataTable(id="criteria", cursor_type="row", zebra_stripes=False)
             yield table
+        yield MessageLine(id="message")
         with Horizontal(id="status-row"):
             yield Static("", id="status")
-            yield AppKeys(id="app-keys")
+            yield AppKeys(id="app-keys", fit=True)
         yield Input("", id="cell-editor", compact=True, select_on_focus=False)
         with Horizontal(id="busy"):
             yield Label("Working…", id="busy-label")
             yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="busy-bar")
             yield Label("Esc cancel")
-        yield Footer(compact=True)
+        yield KeyBar(id="keys")
 
 
     def on_screen_resume(self) -> None:
         refresh_app_keys(self)  # the keymap or the area may have changed meanwhile
+        self.refresh_keys()
+
+    # --- what shows: compact or full header, criteria folded or not, the keys --------------------
+
+    def on_resize(self) -> None:
+        self.apply_layout()
+
+    def apply_layout(self) -> None:
+        """Fold the header and the criteria when the terminal is small, unless the user chose."""
+        width, height = self.size
+        header_open = self.header_open if self.header_open is not None else (height >= 36 and width >= 100)
+        criteria_open = self.criteria_open if self.criteria_open is not None else height >= 30
+        self.set_class(header_open, "-header-open")
+        self.set_class(not criteria_open, "-criteria-folded")
+        self.set_class(width < 100, "-narrow")
+        self._fill_summary()
+        self._fill_criteria_folded()
+        self.refresh_keys()
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Messages go to the message line above the status, not to toasts over the data."""
+        self.app.notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        self.query_one("#message", MessageLine).show(message, title, severity, timeout)
+
+    def in_header(self) -> bool:
+        return self._header_name(self.focused) is not None
+
+    def action_toggle_header(self) -> None:
+        """F3: from the lines to the header form (opened if folded); from the header back."""
+        if self.in_header():
+            self.leave_field(then=self._fold_header)
+            return
+        if self._editing:
+            self._stop_inline_edit()
+        self.header_open = True
+        self.apply_layout()
+        self.query_one("#h-description", Input).focus()
+
+    def _fold_header(self) -> None:
+        self.header_open = None  # back to what suits the terminal
+        self.apply_layout()
+        self.sheet.focus()
+
+    def action_toggle_criteria(self) -> None:
+        """F5: open the criteria panel and go there; again: fold it and back to the lines."""
+        table = self.query_one("#criteria", DataTable)
+        if self.focused is table:
+            self.criteria_open = False if self.size.height < 30 else None
+            self.apply_layout()
+            self.sheet.focus()
+            return
+        self.criteria_open = True
+        self.apply_layout()
+        table.focus()
+
+    def key_hints(self) -> list[tuple[str, str]]:
+        """The keys the key bar shows, most used first, for where the focus is (F1 lists all)."""
+        if self._busy:
+            return [("worksheet_escape", "Cancel")]
+        if self._editing:
+            return [("lookup", "Lookup"), ("worksheet_escape", "Cancel edit")]
+        if self.in_header():
+            return [("header", "Lines"), ("lookup", "Lookup"), ("worksheet_escape", "Back to lines"),
+                    ("log", "Log")]
+        if self.focused is self.query_one("#criteria"):
+            return [("go_back", "Go back to here"), ("criteria_panel", "Fold"), ("save_criteria", "Save"),
+                    ("reuse_criteria", "Reuse"), ("worksheet_escape", "Lines")]
+        return [("header", "Header"), ("add_contacts", "Add"), ("reduce_contacts", "Reduce"),
+                ("refine_contacts", "Refine"), ("go_back", "Go back"), ("edit_cell", "Edit"),
+                ("line_details", "Line"), ("log", "Log"), ("merge", "Merge"), ("add_line", "Add line"),
+                ("criteria_panel", "Criteria"), ("remove_line", "Remove line"), ("lookup", "Lookup"),
+                ("save_criteria", "Save criteria"), ("reuse_criteria", "Reuse criteria"),
+                ("worksheet_escape", "Close")]
+
+    def refresh_keys(self) -> None:
+        for bar in self.query(KeyBar):
+            bar.refresh_keys()
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_keys()
 
     def on_mount(self) -> None:
         table = self.query_one("#criteria", DataTable)
         table.add_column("#", key="no", width=3)
         table.add_column("Action", key="action", width=12)
-        table.add_column("Filters", key="filters", width=70)
-        table.add_column("Contacts", key="contacts", width=10)
+        # Contacts before the filters: a long filter never pushes the count off a narrow screen.
+        table.add_column("Contacts", key="contacts", width=9)
+        table.add_column("Filters", key="filters", width=90)
+        self.apply_layout()
         self.reload()
         self.sheet.focus()
 
@@ -277,6 +259,7 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
         self.title = f"{self.segment_no} {self.header_data.get('description', '')}".strip()
         self.sub_title = "Segment"
         self._fill_header()
+        self._fill_summary()
         self._fill_criteria()
         self._fill_status()
 
@@ -343,14 +326,26 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
         self.reload()
 
     def action_escape(self) -> None:
+        """Esc always backs out one level: running work (cancelled), a field being edited (an
+        unsaved edit is asked about), the header or the criteria panel (back to the lines), an
+        error message, then the worksheet itself (back to the list)."""
         if self._busy:
             self.cancel_long()
             return
         if self._editing:
-            self._stop_inline_edit()
+            self.leave_cell()
             return
-        if self._header_name(self.focused) or self.focused is self.query_one("#criteria"):
+        if self.in_header():
+            self.leave_field(then=self._fold_header)
+            return
+        if self.focused is self.query_one("#criteria"):
+            self.criteria_open = None
+            self.apply_layout()
             self.sheet.focus()
+            return
+        message = self.query_one("#message", MessageLine)
+        if message.error_shown:
+            message.dismiss()
             return
         if len(self.app.screen_stack) > 1:
             self.dismiss_or_pop()
