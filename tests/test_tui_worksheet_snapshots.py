@@ -1,6 +1,6 @@
 """SVG snapshots of the Segments screen, the worksheet and its dialogs in the default theme.
 
-Fixed data (the seed-1 demo contacts, segments dated 2026-01-15), fixed size 120x40, no clock,
+Fixed data (the seed-1 demo contacts, segments dated 2026-01-15), fixed sizes (120x40, 80x24), no clock,
 no notifications on screen, cursors not blinking: the pictures are the same on every run.
 Regenerate with `pytest tests/test_tui_worksheet_snapshots.py --snapshot-update` and look at them.
 """
@@ -60,6 +60,42 @@ def test_worksheet(snap_compare, filled, db_path):
         await still(pilot)
 
     assert snap_compare(make_app(db_path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_worksheet_80x24(snap_compare, filled, db_path):
+    """The compact worksheet: a two-line header, the criteria folded, at least 8 lines."""
+    first, _ = filled
+
+    async def run_before(pilot):
+        await pilot.app.push_screen(WorksheetScreen(first))
+        await still(pilot)
+
+    assert snap_compare(make_app(db_path), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_worksheet_80x24_header_form(snap_compare, filled, db_path):
+    """F3 at 80 columns: the full header form, its two groups stacked, the focus clearly shown."""
+    first, _ = filled
+
+    async def run_before(pilot):
+        await pilot.app.push_screen(WorksheetScreen(first))
+        await still(pilot)
+        await pilot.press("f3")
+        await still(pilot)
+
+    assert snap_compare(make_app(db_path), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_worksheet_80x24_criteria_panel(snap_compare, filled, db_path):
+    first, _ = filled
+
+    async def run_before(pilot):
+        await pilot.app.push_screen(WorksheetScreen(first))
+        await still(pilot)
+        await pilot.press("f5")
+        await still(pilot)
+
+    assert snap_compare(make_app(db_path), terminal_size=(80, 24), run_before=run_before)
 
 
 def test_worksheet_editing_a_cell(snap_compare, filled, db_path):
