@@ -13,7 +13,7 @@ from textual.containers import Horizontal
 from textual.suggester import Suggester, SuggestFromList
 from textual.widgets import Input, Label, Static
 
-from ....errors import SegtuiError
+from ....errors import Conflict, SegtuiError
 from ....models import CORRESPONDENCE_TYPES, INFORMATION_FLOWS, INITIATED_BY
 from ...widgets.tick import Tick
 from ..segment_dialogs import ConfirmDialog, LookupDialog
@@ -282,8 +282,13 @@ class HeaderForm:
     def _store_header(self, name: str, value, update_lines: bool) -> None:
         from ....services import segments
 
+        # The version the form showed: another user's change since then is a Conflict, never
+        # overwritten (see stale()).
+        shown = self.header_data.get("version")
+
         def store():
-            return segments.set_header(self.segment_no, {name: value}, update_lines=update_lines)
+            return segments.set_header(self.segment_no, {name: value}, update_lines=update_lines,
+                                       expected_version=shown)
 
         def done(result):
             self.reload(result if isinstance(result, dict) and "criteria" in result else None)
@@ -291,6 +296,9 @@ class HeaderForm:
                         timeout=2)
 
         def failed(exc):
+            if isinstance(exc, Conflict):
+                self.stale(f"your change to {HEADER_FIELDS[name][1]} was not saved")
+                return
             self.refuse_field(name, str(exc))
 
         if update_lines:
@@ -302,6 +310,20 @@ class HeaderForm:
             failed(exc)
             return
         done(result)
+
+    def stale(self, what: str) -> None:
+        """Another user changed the segment since it was shown: say so, offer to reload."""
+        def answered(reload):
+            if reload:
+                self.reload()
+                self.notify("Reloaded: the segment as it is now")
+
+        self.notify(f"Another user changed segment {self.segment_no} since it was shown: {what}",
+                    severity="error")
+        self.app.push_screen(ConfirmDialog(
+            f"Another user changed segment {self.segment_no} since you opened it, so {what}. "
+            "Reload it to see their change (your edit is dropped)?",
+            title="Changed by another user", yes="Reload", no="Not now"), answered)
 
     def refuse_field(self, name: str, message: str) -> None:
         """Show a refused header value at its field (the stored value is unchanged)."""

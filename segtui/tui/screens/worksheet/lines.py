@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual.screen import ModalScreen
 from textual.widgets import Input
 
-from ....errors import SegtuiError
+from ....errors import Conflict, SegtuiError
 from ....models import CORRESPONDENCE_TYPES, EVALUATIONS
 from ..segment_dialogs import ConfirmDialog, FormDialog, FormField, LookupDialog
 from .header import CodeSuggester, ask_unsaved, choice_search, label_of
@@ -71,6 +71,7 @@ class LinesSheet:
             except SegtuiError as exc:
                 self.notify(str(exc), severity="error", title="Add line")
                 return
+            self.own_change()
             self.reload()
             line_no = line.get("line_no") if isinstance(line, dict) else None
             if line_no:
@@ -102,8 +103,9 @@ class LinesSheet:
             except SegtuiError as exc:
                 self.notify(str(exc), severity="error")
                 return
+            self.own_change()
             self.reload()
-            self.notify(f"Line {line_no} removed")
+            self.notify(f"Removed {line_name(row)}")
 
         self.app.push_screen(ConfirmDialog(f"Remove line {line_no} ({who}) from the segment?",
                                            title="Remove line", yes="Remove", default_yes=False), answered)
@@ -135,11 +137,12 @@ class LinesSheet:
                 if value is None:
                     return
                 value = "" if value == "''" else value
-                refused = self._save_line(row["line_no"], field, value)
+                refused = self._save_line(row, field, value)
                 if refused is not None:
-                    self.notify(refused, title=title, severity="error")
+                    if refused:
+                        self.notify(refused, title=title, severity="error")
                     return
-                self._line_saved(row["line_no"], title)
+                self._line_saved(row, title)
 
             self.app.push_screen(LookupDialog(f"line {row['line_no']} {title}", search), chosen)
             return
@@ -176,13 +179,14 @@ class LinesSheet:
         if not self._editing:
             return
         row, field, title = self._editing
-        refused = self._save_line(row["line_no"], field, event.value.strip())
+        refused = self._save_line(row, field, event.value.strip())
         if refused is not None:
-            event.input.add_class("-invalid")
-            self.notify(refused, title=f"Line {row['line_no']}: {title}", severity="error")
+            if refused:
+                event.input.add_class("-invalid")
+                self.notify(refused, title=f"{line_name(row)}: {title}", severity="error")
             return
         self._stop_inline_edit()
-        self._line_saved(row["line_no"], title)
+        self._line_saved(row, title)
 
     def _inline_blurred(self, event: Input.Blurred) -> None:
         # Leaving the cell (a click elsewhere) stores a changed value, as the header's fields do;
@@ -194,12 +198,13 @@ class LinesSheet:
         self._stop_inline_edit(focus=False)
         if value == str(row.get(field) or ""):
             return
-        refused = self._save_line(row["line_no"], field, value)
+        refused = self._save_line(row, field, value)
         if refused is not None:
-            self.notify(f"{refused}; the line is unchanged", title=f"Line {row['line_no']}: {title}",
-                        severity="error")
+            if refused:
+                self.notify(f"{refused}; the line is unchanged", title=f"{line_name(row)}: {title}",
+                            severity="error")
             return
-        self._line_saved(row["line_no"], title)
+        self._line_saved(row, title)
 
     def leave_cell(self) -> None:
         """Esc in the cell editor: an edit not stored yet is asked about (save, discard, keep)."""
@@ -221,19 +226,28 @@ class LinesSheet:
 
         self.app.push_screen(ask_unsaved(f"Line {row['line_no']} {title}", typed, stored), answered)
 
-    def _save_line(self, line_no: int, field: str, value) -> str | None:
-        """Store one field; the refusal's message, or None when stored."""
+    def _save_line(self, row: dict, field: str, value) -> str | None:
+        """Store one field of the line `row` as shown; the refusal's message, or None when stored.
+
+        The line's version as shown goes with it when the service keeps one: another user's
+        change in between is a Conflict (offered a reload), never overwritten.
+        """
         from ....services import segments
 
         try:
-            segments.set_line(self.segment_no, line_no, {field: value})
+            segments.set_line(self.segment_no, row["line_no"], {field: value}, **line_version(row))
+        except Conflict:
+            self._stop_inline_edit()
+            self.stale(f"your change to line {row['line_no']} was not saved")
+            return ""
         except SegtuiError as exc:
             return str(exc)
+        self.own_change()
         return None
 
-    def _line_saved(self, line_no, title) -> None:
+    def _line_saved(self, row: dict, title: str) -> None:
         self.reload()
-        self.notify(f"Line {line_no}: {title} saved", timeout=2)
+        self.notify(f"{title} saved for {line_name(row)}", timeout=2)
 
     def jump_to_line(self, line_no: int) -> None:
         from ....services import lookups
@@ -241,6 +255,16 @@ class LinesSheet:
         self.sheet.move_cursor(row=lookups.line_position(self.segment_no, int(line_no)))
         self.sheet.focus()
 
+
+
+def line_name(row: dict) -> str:
+    """A line in the user's words: its contact, not its internal line number."""
+    return " ".join(str(x) for x in (row.get("contact_no"), row.get("contact_name")) if x) or f"line {row['line_no']}"
+
+
+def line_version(row: dict) -> dict:
+    """The keyword that passes the line's version as shown, when lines carry one."""
+    return {"expected_version": row["version"]} if row.get("version") is not None else {}
 
 
 def sheet_columns():

@@ -149,6 +149,12 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
         self.app.notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
         self.query_one("#message", MessageLine).show(message, title, severity, timeout)
 
+    def own_change(self) -> None:
+        """A change of ours to the lines bumped the header's version once: keep up with it, so
+        the next header edit is not taken for another user's change."""
+        if self.header_data.get("version") is not None:
+            self.header_data["version"] = int(self.header_data["version"]) + 1
+
     def in_header(self) -> bool:
         return self._header_name(self.focused) is not None
 
