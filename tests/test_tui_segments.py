@@ -325,7 +325,13 @@ async def test_edit_refused_stays_in_the_cell(demo_db, db_path):
         await pilot.pause()
         assert screen.sheet.current_column == "contact_name"
         assert not editor.display
-        assert "contact card" in str(screen.query_one("#message").render())
+        # ... Enter there opens the line's detail form instead (tests/test_tui_line_form.py).
+        from segtui.tui.screens.worksheet.line_form import LineForm
+
+        assert isinstance(app.screen, LineForm)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
 
 
 async def test_add_and_remove_a_line_with_keys(demo_db, db_path):

@@ -98,6 +98,19 @@ def test_worksheet_80x24_criteria_panel(snap_compare, filled, db_path):
     assert snap_compare(make_app(db_path), terminal_size=(80, 24), run_before=run_before)
 
 
+def test_line_details_80x24(snap_compare, filled, db_path):
+    """F8: the line's detail form, every field set-line takes, at 80 columns."""
+    first, _ = filled
+
+    async def run_before(pilot):
+        await pilot.app.push_screen(WorksheetScreen(first))
+        await still(pilot)
+        await pilot.press("down", "f8")
+        await still(pilot)
+
+    assert snap_compare(make_app(db_path), terminal_size=(80, 24), run_before=run_before)
+
+
 def test_worksheet_editing_a_cell(snap_compare, filled, db_path):
     first, _ = filled
 

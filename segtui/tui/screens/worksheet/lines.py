@@ -11,6 +11,7 @@ from ....errors import Conflict, SegtuiError
 from ....models import CORRESPONDENCE_TYPES, EVALUATIONS
 from ..segment_dialogs import ConfirmDialog, FormDialog, FormField, LookupDialog
 from .header import CodeSuggester, ask_unsaved, choice_search, label_of
+from .line_form import LineForm
 
 # Lines sheet: (key in a line dict, title, width, editable line field or None)
 LINE_COLUMNS = [
@@ -121,10 +122,42 @@ class LinesSheet:
         key = key or self.sheet.current_column
         column = next((c for c in LINE_COLUMNS if c[0] == key), None)
         if column is None or column[3] is None:
-            self.notify(f"{column[1] if column else 'This column'} comes from the contact card; "
-                        "change it on the contact", severity="warning")
+            # The contact's own columns (name, company, e-mail) belong to the contact card: the
+            # line's detail form opens instead, with every field of the line.
+            self.action_line_details()
             return
         self.edit_line_field(row, column[3], column[1])
+
+    def action_line_details(self) -> None:
+        """F8: every field of the line in one form (what `segment set-line` can set)."""
+        if not self._idle() or self.focused is not self.sheet:
+            return
+        row = self.sheet.current_row
+        if not row:
+            self.notify("There is no line: Insert adds one", severity="warning")
+            return
+
+        def saved(changes):
+            if changes:
+                self._line_saved(row, "Line details")
+
+        self.app.push_screen(LineForm(row, f"Line: {line_name(row)}",
+                                      lambda changes: self._save_line_fields(row, changes)), saved)
+
+    def _save_line_fields(self, row: dict, changes: dict) -> str | None:
+        """Store the line's changed fields in one call; the refusal's message, "" after another
+        user's change (said and offered a reload), or None when stored."""
+        from ....services import segments
+
+        try:
+            segments.set_line(self.segment_no, row["line_no"], changes, **line_version(row))
+        except Conflict:
+            self.stale(f"your change to {line_name(row)} was not saved")
+            return ""
+        except SegtuiError as exc:
+            return str(exc)
+        self.own_change()
+        return None
 
     def edit_line_field(self, row: dict, field: str, title: str) -> None:
         """Text and code cells are edited in place; a choice opens its short list."""
@@ -227,23 +260,11 @@ class LinesSheet:
         self.app.push_screen(ask_unsaved(f"Line {row['line_no']} {title}", typed, stored), answered)
 
     def _save_line(self, row: dict, field: str, value) -> str | None:
-        """Store one field of the line `row` as shown; the refusal's message, or None when stored.
-
-        The line's version as shown goes with it when the service keeps one: another user's
-        change in between is a Conflict (offered a reload), never overwritten.
-        """
-        from ....services import segments
-
-        try:
-            segments.set_line(self.segment_no, row["line_no"], {field: value}, **line_version(row))
-        except Conflict:
+        """Store one field of the line `row` as shown (see _save_line_fields)."""
+        refused = self._save_line_fields(row, {field: value})
+        if refused == "" and self._editing:  # another user's change: the edit is over
             self._stop_inline_edit()
-            self.stale(f"your change to line {row['line_no']} was not saved")
-            return ""
-        except SegtuiError as exc:
-            return str(exc)
-        self.own_change()
-        return None
+        return refused
 
     def _line_saved(self, row: dict, title: str) -> None:
         self.reload()

@@ -66,6 +66,7 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
         Binding("delete", "remove_line", "Remove line", id="remove_line"),
         Binding("f2", "edit_cell", "Edit", id="edit_cell"),
         Binding("f4", "lookup", "Lookup", id="lookup"),
+        Binding("f8", "line_details", "Line details", id="line_details"),
         Binding("f3", "toggle_header", "Header / lines", id="header"),
         Binding("f5", "toggle_criteria", "Criteria panel", id="criteria_panel"),
         Binding("p", "apply_mailing_group", "Apply mailing group", show=False, id="apply_mailing_group"),
