@@ -180,3 +180,42 @@ async def test_messages_on_their_own_line_and_errors_stay(segment, db_path):
 def test_fit_items_keeps_whole_items():
     assert fit_items(["a Add", "r Reduce", "f Refine"], 16) == ["a Add", "r Reduce"]
     assert fit_items(["a Add"], 4) == []
+
+
+async def test_long_work_with_progress_shows_a_bar_with_counts_and_esc_stops_it(segment, db_path):
+    """Work that reports progress fills the bar and counts; Esc stops it at the next report."""
+    import threading
+
+    from textual.widgets import ProgressBar
+
+    app = make_app(db_path)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_ws(pilot, segment)
+        step, reported, finished = threading.Event(), [], []
+
+        def job(progress):
+            for done in range(0, 101, 25):
+                progress(done, 100)
+                reported.append(done)
+                step.wait(5)
+                step.clear()
+            return "all"
+
+        screen.run_long("Writing letters…", job, finished.append, progress=True)
+        await pilot.pause(0.2)
+        busy = screen.query_one("#busy")
+        assert busy.display and not screen.query_one("#keys").display
+        step.set()
+        while len(reported) < 2:
+            await pilot.pause(0.05)
+        await pilot.pause(0.1)
+        bar = screen.query_one("#busy-bar", ProgressBar)
+        assert bar.total == 100 and bar.progress == 25
+        assert str(screen.query_one("#busy-count").render()) == "25 of 100"
+        assert "Writing letters" in "\n".join(screen_text(app))
+        await pilot.press("escape")  # cancel: the job stops at its next report
+        step.set()
+        await settle(pilot)
+        assert finished == [] and len(reported) == 2
+        assert not busy.display and screen.query_one("#keys").display
+        assert "Canceled" in str(screen.query_one("#message").render())

@@ -6,10 +6,10 @@ import os
 from pathlib import Path
 
 from textual import work
-from textual.widgets import Label
+from textual.widgets import Label, ProgressBar
 
 from ....errors import SegtuiError
-from ...widgets.progress import close_thread_connection, thread_connection
+from ...widgets.progress import Cancelled, close_thread_connection, thread_connection
 from ..log_dialog import LogDialog
 from ..segment_dialogs import FormDialog, FormField
 from .header import lookup_search
@@ -18,13 +18,22 @@ from .header import lookup_search
 class SegmentActions:
     """Long work and the whole-segment actions of WorksheetScreen (a mixin)."""
 
-    def run_long(self, label: str, fn, done, failed=None) -> bool:
-        """Run `fn` in a worker thread with a progress bar; `done(result)` / `failed(exc)` after."""
+    def run_long(self, label: str, fn, done, failed=None, progress: bool = False) -> bool:
+        """Run `fn` in a worker thread with a progress bar; `done(result)` / `failed(exc)` after.
+
+        With progress=True, `fn(progress=report)` is given `report(done, total)`: the bar then
+        fills and counts ("1,200 of 5,000"); otherwise it only shows that work goes on.
+        """
         if not self._idle():
             return False
         self._busy = True
         self._cancel_requested = False
         self.query_one("#busy-label", Label).update(label)
+        self.query_one("#busy-bar", ProgressBar).update(total=None, progress=0)
+        self.query_one("#busy-count", Label).update("")
+        if progress:
+            job = fn
+            fn = lambda: job(progress=self._report_progress)  # noqa: E731 - bound to this run
         self.query_one("#busy").add_class("-shown")
         self.query_one("#keys").display = False
         self.refresh_keys()
@@ -44,6 +53,16 @@ class SegmentActions:
             close_thread_connection()
         self.app.call_from_thread(self._long_finished, result, error, done, failed)
 
+    def _report_progress(self, done: int, total: int | None = None) -> None:
+        """Called by the service in the worker thread; Esc stops it here (its work rolls back)."""
+        if self._cancel_requested:
+            raise Cancelled()
+        self.app.call_from_thread(self.show_progress, done, total)
+
+    def show_progress(self, done: int, total: int | None) -> None:
+        self.query_one("#busy-bar", ProgressBar).update(total=total or None, progress=done)
+        self.query_one("#busy-count", Label).update(f"{done:,} of {total:,}" if total else f"{done:,}")
+
     def _long_finished(self, result, error, done, failed) -> None:
         self._busy = False
         self.query_one("#busy").remove_class("-shown")
@@ -52,7 +71,7 @@ class SegmentActions:
         if error is None:
             done(result)
             return
-        if self._cancel_requested:
+        if self._cancel_requested or isinstance(error, Cancelled):
             self.notify("Canceled: nothing was changed", severity="warning")
             self.reload()
             return

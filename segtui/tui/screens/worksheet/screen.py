@@ -119,6 +119,7 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
         with Horizontal(id="busy"):
             yield Label("Working…", id="busy-label")
             yield ProgressBar(total=None, show_eta=False, show_percentage=False, id="busy-bar")
+            yield Label("", id="busy-count")
             yield Label("Esc cancel")
         yield KeyBar(id="keys")
 
