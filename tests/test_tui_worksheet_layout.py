@@ -64,8 +64,8 @@ async def test_lines_visible_and_nothing_cut(segment, db_path, size, least):
             assert whole in text, whole
         # The key bar: whole keys only, F1 last, and it fits the terminal.
         items = key_bar_items(app)
-        assert items[-1] == "F1 Keys"
-        assert items[0] == "F3 Header"
+        assert items[-1] == "f1 Keys"
+        assert items[0] == "f3 Header"
         for item in items[:-1]:
             assert re.fullmatch(r"\S+ [A-Z][a-z]+( [a-z]+)*", item), item
         assert len(screen_text(app)[-1].rstrip()) <= size[0]
@@ -94,7 +94,7 @@ async def test_compact_header_at_80x24_and_the_form_on_f3(segment, db_path):
         assert app.focused is screen.query_one("#h-description", Input)
         text = "\n".join(screen_text(app))
         assert "Date 2026-01-15" in text and "Initiated by" in text and "Duration (min)" in text
-        assert key_bar_items(app)[0] == "F3 Lines"
+        assert key_bar_items(app)[0] == "f3 Lines"
         # F3 again: back to the lines, the header compact again.
         await pilot.press("f3")
         await pilot.pause()

@@ -70,7 +70,7 @@ class AppKeys(Static):
                 params = params.rstrip(")").strip("'\"")
             if action == "go" and getattr(app, "current_mode", None) == params:
                 continue  # the area the user is in
-            out.append((key_label(app, binding), binding.description))
+            out.append((app.get_key_display(binding), binding.description))
         return out
 
     def keys_text(self, width: int | None = None) -> Text:
@@ -90,10 +90,9 @@ KEY_WORDS = {"⏎": "Enter", "enter": "Enter", "insert": "Ins", "delete": "Del",
 
 
 def key_label(app, binding) -> str:
-    """A binding's key as the bars show it: F9, Ins, Enter, ^n (short, the same on every screen)."""
+    """A binding's key as the bars show it: as Textual's footer does (f9, ^n), with words for
+    the keys it draws as symbols or spells long (Enter, Ins, Del, Esc)."""
     shown = app.get_key_display(binding)
-    if len(shown) <= 3 and shown[:1] in "fF" and shown[1:].isdigit():
-        return shown.upper()
     return KEY_WORDS.get(shown, shown)
 
 
@@ -132,37 +131,40 @@ class KeyBar(Static):
     def on_resize(self) -> None:
         self.refresh_keys()
 
-    def entries(self) -> list[tuple[str, str, str, bool]]:
-        """(key shown, label, action, enabled) for the screen's hints that have an active key."""
-        screen = self.screen
-        hints = getattr(screen, "key_hints", None)
-        wanted = list(hints()) if hints else []
-        by_id: dict[str, tuple] = {}
+    def _active(self) -> dict[str, tuple[str, str | None, bool]]:
+        """binding id (or action) -> (key shown, click action or None, enabled)."""
+        screen, found = self.screen, {}
         for _key, active in screen.active_bindings.items():
             binding = active.binding
             ident = binding.id or binding.action
-            if ident not in by_id:
-                by_id[ident] = (key_label(self.app, binding), binding.action, active.enabled)
-        out = []
-        for ident, label in wanted:
-            if ident in by_id:
-                key, action, enabled = by_id[ident]
-                out.append((key, label, action, enabled))
-        return out
+            if ident in found:
+                continue
+            # A click runs the action where the binding lives: the screen or the app.
+            where = "screen" if active.node is screen else ("app" if active.node is self.app else None)
+            click = f"{where}.{binding.action}" if where and "." not in binding.action else None
+            found[ident] = (key_label(self.app, binding), click, active.enabled)
+        return found
+
+    def entries(self) -> list[tuple[str, str, str | None, bool]]:
+        """(key shown, label, click action, enabled) for the screen's hints that have a key now."""
+        hints = getattr(self.screen, "key_hints", None)
+        active = self._active()
+        return [(active[ident][0], label, active[ident][1], active[ident][2])
+                for ident, label in (hints() if hints else []) if ident in active]
 
     def keys_content(self, width: int) -> Text:
         entries = self.entries()
-        help_item = "F1 Keys"
+        help_key = self._active().get("help", ("f1", "app.help", True))[0]
+        help_item = f"{help_key} Keys"
         items = fit_items([f"{key} {label}" for key, label, _a, _e in entries],
                           max(0, width - len(help_item) - 2))
         text = Text()
-        for (key, label, action, enabled), _item in zip(entries, items):
-            style = "" if enabled else "dim"
-            click = {"@click": f"screen.{action}"} if "." not in action else {"@click": action}
-            text.append(key, style=Style(bold=True, dim=not enabled, meta=click))
-            text.append(f" {label}", style=Style(dim=not enabled, meta=click) if style else Style(meta=click))
+        for (key, label, click, enabled), _item in zip(entries, items):
+            meta = {"@click": click} if click else {}
+            text.append(key, style=Style(bold=True, dim=not enabled, meta=meta))
+            text.append(f" {label}", style=Style(dim=not enabled, meta=meta))
             text.append("  ")
-        text.append("F1", style=Style(bold=True, meta={"@click": "app.help"}))
+        text.append(help_key, style=Style(bold=True, meta={"@click": "app.help"}))
         text.append(" Keys", style=Style(meta={"@click": "app.help"}))
         return text
 
