@@ -219,3 +219,28 @@ async def test_long_work_with_progress_shows_a_bar_with_counts_and_esc_stops_it(
         assert finished == [] and len(reported) == 2
         assert not busy.display and screen.query_one("#keys").display
         assert "Canceled" in str(screen.query_one("#message").render())
+
+
+async def test_header_choices_in_words(segment, db_path):
+    from segtui.tui.screens.segment_dialogs import LookupDialog
+
+    app = make_app(db_path)
+    async with app.run_test(size=LARGE) as pilot:
+        screen = await open_ws(pilot, segment)
+        field = screen.query_one("#h-correspondence_type_default", Input)
+        assert field.value == "Hard copy"
+        assert screen.query_one("#h-information_flow", Input).value == "Outbound"
+        field.focus()
+        await pilot.press("ctrl+u", *"e-mail", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)  # the lines carry it: update them too?
+        await pilot.press("n")  # header only
+        await settle(pilot)
+        assert SegmentHeader.get(SegmentHeader.no == segment).correspondence_type_default == "email"
+        assert field.value == "E-mail"
+        await pilot.press("ctrl+u", *"fax", "enter")  # not a choice: the list opens
+        await pilot.pause()
+        assert isinstance(app.screen, LookupDialog)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert SegmentHeader.get(SegmentHeader.no == segment).correspondence_type_default == "email"

@@ -114,7 +114,7 @@ class HeaderForm:
                     if kind == "code":
                         suggester = CodeSuggester(extra)
                     elif kind == "choice":
-                        suggester = SuggestFromList([v for v in extra if v], case_sensitive=False)
+                        suggester = SuggestFromList([LABELS.get(v, v) for v in extra if v], case_sensitive=False)
                     else:
                         suggester = None
                     yield Input("", id=f"h-{name}", classes=classes, compact=True, suggester=suggester,
@@ -132,7 +132,7 @@ class HeaderForm:
                 if kind == "check":
                     widget.value = bool(value)
                 else:
-                    widget.value = field_text(value)
+                    widget.value = shown_text(name, value)
                     widget.remove_class("-invalid")
                 if kind == "code":
                     self._describe(name)
@@ -175,7 +175,7 @@ class HeaderForm:
         event.stop()
         kind = HEADER_FIELDS[name][2]
         value = event.value.strip()
-        if kind == "choice" and value not in HEADER_FIELDS[name][3]:
+        if kind == "choice" and choice_value(name, value) is None:
             self._open_lookup(name, value)
             return
         if kind == "code" and value and not self._is_code(name, value):
@@ -200,7 +200,7 @@ class HeaderForm:
         if name is None or not isinstance(widget, Input):
             then()
             return
-        typed, stored = widget.value.strip(), field_text(self.header_data.get(name))
+        typed, stored = widget.value.strip(), shown_text(name, self.header_data.get(name))
         if typed == stored:
             then()
             return
@@ -244,7 +244,7 @@ class HeaderForm:
             if code is None:
                 return
             code = "" if code == "''" else code
-            widget.value = code
+            widget.value = shown_text(name, code)
             self.commit_field(name, code)
 
         self.app.push_screen(LookupDialog(HEADER_FIELDS[name][1], search, text, allow_blank=allow_blank),
@@ -254,6 +254,13 @@ class HeaderForm:
         """A header field changed: ask about the lines when there are some, then store it."""
         if self._applying or not self.header_data:  # still reading the segment
             return
+        if HEADER_FIELDS[name][2] == "choice" and isinstance(value, str):
+            choice = choice_value(name, value)  # the field shows words: "Hard copy" is hard_copy
+            if choice is None:
+                words = ", ".join(LABELS.get(v, v) for v in HEADER_FIELDS[name][3] if v)
+                self.refuse_field(name, f"{value!r} is not one of {words} (F4 lists them)")
+                return
+            value = choice
         current = self.header_data.get(name)
         if field_text(current) == field_text(value) and not isinstance(value, bool):
             return
@@ -333,6 +340,22 @@ class HeaderForm:
         error.update(f"{HEADER_FIELDS[name][1]}: {message}")
         error.add_class("-shown")
         self.notify(message, title=HEADER_FIELDS[name][1], severity="error")
+
+
+def shown_text(name: str, value) -> str:
+    """A header value as its field shows it: choices in words, the rest as text."""
+    if HEADER_FIELDS[name][2] == "choice":
+        return LABELS.get(value, str(value)) if value else ""
+    return field_text(value)
+
+
+def choice_value(name: str, text: str) -> str | None:
+    """The stored value of a choice typed as its word or its value (any case), or None."""
+    text = text.strip().lower()
+    for value in HEADER_FIELDS[name][3]:
+        if text in (value.lower(), LABELS.get(value, value).lower()) or (not text and not value):
+            return value
+    return None
 
 
 def ask_unsaved(label: str, typed: str, stored: str) -> ConfirmDialog:
