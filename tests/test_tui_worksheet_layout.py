@@ -244,3 +244,13 @@ async def test_header_choices_in_words(segment, db_path):
         await pilot.press("escape")
         await settle(pilot)
         assert SegmentHeader.get(SegmentHeader.no == segment).correspondence_type_default == "email"
+
+
+def test_criteria_panel_says_what_a_reference_is():
+    from segtui.tui.screens.worksheet.criteria import criteria_row
+
+    assert criteria_row({"action_no": 4, "action": "reuse_logged", "reference": "3", "no_of_contacts": 12}, 4) == (
+        4, "Reuse logged", "logged segment 3", "+12")
+    assert criteria_row({"action_no": 5, "action": "remove_line", "reference": "CT000002", "no_of_contacts": 1},
+                        5)[2:] == ("contact CT000002", "−1")
+    assert criteria_row({"action": "set_contact", "reference": "CT1>CT2"}, 6)[2] == "contact CT1 changed to CT2"

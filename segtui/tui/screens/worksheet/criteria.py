@@ -226,6 +226,18 @@ def folded_criteria_text(actions: list, width: int) -> Text:
     return text
 
 
+def reference_words(action: str | None, reference: str) -> str:
+    """What an action's reference is, in words: 'logged segment 3', not a bare '3'."""
+    if action == "reuse_logged":
+        return f"logged segment {reference}"
+    if action == "set_contact" and ">" in reference:
+        old, _, new = reference.partition(">")
+        return f"contact {old} changed to {new}"
+    if action in ("add_contact", "remove_line"):
+        return f"contact {reference}"
+    return reference
+
+
 def criteria_row(action, index: int):
     """(number, action, filters text, contacts text) for the criteria panel."""
     if not isinstance(action, dict):
@@ -244,7 +256,7 @@ def criteria_row(action, index: int):
         else:
             parts.append("=".join(map(str, f)) if isinstance(f, (list, tuple)) else str(f))
     if action.get("reference"):
-        parts.append(str(action["reference"]))
+        parts.append(reference_words(action.get("action"), str(action["reference"])))
     options = [label for key, label in (("allow_existing_contacts", "allow existing"),
                                         ("expand_contact", "expand contact"),
                                         ("allow_company_with_persons", "company with persons"),
