@@ -254,3 +254,21 @@ def test_criteria_panel_says_what_a_reference_is():
     assert criteria_row({"action_no": 5, "action": "remove_line", "reference": "CT000002", "no_of_contacts": 1},
                         5)[2:] == ("contact CT000002", "−1")
     assert criteria_row({"action": "set_contact", "reference": "CT1>CT2"}, 6)[2] == "contact CT1 changed to CT2"
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+async def test_code_descriptions_never_cut_inside_a_word(segment, db_path, size):
+    segments.set_header(segment, {"language_code_default": "DES", "campaign_no": "CP1001"})
+    app = make_app(db_path)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_ws(pilot, segment)
+        await pilot.press("f3")
+        await settle(pilot)
+        for name, full in (("language_code_default", "German (Switzerland)"),
+                           ("campaign_no", "Office furniture fair 2025")):
+            shown = str(screen.query_one(f"#d-{name}").render()).strip()
+            words = shown.rstrip("…").split()
+            assert words == full.split()[:len(words)], (name, shown)
+            assert shown == full or shown.endswith("…") or shown == ""
+        text = "\n".join(screen_text(app))
+        assert " Ge " not in text and " Off " not in text

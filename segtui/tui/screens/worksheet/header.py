@@ -152,8 +152,19 @@ class HeaderForm:
                 text = lookups.describe(kind, self.header_data.get(name))
             except Exception:
                 text = ""
-            self.query_one(f"#d-{name}", Label).update(text)
             self._descriptions[name] = text
+            self._fit_description(name)
+
+    def _fit_description(self, name: str) -> None:
+        """A code's description in the room its label has, whole words only (or nothing)."""
+        label = self.query_one(f"#d-{name}", Label)
+        width = label.content_region.width
+        text = self._descriptions.get(name, "")
+        label.update(shorten(text, width) if width else text)
+
+    def fit_descriptions(self) -> None:
+        for name in CODE_DESCRIPTIONS:
+            self._fit_description(name)
 
     def _fill_summary(self) -> None:
         """The compact header: the key fields on two lines, whole items only (F3 shows them all)."""
@@ -384,9 +395,9 @@ def shorten(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     cut = text[:max(0, width - 1)]
-    if " " in cut.strip():
-        cut = cut.rstrip()[:cut.rstrip().rfind(" ")]
-    return cut.rstrip() + "…"
+    if len(text) > len(cut) and text[len(cut)] != " ":  # the cut falls inside a word: drop it
+        cut = cut[:cut.rfind(" ")] if " " in cut else ""
+    return cut.rstrip() + "…" if cut.strip() else ""
 
 
 def summary_text(items: list[tuple[str, str]], width: int, lines: int = 2) -> Text:

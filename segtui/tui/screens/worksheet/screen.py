@@ -144,6 +144,7 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
         self._fill_summary()
         self._fill_criteria_folded()
         self.refresh_keys()
+        self.call_after_refresh(self.fit_descriptions)  # the labels' room is known after layout
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = True) -> None:
