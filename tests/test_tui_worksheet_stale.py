@@ -94,3 +94,23 @@ async def test_line_save_passes_the_version_shown_and_a_conflict_offers_reload(d
         assert app.screen is screen and not screen.query_one("#cell-editor").display
         assert "Another user changed" in str(screen.query_one("#message").render())
     assert segments.lines(no, limit=1)[0]["description"] == before
+
+
+async def test_two_worksheets_on_one_database_file(demo_db, db_path):
+    """Two users, two apps on the same file: the second save from a stale screen is refused."""
+    no = new_segment()
+    first, second = make_app(db_path), make_app(db_path)
+    async with first.run_test(size=SIZE) as one, second.run_test(size=SIZE) as two:
+        screen_one = await open_ws(one, no)
+        screen_two = await open_ws(two, no)
+        await one.press("f3", "ctrl+u", *"Set by one", "enter")
+        await settle(one)
+        assert SegmentHeader.get(SegmentHeader.no == no).description == "Set by one"
+        await two.press("f3", "ctrl+u", *"Set by two", "enter")
+        await settle(two)
+        assert isinstance(second.screen, ConfirmDialog) and "Another user changed" in second.screen.question
+        assert SegmentHeader.get(SegmentHeader.no == no).description == "Set by one"
+        await two.press("y")
+        await settle(two)
+        assert screen_two.query_one("#h-description", Input).value == "Set by one"
+        assert first.screen is screen_one
