@@ -272,3 +272,20 @@ async def test_code_descriptions_never_cut_inside_a_word(segment, db_path, size)
             assert shown == full or shown.endswith("…") or shown == ""
         text = "\n".join(screen_text(app))
         assert " Ge " not in text and " Off " not in text
+
+
+async def test_keymap_rebinds_the_worksheet_keys_and_the_key_bar_shows_them(segment, db_path):
+    from segtui import config
+
+    config.set_value("keymap", {"header": "f10", "line_details": "ctrl+o"})
+    app = make_app(db_path)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_ws(pilot, segment)
+        items = key_bar_items(app)
+        assert items[0] == "f10 Header" and "^o Line" in items
+        await pilot.press("f10")
+        await pilot.pause()
+        assert app.focused is screen.query_one("#h-description", Input)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is screen.sheet
