@@ -289,3 +289,20 @@ async def test_keymap_rebinds_the_worksheet_keys_and_the_key_bar_shows_them(segm
         await pilot.press("escape")
         await pilot.pause()
         assert app.focused is screen.sheet
+
+
+@pytest.mark.parametrize("width", [30, 50, 78, 118])
+def test_compact_header_packs_whole_items(width):
+    from segtui.tui.screens.worksheet.header import summary_text
+
+    items = [("Date", "2026-01-15"), ("Salesperson", "AK Anna Keller"), ("Template", "LETTER Letter"),
+             ("Corresp.", "Hard copy"), ("Subject", "A rather long subject for the spring fair letters")]
+    lines = str(summary_text(items, width, lines=2)).split("\n")
+    assert 1 <= len(lines) <= 2
+    for line in lines:
+        assert len(line) <= width
+        for part in line.split("  "):
+            label, _, value = part.partition(" ")
+            full = dict(items)[label]
+            assert value == full or (value.endswith("…") and full.startswith(value[:-1].rstrip())
+                                     and full[len(value[:-1].rstrip())] == " "), part
