@@ -111,6 +111,22 @@ def test_line_details_80x24(snap_compare, filled, db_path):
     assert snap_compare(make_app(db_path), terminal_size=(80, 24), run_before=run_before)
 
 
+def test_worksheet_80x24_error_message(snap_compare, filled, db_path):
+    """An error on the message line: above the status, over nothing, until dismissed."""
+    first, _ = filled
+
+    async def run_before(pilot):
+        await pilot.app.push_screen(WorksheetScreen(first))
+        await still(pilot)
+        await pilot.press("f2", "ctrl+u", *"NOPE", "enter")  # not a contact: refused at the cell
+        await pilot.pause()
+        for widget in pilot.app.screen.query(Input):
+            widget.cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(make_app(db_path), terminal_size=(80, 24), run_before=run_before)
+
+
 def test_worksheet_editing_a_cell(snap_compare, filled, db_path):
     first, _ = filled
 

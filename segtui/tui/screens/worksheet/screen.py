@@ -150,7 +150,8 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
                markup: bool = True) -> None:
         """Messages go to the message line above the status, not to toasts over the data."""
         self.app.notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
-        self.query_one("#message", MessageLine).show(message, title, severity, timeout)
+        for line in self.query("#message").results(MessageLine):  # none once the screen is gone
+            line.show(message, title, severity, timeout)
 
     def own_change(self) -> None:
         """A change of ours to the lines bumped the header's version once: keep up with it, so
