@@ -8,6 +8,7 @@ import time
 
 import pytest
 from peewee import CharField, TextField
+from textual.coordinate import Coordinate
 from textual.widgets import Checkbox, DataTable, Input, OptionList, Static
 
 from segtui.models import (
@@ -72,8 +73,9 @@ def status_text(screen):
 
 
 def criteria_rows(screen):
+    """[number, action, filters, contacts] of each row of the criteria panel."""
     table = screen.query_one("#criteria", DataTable)
-    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+    return [[str(table.get_cell_at(Coordinate(i, c))) for c in (0, 1, 3, 2)] for i in range(table.row_count)]
 
 
 def new_segment(description="Spring fair", **more):
@@ -309,15 +311,27 @@ async def test_edit_refused_stays_in_the_cell(demo_db, db_path):
         assert editor.display and editor.has_class("-invalid")
         line = SegmentLine.get((SegmentLine.segment_no == no) & (SegmentLine.line_no == first["line_no"]))
         assert line.language_code == first["language_code"]
+        # Esc with an unsaved edit asks; n discards it and the line stays as it was.
         await pilot.press("escape")
         await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
         assert not editor.display and app.focused is screen.sheet
+        line = SegmentLine.get((SegmentLine.segment_no == no) & (SegmentLine.line_no == first["line_no"]))
+        assert line.language_code == first["language_code"]
         # The contact's own columns are not the line's: they are not edited here.
         await pilot.press("home", "right", "enter")
         await pilot.pause()
         assert screen.sheet.current_column == "contact_name"
         assert not editor.display
-        assert any("contact card" in str(n.message) for n in app._notifications)
+        # ... Enter there opens the line's detail form instead (tests/test_tui_line_form.py).
+        from segtui.tui.screens.worksheet.line_form import LineForm
+
+        assert isinstance(app.screen, LineForm)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
 
 
 async def test_add_and_remove_a_line_with_keys(demo_db, db_path):

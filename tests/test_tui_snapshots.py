@@ -144,3 +144,22 @@ def test_demo_offer(db, db_path, snap_compare):
         await settle(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
+
+
+# Every list screen and help at the two sizes the worksheet is made for: nothing may be cut there.
+SCREENS = {"segments": (), "contacts": ("c",), "logged": ("g",), "entries": ("i",), "setup": ("f7",),
+           "help": ("f1",)}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_screen_at_size(app, snap_compare, screen, size):
+    async def before(pilot):
+        await settle(pilot)
+        if SCREENS[screen]:
+            await pilot.press(*SCREENS[screen])
+        await settle(pilot)
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=before)

@@ -1,6 +1,6 @@
 """SVG snapshots of the Segments screen, the worksheet and its dialogs in the default theme.
 
-Fixed data (the seed-1 demo contacts, segments dated 2026-01-15), fixed size 120x40, no clock,
+Fixed data (the seed-1 demo contacts, segments dated 2026-01-15), fixed sizes (120x40, 80x24), no clock,
 no notifications on screen, cursors not blinking: the pictures are the same on every run.
 Regenerate with `pytest tests/test_tui_worksheet_snapshots.py --snapshot-update` and look at them.
 """
@@ -60,6 +60,71 @@ def test_worksheet(snap_compare, filled, db_path):
         await still(pilot)
 
     assert snap_compare(make_app(db_path), terminal_size=SIZE, run_before=run_before)
+
+
+def test_worksheet_80x24(snap_compare, filled, db_path):
+    """The compact worksheet: a two-line header, the criteria folded, at least 8 lines."""
+    first, _ = filled
+
+    async def run_before(pilot):
+        await pilot.app.push_screen(WorksheetScreen(first))
+        await still(pilot)
+
+    assert snap_compare(make_app(db_path), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_worksheet_80x24_header_form(snap_compare, filled, db_path):
+    """F3 at 80 columns: the full header form, its two groups stacked, the focus clearly shown."""
+    first, _ = filled
+
+    async def run_before(pilot):
+        await pilot.app.push_screen(WorksheetScreen(first))
+        await still(pilot)
+        await pilot.press("f3")
+        await still(pilot)
+
+    assert snap_compare(make_app(db_path), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_worksheet_80x24_criteria_panel(snap_compare, filled, db_path):
+    first, _ = filled
+
+    async def run_before(pilot):
+        await pilot.app.push_screen(WorksheetScreen(first))
+        await still(pilot)
+        await pilot.press("f5")
+        await still(pilot)
+
+    assert snap_compare(make_app(db_path), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_line_details_80x24(snap_compare, filled, db_path):
+    """F8: the line's detail form, every field set-line takes, at 80 columns."""
+    first, _ = filled
+
+    async def run_before(pilot):
+        await pilot.app.push_screen(WorksheetScreen(first))
+        await still(pilot)
+        await pilot.press("down", "f8")
+        await still(pilot)
+
+    assert snap_compare(make_app(db_path), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_worksheet_80x24_error_message(snap_compare, filled, db_path):
+    """An error on the message line: above the status, over nothing, until dismissed."""
+    first, _ = filled
+
+    async def run_before(pilot):
+        await pilot.app.push_screen(WorksheetScreen(first))
+        await still(pilot)
+        await pilot.press("f2", "ctrl+u", *"NOPE", "enter")  # not a contact: refused at the cell
+        await pilot.pause()
+        for widget in pilot.app.screen.query(Input):
+            widget.cursor_blink = False
+        await pilot.pause()
+
+    assert snap_compare(make_app(db_path), terminal_size=(80, 24), run_before=run_before)
 
 
 def test_worksheet_editing_a_cell(snap_compare, filled, db_path):

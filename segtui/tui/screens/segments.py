@@ -6,7 +6,6 @@ in memory with the same filter language users type everywhere (`description=@*fa
 """
 from __future__ import annotations
 
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding

@@ -1,0 +1,264 @@
+"""The worksheet's long work (a worker thread, a progress bar, Esc cancels) and its actions
+on the whole segment: merge preview, export, log, new segment."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from textual import work
+from textual.widgets import Label, ProgressBar
+
+from ....errors import SegtuiError
+from ...widgets.progress import Cancelled, close_thread_connection, thread_connection
+from ..log_dialog import LogDialog
+from ..segment_dialogs import FormDialog, FormField
+from .header import lookup_search
+
+
+class SegmentActions:
+    """Long work and the whole-segment actions of WorksheetScreen (a mixin)."""
+
+    def run_long(self, label: str, fn, done, failed=None, progress: bool = False) -> bool:
+        """Run `fn` in a worker thread with a progress bar; `done(result)` / `failed(exc)` after.
+
+        With progress=True, `fn(progress=report)` is given `report(done, total)`: the bar then
+        fills and counts ("1,200 of 5,000"); otherwise it only shows that work goes on.
+        """
+        if not self._idle():
+            return False
+        self._busy = True
+        self._cancel_requested = False
+        self.query_one("#busy-label", Label).update(label)
+        self.query_one("#busy-bar", ProgressBar).update(total=None, progress=0)
+        self.query_one("#busy-count", Label).update("")
+        if progress:
+            job = fn
+            fn = lambda: job(progress=self._report_progress)  # noqa: E731 - bound to this run
+        self.query_one("#busy").add_class("-shown")
+        self.query_one("#keys").display = False
+        self.refresh_keys()
+        self._long_worker(fn, done, failed)
+        return True
+
+    @work(thread=True, group="worksheet-long", exit_on_error=False)
+    def _long_worker(self, fn, done, failed) -> None:
+        result = error = None
+        try:
+            self._busy_conn = thread_connection()  # this thread's own connection; Esc interrupts it
+            result = fn()
+        except Exception as exc:  # reported on screen below
+            error = exc
+        finally:
+            self._busy_conn = None
+            close_thread_connection()
+        self.app.call_from_thread(self._long_finished, result, error, done, failed)
+
+    def _report_progress(self, done: int, total: int | None = None) -> None:
+        """Called by the service in the worker thread; Esc stops it here (its work rolls back)."""
+        if self._cancel_requested:
+            raise Cancelled()
+        self.app.call_from_thread(self.show_progress, done, total)
+
+    def show_progress(self, done: int, total: int | None) -> None:
+        self.query_one("#busy-bar", ProgressBar).update(total=total or None, progress=done)
+        self.query_one("#busy-count", Label).update(f"{done:,} of {total:,}" if total else f"{done:,}")
+
+    def _long_finished(self, result, error, done, failed) -> None:
+        self._busy = False
+        self.query_one("#busy").remove_class("-shown")
+        self.query_one("#keys").display = True
+        self.refresh_keys()
+        if error is None:
+            done(result)
+            return
+        if self._cancel_requested or isinstance(error, Cancelled):
+            self.notify("Canceled: nothing was changed", severity="warning")
+            self.reload()
+            return
+        if failed is not None and isinstance(error, SegtuiError):
+            failed(error)
+            return
+        self.notify(error_text(error), title="Refused" if isinstance(error, SegtuiError) else "Error",
+                    severity="error", timeout=8)
+        self.reload()
+
+    def cancel_long(self) -> None:
+        conn = self._busy_conn
+        self._cancel_requested = True
+        if conn is None:
+            return
+        for name in ("interrupt", "cancel"):  # sqlite3 / psycopg
+            stop = getattr(conn, name, None)
+            if stop is not None:
+                try:
+                    stop()
+                except Exception:
+                    pass
+                break
+        self.query_one("#busy-label", Label).update("Canceling…")
+
+    # --- actions: criteria ---------------------------------------------------------------------------
+
+    def _idle(self) -> bool:
+        if self._busy:
+            self.notify("Still working on the last action: wait, or Esc to cancel it", severity="warning")
+            return False
+        return True
+
+
+    def _out_dir(self, what: str) -> str:
+        from .... import config
+
+        try:
+            base = config.load().get("output_dir") or ""
+        except SegtuiError:
+            base = ""
+        base = base or os.path.join(config.data_dir(), "output")
+        return str(Path(base) / f"{self.segment_no}-{what}")
+
+    def action_merge(self) -> None:
+        from ....services import merge
+
+        if not self._idle():
+            return
+
+        def chosen(values):
+            if not values:
+                return
+
+            def done(result):
+                result = result or {}
+                unknown = result.get("unknown_fields") or []
+                text = f"{result.get('documents', 0):,} documents in {values['out_dir']}"
+                if unknown:
+                    self.notify(text + f"; unknown merge fields: {', '.join(map(str, unknown))}",
+                                severity="warning", timeout=10)
+                else:
+                    self.notify(text, timeout=8)
+
+            self.run_long("Merging documents…",
+                          lambda: merge.merge_segment(self.segment_no, values["out_dir"],
+                                                      combined=values["combined"] or None), done)
+
+        self.app.push_screen(FormDialog("Merge preview", [
+            FormField("out_dir", "Folder", self._out_dir("merge"), required=True),
+            FormField("combined", "Combined file", "", placeholder="optional, e.g. all.docx"),
+        ], ok="Merge", hint="One merged document per line, without logging."), chosen)
+
+    def action_labels(self) -> None:
+        from ..print_dialogs import labels_dialog
+
+        labels_dialog(self)
+
+    def action_cover_sheets(self) -> None:
+        from ..print_dialogs import cover_dialog
+
+        cover_dialog(self)
+
+    def action_export_contacts(self) -> None:
+        from ....services import contact_io
+
+        if not self._idle():
+            return
+
+        def chosen(values):
+            if not values:
+                return
+            def export():
+                Path(values["path"]).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                return contact_io.export_contacts(str(Path(values["path"]).expanduser()),
+                                                  segment_no=self.segment_no, format=values["format"])
+
+            self.run_long("Exporting contacts…", export,
+                          lambda r: self.notify(f"{(r or {}).get('exported', 0):,} contacts written to "
+                                                f"{values['path']}"))
+
+        self.app.push_screen(FormDialog("Export contacts", [
+            FormField("path", "File", self._out_dir("contacts") + ".csv", required=True),
+            FormField("format", "Format", "csv", kind="select", options=[("CSV", "csv"), ("vCard", "vcard")]),
+        ], ok="Export"), chosen)
+
+    def action_log(self) -> None:
+        if not self._idle():
+            return
+
+        def answered(answer):
+            if not answer:
+                return
+            if "jump" in answer:
+                self.jump_to_line(answer["jump"])
+                return
+            self.log_segment(answer["deliver"], answer["follow_up"])
+
+        self.app.push_screen(LogDialog(self.segment_no, self.header_data.get("description", "")), answered)
+
+    def log_segment(self, deliver: bool, follow_up: bool) -> None:
+        from ....services import segment_log
+
+        def done(result):
+            result = result or {}
+            text = (f"Segment {self.segment_no} logged: {result.get('interactions', 0):,} interactions"
+                    f" (logged segment {result.get('logged_segment_entry_no')})")
+            follow = result.get("follow_up_segment_no")
+            if deliver:
+                text += f"; {result.get('delivered', 0):,} delivered, {result.get('errors', 0):,} errors"
+            if result.get("without_correspondence_type"):
+                text += (f"; {result['without_correspondence_type']:,} e-mail lines had no address and were"
+                         " logged without a correspondence type")
+            self.app.notify(text, timeout=10)
+            self.segment_logged(follow)
+
+        self.run_long("Logging the segment…",
+                      lambda: segment_log.log_segment(self.segment_no, deliver=deliver, follow_up=follow_up,
+                                                      out_dir=self._out_dir("log") if deliver else None),
+                      done)
+
+    def segment_logged(self, follow_up_no: str | None) -> None:
+        """The segment is gone once logged: open the follow-up, or go back to the list."""
+        self.dismiss_or_pop()
+        if follow_up_no:
+            from .screen import WorksheetScreen
+
+            self.app.push_screen(WorksheetScreen(follow_up_no))
+
+    def dismiss_or_pop(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+        refresh = getattr(self.app.screen, "refresh_segments", None)
+        if refresh:
+            refresh()
+
+    def action_new_segment(self) -> None:
+        from ....services import segments
+
+        if not self._idle():
+            return
+
+        def chosen(values):
+            if not values:
+                return
+            try:
+                header = segments.new_segment(values["description"],
+                                              template_code=values["template"] or None)
+            except SegtuiError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            from .screen import WorksheetScreen
+
+            self.app.switch_screen(WorksheetScreen(header["no"]))
+
+        self.app.push_screen(new_segment_dialog(), chosen)
+
+
+def error_text(exc: Exception) -> str:
+    text = str(exc)
+    if "interrupted" in text.lower():
+        return "Canceled: nothing was changed"
+    return text
+
+
+def new_segment_dialog() -> FormDialog:
+    return FormDialog("New segment", [
+        FormField("description", "Description", required=True, placeholder="e.g. Spring fair invitations"),
+        FormField("template", "Template", lookup=lookup_search("template"), placeholder="code (F4 lookup)"),
+    ], ok="Create")
