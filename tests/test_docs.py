@@ -76,3 +76,30 @@ def test_readme_points_at_the_documents():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in ("docs/domain.md", "docs/filters.md", "docs/cli.md"):
         assert name in text
+
+
+def named_commands(text):
+    """(group, sub) pairs a document names as `segtui GROUP SUB` or, in a row, `GROUP SUB`."""
+    groups = {c.partition(" ")[0] for c in commands()}
+    found = set()
+    for group, sub in re.findall(r"segtui ([a-z-]+)(?: ([a-z-]+))?", text):
+        if group in groups:
+            found.add((group, sub))
+    return found
+
+
+@pytest.mark.parametrize("name", ["docs/cli.md", "README.md"])
+def test_documents_name_only_commands_that_exist(name):
+    known = set(commands())
+    groups_with_subs = {c.partition(" ")[0] for c in known if " " in c}
+    text = (ROOT / name).read_text(encoding="utf-8")
+    wrong = []
+    for group, sub in named_commands(text):
+        if group in groups_with_subs:
+            # `segtui contacts list|show` names several: each must exist.
+            if sub and f"{group} {sub}" not in known:
+                wrong.append(f"{group} {sub}")
+        elif group not in known:
+            wrong.append(group)
+    assert named_commands(text), name
+    assert wrong == [], wrong

@@ -1,4 +1,4 @@
-"""setup list / new / set / delete KIND ...: the eight setup lists (spec/cli.md, second round)."""
+"""setup list / new / set / delete KIND ...: the eight setup lists (docs/cli.md)."""
 from .common import connect, parse_assignments
 from .output import Text, table
 

@@ -1,4 +1,4 @@
-"""Creating, changing and deleting contacts, and giving them groups (spec/cli.md, second round).
+"""Creating, changing and deleting contacts, and giving them groups (docs/cli.md).
 
 A contact's values pass the same checks as an import (the import's own validation), plus what
 only a database can say: that a code exists and that a person's company is a company. A refusal

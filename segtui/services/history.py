@@ -1,4 +1,4 @@
-"""Undo history of a segment's criteria actions (spec/domain.md "Go back").
+"""Undo history of a segment's criteria actions (docs/domain.md, "Go back").
 
 An add does not copy its lines: it records one row, event "added", with the segment's highest
 line number before it; undone newest first, the lines above that number are exactly the ones

@@ -74,7 +74,7 @@ KINDS = {
         ("code", "Code", "code"), ("description", "Description", "text"),
     ]),
 }
-# The names the command line uses (spec/cli.md) -> the list.
+# The names the command line uses (docs/cli.md) -> the list.
 CLI_KINDS = {"salesperson": "salesperson", "campaign": "campaign", "interaction-group": "group",
              "mailing-group": "mailing_group", "industry-group": "industry_group",
              "business-relation": "business_relation", "job-responsibility": "job_responsibility",
