@@ -96,7 +96,7 @@ def test_map_overrides_a_known_column_and_reads_an_unknown_one(db, tmp_path):
                              "city": "Real Co", "job_title": "K-1"}
 
 
-def test_unused_columns_are_listed_and_lookalikes_with_values_warned(run_cli, tmp_path):
+def test_unused_columns_are_listed_and_lookalikes_with_values_warned(db, run_cli, tmp_path):
     text = ("First Name,Last Name,Spouse,Work E-mail 2,Büro Telefon X,Lieferanschrift,Arbeitgeber GmbH,Pager\n"
             "A,B,C,x@y.example,+49 1,Hauptstr. 1,,555\n")
     code, out, err = run_cli("contacts", "import", write(tmp_path, "u.csv", text))
@@ -168,7 +168,7 @@ def test_encodings_are_detected_and_named(db, tmp_path, codec, label, row):
     assert person(f"{first} {last}")["city"] == city
 
 
-def test_encoding_given_on_the_command_line(run_cli, tmp_path):
+def test_encoding_given_on_the_command_line(db, run_cli, tmp_path):
     path = write(tmp_path, "g.csv", "First Name,Last Name,Home City\nΓιώργος,Παπαδόπουλος,Αθήνα\n",
                  encoding="cp1253")
     code, out, err = run_cli("contacts", "import", path, "--encoding", "windows-1253")
@@ -244,7 +244,7 @@ def test_a_line_that_is_no_property_after_a_used_one_refuses_the_card(db, tmp_pa
     assert [c.name for c in Contact.select()] == ["Whole"]
 
 
-def test_cli_text_names_warnings_and_unread_columns(cli_main, tmp_path):
+def test_cli_text_names_warnings_and_unread_columns(db, cli_main, tmp_path):
     path = write(tmp_path, "t.csv", "First Name,Last Name,E-mail Address,Hobby\nA,B,not mail,chess\n")
     code, text, err = cli_main("contacts", "import", path, json_out=False)
     assert code == 0, err
@@ -264,7 +264,7 @@ def test_outlook_po_box_goes_with_its_address(db, tmp_path):
                              "address": "Main St 1", "address_2": "Box 12", "city": "Lund"}
 
 
-def test_map_finds_its_header_below_a_preamble(cli_main, tmp_path):
+def test_map_finds_its_header_below_a_preamble(db, cli_main, tmp_path):
     path = write(tmp_path, "p.csv", "Exported by Kundenverwaltung 2.3\n\nKunde;Ruf;Mail\nMeier AG;+41 1;info@meier.example\n")
     code, _, err = cli_main("contacts", "import", path)
     assert code == 1 and "--map" in err  # no column segtui knows: refused, nothing changed
