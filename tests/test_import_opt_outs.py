@@ -33,7 +33,8 @@ FORMATS = {
     "salesforce-report": ("First Name,Last Name,Email,Email Opt Out",
                           "Ann,Ash,a@x.example,2024-03-01", "Bob,Birch,b@x.example,", {"email"}),
     "dynamics": ("First Name,Last Name,Email,Do not allow Emails,Do not allow Phone Calls,Do not allow Mails",
-                 "Ann,Ash,a@x.example,Do Not Allow,Do Not Allow,Do Not Allow", "Bob,Birch,b@x.example,Allow,Allow,Allow",
+                 "Ann,Ash,a@x.example,Do Not Allow,Do Not Allow,Do Not Allow",
+                 "Bob,Birch,b@x.example,Allow,Allow,Allow",
                  {"email", "phone", "letter"}),
     "dynamics-schema": ("firstname,lastname,emailaddress1,DoNotEmail,DoNotBulkEMail,DoNotPhone,DoNotPostalMail",
                         "Ann,Ash,a@x.example,0,1,1,0", "Bob,Birch,b@x.example,0,0,0,0", {"email", "phone"}),
@@ -85,7 +86,8 @@ def test_an_unclear_opt_out_value_is_a_warning_and_a_dry_run_records_nothing(db,
     assert dry["opted_out"] == 1 and ContactOptOut.select().count() == 0
     result = contact_io.import_contacts(path)
     assert [w for w in result["warnings"] if w["field"] == "opt_out_email"] == [
-        {"line": 2, "field": "opt_out_email", "reason": "opt_out_email 'perhaps' is not yes or no: no opt-out recorded"}]
+        {"line": 2, "field": "opt_out_email",
+         "reason": "opt_out_email 'perhaps' is not yes or no: no opt-out recorded"}]
     assert optouts_of("a@x.example") == set()
     assert optouts_of("b@x.example") == {("email", "imported", TODAY)}
 

@@ -14,7 +14,8 @@ from tui_fixtures import fill_fixed
 
 
 def questions():
-    return {q.question_no: q.description for q in ProfileQuestion.select().where(ProfileQuestion.questionnaire_code == "SIZE")}
+    rows = ProfileQuestion.select().where(ProfileQuestion.questionnaire_code == "SIZE")
+    return {q.question_no: q.description for q in rows}
 
 
 def answers():

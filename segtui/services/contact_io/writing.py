@@ -251,7 +251,7 @@ def _write_opt_outs(pairs):
     today = dt.date.today()
     for i in range(0, len(fresh), 1000):
         o.insert_many([(no, channel, today, "imported") for no, channel in fresh[i:i + 1000]],
-                      fields=[o.contact_no, o.channel, o.date, o.reason]).execute()
+                      fields=[o.contact_no, o.channel, o.date, o.reason]).on_conflict_ignore().execute()
     return len(fresh)
 
 
