@@ -138,3 +138,13 @@ def test_contacts_set_if_version_after_an_import_exits_3(run_cli, db, tmp_path):
     code, _, err = run_cli("contacts", "set", no, "city=Ystad", "--if-version", version)
     assert code == 3, err
     assert Contact.get_by_id(no).city == "Malmö"
+
+
+def test_the_import_sentence_counts_the_new_opt_outs(db, cli_main, tmp_path):
+    path = write(tmp_path, "c.csv", "Email Address,First Name,Last Name,Do Not Email,Do Not Call\n"
+                                    "a@x.example,Ann,Ash,yes,yes\nb@x.example,Bob,Birch,,\n")
+    code, text, err = cli_main("contacts", "import", path, json_out=False)
+    assert code == 0, err
+    assert "imported 2 new contacts" in text and "; 2 new opt-outs from the file's opt-out columns" in text
+    code, text, err = cli_main("contacts", "import", path, json_out=False)
+    assert code == 0 and "opt-outs" not in text
