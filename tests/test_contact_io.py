@@ -627,7 +627,8 @@ def test_read_columns_for_a_mapping_dialog(db, tmp_path):
 def test_real_entry_point(db, run_cli, tmp_path):
     code, out, err = run_cli("contacts", "import", DATA / "contacts.vcf")
     assert code == 0, err
-    assert out == {"imported": 4, "updated": 0, "unchanged": 0, "companies": 2, "rejected": [], "warnings": [],
+    assert out == {"imported": 4, "updated": 0, "unchanged": 0, "companies": 2, "opted_out": 0, "rejected": [],
+                   "warnings": [],
                    "unmapped_columns": [], "format": "vcard", "source": "vcard", "encoding": "utf-8",
                    "dry_run": False}
     code, out, err = run_cli("contacts", "export", tmp_path / "x.csv", "--format", "csv")

@@ -181,6 +181,26 @@ def test_cli_new_show_comment(world, run_cli):
     assert code == 1 and "does not exist" in err
 
 
+def test_cli_new_takes_fields_before_and_after_the_template_and_options_anywhere(world, run_cli):
+    """FIELD=VALUE after --template is read by the option's own public argparse Action (no
+    private parser class): fields before and after it, options after the fields."""
+    code, entry, err = run_cli("interactions", "new", "CT000003", "duration=7", "--template", "CALL",
+                               "description=Both sides", "evaluation=positive", "--out", "letters")
+    assert code == 0, err
+    assert (entry["description"], entry["duration_min"], entry["evaluation"]) == ("Both sides", 7.0, "positive")
+    code, entry, err = run_cli("--json", "interactions", "new", "CT000002", "--template", "CALL")
+    assert code == 0 and entry["contact_no"] == "CT000002", err
+    code, _out, err = run_cli("interactions", "new", "CT000003", "--template", "CALL", "stray")
+    assert code == 2 and "'stray' after the template must be FIELD=VALUE" in err
+    code, _out, err = run_cli("interactions", "new", "--template", "CALL", "description=x")
+    assert code == 2 and "CONTACT_NO" in err
+    code, _out, err = run_cli("interactions", "new", "CT000003", "--template", "CALL", "=x")
+    assert code == 1 and "must be FIELD=VALUE" in err
+    import segtui.cli.interaction_entry as module
+
+    assert "_parser_class" not in Path(module.__file__).read_text(encoding="utf-8")
+
+
 def test_deleting_canceled_entries_deletes_their_comments(world):
     from segtui.services import logged
 

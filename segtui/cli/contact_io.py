@@ -52,6 +52,8 @@ def cmd_import(args):
             f"updated {result['updated']}, unchanged {result['unchanged']}, "
             f"rejected {len(result['rejected'])}, warnings {len(result['warnings'])} "
             f"(read as {result['format']}, {result['source']}, {result['encoding']})")
+    if result.get("opted_out"):
+        text += f"; {result['opted_out']} new opt-outs from the file's opt-out columns"
     if args.dry_run:
         text += " (dry run: nothing was changed)"
     for bad in result["rejected"]:

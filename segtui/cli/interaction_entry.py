@@ -1,42 +1,38 @@
 """interactions new / show / comment: one interaction with one contact, one entry, its comments."""
+import argparse
+
 from .common import connect, parse_assignments
 
 
-def _intermixed(base):
-    """A parser class that takes FIELD=VALUE words before and after options, as the contract
-    writes `interactions new CONTACT_NO --template CODE FIELD=VALUE...` (plain argparse stops the
-    positionals at the first option)."""
+class TemplateAndFields(argparse.Action):
+    """--template CODE [FIELD=VALUE]...: the contract writes the fields after the template
+    (`interactions new CONTACT_NO --template CODE FIELD=VALUE...`), where plain argparse has
+    stopped reading positionals; this option takes them itself, through argparse's public
+    Action interface. Any other word after the code is a usage error."""
 
-    class Intermixed(base):
-        _mixing = False
-
-        def parse_known_args(self, args=None, namespace=None):
-            if self._mixing:  # parse_known_intermixed_args calls back here for its two passes
-                return super().parse_known_args(args, namespace)
-            self._mixing = True
-            try:
-                return self.parse_known_intermixed_args(args, namespace)
-            finally:
-                self._mixing = False
-
-    return Intermixed
+    def __call__(self, parser, namespace, values, option_string=None):
+        code, *rest = values
+        namespace.template = code
+        fields = list(getattr(namespace, "template_fields", None) or [])
+        for word in rest:
+            if "=" in word:
+                fields.append(word)
+            else:
+                parser.error(f"{option_string} {code}: {word!r} after the template must be FIELD=VALUE")
+        namespace.template_fields = fields
 
 
 def register(groups, common):
     from ..services.interaction_entry import FIELD_NAMES
 
     ia = groups["interactions"]
-    plain = ia._parser_class  # argparse has no public way to give one sub-command its own class
-    ia._parser_class = _intermixed(plain)
-    try:
-        p = ia.add_parser("new", parents=[common],
-                          help="record one interaction with one contact (Create Interaction): "
-                               f"CONTACT_NO --template CODE [FIELD=VALUE]...; fields: {', '.join(FIELD_NAMES)}")
-    finally:
-        ia._parser_class = plain
+    p = ia.add_parser("new", parents=[common],
+                      help="record one interaction with one contact (Create Interaction): "
+                           f"CONTACT_NO --template CODE [FIELD=VALUE]...; fields: {', '.join(FIELD_NAMES)}")
     p.add_argument("contact_no", metavar="CONTACT_NO")
     p.add_argument("fields", nargs="*", metavar="FIELD=VALUE")
-    p.add_argument("--template", required=True, metavar="CODE", help="the interaction template")
+    p.add_argument("--template", required=True, nargs="+", action=TemplateAndFields, metavar=("CODE", "FIELD=VALUE"),
+                   help="the interaction template, then the fields to fill")
     p.add_argument("--deliver", action="store_true", help="merge and send the Word template's letter")
     p.add_argument("--out", metavar="DIR", help="where a merged hard-copy letter goes")
     p.set_defaults(handler=cmd_new)
@@ -52,7 +48,7 @@ def register(groups, common):
 def cmd_new(args):
     from ..services import interaction_entry
 
-    fields = parse_assignments(args.fields)
+    fields = parse_assignments(list(args.fields) + list(getattr(args, "template_fields", [])))
     connect(args)
     return interaction_entry.new_interaction(args.contact_no, args.template, fields, deliver=args.deliver,
                                              out_dir=args.out)

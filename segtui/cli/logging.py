@@ -92,6 +92,11 @@ def cmd_log(args):
     from ..services import segment_log
 
     connect(args)
+    if args.deliver:
+        # The delivery check of the log dialog, with its sentences: refused here, nothing logged.
+        refusal = segment_log.delivery_settings_refusal(args.no)
+        if refusal is not None:
+            raise refusal
     r = segment_log.log_segment(args.no, deliver=args.deliver, follow_up=args.follow_up, out_dir=args.out,
                                 one_mail_per_address=not args.every_address)
     text = (f"segment {r['segment_no']} logged as logged segment {r['logged_segment_entry_no']}: "

@@ -76,6 +76,25 @@ def set_answer(questionnaire, answer_code, question_no, description):
     return questionnaire_tree(code)
 
 
+def delete_question(questionnaire, question_no):
+    """Delete a question with the answers it allows; refused while a contact gave one of them."""
+    with dbmod.transaction():
+        code, number = _questionnaire(questionnaire), _question_no(question_no)
+        q = ProfileQuestion.get_or_none((ProfileQuestion.questionnaire_code == code)
+                                        & (ProfileQuestion.question_no == number))
+        if q is None:
+            raise NotFound(f"questionnaire {code} has no question {number}")
+        used = (ContactProfileAnswer.select(fn.COUNT(ContactProfileAnswer.id))
+                .where((ContactProfileAnswer.questionnaire_code == code)
+                       & (ContactProfileAnswer.question_no == number)).scalar())
+        if used:
+            raise SegtuiError(f"question {number} of {code} cannot be deleted: {used} contact(s) answered it")
+        ProfileAnswer.delete().where((ProfileAnswer.questionnaire_code == code)
+                                     & (ProfileAnswer.question_no == number)).execute()
+        ProfileQuestion.delete().where(ProfileQuestion.id == q.id).execute()
+    return questionnaire_tree(code)
+
+
 def delete_answer(questionnaire, answer_code):
     with dbmod.transaction():
         code, answer = _questionnaire(questionnaire), normal_code(answer_code)

@@ -16,7 +16,7 @@ import importlib
 from peewee import JOIN, SQL, Case, Value, fn
 
 from .. import db as dbmod
-from ..errors import Conflict, NotFound, SegtuiError
+from ..errors import Conflict, NoLongerOpen, NotFound, SegtuiError
 from ..models import (
     Campaign,
     CampaignEntry,
@@ -30,7 +30,7 @@ from ..models import (
     SegmentLine,
     normal_code,
 )
-from .segments import delete_segment_rows
+from .segments import _was_issued, delete_segment_rows
 
 REFUSALS_PER_RULE = 10  # lines listed per rule; the total is counted all the same
 FOLLOW_UP_DESCRIPTION = "Follow-up on segment {no}"
@@ -90,14 +90,36 @@ def require_delivery(*names):
 def open_header(segment_no):
     """The open segment, or Conflict when it was logged already, or NotFound."""
     no = normal_code(segment_no)
-    header = SegmentHeader.get_or_none(SegmentHeader.no == no)
+    query = SegmentHeader.select().where(SegmentHeader.no == no)
+    if not dbmod.is_sqlite():
+        query = query.for_update()  # two users logging one segment on PostgreSQL take turns
+    header = query.first()
     if header is not None:
         return header
     logged = (LoggedSegment.select(LoggedSegment.entry_no).where(LoggedSegment.segment_no == no)
               .order_by(LoggedSegment.entry_no.desc()).first())
     if logged is not None:
         raise Conflict(f"segment {no} was already logged as logged segment {logged.entry_no}")
+    if _was_issued(no):
+        # The number was handed out, so the segment existed: another user deleted it meanwhile,
+        # a conflict (exit 3) like one logged meanwhile, not a mistyped number.
+        raise NoLongerOpen(f"segment {no} was deleted (by another user?); it is no longer open, nothing was logged")
     raise NotFound(f"segment {no!r} does not exist")
+
+
+def delivery_settings_refusal(segment_no, settings=None, probe=True):
+    """LogRefused naming what the settings would make fail if the segment were delivered now
+    (delivery_check: SMTP server not set or not answering, password, sender, output folder),
+    in the sentences the log dialog shows; None when nothing would. Asked before logging with
+    --deliver, so a mailing that cannot go out is not logged."""
+    from .delivery_check import settings_problems
+
+    problems = settings_problems(segment_no, settings=settings, probe=probe)
+    if not problems:
+        return None
+    # What stops the whole mailing first, then the lines (as the dialog lists them).
+    problems.sort(key=lambda r: r.get("line_no") is not None)
+    return LogRefused(normal_code(segment_no), problems, _total(problems))
 
 
 # --- refusals -----------------------------------------------------------------------------

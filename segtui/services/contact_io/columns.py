@@ -93,6 +93,17 @@ FIELDS = {
         "Mobiltelefon, arbete", "Car Phone", "Autotelefon", "Téléphone (voiture)", "Teléfono del automóvil",
         "Telefono auto", "Autotelefoon", "Biltelefon", "Tél. voiture",
     ],
+    # Opt-out columns (Mailchimp-like, HubSpot, Salesforce, Dynamics 365): a yes in one makes an
+    # opt-out of its channel with the reason "imported" (bulk e-mail is an e-mail opt-out too).
+    "opt_out_email": [
+        "Do Not Email", "DoNotEmail", "Do not allow Emails", "Email Opt Out", "HasOptedOutOfEmail",
+        "Unsubscribed from all email", "Unsubscribed", "Opt Out", "Opted Out", "Email Opted Out",
+        "E-mail Opt Out", "Unsubscribe",
+    ],
+    "opt_out_bulk_email": ["DoNotBulkEMail", "Do not allow Bulk Emails", "Do Not Bulk Email"],
+    "opt_out_phone": ["DoNotPhone", "Do not allow Phone Calls", "Do Not Call", "DoNotCall", "Phone Opt Out"],
+    "opt_out_letter": ["DoNotPostalMail", "Do not allow Mails", "Do Not Mail", "Do Not Send Mail",
+                       "Mail Opt Out"],
 }
 
 # Address parts by group. The main group holds names without work/home (segtui's own, generic).
@@ -220,6 +231,9 @@ PROGRAMS = (
     ("thunderbird", ("Primary Email", "Secondary Email", "Work ZipCode")),
     ("linkedin", ("Connected On",)),
     ("roundcube", ("Email Home", "Email Work", "Home Mobile")),
+    ("hubspot", ("Unsubscribed from all email",)),
+    ("salesforce", ("HasOptedOutOfEmail", "Email Opt Out")),
+    ("dynamics", ("DoNotEmail", "DoNotBulkEMail", "DoNotPhone", "Do not allow Emails")),
     ("outlook", ("E-mail Address", "Business Street", "Home Street", "Business Phone", "Mobile Phone",
                  "E-Mail-Adresse", "Adresse de messagerie", "Dirección de correo electrónico",
                  "Indirizzo posta elettronica", "E-mailadres", "E-postadress", "Straße geschäftlich",

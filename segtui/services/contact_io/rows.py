@@ -13,7 +13,10 @@ IMPORT_FIELDS = (
     "email", "language_code", "salesperson_code", "territory_code", "correspondence_type",
     "exclude_from_segment", "job_title",
 )
-MAP_FIELDS = IMPORT_FIELDS + ("organisation",)
+# Opt-out columns: read into these fields, then into the row's opt-out channels (validate).
+OPT_OUT_FIELDS = {"opt_out_email": "email", "opt_out_bulk_email": "email", "opt_out_phone": "phone",
+                  "opt_out_letter": "letter"}
+MAP_FIELDS = IMPORT_FIELDS + ("organisation",) + tuple(OPT_OUT_FIELDS)
 EXPORT_FIELDS = IMPORT_FIELDS
 CODE_FIELDS = ("language_code", "salesperson_code", "territory_code", "country_code")
 # Everything a contact row holds, in the order used for bulk writes, and a new one's defaults.
@@ -32,7 +35,7 @@ class Row:
     (A plain class with slots: an import makes one per row, and a dataclass with list
     defaults costs more than reading the row.)"""
 
-    __slots__ = ("errors", "fields", "line", "organisation", "warnings")
+    __slots__ = ("errors", "fields", "line", "opt_outs", "organisation", "warnings")
 
     def __init__(self, line, fields, organisation="", errors=None):
         self.line = line
@@ -40,6 +43,7 @@ class Row:
         self.organisation = organisation
         self.errors = [] if errors is None else errors
         self.warnings = []  # (field, reason): values left out or cut
+        self.opt_outs = ()  # channels the row's opt-out columns say yes to
 
     def warn(self, name, reason):
         self.warnings.append((name, reason))
@@ -58,7 +62,8 @@ class Row:
 
     def as_dict(self):
         return {"line": self.line, "fields": dict(self.fields), "organisation": self.organisation,
-                "errors": list(self.errors), "warnings": [reason for _, reason in self.warnings]}
+                "errors": list(self.errors), "warnings": [reason for _, reason in self.warnings],
+                "opt_outs": list(self.opt_outs)}
 
 
 @dataclass

@@ -5,7 +5,7 @@ import re
 import unicodedata
 
 from ...models import CONTACT_TYPES, CORRESPONDENCE_TYPES, Contact, database
-from .rows import CODE_FIELDS, IMPORT_FIELDS, join_names
+from .rows import CODE_FIELDS, IMPORT_FIELDS, OPT_OUT_FIELDS, join_names
 
 # One @ between a local part and a domain; the domain needs no dot (user@localhost is valid).
 EMAIL_RE = re.compile(r"^[^@\s\"<>(),;:]+@[^@\s\"<>(),;:.]+(\.[^@\s\"<>(),;:.]+)*$")
@@ -117,6 +117,28 @@ LIMITS = {name: Contact._meta.fields[name].max_length for name in IMPORT_FIELDS
 NO_LIMIT = 1 << 30
 LIMIT_OF = {name: LIMITS.get(name, NO_LIMIT) for name in IMPORT_FIELDS}
 UPPER_FIELDS = frozenset(CODE_FIELDS + ("no", "company_no"))
+# What opt-out columns hold: yes/no words, Dynamics' "Do Not Allow"/"Allow", or the date of an
+# unsubscription (a date means it happened).
+OPT_OUT_YES = frozenset(("1", "true", "yes", "y", "x", "ja", "oui", "si", "sí", "unsubscribed", "opted out",
+                         "opt out", "optedout", "do not allow", "donotallow", "do not email", "do not call"))
+OPT_OUT_NO = frozenset(("0", "false", "no", "n", "nein", "non", "allow", "subscribed", "opted in", "-"))
+OPT_OUT_NAMES = frozenset(OPT_OUT_FIELDS)  # asked of every row: a frozenset answers fastest
+DATE_LIKE = re.compile(r"^\d{1,4}[-./]\d{1,2}[-./]\d{1,4}([ T].*)?$")
+
+
+def _opt_outs(row, f):
+    """Pop the opt-out columns' values into the row's channels; a value that is neither a yes,
+    a no nor a date is a warning and no opt-out."""
+    channels = []
+    for name in OPT_OUT_FIELDS.keys() & f.keys():
+        value = f.pop(name)
+        text = value.strip().lower()
+        if text in OPT_OUT_YES or DATE_LIKE.match(text):
+            if OPT_OUT_FIELDS[name] not in channels:
+                channels.append(OPT_OUT_FIELDS[name])
+        elif text and text not in OPT_OUT_NO:
+            row.warn(name, f"{name} {value!r} is not yes or no: no opt-out recorded")
+    row.opt_outs = tuple(sorted(channels))
 # Text a person reads, kept in part when too long; a cut phone, e-mail or code would be wrong.
 CUT_FIELDS = ("name", "first_name", "surname", "address", "address_2", "city", "county", "job_title")
 
@@ -177,6 +199,8 @@ def validate(row, known_countries):
             warn("correspondence_type", f"correspondence type {f['correspondence_type']!r} is not "
                                         f"hard_copy or email: left out")
             del f["correspondence_type"]
+    if not OPT_OUT_NAMES.isdisjoint(f):
+        _opt_outs(row, f)
     too_long = [n for n, v in f.items() if len(v) > LIMIT_OF.get(n, NO_LIMIT)]
     for name in too_long:
         value, limit = f[name], LIMIT_OF.get(name, NO_LIMIT)

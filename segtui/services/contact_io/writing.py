@@ -6,7 +6,7 @@ import re
 
 from ... import db as dbmod
 from ...errors import SegtuiError
-from ...models import Contact, NumberSeries, database
+from ...models import Contact, ContactOptOut, NumberSeries, database
 from .rows import ALL_FIELDS, COMPARED, DEFAULTS
 
 
@@ -103,7 +103,10 @@ def write(rows, progress=None):
             new[rec_no] = record
         else:
             old = existing[rec_no]
+            record["version"] = old["version"]
             if any(record[k] != old[k] for k in COMPARED):
+                # A changed contact is a new version, so an edit read before the import is stale.
+                record["version"] = old["version"] + 1
                 # created_at only fills the insert half of the upsert; the stored one is kept.
                 record["created_at"] = record["modified_at"] = now
                 changed[rec_no] = record
@@ -158,6 +161,7 @@ def write(rows, progress=None):
         progress(0, total)
     # Companies first, so persons link to the right one.
     company_rows = [row for row in rows if row.fields["type"] == "company"]
+    opt_outs = set()  # (contact no, channel) the file's opt-out columns say yes to
     for row in company_rows:
         done += 1
         values = {k: v for k, v in row.fields.items() if k != "no"}
@@ -172,7 +176,9 @@ def write(rows, progress=None):
             values["company_name"] = values["name"]
             upsert(no, values)
         else:
-            company_for(values["name"], values)
+            no, _ = company_for(values["name"], values)
+        if row.opt_outs:
+            opt_outs.update((no, channel) for channel in row.opt_outs)
     for row in rows:
         if row.fields["type"] == "company":
             continue
@@ -205,9 +211,11 @@ def write(rows, progress=None):
         if no is None:
             values.setdefault("company_no", "")
             values.setdefault("company_name", "")
-            create(values, email_key)
+            no = create(values, email_key)["no"]
         else:
             upsert(no, values)
+        if row.opt_outs:
+            opt_outs.update((no, channel) for channel in row.opt_outs)
         done += 1
         if progress and done % 5000 == 0:
             progress(done, total)
@@ -216,13 +224,35 @@ def write(rows, progress=None):
     _bulk_write(list(new.values()))
     # Changed contacts are rewritten with an upsert on their no: set-based, any number at once.
     _bulk_write(list(changed.values()), upsert=True)
+    opted_out = _write_opt_outs(opt_outs)
     if counter[0] != series.last_no:
         # Advance the number series once for the whole import.
         NumberSeries.update(last_no=counter[0]).where(NumberSeries.code == "CONTACT").execute()
     if progress:
         progress(total, total)
     return {"imported": len(new), "updated": len(changed), "unchanged": len(matched - set(changed)),
-            "companies": new_companies}
+            "companies": new_companies, "opted_out": opted_out}
+
+
+def _write_opt_outs(pairs):
+    """Record the file's opt-outs (reason "imported", today), set-based; an opt-out the contact
+    already has keeps its date and reason, and an import never takes one back. Returns how many
+    are new."""
+    if not pairs:
+        return 0
+    o = ContactOptOut
+    have = set()
+    wanted = sorted(pairs)
+    for i in range(0, len(wanted), 500):
+        part = wanted[i:i + 500]
+        have.update(o.select(o.contact_no, o.channel)
+                    .where(o.contact_no.in_(sorted({no for no, _ in part}))).tuples())
+    fresh = [p for p in wanted if p not in have]
+    today = dt.date.today()
+    for i in range(0, len(fresh), 1000):
+        o.insert_many([(no, channel, today, "imported") for no, channel in fresh[i:i + 1000]],
+                      fields=[o.contact_no, o.channel, o.date, o.reason]).on_conflict_ignore().execute()
+    return len(fresh)
 
 
 def _index(record, by_email, by_name, companies):

@@ -1,6 +1,7 @@
 """Setup (F7): interaction templates (with their Word template and its field mapping),
 salespeople, interaction groups, mailing groups, campaigns, industry groups, business relations,
-job responsibilities, languages and profile questionnaires: list, new, edit, delete."""
+job responsibilities, languages and profile questionnaires: list, new, edit, delete; F5 on a
+questionnaire opens its questions and answers (questionnaire_dialog)."""
 from __future__ import annotations
 
 from textual.app import ComposeResult
@@ -44,6 +45,7 @@ class SetupScreen(Screen):
         Binding("delete", "delete", "Delete", id="delete_setup"),
         Binding("f3", "attach_word", "Word template", id="attach_word"),
         Binding("f4", "map_fields", "Field mapping", id="map_fields"),
+        Binding("f5", "questions", "Questions", id="questionnaire_questions"),
         Binding("ctrl+r", "reload", "Reload", id="reload", show=False),
         *(Binding(str((i + 1) % 10), f"show_tab('{kind}')", f"List {i + 1}", show=False, id=f"setup_tab_{i + 1}")
           for i, (kind, _label) in enumerate(TABS)),
@@ -116,6 +118,8 @@ class SetupScreen(Screen):
 
     def check_action(self, action: str, parameters) -> bool | None:
         if action in ("attach_word", "map_fields") and self.kind != "template":
+            return False
+        if action == "questions" and self.kind != "questionnaire":
             return False
         return True
 
@@ -205,6 +209,18 @@ class SetupScreen(Screen):
             self.notify(f"{key} deleted", timeout=2)
 
         self.app.push_screen(ConfirmDialog("Delete", f"Delete {key}?", yes="Delete"), answer)
+
+    # --- questionnaire: its questions and answers ------------------------------------------------
+
+    def action_questions(self) -> None:
+        from .questionnaire_dialog import QuestionnaireDialog
+
+        key = self.current_key()
+        if key is None or self.kind != "questionnaire":
+            if self.kind == "questionnaire":
+                self.notify("Make a questionnaire first (ctrl+n)", severity="warning")
+            return
+        self.app.push_screen(QuestionnaireDialog(key), lambda _result: self.reload())
 
     # --- Word template -----------------------------------------------------------------------------------------
 
