@@ -3,12 +3,12 @@ import contextlib
 import os
 from pathlib import Path
 
-import peewee
-from playhouse.db_url import connect
-from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+from .drivers import import_peewee
 
-from . import config, private
-from .errors import Conflict, SegtuiError
+peewee = import_peewee()  # without psycopg2, which only postgresql:// URLs load (drivers.py)
+
+from . import config, private  # noqa: E402
+from .errors import Conflict, SegtuiError  # noqa: E402
 from .models import ALL_MODELS, InteractionLogEntry, SchemaInfo, database
 
 SCHEMA_VERSION = 6
@@ -106,6 +106,11 @@ def open_database(url=None, create=True):
 
         register_sqlite_functions(db)
     elif url.startswith(("postgres", "postgresql")):
+        from playhouse.db_url import connect
+
+        from .drivers import enable_psycopg2
+
+        enable_psycopg2()
         db = connect(url, options=pg_timeout_options())
     else:
         raise SegtuiError(f"unsupported database URL {url!r}: use a SQLite path or postgresql://...")
@@ -162,7 +167,15 @@ def _columns(table):
 
 
 def _migrator():
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
+
     return SqliteMigrator(database.obj) if is_sqlite() else PostgresqlMigrator(database.obj)
+
+
+def _migrate(*ops):
+    from playhouse.migrate import migrate
+
+    migrate(*ops)
 
 
 def _upgrade_to_2():
@@ -174,7 +187,7 @@ def _upgrade_to_2():
         if name not in have:
             ops.append(m.add_column("interaction_log_entry", name, InteractionLogEntry._meta.fields[name]))
     if ops:
-        migrate(*ops)
+        _migrate(*ops)
 
 
 def _upgrade_to_3():
@@ -190,7 +203,7 @@ def _upgrade_to_4():
     from .models import Contact
 
     if "version" not in _columns("contact"):
-        migrate(_migrator().add_column("contact", "version", Contact._meta.fields["version"]))
+        _migrate(_migrator().add_column("contact", "version", Contact._meta.fields["version"]))
 
 
 def _upgrade_to_5():
@@ -205,7 +218,7 @@ def _upgrade_to_5():
         if "send_word_docs_as_attmt" not in _columns(table):
             ops.append(m.add_column(table, "send_word_docs_as_attmt", model._meta.fields["send_word_docs_as_attmt"]))
     if ops:
-        migrate(*ops)
+        _migrate(*ops)
 
 
 def _upgrade_to_6():

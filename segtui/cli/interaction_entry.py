@@ -1,6 +1,13 @@
 """interactions new / show / comment: one interaction with one contact, one entry, its comments."""
 from .common import connect, parse_assignments
 
+# The fields `interactions new` takes, for its help: services.interaction_entry.FIELD_NAMES, written
+# out here so that building the parser (every command's start) does not load the services
+# (tests/test_cli_startup.py checks the two agree).
+FIELD_NAMES = ("description", "subject", "date", "time", "salesperson", "correspondence_type", "cost",
+               "duration", "evaluation", "attempt_failed", "campaign", "campaign_target", "campaign_response",
+               "language", "information_flow", "initiated_by", "note", "attachment")
+
 
 def _intermixed(base):
     """A parser class that takes FIELD=VALUE words before and after options, as the contract
@@ -23,8 +30,6 @@ def _intermixed(base):
 
 
 def register(groups, common):
-    from ..services.interaction_entry import FIELD_NAMES
-
     ia = groups["interactions"]
     plain = ia._parser_class  # argparse has no public way to give one sub-command its own class
     ia._parser_class = _intermixed(plain)
