@@ -10,6 +10,7 @@ import io
 import re
 import warnings
 import zipfile
+from copy import deepcopy
 
 import mailmerge.part
 from lxml import etree
@@ -83,6 +84,27 @@ class _IfField(IfField):
 
 MergeData.FIELD_CLASSES = dict(MergeData.FIELD_CLASSES, IF=_IfField, NEXT=_RecordField, NEXTIF=_RecordField,
                                SKIPIF=_RecordField)
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FIELD_TEXT_TAGS = (_W + "instrText", _W + "t")
+
+
+def _fill_value(self, base_elem, value):
+    """The library's BaseMergeField.fill_value, finding the run's texts as children instead of by
+    two XPath queries per field (compiled anew on every call: 60% of a combined file's time)."""
+    elem = deepcopy(base_elem)
+    for child in [c for c in elem if c.tag in _FIELD_TEXT_TAGS]:
+        elem.remove(child)
+    text_parts = str(value).replace("\r", "").split("\n")
+    elem.append(self._make_text(text_parts[0]))
+    for text_part in text_parts[1:]:
+        elem.append(self._make_br())
+        elem.append(self._make_text(text_part))
+    self.filled_elements.append(elem)
+
+
+_LIBRARY_FILL_VALUE = BaseMergeField.fill_value  # kept for the test that compares the two
+BaseMergeField.fill_value = _fill_value
 _OPTIONS = dict(merge_if_fields=True)
 _CHECKED = {}  # sha1 of a document checked against the bounds -> None (a few kept: merges reopen it)
 
