@@ -61,3 +61,40 @@ def test_our_field_fill_writes_what_the_librarys_does(make, monkeypatch):
     assert parts(ours)["word/document.xml"] == parts(theirs)["word/document.xml"]
     assert parts(combined_ours)["word/document.xml"] == parts(combined_theirs)["word/document.xml"]
     assert b"second line" in parts(ours)["word/document.xml"]
+
+
+def _with_header(data):
+    doc = docx.Document(io.BytesIO(data))
+    header = doc.sections[0].header.paragraphs[0]
+    header.text = "For "
+    from docx.oxml import OxmlElement
+
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), " MERGEFIELD contact_name ")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "\u00abcontact_name\u00bb"
+    run.append(text)
+    fld.append(run)
+    header._p.append(fld)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+MANY = dict(TEMPLATES, **{"header-field": lambda: _with_header(build_default_letter())})
+
+
+@pytest.mark.parametrize("make", MANY.values(), ids=MANY.keys())
+def test_many_letters_from_one_opened_template_equal_letters_merged_one_by_one(make, tmp_path):
+    data = make()
+    rows = [dict(VALUES, city=city, contact_name=f"Name {i}", personal_note="" if i % 2 else "note\nmore")
+            for i, city in enumerate(["Berlin", "Paris", "Berlin", "Rome"])]
+    many = word.merge_many(data, rows)
+    jobs = [(str(tmp_path / f"{i}.docx"), row) for i, row in enumerate(rows)]
+    word.merge_many_to_files(data, jobs)
+    for i, row in enumerate(rows):
+        alone = parts(word.merge_one(data, row))
+        assert parts(many[i]) == alone
+        assert parts((tmp_path / f"{i}.docx").read_bytes()) == alone
+    assert "Name 3" in " ".join(p.text for p in docx.Document(io.BytesIO(many[3])).paragraphs)

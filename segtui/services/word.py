@@ -257,20 +257,56 @@ def merge_combined(data, rows):
     return out.getvalue()
 
 
+class _OpenedTemplate:
+    """A template unzipped, parsed and its fields found once, for many letters: each letter is
+    merged into a copy of the parsed parts (the library fills the trees in place), which costs
+    less than reading the package again (40% of a letter's time)."""
+
+    def __init__(self, data):
+        self.merge = _open(data)
+        self.pristine = {zi: deepcopy(info["part"]) for zi, info in self.merge.docx.parts.items()}
+
+    def letter(self, values):
+        merge = self.merge
+        for zi, info in merge.docx.parts.items():
+            info["part"] = deepcopy(self.pristine[zi])
+        merge.new_parts = []
+        merge.merge(**_texts(values))
+        out = io.BytesIO()
+        merge.write(out)
+        return out.getvalue()
+
+    def close(self):
+        self.merge.docx.close()
+
+
+def _letters(data, rows):
+    if len(rows) < 2:
+        for values in rows:
+            yield merge_one(data, values)
+        return
+    template = _OpenedTemplate(data)
+    try:
+        for values in rows:
+            yield template.letter(values)
+    finally:
+        template.close()
+
+
 def merge_many_to_files(data, jobs):
     """Merge `data` once per (path, values) job and write each result; for worker processes.
     Returns the paths written."""
     written = []
-    for path, values in jobs:
+    for (path, _), letter in zip(jobs, _letters(data, [values for _, values in jobs])):
         with open(path, "wb") as handle:
-            handle.write(merge_one(data, values))
+            handle.write(letter)
         written.append(path)
     return written
 
 
 def merge_many(data, rows):
     """One merged document (bytes) per row; for worker processes."""
-    return [merge_one(data, values) for values in rows]
+    return list(_letters(data, list(rows)))
 
 
 def document_text(data):
