@@ -34,7 +34,13 @@ def enable_psycopg2():
 
     if peewee.psycopg2 is not None:
         return
-    import psycopg2
+    try:
+        import psycopg2
+    except ImportError:
+        from .errors import SegtuiError
+
+        raise SegtuiError("a postgresql:// database needs the psycopg2 driver: "
+                          "pip install 'segtui[postgres]' (or psycopg2-binary)") from None
     from psycopg2 import extensions
     from psycopg2.extras import Json, register_uuid
 

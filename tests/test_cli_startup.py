@@ -95,3 +95,15 @@ print('ok')
     pytest.importorskip("psycopg2")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.stdout.strip() == "ok", proc.stderr
+
+
+def test_a_postgresql_url_without_the_driver_is_refused_in_a_sentence(tmp_path):
+    # psycopg2 made unimportable in a fresh interpreter: the command says what to install, exit 1.
+    code = ("import sys; sys.modules['psycopg2'] = None\n"
+            "from segtui.cli import main\n"
+            "sys.exit(main(['segment', 'list', '--db', 'postgresql://nobody@127.0.0.1:1/none']))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+                               "SEGTUI_CONFIG": str(tmp_path / "settings.toml")})
+    assert proc.returncode == 1
+    assert "needs the psycopg2 driver" in proc.stderr and "Traceback" not in proc.stderr
