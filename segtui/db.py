@@ -3,15 +3,15 @@ import contextlib
 import os
 from pathlib import Path
 
-import peewee
-from playhouse.db_url import connect
-from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+from .drivers import import_peewee
 
-from . import config, private
-from .errors import Conflict, SegtuiError
+peewee = import_peewee()  # without psycopg2, which only postgresql:// URLs load (drivers.py)
+
+from . import config, private  # noqa: E402
+from .errors import Conflict, SegtuiError  # noqa: E402
 from .models import ALL_MODELS, InteractionLogEntry, SchemaInfo, database
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 BUSY_TIMEOUT_S = 10
 # A PostgreSQL statement running longer than this is stopped (a runaway query, not a wait).
 STATEMENT_TIMEOUT_S = 300
@@ -106,6 +106,11 @@ def open_database(url=None, create=True):
 
         register_sqlite_functions(db)
     elif url.startswith(("postgres", "postgresql")):
+        from playhouse.db_url import connect
+
+        from .drivers import enable_psycopg2
+
+        enable_psycopg2()
         db = connect(url, options=pg_timeout_options())
     else:
         raise SegtuiError(f"unsupported database URL {url!r}: use a SQLite path or postgresql://...")
@@ -162,7 +167,15 @@ def _columns(table):
 
 
 def _migrator():
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator
+
     return SqliteMigrator(database.obj) if is_sqlite() else PostgresqlMigrator(database.obj)
+
+
+def _migrate(*ops):
+    from playhouse.migrate import migrate
+
+    migrate(*ops)
 
 
 def _upgrade_to_2():
@@ -174,7 +187,7 @@ def _upgrade_to_2():
         if name not in have:
             ops.append(m.add_column("interaction_log_entry", name, InteractionLogEntry._meta.fields[name]))
     if ops:
-        migrate(*ops)
+        _migrate(*ops)
 
 
 def _upgrade_to_3():
@@ -190,7 +203,7 @@ def _upgrade_to_4():
     from .models import Contact
 
     if "version" not in _columns("contact"):
-        migrate(_migrator().add_column("contact", "version", Contact._meta.fields["version"]))
+        _migrate(_migrator().add_column("contact", "version", Contact._meta.fields["version"]))
 
 
 def _upgrade_to_5():
@@ -205,7 +218,7 @@ def _upgrade_to_5():
         if "send_word_docs_as_attmt" not in _columns(table):
             ops.append(m.add_column(table, "send_word_docs_as_attmt", model._meta.fields["send_word_docs_as_attmt"]))
     if ops:
-        migrate(*ops)
+        _migrate(*ops)
 
 
 def _upgrade_to_6():
@@ -219,7 +232,29 @@ def _upgrade_to_6():
     SegmentLine._schema.create_indexes(safe=True)
 
 
-MIGRATIONS = {2: _upgrade_to_2, 3: _upgrade_to_3, 4: _upgrade_to_4, 5: _upgrade_to_5, 6: _upgrade_to_6}
+# Contact columns people filter with `@` (case-insensitive): PostgreSQL gets an index on the very
+# expression the filter compiles to (filters.py: lower(col COLLATE "und-x-icu"), or lower(col)
+# without ICU), so `@ber*` and `@berlin` read an index instead of every contact.
+CASE_INDEXED = ("name", "company_name", "city")
+
+
+def _upgrade_to_7():
+    """Version 7 (PostgreSQL only): expression indexes for case-insensitive filters. text_pattern_ops
+    serves both `=` and a LIKE 'ber%' prefix. Idempotent; nothing to do on SQLite, whose filters
+    narrow by GLOB on the plain column index."""
+    if is_sqlite():
+        return
+    from .filters import ICU_ROOT  # the collation the filters lower with when the server has it
+
+    icu = database.execute_sql("SELECT 1 FROM pg_collation WHERE collname = %s", (ICU_ROOT,)).fetchone()
+    for column in CASE_INDEXED:
+        expression = f'lower("{column}" COLLATE "{ICU_ROOT}")' if icu else f'lower("{column}")'
+        database.execute_sql(f'CREATE INDEX IF NOT EXISTS contact_{column}_lower ON contact '
+                             f"(({expression}) text_pattern_ops)")
+
+
+MIGRATIONS = {2: _upgrade_to_2, 3: _upgrade_to_3, 4: _upgrade_to_4, 5: _upgrade_to_5, 6: _upgrade_to_6,
+              7: _upgrade_to_7}
 
 
 def init_database():
@@ -230,6 +265,7 @@ def init_database():
         if current == 0:
             SchemaInfo.create(version=SCHEMA_VERSION)
             _seed_number_series()
+            _upgrade_to_7()  # indexes create_tables does not make (expressions, PostgreSQL only)
             return SCHEMA_VERSION
         for version in range(current + 1, SCHEMA_VERSION + 1):
             if version in MIGRATIONS:  # numbers are assigned per change; a branch may lack some

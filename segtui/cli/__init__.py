@@ -8,8 +8,6 @@ import argparse
 import importlib
 import sys
 
-import peewee
-
 from ..errors import SegtuiError
 from ..text import visible
 from . import output
@@ -53,6 +51,9 @@ def build_parser():
     common = common_options(defaults=False)
     parser = Parser(prog="segtui", parents=[common_options()],
                     description="Contact segments and interactions, in the terminal.")
+    from .. import __version__
+
+    parser.add_argument("--version", action="version", version=f"segtui {__version__}")
     top = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     groups = {}
     for name, help_text in GROUPS.items():
@@ -84,6 +85,10 @@ def main(argv=None):
     if handler is None:
         args.group_parser.print_help(sys.stderr)
         return 2
+    # peewee without psycopg2 (loaded for postgresql:// URLs only): see segtui/drivers.py.
+    from ..drivers import import_peewee
+
+    peewee = import_peewee()
     try:
         result = handler(args)
     except SegtuiError as exc:  # exit_code: 1 for a refusal, 3 for a Conflict

@@ -1,11 +1,12 @@
 """Helpers every area of the command line uses."""
-from .. import db
 from ..errors import SegtuiError
 
 
 def connect(args, create=False):
     """Open and, when needed, upgrade the database named by --db / SEGTUI_DB. Only init, demo and
     the worksheet create one (create=True); other commands say there is none and how to make one."""
+    from .. import db  # here, not at the top: `segtui --version` and usage errors need no database
+
     return db.ensure_ready(getattr(args, "db", None), create=create)
 
 

@@ -2,7 +2,6 @@
 import sys
 
 from ..errors import SegtuiError
-from ..services import contacts
 from .common import add_filter_option, connect, parse_assignments, parse_filters
 from .output import Text, table
 
@@ -93,6 +92,8 @@ def cmd_opt_in(args):
 
 
 def cmd_list(args):
+    from ..services import contacts
+
     filters = parse_filters(args.filter)
     connect(args)
     rows = contacts.list_contacts(filters, limit=max(args.limit, 0), offset=max(args.offset, 0))
@@ -100,6 +101,8 @@ def cmd_list(args):
 
 
 def cmd_show(args):
+    from ..services import contacts
+
     connect(args)
     return contacts.contact_card(args.no)
 

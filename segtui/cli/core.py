@@ -1,5 +1,4 @@
-"""init, demo, config, backup."""
-from .. import config, db
+"""init, demo, config, backup. Each handler imports what it needs (start-up time)."""
 from ..errors import SegtuiError
 from .common import connect
 from .output import Text
@@ -29,6 +28,8 @@ def register(groups, common):
 
 
 def cmd_init(args):
+    from .. import db
+
     db.open_database(args.db)
     version = db.init_database()
     return Text(f"database ready at {db.shown_url(db.resolve_url(args.db))} (schema version {version})",
@@ -60,6 +61,8 @@ def _progress_on_terminal():
 
 
 def cmd_backup(args):
+    from .. import db
+
     connect(args)
     size = db.backup(args.file)
     return Text(f"backup written to {args.file} ({size} bytes)", {"bytes": size})
@@ -68,11 +71,15 @@ def cmd_backup(args):
 def cmd_config_show(args):
     import tomli_w
 
+    from .. import config
+
     settings = config.shown(config.load())
     return Text(f"# {config.config_path()}\n" + tomli_w.dumps(settings).rstrip(), settings)
 
 
 def cmd_config_set(args):
+    from .. import config
+
     value = config.parse_value(args.value)
     stored = config.set_value(args.key, value)
     node = stored

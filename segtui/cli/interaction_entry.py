@@ -3,6 +3,13 @@ import argparse
 
 from .common import connect, parse_assignments
 
+# The fields `interactions new` takes, for its help: services.interaction_entry.FIELD_NAMES, written
+# out here so that building the parser (every command's start) does not load the services
+# (tests/test_cli_startup.py checks the two agree).
+FIELD_NAMES = ("description", "subject", "date", "time", "salesperson", "correspondence_type", "cost",
+               "duration", "evaluation", "attempt_failed", "campaign", "campaign_target", "campaign_response",
+               "language", "information_flow", "initiated_by", "note", "attachment")
+
 
 class TemplateAndFields(argparse.Action):
     """--template CODE [FIELD=VALUE]...: the contract writes the fields after the template
@@ -23,8 +30,6 @@ class TemplateAndFields(argparse.Action):
 
 
 def register(groups, common):
-    from ..services.interaction_entry import FIELD_NAMES
-
     ia = groups["interactions"]
     p = ia.add_parser("new", parents=[common],
                       help="record one interaction with one contact (Create Interaction): "

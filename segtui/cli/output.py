@@ -3,8 +3,6 @@ import json
 import shutil
 import sys
 
-from ..labels import FIELDS, field_label
-from ..models import json_value
 from ..text import visible
 
 
@@ -21,6 +19,8 @@ def emit(result, as_json=False, stream=None):
     stream = stream or sys.stdout
     if as_json:
         data = result.data if isinstance(result, Text) else result
+        from ..models import json_value
+
         json.dump(data, stream, default=json_value, ensure_ascii=False, indent=None)
         stream.write("\n")
         return
@@ -37,6 +37,9 @@ def emit(result, as_json=False, stream=None):
 
 def _cell(value, column=""):
     """A value as a table shows it: stored choices in words (JSON keeps the stored values)."""
+    from ..labels import FIELDS, field_label
+    from ..models import json_value
+
     if column in FIELDS and isinstance(value, str):
         return visible(field_label(column, value))
     value = json_value(value)

@@ -156,7 +156,8 @@ def cmd_new(args):
 
 
 def cmd_list(args):
-    segments, _ = _services()
+    from ..services import segments  # not criteria: a listing needs only this (start-up time)
+
     connect(args)
     rows = segments.list_segments(args.search)
     return Text(table(rows, SEGMENT_COLUMNS_SHOWN), rows)

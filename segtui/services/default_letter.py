@@ -1,7 +1,10 @@
 """The default one-page Word letter the demo stores for the LETTER template.
 
 It is built with python-docx and carries real MERGEFIELD fields (w:fldSimple), so Word shows
-them as fields and the merge finds them by name.
+them as fields and the merge finds them by name. python-docx's own template brings every
+built-in style (styles.xml and stylesWithEffects.xml unpack to ~790 KB), a thumbnail and custom
+XML: every merged letter would carry them and the merge would compress them again per letter.
+The letter keeps only the styles it uses and the parts Word needs (issue 13, point 3).
 """
 import io
 
@@ -10,6 +13,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+
+# Parts of python-docx's template a letter does without (relationship types, by their last word).
+_PARTS_NOT_NEEDED = ("stylesWithEffects", "customXml", "webSettings", "thumbnail", "numbering")
+_STYLE_LINKS = ("w:basedOn", "w:link", "w:next")
 
 # The fields the letter uses, in the order they appear.
 LETTER_FIELDS = (
@@ -109,6 +116,37 @@ def build_default_letter() -> bytes:
     for run in signature.runs:
         run.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
 
+    lighten(doc)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
+
+
+def lighten(doc):
+    """Keep only the styles the document uses (and the defaults and the styles they build on),
+    no latent style list, and drop the parts listed in _PARTS_NOT_NEEDED (numbering only when
+    nothing is numbered)."""
+    styles = doc.styles.element
+    by_id = {s.get(qn("w:styleId")): s for s in styles.findall(qn("w:style"))}
+    wanted = {el.get(qn("w:val")) for tag in ("w:pStyle", "w:rStyle", "w:tblStyle")
+              for el in doc.element.body.iter(qn(tag))}
+    wanted |= {sid for sid, s in by_id.items() if s.get(qn("w:default")) in ("1", "true")}
+    keep, todo = set(), list(wanted)
+    while todo:
+        sid = todo.pop()
+        if sid in keep or sid not in by_id:
+            continue
+        keep.add(sid)
+        todo.extend(el.get(qn("w:val")) for tag in _STYLE_LINKS for el in by_id[sid].findall(qn(tag)))
+    for sid, style in by_id.items():
+        if sid not in keep:
+            styles.remove(style)
+    for latent in styles.findall(qn("w:latentStyles")):
+        styles.remove(latent)
+    numbered = any(True for _ in doc.element.body.iter(qn("w:numPr"))) or \
+        any(True for _ in styles.iter(qn("w:numPr")))
+    for rels in (doc.part.rels, doc.part.package.rels):
+        for rId, rel in list(rels.items()):
+            kind = rel.reltype.rsplit("/", 1)[-1]
+            if kind in _PARTS_NOT_NEEDED and not (kind == "numbering" and numbered):
+                del rels[rId]

@@ -10,6 +10,7 @@ import io
 import re
 import warnings
 import zipfile
+from copy import deepcopy
 
 import mailmerge.part
 from lxml import etree
@@ -83,6 +84,27 @@ class _IfField(IfField):
 
 MergeData.FIELD_CLASSES = dict(MergeData.FIELD_CLASSES, IF=_IfField, NEXT=_RecordField, NEXTIF=_RecordField,
                                SKIPIF=_RecordField)
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FIELD_TEXT_TAGS = (_W + "instrText", _W + "t")
+
+
+def _fill_value(self, base_elem, value):
+    """The library's BaseMergeField.fill_value, finding the run's texts as children instead of by
+    two XPath queries per field (compiled anew on every call: 60% of a combined file's time)."""
+    elem = deepcopy(base_elem)
+    for child in [c for c in elem if c.tag in _FIELD_TEXT_TAGS]:
+        elem.remove(child)
+    text_parts = str(value).replace("\r", "").split("\n")
+    elem.append(self._make_text(text_parts[0]))
+    for text_part in text_parts[1:]:
+        elem.append(self._make_br())
+        elem.append(self._make_text(text_part))
+    self.filled_elements.append(elem)
+
+
+_LIBRARY_FILL_VALUE = BaseMergeField.fill_value  # kept for the test that compares the two
+BaseMergeField.fill_value = _fill_value
 _OPTIONS = dict(merge_if_fields=True)
 _CHECKED = {}  # sha1 of a document checked against the bounds -> None (a few kept: merges reopen it)
 
@@ -235,20 +257,56 @@ def merge_combined(data, rows):
     return out.getvalue()
 
 
+class _OpenedTemplate:
+    """A template unzipped, parsed and its fields found once, for many letters: each letter is
+    merged into a copy of the parsed parts (the library fills the trees in place), which costs
+    less than reading the package again (40% of a letter's time)."""
+
+    def __init__(self, data):
+        self.merge = _open(data)
+        self.pristine = {zi: deepcopy(info["part"]) for zi, info in self.merge.docx.parts.items()}
+
+    def letter(self, values):
+        merge = self.merge
+        for zi, info in merge.docx.parts.items():
+            info["part"] = deepcopy(self.pristine[zi])
+        merge.new_parts = []
+        merge.merge(**_texts(values))
+        out = io.BytesIO()
+        merge.write(out)
+        return out.getvalue()
+
+    def close(self):
+        self.merge.docx.close()
+
+
+def _letters(data, rows):
+    if len(rows) < 2:
+        for values in rows:
+            yield merge_one(data, values)
+        return
+    template = _OpenedTemplate(data)
+    try:
+        for values in rows:
+            yield template.letter(values)
+    finally:
+        template.close()
+
+
 def merge_many_to_files(data, jobs):
     """Merge `data` once per (path, values) job and write each result; for worker processes.
     Returns the paths written."""
     written = []
-    for path, values in jobs:
+    for (path, _), letter in zip(jobs, _letters(data, [values for _, values in jobs])):
         with open(path, "wb") as handle:
-            handle.write(merge_one(data, values))
+            handle.write(letter)
         written.append(path)
     return written
 
 
 def merge_many(data, rows):
     """One merged document (bytes) per row; for worker processes."""
-    return [merge_one(data, values) for values in rows]
+    return list(_letters(data, list(rows)))
 
 
 def document_text(data):
