@@ -307,3 +307,15 @@ def test_the_installed_command_merges_on_two_processes(world, run_cli, tmp_path)
     assert code == 0, err
     assert out["documents"] == 2
     assert "Dear Eve," in body_text(Path(out["files"][1]).read_bytes())
+
+
+def test_a_new_output_folder_is_readable_by_its_owner_only(world, tmp_path):
+    """Letters carry personal data: a folder the merge makes is 0700 (one that exists is left as it is)."""
+    templates.attach("LETTER", DATA / SAMPLES[0])
+    if MAPPINGS[SAMPLES[0]]:
+        templates.map_fields("LETTER", MAPPINGS[SAMPLES[0]])
+    _lines(world)
+    out = tmp_path / "new" / "letters"
+    merge.merge_segment("SM00001", out, combined=tmp_path / "made" / "all.docx")
+    assert out.stat().st_mode & 0o777 == 0o700
+    assert (tmp_path / "made").stat().st_mode & 0o777 == 0o700

@@ -21,6 +21,7 @@ from pathlib import Path
 from peewee import SQL, fn
 
 from .. import config
+from .. import private
 from .. import db as dbmod
 from ..errors import SegtuiError
 from ..models import (
@@ -406,7 +407,7 @@ def _print(indexes, entries, documents, values, merged, folder, label, result):
     is installed; a document that is not Word goes in a file of its own. Then the entries are
     marked delivered."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private.make_private_dir(folder)  # letters with personal data: owner-only when new
         parts, written = [], []
         for doc, items in merge.group_letters([documents[i] for i in indexes], [values[i] for i in indexes]):
             if doc.is_word and doc.key[0] == "template":

@@ -17,6 +17,7 @@ from multiprocessing import resource_tracker
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import private
 from ..errors import NotFound, SegtuiError
 from ..models import (
     Campaign,
@@ -450,7 +451,7 @@ def merge_segment(segment_no, out_dir, combined=None, workers=None):
     if combined is not None and Path(combined).is_dir():
         raise SegtuiError(f"--combined {str(combined)!r} is a folder: give a file name")
     values = values_for(lines)
-    out.mkdir(parents=True, exist_ok=True)
+    private.make_private_dir(out)  # letters with personal data: owner-only when new
     files, word_groups = [], []
     for doc, items in group_letters(documents, values):
         jobs = []
@@ -469,7 +470,7 @@ def merge_segment(segment_no, out_dir, combined=None, workers=None):
     merge_to_files(word_groups, workers)
     combined_paths = []
     if combined is not None:
-        Path(combined).parent.mkdir(parents=True, exist_ok=True)
+        private.make_private_dir(Path(combined).parent)
         combined_paths = write_combined(combined, documents, values, overwrite=True)
     return {
         "segment_no": no,
