@@ -6,6 +6,7 @@ fds_to_keep"; these tests press the keys a user presses on a 300-line segment an
 files and the database.
 """
 import docx
+import pytest
 from textual.widgets import Checkbox
 
 from segtui.models import Contact, InteractionLogEntry, LoggedSegment, SegmentHeader, SegmentLine
@@ -14,6 +15,13 @@ from segtui.tui.screens.log_dialog import LogDialog
 from segtui.tui.screens.segment_dialogs import FormDialog
 
 from test_tui_segments import SIZE, make_app, new_segment, open_worksheet, settle, wait_for
+
+
+@pytest.fixture(autouse=True)
+def pool_from_100_letters(monkeypatch):
+    """The pool starts from PARALLEL_MIN letters (thousands); these tests take it at 100 so that a
+    segment of a few hundred lines is merged by worker processes started from the worksheet."""
+    monkeypatch.setattr(merge, "PARALLEL_MIN", 100)
 
 
 def big_segment(**header):

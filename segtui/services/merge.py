@@ -33,7 +33,9 @@ from ..models import (
 )
 from . import templates, word
 
-PARALLEL_MIN = 100  # letters below this merge in this process: starting workers costs more
+# Letters below this merge in this process: at about 500 letters a second on one core, starting
+# the worker processes (each imports the Word code) costs more than it saves for fewer.
+PARALLEL_MIN = 2000
 CHUNK = 500  # values per IN (...) list, well under every driver's parameter limit
 DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 _UNSAFE = re.compile(r"[^\w\- ]+", re.UNICODE)
