@@ -203,16 +203,8 @@ def test_unknown_segment_is_not_found(setup):
 
 # --- delivery hand-off --------------------------------------------------------------------------
 
-def test_deliver_without_the_word_module_refuses_and_writes_nothing(setup, monkeypatch):
-    monkeypatch.setattr(segment_log, "delivery_module", lambda: None)
-    no = segment(lines=2)
-    with pytest.raises(SegtuiError, match="delivery needs the Word module"):
-        log_segment(no, deliver=True)
-    nothing_logged(no)
-
-
 def test_deliver_refuses_email_line_whose_contact_has_no_address(setup, monkeypatch):
-    monkeypatch.setattr(segment_log, "delivery_module", lambda: fake_delivery())
+    fake_delivery(monkeypatch)
     no = segment(lines=5, correspondence_type="email")
     refusals = log_refusals(no, deliver=True)
     assert [(r["rule"], r["line_no"], r["contact_no"]) for r in refusals] == [
@@ -228,18 +220,15 @@ def test_deliver_includes_the_word_modules_refusals(setup, monkeypatch):
     no = segment(lines=2)
     refusal = {"segment_no": no, "line_no": 10000, "contact_no": contact_no(1),
                "message": f"segment {no}, line 10000, contact {contact_no(1)}: template LETTER has no attachment"}
-    module = fake_delivery(refusals=[refusal])
-    monkeypatch.setattr(segment_log, "delivery_module", lambda: module)
+    fake_delivery(monkeypatch, refusals=[refusal])
     assert refusal in log_refusals(no, deliver=True)
     with pytest.raises(LogRefused, match="has no attachment"):
         log_segment(no, deliver=True)
     nothing_logged(no)
-    assert ("refusals", no) in module.calls
 
 
 def test_deliver_marks_entries_in_progress_and_delivers_after_the_commit(setup, monkeypatch):
-    module = fake_delivery()
-    monkeypatch.setattr(segment_log, "delivery_module", lambda: module)
+    module = fake_delivery(monkeypatch)
     no = segment(lines=3)
     set_line(no, 30000, correspondence_type="")
     result = log_segment(no, deliver=True, out_dir="/tmp/x")

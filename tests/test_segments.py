@@ -421,7 +421,6 @@ def test_a_page_by_key_gives_the_same_lines_as_the_offset_path(small):
 
 def test_ends_paged_source_reads_the_end_and_back_by_key_never_by_offset(small):
     from segtui.models import Contact
-    from segtui.services import line_pages
     from segtui.tui.widgets.sheet import EndsPagedSource
 
     Contact.insert_many([{"no": f"X{i:04d}", "name": f"Bulk {i:04d}"} for i in range(243)]).execute()
@@ -429,7 +428,7 @@ def test_ends_paged_source_reads_the_end_and_back_by_key_never_by_offset(small):
     criteria.add_contacts(no, [])
     every = [r["line_no"] for r in segments.lines(no, limit=1000)]
     assert len(every) == 249
-    source = EndsPagedSource(line_pages.fetcher(no), lambda: segments.count_lines(no), key="line_no")
+    source = EndsPagedSource(segments.line_fetcher(no), lambda: segments.count_lines(no), key="line_no")
     assert [r["line_no"] for r in source.rows(200, 100)] == every[200:]  # ctrl+End: the last rows
     assert [r["line_no"] for r in source.rows(100, 100)] == every[100:200]  # PageUp: before a key
     assert [r["line_no"] for r in source.rows(0, 100)] == every[:100]

@@ -22,7 +22,7 @@ from peewee import SQL, fn
 
 from .. import config
 from .. import db as dbmod
-from ..errors import SegtuiError
+from ..errors import NotFound, SegtuiError
 from ..models import (
     Contact,
     InteractionLogEntry,
@@ -32,6 +32,7 @@ from ..models import (
     normal_code,
 )
 from . import hardcopy, mail, merge, word
+from .entry_nos import parse_entry_nos
 
 UNFINISHED = ("in_progress", "error")
 REFUSALS_PER_RULE = 10
@@ -148,9 +149,10 @@ def delivery_refusals(segment_no):
 def deliver_logged_segment(logged_entry_no, out_dir=None, settings=None, workers=None, one_per_address=True):
     """`segtui logged deliver` and the Logged Segments screen: the logged segment must exist and
     the settings be right (else SegtuiError, nothing done); then deliver_logged."""
-    from .logged import get_logged
-
-    row = get_logged(logged_entry_no)
+    (no,) = parse_entry_nos([logged_entry_no])
+    row = LoggedSegment.get_or_none(LoggedSegment.entry_no == no)
+    if row is None:
+        raise NotFound(f"logged segment {logged_entry_no} does not exist")
     if row.canceled:
         raise SegtuiError(f"logged segment {row.entry_no} is canceled: restore it before delivering; nothing was sent")
     e = InteractionLogEntry

@@ -32,7 +32,7 @@ from textual.widgets import (
 from textual.worker import get_current_worker
 
 from ...errors import SegtuiError
-from ...models import (
+from ...labels import (
     CORRESPONDENCE_TYPES,
     EVALUATIONS,
     INFORMATION_FLOWS,
