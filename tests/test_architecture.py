@@ -8,6 +8,9 @@ not even inside a function, so each can be read and tested from the bottom up.
 Every import counts, also one inside a function: a lazy import is still a dependency.
 """
 import ast
+import importlib.util
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -152,3 +155,12 @@ def test_labels_is_not_mistaken_for_models():
 def test_a_cycle_is_found_also_round_about():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+# --- ruff: the style and pyflakes rules of pyproject.toml ----------------------------------------------
+
+@pytest.mark.skipif(importlib.util.find_spec("ruff") is None, reason="ruff comes with the test extra")
+def test_ruff_finds_nothing():
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "segtui", "tests", "bench"],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -468,7 +468,8 @@ def test_cli_segment_commands(small, cli_main):
     assert refined["would_remove"] == 3
     code, rows, _ = cli_main("segment", "lines", no, "--limit", "2")
     assert [r["contact_no"] for r in rows] == ["C1", "P12"] and rows[0]["contact_name"] == "Alpha GmbH"
-    code, line, _ = cli_main("segment", "set-line", no, rows[0]["line_no"], "personal_note=Hello", "evaluation=positive")
+    code, line, _ = cli_main("segment", "set-line", no, rows[0]["line_no"], "personal_note=Hello",
+                             "evaluation=positive")
     assert line["personal_note"] == "Hello" and line["evaluation"] == "positive"
     code, line, _ = cli_main("segment", "add-contact", no, "p30", "subject=Own")
     assert line["contact_no"] == "P30" and line["subject"] == "Own"

@@ -111,7 +111,8 @@ def _line_rules(deliver):
         ("no_template", line.interaction_template_code == "", "no interaction template"),
         ("unknown_template", _unknown(line.interaction_template_code, InteractionTemplate, InteractionTemplate.code),
          "interaction template {interaction_template_code} does not exist"),
-        ("unknown_campaign", _unknown(line.campaign_no, Campaign, Campaign.no), "campaign {campaign_no} does not exist"),
+        ("unknown_campaign", _unknown(line.campaign_no, Campaign, Campaign.no),
+         "campaign {campaign_no} does not exist"),
     ]
     if deliver:
         rules.append(("email_without_address", _email_without_address(),
