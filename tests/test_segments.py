@@ -216,14 +216,6 @@ def test_delete_segment_removes_lines_criteria_and_history(small):
         segments.delete_segment(h["no"])
 
 
-def test_header_fields_describe_the_form(small):
-    fields = {f["name"]: f for f in segments.header_fields()}
-    assert fields["interaction_template_code"]["kind"] == "code"
-    assert fields["interaction_template_code"]["lookup"] == "interaction_template"
-    assert fields["correspondence_type_default"]["choices"] == ["", "hard_copy", "email"]
-    assert fields["date"]["kind"] == "date" and fields["unit_cost"]["kind"] == "decimal"
-
-
 # --- line defaults ------------------------------------------------------------------------------
 
 def test_line_takes_header_values(small):

@@ -446,7 +446,7 @@ def _split(text):
     return text.split("|") if "|" in text else text.split()
 
 
-class _Group:
+class _LanguageGroup:
     """A language group's pools, with slugs precomputed so rows need no string work."""
 
     def __init__(self, spec):
@@ -511,11 +511,11 @@ def _post_codes(rng, fmt, base, count=12):
     return out
 
 
-class _World:
+class _PickLists:
     """Everything rows are picked from: countries, cities with post codes, names, dates."""
 
     def __init__(self, rng, seed):
-        self.groups = {key: _Group(spec) for key, spec in GROUPS.items()}
+        self.groups = {key: _LanguageGroup(spec) for key, spec in GROUPS.items()}
         self.countries = []
         self.cities = []  # (country index, city, county, post codes)
         weights = []
@@ -729,7 +729,7 @@ LINK_MODELS = {
 }
 
 
-class _Writer:
+class _BatchInserter:
     """Batches rows into a table: raw executemany on SQLite, peewee insert_many elsewhere."""
 
     def __init__(self):
@@ -910,7 +910,7 @@ def fill_demo(contacts: int = 2000, seed: int = 1, progress=None) -> dict:
     started = time.perf_counter()
     letter = build_default_letter()
     rng = random.Random(seed)
-    world = _World(rng, seed)
+    world = _PickLists(rng, seed)
     with dbmod.transaction():
         existing = Contact.select().count()
         if existing:
@@ -921,7 +921,7 @@ def fill_demo(contacts: int = 2000, seed: int = 1, progress=None) -> dict:
         width = max(width, len(str(contacts)))
         _setup(world, letter)
 
-        writer = _Writer()
+        writer = _BatchInserter()
         for model in [Contact] + [model for model, _ in LINK_MODELS.values()]:
             writer.drop_indexes(model)
         fair = []

@@ -293,7 +293,7 @@ def _insert_campaign_entries(header, logged_entry_no, user_id, today):
 def create_follow_up(logged_entry_no, segment_no, campaign_no="", number=None):
     """A new segment "Follow-up on segment SM00001", same campaign, with the logged segment's contacts.
 
-    Uses the segments and criteria services (engine A), so the follow-up records a
+    Uses the segments and criteria services, so the follow-up records a
     'reuse logged segment' criteria action like one made by hand. `number`: a segment number
     taken beforehand (segments.take_segment_no), so the number series is not held meanwhile.
     """

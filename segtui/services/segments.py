@@ -378,22 +378,6 @@ def get_segment(no):
     return data
 
 
-def header_fields():
-    """The header's editable fields: name, kind (text|date|code|choice|bool|decimal), choices, lookup."""
-    out = []
-    for name, kind, extra in HEADER_FIELDS:
-        field = SegmentHeader._meta.fields[name]
-        out.append({
-            "name": name,
-            "label": name.replace("_", " ").replace(" code", "").replace(" min", " (min)").capitalize(),
-            "kind": kind,
-            "choices": list(extra) if kind == "choice" else None,
-            "lookup": extra if kind == "code" else None,
-            "max_length": getattr(field, "max_length", None),
-        })
-    return out
-
-
 def line_select(no):
     """Lines joined with their contact's name, company, e-mail and phone."""
     columns = [getattr(SegmentLine, n) for n in ["segment_no", "line_no", *LINE_COLUMNS] if n != "attachment"]
