@@ -97,8 +97,8 @@ def test_resend_makes_new_entries_and_hands_them_to_delivery(entries, monkeypatc
     assert other[0]["correspondence_type"] == "email"
 
 
-def test_resend_refusals(entries, monkeypatch):
-    fake_delivery(monkeypatch)
+def test_resend_refusals(entries):
+    # No stand-in for delivery: each refusal must come before anything is written or sent.
     with pytest.raises(SegtuiError, match="entry 4, contact CT000001: no correspondence type"):
         interactions.resend([4])
     InteractionLogEntry.update(contact_no=contact_no(5)).where(InteractionLogEntry.entry_no == 3).execute()

@@ -235,7 +235,13 @@ def test_deliver_marks_entries_in_progress_and_delivers_after_the_commit(setup, 
     calls = [c for c in module.calls if c[0] == "deliver_logged"]
     # Called once, outside the transaction, with the two typed entries in progress.
     assert calls == [("deliver_logged", result["logged_segment_entry_no"], False, 2)]
-    assert (result["delivered"], result["errors"]) == (2, 0)
+    # The log reports what delivery did to the stored entries: the two typed ones, none left pending.
+    e = InteractionLogEntry
+    mine = e.logged_segment_entry_no == result["logged_segment_entry_no"]
+    assert e.select().where(mine).count() == 3
+    assert e.select().where(mine & (e.delivery_status == "in_progress")).count() == 0
+    typed = e.select().where(mine & (e.correspondence_type != "")).count()
+    assert (result["delivered"], result["errors"]) == (typed, 0) == (2, 0)
 
 
 def test_without_deliver_no_entry_is_in_progress(setup):
