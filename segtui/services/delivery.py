@@ -32,6 +32,7 @@ from ..models import (
     normal_code,
 )
 from . import hardcopy, mail, merge, word
+from .batches import chunks
 from .entry_nos import parse_entry_nos
 
 UNFINISHED = ("in_progress", "error")
@@ -192,7 +193,7 @@ def deliver_entries(entry_nos, out_dir=None, settings=None, workers=None, one_pe
     e = InteractionLogEntry
     wanted = sorted({int(n) for n in entry_nos or []})
     nos = []
-    for part in merge.chunks(wanted):
+    for part in chunks(wanted):
         nos.extend(n for (n,) in e.select(e.entry_no)
                    .where(e.entry_no.in_(part) & e.delivery_status.in_(UNFINISHED)).tuples())
     label = f"entries-{wanted[0]}" + (f"-{wanted[-1]}" if len(wanted) > 1 else "") if wanted else "entries"
@@ -216,7 +217,7 @@ def _tally(nos):
     """{"delivered", "errors"} among the given entries, read back from the database."""
     e = InteractionLogEntry
     delivered = errors = 0
-    for part in merge.chunks(nos):
+    for part in chunks(nos):
         for status, count in (e.select(e.delivery_status, fn.COUNT(SQL("*"))).where(e.entry_no.in_(part))
                               .group_by(e.delivery_status).tuples()):
             delivered += count if status == "" else 0
@@ -246,7 +247,7 @@ def output_folder(out_dir=None, settings=None):
 def _entries(nos):
     e = InteractionLogEntry
     found = {}
-    for part in merge.chunks(nos):
+    for part in chunks(nos):
         for row in e.select().where(e.entry_no.in_(part)):
             found[row.entry_no] = row
     return [found[n] for n in nos if n in found]
@@ -306,7 +307,7 @@ def _sent_addresses(entries):
     e = InteractionLogEntry
     logged = sorted({entry.logged_segment_entry_no for entry in entries if entry.logged_segment_entry_no})
     out = {}
-    for part in merge.chunks(logged):
+    for part in chunks(logged):
         query = (e.select(e.entry_no, Contact.email).join(Contact, on=(Contact.no == e.contact_no))
                  .where(e.logged_segment_entry_no.in_(part) & (e.correspondence_type == "email")
                         & (e.delivery_status == "") & (e.message_id != "")).order_by(e.entry_no).tuples())
@@ -351,7 +352,7 @@ def _deliver(nos, out_dir, settings, label, workers=None, one_per_address=False)
     silent = [entry.entry_no for entry in entries if not entry.correspondence_type]
     if silent:
         with dbmod.transaction():
-            for part in merge.chunks(silent):
+            for part in chunks(silent):
                 InteractionLogEntry.update(delivery_status="", delivery_error="").where(
                     InteractionLogEntry.entry_no.in_(part)).execute()
     ready = []  # (index) of entries that can be merged
