@@ -46,6 +46,11 @@ def imported_names(source: str, module: str, is_package: bool = False) -> list[t
             found.append((target, node.lineno))
             # `from . import segments` imports the module segtui.services.segments
             found += [(f"{target}.{alias.name}", node.lineno) for alias in node.names]
+        elif (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
+              and isinstance(node.args[0].value, str)
+              and getattr(node.func, "attr", getattr(node.func, "id", "")) in ("import_module", "__import__")):
+            # importlib.import_module("segtui.services.delivery") is an import all the same
+            found.append((node.args[0].value, node.lineno))
     return found
 
 
@@ -141,7 +146,8 @@ SERVICE, SCREEN = "segtui.services.example", "segtui.tui.screens.example"
     (SCREEN, "from ...models import Contact\n", MODEL_FREE),
     (SCREEN, "from ... import models\n", MODEL_FREE),
     (SCREEN, "import peewee\n", MODEL_FREE),
-], ids=["from-textual", "import-rich", "lazy-tui", "from-models", "models-module", "peewee"])
+    (SERVICE, "importlib.import_module('segtui.tui.app')\n", SCREEN_FREE),
+], ids=["from-textual", "import-rich", "lazy-tui", "from-models", "models-module", "peewee", "import-module"])
 def test_a_new_violation_is_found(module, source, forbidden):
     assert any(is_under(name, forbidden) for name, _ in imported_names(source, module))
 
