@@ -170,3 +170,14 @@ def test_cli_refusals_exit_1(entries, run_cli):
     assert code == 1 and err.startswith("error:") and "restore logged segment 1 first" in err
     code, data, err = run_cli("interactions", "list", "--filter", "nope=1")
     assert code == 1 and err.startswith("error:")
+
+
+def test_create_interaction_offers_every_template_by_code(entries):
+    from segtui.models import InteractionTemplate
+    from segtui.services import interaction_entry
+
+    InteractionTemplate.create(code="AAA", interaction_group_code="LETTER", description="First by code")
+    choices = interaction_entry.template_choices()
+    assert choices[0] == ("AAA", "First by code")
+    assert [c for c, _ in choices] == sorted(t.code for t in InteractionTemplate.select())
+    assert ("PHONE", InteractionTemplate.get_by_id("PHONE").description) in choices
