@@ -129,8 +129,9 @@ def main():
     raw_insert(path, "RAW4", "exclude_from_segment = 0")
     ours, result = timed(criteria.reduce_contacts, no, [("mailing_group", group)], entire_companies=True)
     raw = raw_sql(path, "DELETE FROM segment_line WHERE segment_no = 'RAW4' AND "
-                        "COALESCE(NULLIF(contact_company_no, ''), contact_no) IN (SELECT COALESCE(NULLIF(c.company_no, ''),"
-                        " c.no) FROM contact c JOIN contact_mailing_group m ON m.contact_no = c.no "
+                        "COALESCE(NULLIF(contact_company_no, ''), contact_no) IN ("
+                        "SELECT COALESCE(NULLIF(c.company_no, ''), c.no) FROM contact c "
+                        "JOIN contact_mailing_group m ON m.contact_no = c.no "
                         "WHERE m.mailing_group_code = ?)", (group,))
     row(f"reduce mailing_group={group} --entire", ours, raw, result["removed"])
     raw_sql(path, "DELETE FROM segment_line WHERE segment_no = 'RAW4'")

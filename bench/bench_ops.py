@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from segtui import db as dbmod
-from segtui.models import Contact, InteractionTemplate, LineFields, Salesperson, SegmentLine
+from segtui.models import InteractionTemplate, LineFields, Salesperson, SegmentLine
 from segtui.services import criteria, segment_log, segments
 
 NARROW = ("city", "Hamburg")
@@ -132,8 +132,8 @@ def timed(function, *args, **kwargs):
 def insert_lines(setting, segment, where, params=(), base=0):
     """A raw add: the contacts `where` selects as lines, numbered in the add order."""
     return (f"INSERT INTO segment_line ({LINE_COLUMNS}) SELECT ?, ? + 10 * ROW_NUMBER() OVER (ORDER BY company_name,"
-            " company_no, type, name, no), no, company_no, correspondence_type, ?, 'LETTER', language_code, '', 'bench',"
-            " ?, 1.2, 0, salesperson_code, '', FALSE, FALSE, 'outbound', 'us', '', FALSE, '', '' FROM contact"
+            " company_no, type, name, no), no, company_no, correspondence_type, ?, 'LETTER', language_code, '',"
+            " 'bench', ?, 1.2, 0, salesperson_code, '', FALSE, FALSE, 'outbound', 'us', '', FALSE, '', '' FROM contact"
             f" WHERE exclude_from_segment = FALSE AND ({where})",
             (segment, base, setting.template, setting.date, *params))
 

@@ -163,7 +163,8 @@ def main(argv=None):
     out = [
         "# segtui benchmark results",
         "",
-        f"Written by `{command.strip()}` on {dt.datetime.now():%Y-%m-%d %H:%M} in {time.perf_counter() - started:.0f} s.",
+        f"Written by `{command.strip()}` on {dt.datetime.now():%Y-%m-%d %H:%M}"
+        f" in {time.perf_counter() - started:.0f} s.",
         "",
         f"- machine: {machine()} (shared: only the ratios mean something)",
         f"- Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}"

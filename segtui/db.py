@@ -361,3 +361,20 @@ def backup(target):
             dest.close()
     private.protect_sqlite_files(target, new=True)
     return target.stat().st_size
+
+
+def close_thread_connection():
+    """Peewee keeps one connection per thread: a worker thread closes its own when done."""
+    try:
+        if database.obj is not None and not database.is_closed():
+            database.close()
+    except Exception:  # noqa: BLE001 - closing is best effort
+        pass
+
+
+def thread_connection():
+    """This thread's database connection (opened if needed), or None."""
+    try:
+        return database.obj.connection() if database.obj is not None else None
+    except Exception:  # noqa: BLE001
+        return None

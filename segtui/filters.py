@@ -94,7 +94,7 @@ Node = Term | And | Or
 
 
 @dataclass
-class _Tok:
+class _Token:
     kind: str  # op text ("|", "&", "(", ")", "..", "@", "<>", ...), "value", or "end"
     pos: int  # 1-based
     value: Value | None = None
@@ -116,24 +116,24 @@ def _lex(expression, name=None):
             i += 1
             continue
         if expression.startswith("..", i):  # "...5" is up to .5: the first two dots here
-            toks.append(_Tok("..", i + 1))
+            toks.append(_Token("..", i + 1))
             i += 2
             continue
         two = expression[i:i + 2]
         if two in ("<>", "<=", ">="):
-            toks.append(_Tok(two, i + 1))
+            toks.append(_Token(two, i + 1))
             i += 2
             continue
         if ch in "|&()<>@":
-            toks.append(_Tok(ch, i + 1))
+            toks.append(_Token(ch, i + 1))
             i += 1
             continue
         if ch == "=":
             raise _error("'=' is not an operator here: write the value alone, or quote it ('a=b')",
                          expression, i + 1, name)
         value, i = _lex_value(expression, i, name)
-        toks.append(_Tok("value", value.pos, value))
-    toks.append(_Tok("end", n + 1))
+        toks.append(_Token("value", value.pos, value))
+    toks.append(_Token("end", n + 1))
     return toks
 
 
@@ -364,7 +364,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 
 @dataclass(frozen=True)
-class _Check:
+class _ValueConverter:
     """Turns Values into the Python values a kind compares (shared by SQL and Python)."""
     kind: str
     expression: str
@@ -432,7 +432,7 @@ class _Check:
 
 
 @dataclass(frozen=True)
-class _Typed:
+class _CheckedTerm:
     """A checked term: op with Python operands; `pattern` set for wildcard matching."""
     op: str
     value: object = None
@@ -442,7 +442,7 @@ class _Typed:
     blank: bool = False
 
 
-def _typed(node, check: _Check):
+def _typed(node, check: _ValueConverter):
     if isinstance(node, (And, Or)):
         return type(node)(tuple(_typed(i, check) for i in node.items))
     t = node
@@ -458,7 +458,7 @@ def _typed(node, check: _Check):
         if ci:
             low = low.lower() if low is not None else None
             high = high.lower() if high is not None else None
-        return _Typed("range", low, high, ci)
+        return _CheckedTerm("range", low, high, ci)
     v = t.value
     if v.has_wildcards:
         if t.op not in ("=", "<>"):
@@ -466,20 +466,20 @@ def _typed(node, check: _Check):
         pieces = check.pattern(v)
         if ci:
             pieces = tuple(("lit", p[1].lower()) if p[0] == "lit" else p for p in pieces)
-        return _Typed(t.op, pattern=pieces, ci=ci)
+        return _CheckedTerm(t.op, pattern=pieces, ci=ci)
     if check.kind == "boolean" and t.op not in ("=", "<>"):
         check.fail("a yes/no field can only be compared with = or <>", t.pos)
     scalar = check.scalar(v, t.op)
     if t.op in ("=", "<>") and v.is_blank:
-        return _Typed(t.op, None, ci=False, blank=True)
+        return _CheckedTerm(t.op, None, ci=False, blank=True)
     if ci and isinstance(scalar, str):
         scalar = scalar.lower()
-    return _Typed(t.op, scalar, ci=ci)
+    return _CheckedTerm(t.op, scalar, ci=ci)
 
 
 def check(node: Node, kind: str, expression: str = "", name: str | None = None, choices=None, today=None):
     """The tree with values checked for a kind (raises FilterError); used by both back ends."""
-    return _typed(node, _Check(kind, expression, name, tuple(choices) if choices is not None else None,
+    return _typed(node, _ValueConverter(kind, expression, name, tuple(choices) if choices is not None else None,
                                today))
 
 
@@ -578,7 +578,8 @@ def _like(pieces):
 
 
 @dataclass
-class _Sql:
+class _ConditionBuilder:
+    """Builds the SQL condition (a Peewee expression) a parsed filter means for one field."""
     field: peewee.Field
     kind: str
     sqlite: bool
@@ -789,7 +790,7 @@ def compile_filter(field: peewee.Field, expression: str, name: str | None = None
             register_sqlite_functions(db)
         else:
             case_collation = _pg_case_collation(db)
-    return _Sql(field, kind, sqlite, isinstance(field, peewee.DateTimeField), case_collation).build(tree)
+    return _ConditionBuilder(field, kind, sqlite, isinstance(field, peewee.DateTimeField), case_collation).build(tree)
 
 
 def _pg_case_collation(db):

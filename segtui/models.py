@@ -15,7 +15,6 @@ from peewee import (
     DateTimeField,
     DecimalField,
     IntegerField,
-    SQL,
     Model,
     SQL,
     TextField,

@@ -89,8 +89,9 @@ def set_line(no, line_no, **values):
     SegmentLine.update(**values).where((SegmentLine.segment_no == no) & (SegmentLine.line_no == line_no)).execute()
 
 
-def fake_delivery(refusals=(), fail=()):
-    """A stand-in for segtui.services.delivery (the Word module): records what it was asked."""
+def fake_delivery(monkeypatch, refusals=(), fail=()):
+    """Stands in for segtui.services.delivery's functions (patched on the real module, which
+    logging and resend import): records what it was asked and what the database held then."""
     from segtui.models import InteractionLogEntry
 
     calls = []
@@ -110,14 +111,19 @@ def fake_delivery(refusals=(), fail=()):
         return {"delivered": done, "errors": 0}
 
     def deliver_entries(entry_nos, out_dir=None):
-        calls.append(("deliver_entries", list(entry_nos)))
+        # What the database holds when delivery starts: the new entries, committed, in progress.
+        calls.append(("deliver_entries", list(entry_nos), database.in_transaction(),
+                      [n for (n,) in InteractionLogEntry.select(InteractionLogEntry.entry_no).where(
+                          InteractionLogEntry.entry_no.in_(list(entry_nos))
+                          & (InteractionLogEntry.delivery_status == "in_progress")).tuples()]))
         return {"delivered": len(entry_nos) - len(fail), "errors": len(fail)}
 
-    module = types.ModuleType("segtui.services.delivery")
-    module.delivery_refusals = delivery_refusals
-    module.deliver_logged = deliver_logged
-    module.deliver_entries = deliver_entries
-    module.calls = calls
+    from segtui.services import delivery
+
+    module = types.SimpleNamespace(delivery_refusals=delivery_refusals, deliver_logged=deliver_logged,
+                                   deliver_entries=deliver_entries, calls=calls)
+    for name in ("delivery_refusals", "deliver_logged", "deliver_entries"):
+        monkeypatch.setattr(delivery, name, getattr(module, name))
     return module
 
 

@@ -101,7 +101,8 @@ def test_delete_refusals_say_which(small):
     with pytest.raises(SegtuiError) as refused:
         contact_edit.delete_contact("P30")
     text = str(refused.value)
-    assert f"on a line of segment {no}" in text and f"{open_entries} interaction log entries that are not canceled" in text
+    assert f"on a line of segment {no}" in text
+    assert f"{open_entries} interaction log entries that are not canceled" in text
     with pytest.raises(SegtuiError, match="company with 2 person"):
         contact_edit.delete_contact("C1")
     assert Contact.select().where(Contact.no.in_(["P30", "C1"])).count() == 2

@@ -20,7 +20,8 @@ def seg(small):
 
 def contacts_on(no):
     """The segment's contacts in line order."""
-    return [r.contact_no for r in SegmentLine.select().where(SegmentLine.segment_no == no).order_by(SegmentLine.line_no)]
+    return [r.contact_no for r in
+            SegmentLine.select().where(SegmentLine.segment_no == no).order_by(SegmentLine.line_no)]
 
 
 # --- add ----------------------------------------------------------------------------------------
@@ -406,7 +407,8 @@ def test_reuse_logged_refusals(seg):
 # --- apply mailing group ------------------------------------------------------------------------
 
 def members(code):
-    return sorted(r.contact_no for r in ContactMailingGroup.select().where(ContactMailingGroup.mailing_group_code == code))
+    group = ContactMailingGroup
+    return sorted(r.contact_no for r in group.select().where(group.mailing_group_code == code))
 
 
 def test_apply_mailing_group_gives_the_segments_contacts_the_group(seg):

@@ -206,7 +206,7 @@ def test_names_are_realistic_and_international(demo2000):
 
 
 def test_name_pools_carry_non_ascii_names():
-    pools = {key: demo._Group(spec) for key, spec in demo.GROUPS.items()}
+    pools = {key: demo._LanguageGroup(spec) for key, spec in demo.GROUPS.items()}
     everything = {n for g in pools.values() for n in g.male + g.female + g.surnames + g.surnames_f}
     assert {"Müller", "Åsa", "Łukasz", "José", "Søren"} <= everything
     assert demo.slug("Müller", umlaut=True) == "mueller" and demo.slug("Åsa") == "asa"

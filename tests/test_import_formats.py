@@ -265,7 +265,8 @@ def test_outlook_po_box_goes_with_its_address(db, tmp_path):
 
 
 def test_map_finds_its_header_below_a_preamble(db, cli_main, tmp_path):
-    path = write(tmp_path, "p.csv", "Exported by Kundenverwaltung 2.3\n\nKunde;Ruf;Mail\nMeier AG;+41 1;info@meier.example\n")
+    path = write(tmp_path, "p.csv",
+                 "Exported by Kundenverwaltung 2.3\n\nKunde;Ruf;Mail\nMeier AG;+41 1;info@meier.example\n")
     code, _, err = cli_main("contacts", "import", path)
     assert code == 1 and "--map" in err  # no column segtui knows: refused, nothing changed
     code, out, err = cli_main("contacts", "import", path, "--map", "Kunde=name", "--map", "Mail=email",

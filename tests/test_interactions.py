@@ -7,7 +7,7 @@ import pytest
 from logging_data import contact_no, fake_delivery, segment, set_line, world
 from segtui.errors import FilterError, NotFound, SegtuiError
 from segtui.models import InteractionLogEntry
-from segtui.services import interactions, logged, segment_log
+from segtui.services import interactions, logged
 from segtui.services.segment_log import log_segment
 
 
@@ -79,8 +79,7 @@ def test_evaluate(entries):
 
 
 def test_resend_makes_new_entries_and_hands_them_to_delivery(entries, monkeypatch):
-    module = fake_delivery()
-    monkeypatch.setattr(segment_log, "delivery_module", lambda: module)
+    module = fake_delivery(monkeypatch)
     result = interactions.resend([1, 3], user_id="anna")
     new = result["entries"]
     assert [e["entry_no"] for e in new] == [6, 7]
@@ -89,17 +88,17 @@ def test_resend_makes_new_entries_and_hands_them_to_delivery(entries, monkeypatc
     assert [e["correspondence_type"] for e in new] == ["hard_copy", "email"]
     assert all(e["date"] == dt.date.today().isoformat() and e["resent_from_entry_no"] in (1, 3)
                and e["delivery_status"] == "in_progress" and e["user_id"] == "anna" for e in new)
-    assert module.calls == [("deliver_entries", [6, 7])]
-    assert result["delivered"] == 2
+    # Delivery starts after the commit, with both new entries stored and in progress.
+    assert module.calls == [("deliver_entries", [6, 7], False, [6, 7])]
+    assert [(e.entry_no, e.resent_from_entry_no, e.delivery_status) for e in InteractionLogEntry.select()
+            .where(InteractionLogEntry.entry_no >= 6).order_by(InteractionLogEntry.entry_no)] == [
+        (6, 1, "in_progress"), (7, 3, "in_progress")]
     other = interactions.resend([1], correspondence_type="e-mail")["entries"]
     assert other[0]["correspondence_type"] == "email"
 
 
-def test_resend_refusals(entries, monkeypatch):
-    monkeypatch.setattr(segment_log, "delivery_module", lambda: None)
-    with pytest.raises(SegtuiError, match="delivery needs the Word module"):
-        interactions.resend([1])
-    monkeypatch.setattr(segment_log, "delivery_module", lambda: fake_delivery())
+def test_resend_refusals(entries):
+    # No stand-in for delivery: each refusal must come before anything is written or sent.
     with pytest.raises(SegtuiError, match="entry 4, contact CT000001: no correspondence type"):
         interactions.resend([4])
     InteractionLogEntry.update(contact_no=contact_no(5)).where(InteractionLogEntry.entry_no == 3).execute()
@@ -171,3 +170,14 @@ def test_cli_refusals_exit_1(entries, run_cli):
     assert code == 1 and err.startswith("error:") and "restore logged segment 1 first" in err
     code, data, err = run_cli("interactions", "list", "--filter", "nope=1")
     assert code == 1 and err.startswith("error:")
+
+
+def test_create_interaction_offers_every_template_by_code(entries):
+    from segtui.models import InteractionTemplate
+    from segtui.services import interaction_entry
+
+    InteractionTemplate.create(code="AAA", interaction_group_code="LETTER", description="First by code")
+    choices = interaction_entry.template_choices()
+    assert choices[0] == ("AAA", "First by code")
+    assert [c for c, _ in choices] == sorted(t.code for t in InteractionTemplate.select())
+    assert ("PHONE", InteractionTemplate.get_by_id("PHONE").description) in choices

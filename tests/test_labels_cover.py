@@ -119,7 +119,8 @@ def test_default_cover_sheets_one_page_per_contact_with_address_and_text(segment
 
 def test_cover_sheets_from_a_template_s_word_template(segment, tmp_path):
     template = tmp_path / "cover.docx"
-    template.write_bytes(build(["To: ", merge("contact_name")], [merge("address_block")], ["Note: ", merge("cover_text")]))
+    template.write_bytes(build(["To: ", merge("contact_name")], [merge("address_block")],
+                               ["Note: ", merge("cover_text")]))
     templates.attach("LETTER", template)
     path = tmp_path / "covers.docx"
     cover.cover_sheets("SM00001", path, template_code="letter", text="Please sign")

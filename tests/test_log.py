@@ -203,16 +203,8 @@ def test_unknown_segment_is_not_found(setup):
 
 # --- delivery hand-off --------------------------------------------------------------------------
 
-def test_deliver_without_the_word_module_refuses_and_writes_nothing(setup, monkeypatch):
-    monkeypatch.setattr(segment_log, "delivery_module", lambda: None)
-    no = segment(lines=2)
-    with pytest.raises(SegtuiError, match="delivery needs the Word module"):
-        log_segment(no, deliver=True)
-    nothing_logged(no)
-
-
 def test_deliver_refuses_email_line_whose_contact_has_no_address(setup, monkeypatch):
-    monkeypatch.setattr(segment_log, "delivery_module", lambda: fake_delivery())
+    fake_delivery(monkeypatch)
     no = segment(lines=5, correspondence_type="email")
     refusals = log_refusals(no, deliver=True)
     assert [(r["rule"], r["line_no"], r["contact_no"]) for r in refusals] == [
@@ -228,25 +220,28 @@ def test_deliver_includes_the_word_modules_refusals(setup, monkeypatch):
     no = segment(lines=2)
     refusal = {"segment_no": no, "line_no": 10000, "contact_no": contact_no(1),
                "message": f"segment {no}, line 10000, contact {contact_no(1)}: template LETTER has no attachment"}
-    module = fake_delivery(refusals=[refusal])
-    monkeypatch.setattr(segment_log, "delivery_module", lambda: module)
+    fake_delivery(monkeypatch, refusals=[refusal])
     assert refusal in log_refusals(no, deliver=True)
     with pytest.raises(LogRefused, match="has no attachment"):
         log_segment(no, deliver=True)
     nothing_logged(no)
-    assert ("refusals", no) in module.calls
 
 
 def test_deliver_marks_entries_in_progress_and_delivers_after_the_commit(setup, monkeypatch):
-    module = fake_delivery()
-    monkeypatch.setattr(segment_log, "delivery_module", lambda: module)
+    module = fake_delivery(monkeypatch)
     no = segment(lines=3)
     set_line(no, 30000, correspondence_type="")
     result = log_segment(no, deliver=True, out_dir="/tmp/x")
     calls = [c for c in module.calls if c[0] == "deliver_logged"]
     # Called once, outside the transaction, with the two typed entries in progress.
     assert calls == [("deliver_logged", result["logged_segment_entry_no"], False, 2)]
-    assert (result["delivered"], result["errors"]) == (2, 0)
+    # The log reports what delivery did to the stored entries: the two typed ones, none left pending.
+    e = InteractionLogEntry
+    mine = e.logged_segment_entry_no == result["logged_segment_entry_no"]
+    assert e.select().where(mine).count() == 3
+    assert e.select().where(mine & (e.delivery_status == "in_progress")).count() == 0
+    typed = e.select().where(mine & (e.correspondence_type != "")).count()
+    assert (result["delivered"], result["errors"]) == (typed, 0) == (2, 0)
 
 
 def test_without_deliver_no_entry_is_in_progress(setup):

@@ -140,7 +140,8 @@ def test_one_mail_per_address_by_default_the_others_logged_with_a_note(shared_ad
     assert jan.delivery_status == "" and jan.message_id == ""
     assert "one mail per address" in jan.delivery_error and "Office@Acme.example" in jan.delivery_error
     # A later run does not send to that address either.
-    InteractionLogEntry.update(delivery_status="in_progress").where(InteractionLogEntry.entry_no == jan.entry_no).execute()
+    (InteractionLogEntry.update(delivery_status="in_progress")
+     .where(InteractionLogEntry.entry_no == jan.entry_no).execute())
     again = delivery.deliver_logged(1, settings=_settings(server.port))
     assert again["delivered"] == 0 and again["same_address"] == 1 and len(server.handler.received) == 2
 

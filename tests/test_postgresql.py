@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from segtui import db as dbmod
-from segtui.errors import Conflict, SegtuiError
+from segtui.errors import SegtuiError
 from segtui.models import ALL_MODELS, database
 
 PG_URL = os.environ.get("SEGTUI_TEST_PG")

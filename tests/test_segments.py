@@ -216,14 +216,6 @@ def test_delete_segment_removes_lines_criteria_and_history(small):
         segments.delete_segment(h["no"])
 
 
-def test_header_fields_describe_the_form(small):
-    fields = {f["name"]: f for f in segments.header_fields()}
-    assert fields["interaction_template_code"]["kind"] == "code"
-    assert fields["interaction_template_code"]["lookup"] == "interaction_template"
-    assert fields["correspondence_type_default"]["choices"] == ["", "hard_copy", "email"]
-    assert fields["date"]["kind"] == "date" and fields["unit_cost"]["kind"] == "decimal"
-
-
 # --- line defaults ------------------------------------------------------------------------------
 
 def test_line_takes_header_values(small):
@@ -421,7 +413,6 @@ def test_a_page_by_key_gives_the_same_lines_as_the_offset_path(small):
 
 def test_ends_paged_source_reads_the_end_and_back_by_key_never_by_offset(small):
     from segtui.models import Contact
-    from segtui.services import line_pages
     from segtui.tui.widgets.sheet import EndsPagedSource
 
     Contact.insert_many([{"no": f"X{i:04d}", "name": f"Bulk {i:04d}"} for i in range(243)]).execute()
@@ -429,7 +420,7 @@ def test_ends_paged_source_reads_the_end_and_back_by_key_never_by_offset(small):
     criteria.add_contacts(no, [])
     every = [r["line_no"] for r in segments.lines(no, limit=1000)]
     assert len(every) == 249
-    source = EndsPagedSource(line_pages.fetcher(no), lambda: segments.count_lines(no), key="line_no")
+    source = EndsPagedSource(segments.line_fetcher(no), lambda: segments.count_lines(no), key="line_no")
     assert [r["line_no"] for r in source.rows(200, 100)] == every[200:]  # ctrl+End: the last rows
     assert [r["line_no"] for r in source.rows(100, 100)] == every[100:200]  # PageUp: before a key
     assert [r["line_no"] for r in source.rows(0, 100)] == every[:100]
@@ -469,7 +460,8 @@ def test_cli_segment_commands(small, cli_main):
     assert refined["would_remove"] == 3
     code, rows, _ = cli_main("segment", "lines", no, "--limit", "2")
     assert [r["contact_no"] for r in rows] == ["C1", "P12"] and rows[0]["contact_name"] == "Alpha GmbH"
-    code, line, _ = cli_main("segment", "set-line", no, rows[0]["line_no"], "personal_note=Hello", "evaluation=positive")
+    code, line, _ = cli_main("segment", "set-line", no, rows[0]["line_no"], "personal_note=Hello",
+                             "evaluation=positive")
     assert line["personal_note"] == "Hello" and line["evaluation"] == "positive"
     code, line, _ = cli_main("segment", "add-contact", no, "p30", "subject=Own")
     assert line["contact_no"] == "P30" and line["subject"] == "Own"

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from segtui.errors import Conflict, NoLongerOpen, NotFound, SegtuiError
-from segtui.models import Contact, SegmentHeader, SegmentLine
+from segtui.models import SegmentHeader, SegmentLine
 from segtui.services import criteria, segments, versions
 from segtui.services.segment_log import log_segment
 

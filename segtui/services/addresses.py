@@ -6,7 +6,7 @@ letter that stays in our own country, as the post asks.
 from dataclasses import dataclass
 
 from ..models import CompanyInformation, Contact, Country
-from . import merge
+from .batches import by_key
 
 
 @dataclass
@@ -56,9 +56,9 @@ def address_lines(r, home=""):
 def recipients(contact_nos):
     """{contact_no: Recipient}: a person without an address of its own is written to at its
     company's address (as letters are), with the company's name."""
-    contacts = merge._by_key(Contact, Contact.no, contact_nos)
+    contacts = by_key(Contact, Contact.no, contact_nos)
     company_nos = {c.company_no for c in contacts.values() if c.type == "person" and c.company_no}
-    companies = merge._by_key(Contact, Contact.no, company_nos - set(contacts))
+    companies = by_key(Contact, Contact.no, company_nos - set(contacts))
     companies.update({no: c for no, c in contacts.items() if no in company_nos})
     countries = dict(Country.select(Country.code, Country.name).tuples())
     out = {}

@@ -20,9 +20,9 @@ from ..models import (
     SegmentHistory,
     SegmentLine,
 )
-from . import segments
+from . import opt_outs, segments
 from .contacts import contact_condition, contact_dict
-from .segment_log import current_user
+from .users import current_user
 from .segments import count_lines, get_header
 
 SAMPLE_SIZE = 10
@@ -76,19 +76,24 @@ def _sample(query):
     return [contact_dict(c) for c in query.order_by(*ADD_ORDER).limit(SAMPLE_SIZE)]
 
 
+def add_opted_out(header):
+    """Condition on Contact: it would get a line on a channel it opted out of."""
+    corres = segments.default_expressions(header, lambda name: getattr(Contact, name))["correspondence_type"]
+    return opt_outs.opted_out(corres)
+
+
 def _add(header, base, action, filters=(), reference="", dry_run=False, **options):
     """Add the contacts `base` selects (with options); record the action and its history."""
-    from . import opt_outs
-
+    opted_out = add_opted_out(header)
     condition = add_condition(header.no, base, options.get("expand_contact", False),
                               options.get("allow_company_with_persons", False),
                               options.get("ignore_exclusion", False),
-                              options.get("allow_existing_contacts", False), opt_outs.add_opted_out(header))
+                              options.get("allow_existing_contacts", False), opted_out)
     if dry_run:
         count = Contact.select(fn.COUNT(SQL("*"))).where(condition).scalar()
         chosen = add_condition(header.no, base, options.get("expand_contact", False),
                                options.get("allow_company_with_persons", False), True, True)
-        left_out = opt_outs.left_out(header, chosen, options.get("ignore_exclusion", False),
+        left_out = opt_outs.left_out(header, chosen, opted_out, options.get("ignore_exclusion", False),
                                      options.get("allow_existing_contacts", False))
         return {"would_add": count, "sample": _sample(Contact.select().where(condition)),
                 "no_of_lines": count_lines(header.no), "left_out": left_out}

@@ -23,7 +23,7 @@ from peewee import SQL, fn
 from .. import config
 from .. import private
 from .. import db as dbmod
-from ..errors import SegtuiError
+from ..errors import NotFound, SegtuiError
 from ..models import (
     Contact,
     InteractionLogEntry,
@@ -33,6 +33,8 @@ from ..models import (
     normal_code,
 )
 from . import hardcopy, mail, merge, word
+from .batches import chunks
+from .entry_nos import parse_entry_nos
 
 UNFINISHED = ("in_progress", "error")
 REFUSALS_PER_RULE = 10
@@ -149,9 +151,10 @@ def delivery_refusals(segment_no):
 def deliver_logged_segment(logged_entry_no, out_dir=None, settings=None, workers=None, one_per_address=True):
     """`segtui logged deliver` and the Logged Segments screen: the logged segment must exist and
     the settings be right (else SegtuiError, nothing done); then deliver_logged."""
-    from .logged import get_logged
-
-    row = get_logged(logged_entry_no)
+    (no,) = parse_entry_nos([logged_entry_no])
+    row = LoggedSegment.get_or_none(LoggedSegment.entry_no == no)
+    if row is None:
+        raise NotFound(f"logged segment {logged_entry_no} does not exist")
     if row.canceled:
         raise SegtuiError(f"logged segment {row.entry_no} is canceled: restore it before delivering; nothing was sent")
     e = InteractionLogEntry
@@ -191,7 +194,7 @@ def deliver_entries(entry_nos, out_dir=None, settings=None, workers=None, one_pe
     e = InteractionLogEntry
     wanted = sorted({int(n) for n in entry_nos or []})
     nos = []
-    for part in merge.chunks(wanted):
+    for part in chunks(wanted):
         nos.extend(n for (n,) in e.select(e.entry_no)
                    .where(e.entry_no.in_(part) & e.delivery_status.in_(UNFINISHED)).tuples())
     label = f"entries-{wanted[0]}" + (f"-{wanted[-1]}" if len(wanted) > 1 else "") if wanted else "entries"
@@ -215,7 +218,7 @@ def _tally(nos):
     """{"delivered", "errors"} among the given entries, read back from the database."""
     e = InteractionLogEntry
     delivered = errors = 0
-    for part in merge.chunks(nos):
+    for part in chunks(nos):
         for status, count in (e.select(e.delivery_status, fn.COUNT(SQL("*"))).where(e.entry_no.in_(part))
                               .group_by(e.delivery_status).tuples()):
             delivered += count if status == "" else 0
@@ -245,7 +248,7 @@ def output_folder(out_dir=None, settings=None):
 def _entries(nos):
     e = InteractionLogEntry
     found = {}
-    for part in merge.chunks(nos):
+    for part in chunks(nos):
         for row in e.select().where(e.entry_no.in_(part)):
             found[row.entry_no] = row
     return [found[n] for n in nos if n in found]
@@ -305,7 +308,7 @@ def _sent_addresses(entries):
     e = InteractionLogEntry
     logged = sorted({entry.logged_segment_entry_no for entry in entries if entry.logged_segment_entry_no})
     out = {}
-    for part in merge.chunks(logged):
+    for part in chunks(logged):
         query = (e.select(e.entry_no, Contact.email).join(Contact, on=(Contact.no == e.contact_no))
                  .where(e.logged_segment_entry_no.in_(part) & (e.correspondence_type == "email")
                         & (e.delivery_status == "") & (e.message_id != "")).order_by(e.entry_no).tuples())
@@ -350,7 +353,7 @@ def _deliver(nos, out_dir, settings, label, workers=None, one_per_address=False)
     silent = [entry.entry_no for entry in entries if not entry.correspondence_type]
     if silent:
         with dbmod.transaction():
-            for part in merge.chunks(silent):
+            for part in chunks(silent):
                 InteractionLogEntry.update(delivery_status="", delivery_error="").where(
                     InteractionLogEntry.entry_no.in_(part)).execute()
     ready = []  # (index) of entries that can be merged

@@ -446,7 +446,7 @@ def _split(text):
     return text.split("|") if "|" in text else text.split()
 
 
-class _Group:
+class _LanguageGroup:
     """A language group's pools, with slugs precomputed so rows need no string work."""
 
     def __init__(self, spec):
@@ -511,11 +511,11 @@ def _post_codes(rng, fmt, base, count=12):
     return out
 
 
-class _World:
+class _PickLists:
     """Everything rows are picked from: countries, cities with post codes, names, dates."""
 
     def __init__(self, rng, seed):
-        self.groups = {key: _Group(spec) for key, spec in GROUPS.items()}
+        self.groups = {key: _LanguageGroup(spec) for key, spec in GROUPS.items()}
         self.countries = []
         self.cities = []  # (country index, city, county, post codes)
         weights = []
@@ -551,12 +551,12 @@ class _World:
         self.title_resp = [r for _, r in JOB_TITLES]
 
 
-def _company(rng, world):
+def _company(rng, picks):
     """One company contact row, plus what its persons need from it."""
     r = rng.random
-    city_i = bisect.bisect_left(world.city_cum, r())
-    ci, city, county, codes = world.cities[city_i]
-    country = world.countries[ci]
+    city_i = bisect.bisect_left(picks.city_cum, r())
+    ci, city, county, codes = picks.cities[city_i]
+    country = picks.countries[ci]
     g = country["group"]
     form = country["forms"][int(r() * len(country["forms"]))]
     surname = g.surnames[int(r() * len(g.surnames))]
@@ -575,7 +575,7 @@ def _company(rng, world):
         dom = ss
     elif p < 0.88:  # "J & V Consulting"
         a, b = rng.sample("ABCDEFGHJKLMNPRSTVW", 2)
-        industry, word = world.groups["en"].words[int(r() * len(INDUSTRY_GROUPS))]
+        industry, word = picks.groups["en"].words[int(r() * len(INDUSTRY_GROUPS))]
         base = f"{a} & {b} {word}"
         dom = f"{a}{b}-{word}".lower()
         form = form if r() < 0.5 else ""
@@ -593,7 +593,7 @@ def _company(rng, world):
     phone = f"{country['cc']} {20 + int(r() * 880)} {1000000 + int(r() * 8999999)}"
     return dict(name=name, domain=domain, industry=industry, country=country, city=city, county=county,
                 post_code=codes[int(r() * len(codes))], address=address,
-                address_2=world.address2[int(r() * 8)] if r() < 0.12 else "",
+                address_2=picks.address2[int(r() * 8)] if r() < 0.12 else "",
                 salesperson=salesperson, phone=phone)
 
 
@@ -604,7 +604,7 @@ def _corres(p, has_email):
     return "hard_copy" if p < 0.60 else ""
 
 
-def _contacts(rng, world, total, prefix, width, links, fair, fair_cap):
+def _contacts(rng, picks, total, prefix, width, links, fair, fair_cap):
     """Yield `total` contact rows: each company followed by its persons (CT000001, ...).
 
     Link rows go straight into links["mg"|"ig"|"br"|"jr"] as (contact no, code); persons on the
@@ -612,9 +612,9 @@ def _contacts(rng, world, total, prefix, width, links, fair, fair_cap):
     Everything per person is picked by index from precomputed pools: this loop runs a million times.
     """
     r = rng.random
-    titles, title_resp = world.titles, world.title_resp
+    titles, title_resp = picks.titles, picks.title_resp
     n_titles = len(titles)
-    created, modified = world.created_text, world.modified_text
+    created, modified = picks.created_text, picks.modified_text
     n_created = len(created) - 400
     mailing_codes = [c for c, _ in MAILING_GROUPS]
     n_mailing = len(mailing_codes) - 1
@@ -631,7 +631,7 @@ def _contacts(rng, world, total, prefix, width, links, fair, fair_cap):
     while done < total:
         done += 1
         cno = f"{prefix}{done:0{width}d}"
-        c = _company(rng, world)
+        c = _company(rng, picks)
         country = c["country"]
         g = country["group"]
         has_email = r() < 0.85
@@ -729,7 +729,7 @@ LINK_MODELS = {
 }
 
 
-class _Writer:
+class _BatchInserter:
     """Batches rows into a table: raw executemany on SQLite, peewee insert_many elsewhere."""
 
     def __init__(self):
@@ -774,7 +774,7 @@ class _Writer:
                                      [value for row in part for value in row])
 
 
-def _setup(world, letter):
+def _setup(picks, letter):
     """Setup rows; existing rows with the same key are kept, so this is idempotent."""
     def put(model, rows):
         if rows:
@@ -797,7 +797,7 @@ def _setup(world, letter):
              campaign_target=target, campaign_response=response, correspondence_type_default=corres)
         for code, group, desc, cost, duration, flow, by, campaign, target, response, corres
         in INTERACTION_TEMPLATES])
-    start = world.reference.date() + dt.timedelta(days=60)
+    start = picks.reference.date() + dt.timedelta(days=60)
     put(Campaign, [dict(no=CAMPAIGN_NO, description=f"Office furniture fair {start.year}",
                         starting_date=start - dt.timedelta(days=90), ending_date=start + dt.timedelta(days=4),
                         salesperson_code="AK")])
@@ -807,13 +807,13 @@ def _setup(world, letter):
         CompanyInformation.create(**OUR_COMPANY)
 
 
-def _past_interactions(world, rng, fair_persons, writer):
+def _past_interactions(picks, rng, fair_persons, writer):
     """Two logged segments: fair invitations (campaign CP1001) and phone follow-ups."""
     if not fair_persons:
         return 0
     from ..db import next_no
 
-    ref = world.reference.date()
+    ref = picks.reference.date()
     templates = {t[0]: t for t in INTERACTION_TEMPLATES}
     plans = [
         ("FAIR", "Invitation to the office furniture fair", ref - dt.timedelta(days=40), fair_persons),
@@ -852,7 +852,7 @@ def _past_interactions(world, rng, fair_persons, writer):
     return count
 
 
-def _batches(rng, world, contacts, prefix, width, fair):
+def _batches(rng, picks, contacts, prefix, width, fair):
     """Yield (contact rows, link rows by table) in chunks, generated in a helper thread.
 
     The thread builds the next chunk in Python while this one is inside SQLite's executemany
@@ -865,7 +865,7 @@ def _batches(rng, world, contacts, prefix, width, fair):
     def produce():
         try:
             links = {key: [] for key in LINK_MODELS}
-            stream = _contacts(rng, world, contacts, prefix, width, links, fair,
+            stream = _contacts(rng, picks, contacts, prefix, width, links, fair,
                                fair_cap=max(10, min(5000, contacts // 40)))
             while not stop.is_set():
                 rows = list(itertools.islice(stream, CHUNK))
@@ -910,7 +910,7 @@ def fill_demo(contacts: int = 2000, seed: int = 1, progress=None) -> dict:
     started = time.perf_counter()
     letter = build_default_letter()
     rng = random.Random(seed)
-    world = _World(rng, seed)
+    picks = _PickLists(rng, seed)
     with dbmod.transaction():
         existing = Contact.select().count()
         if existing:
@@ -919,15 +919,15 @@ def fill_demo(contacts: int = 2000, seed: int = 1, progress=None) -> dict:
         prefix, width = (series.prefix, series.width) if series else ("CT", 6)
         # Widen the numbers for a million contacts so they still sort in number order.
         width = max(width, len(str(contacts)))
-        _setup(world, letter)
+        _setup(picks, letter)
 
-        writer = _Writer()
+        writer = _BatchInserter()
         for model in [Contact] + [model for model, _ in LINK_MODELS.values()]:
             writer.drop_indexes(model)
         fair = []
         counts = {key: 0 for key in LINK_MODELS}
         done = 0
-        for rows, links in _batches(rng, world, contacts, prefix, width, fair):
+        for rows, links in _batches(rng, picks, contacts, prefix, width, fair):
             writer.insert(Contact, CONTACT_COLUMNS, rows)
             for key, (model, column) in LINK_MODELS.items():
                 writer.insert(model, ("contact_no", column), links[key])
@@ -937,11 +937,11 @@ def fill_demo(contacts: int = 2000, seed: int = 1, progress=None) -> dict:
                 progress(done, contacts)
         writer.rebuild_indexes()
         NumberSeries.update(last_no=contacts, width=width).where(NumberSeries.code == "CONTACT").execute()
-        interactions = _past_interactions(world, rng, fair, writer)
+        interactions = _past_interactions(picks, rng, fair, writer)
         from .demo_profiles import fill_opt_outs, fill_profiles
 
         profile_answers = fill_profiles(prefix)
-        opted_out = fill_opt_outs(prefix, world.reference.date())
+        opted_out = fill_opt_outs(prefix, picks.reference.date())
     companies = Contact.select().where(Contact.type == "company").count()
     return {
         "contacts": contacts, "companies": companies, "persons": contacts - companies,

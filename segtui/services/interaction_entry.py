@@ -10,8 +10,6 @@ segment's line follows, and shows as a logged segment of one line.
 import datetime as dt
 import re
 
-from peewee import SQL, fn
-
 from .. import db as dbmod
 from ..errors import NotFound, SegtuiError
 from ..models import Contact, InteractionComment, InteractionLogEntry, InteractionTemplate, normal_code
@@ -23,6 +21,12 @@ FIELD_NAMES = ("description", "subject", "date", "time", "salesperson", "corresp
                "language", "information_flow", "initiated_by", "note", "attachment")
 ALIASES = {"time": "time_of_interaction"}
 COMMENT_MAX = InteractionComment._meta.fields["comment"].max_length
+
+
+def template_choices():
+    """Every interaction template as (code, description), by code: what Create Interaction offers."""
+    return list(InteractionTemplate.select(InteractionTemplate.code, InteractionTemplate.description)
+                .order_by(InteractionTemplate.code).tuples())
 
 
 def new_interaction(contact_no, template_code, fields=None, deliver=False, out_dir=None, user_id=None):
@@ -114,11 +118,3 @@ def delete_comment(entry_no, line_no):
     if not gone:
         raise NotFound(f"interaction log entry {entry_no} has no comment line {line_no}")
     return comments(entry_no)
-
-
-def delete_orphan_comments():
-    """Comments of entries that were deleted go too (one DELETE): SQLite may give a deleted
-    entry's number to the next new one, which must not inherit them."""
-    entry = InteractionLogEntry
-    return (InteractionComment.delete().where(~fn.EXISTS(
-        entry.select(SQL("1")).where(entry.entry_no == InteractionComment.entry_no))).execute())

@@ -15,6 +15,7 @@ from ..models import (
     CORRESPONDENCE_TYPES,
     EVALUATIONS,
     Contact,
+    InteractionComment,
     InteractionGroup,
     InteractionLogEntry,
     InteractionTemplate,
@@ -24,6 +25,7 @@ from ..models import (
     normal_code,
     to_dict,
 )
+from .entry_nos import parse_entry_nos
 
 RESEND_PREFIX = "Resend: "
 DESCRIPTION_MAX = 100
@@ -123,19 +125,6 @@ def get_entries(entry_nos):
             .order_by(InteractionLogEntry.entry_no).dicts()]
 
 
-def parse_entry_nos(values):
-    """Entry numbers typed by a user as ints, or a SegtuiError naming the bad one."""
-    out = []
-    for value in values or []:
-        try:
-            out.append(int(str(value).strip()))
-        except ValueError:
-            raise SegtuiError(f"entry number {value!r} is not a number") from None
-    if not out:
-        raise SegtuiError("give at least one entry number")
-    return sorted(set(out))
-
-
 def _known(wanted):
     """{entry_no: (canceled, logged_segment_entry_no, logged segment canceled)}; NotFound for unknown ones."""
     entry = InteractionLogEntry
@@ -226,14 +215,14 @@ def resend(entry_nos, correspondence_type=None, user_id=None, out_dir=None):
     """Deliver entries again as new entries: "Resend: " + description, today's date, same contact,
     the same or another correspondence type. Returns {"entries": [...], "delivered": d, "errors": e}.
     """
-    from .segment_log import current_user, entry_insert_columns, require_delivery
+    from . import delivery
+    from .segment_log import current_user, entry_insert_columns
 
     user_id = current_user() if user_id is None else user_id
     wanted = parse_entry_nos(entry_nos)
     corres = None
     if correspondence_type not in (None, ""):
         corres = normal_option(correspondence_type, [t for t in CORRESPONDENCE_TYPES if t], "correspondence type")
-    delivery = require_delivery("deliver_entries")
     now = dt.datetime.now()
     entry = InteractionLogEntry
     with dbmod.transaction():
@@ -266,12 +255,18 @@ def resend(entry_nos, correspondence_type=None, user_id=None, out_dir=None):
             "errors": sent.get("errors", 0)}
 
 
+def delete_orphan_comments():
+    """Comments of entries that were deleted go too (one DELETE): SQLite may give a deleted
+    entry's number to the next new one, which must not inherit them."""
+    entry = InteractionLogEntry
+    return (InteractionComment.delete().where(~fn.EXISTS(
+        entry.select(SQL("1")).where(entry.entry_no == InteractionComment.entry_no))).execute())
+
+
 def delete_canceled():
     """Delete canceled interaction log entries. Returns {"deleted": n}."""
     with dbmod.transaction():
         deleted = InteractionLogEntry.delete().where(InteractionLogEntry.canceled == True).execute()  # noqa: E712
-        from .interaction_entry import delete_orphan_comments
-
         delete_orphan_comments()
     return {"deleted": deleted}
 

@@ -197,5 +197,5 @@ def log_hard_copy(segment_no, description, file_name, user_id=None):
         query = line.select(*columns).where((line.segment_no == segment_no) & (line.contact_no != "")) \
             .order_by(line.line_no)
         e.insert_from(query, fields).execute()
-        return [n for (n,) in e.select(e.entry_no).where((e.entry_no > last) & (e.segment_no == segment_no)
-                                                         & e.logged_segment_entry_no.is_null()).order_by(e.entry_no).tuples()]
+        new = (e.entry_no > last) & (e.segment_no == segment_no) & e.logged_segment_entry_no.is_null()
+        return [n for (n,) in e.select(e.entry_no).where(new).order_by(e.entry_no).tuples()]

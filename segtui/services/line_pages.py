@@ -68,17 +68,3 @@ def json_rows(rows):
             data[name] = bool(data[name])
         out.append(data)
     return out
-
-
-def fetcher(segment_no):
-    """The fetch function a sheet's EndsPagedSource reads a segment's lines with."""
-    no = normal_code(segment_no)
-
-    def fetch(limit, after=None, before=None, last=False, offset=0):
-        if offset:
-            from .segments import lines
-
-            return lines(no, limit=limit, offset=offset)
-        return json_rows(page(no, limit, after_line_no=after, before_line_no=before, last=last))
-
-    return fetch

@@ -118,7 +118,7 @@ def delete_canceled():
         InteractionLogEntry.delete().where(InteractionLogEntry.logged_segment_entry_no.in_(canceled)).execute()
         CampaignEntry.delete().where(CampaignEntry.logged_segment_entry_no.in_(canceled)).execute()
         deleted = LoggedSegment.delete().where(LoggedSegment.canceled == True).execute()  # noqa: E712
-        from .interaction_entry import delete_orphan_comments
+        from .interactions import delete_orphan_comments
 
         delete_orphan_comments()
     return {"deleted": deleted}

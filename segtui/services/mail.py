@@ -113,7 +113,7 @@ def letter_html(data, domain="segtui.local"):
     return result.value, images
 
 
-class _Text(HTMLParser):
+class _HtmlToText(HTMLParser):
     """The plain-text alternative, read from the letter's HTML (no second parse of the .docx):
     a line per paragraph, table cells separated by tabs, a blank line between blocks."""
 
@@ -153,7 +153,7 @@ class _Text(HTMLParser):
 
 
 def html_text(html):
-    parser = _Text()
+    parser = _HtmlToText()
     parser.feed(html)
     text = "".join(parser.out)
     while "\n\n\n" in text:

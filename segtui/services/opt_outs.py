@@ -10,6 +10,7 @@ from peewee import SQL, Case, fn
 
 from .. import db as dbmod
 from ..errors import NotFound, SegtuiError
+from .batches import chunks
 from ..models import OPT_OUT_CHANNELS, Contact, ContactOptOut, SegmentLine, normal_code
 
 # The channel a correspondence type uses ('' sends nothing, so no opt-out applies).
@@ -80,24 +81,17 @@ def opted_out(correspondence, contact_no=Contact.no):
         (ContactOptOut.contact_no == contact_no) & (ContactOptOut.channel == channel)))
 
 
-def add_opted_out(header):
-    """Condition on Contact: it would get a line on a channel it opted out of."""
-    from .segments import default_expressions
-
-    corres = default_expressions(header, lambda name: getattr(Contact, name))["correspondence_type"]
-    return opted_out(corres)
-
-
-def left_out(header, chosen, ignore_exclusion=False, allow_existing=False):
+def left_out(header, chosen, opted_out_condition, ignore_exclusion=False, allow_existing=False):
     """Why contacts the filters chose are not added: {"excluded", "opted_out", "on_segment"}.
-    A contact is counted under every reason that holds for it (one COUNT each)."""
+    A contact is counted under every reason that holds for it (one COUNT each);
+    `opted_out_condition`: criteria.add_opted_out(header)."""
     def count(condition):
         return Contact.select(fn.COUNT(SQL("*"))).where(chosen & condition).scalar()
 
     on_segment = Contact.no.in_(SegmentLine.select(SegmentLine.contact_no)
                                 .where(SegmentLine.segment_no == header.no))
     return {"excluded": 0 if ignore_exclusion else count(Contact.exclude_from_segment == True),  # noqa: E712
-            "opted_out": count(add_opted_out(header)),
+            "opted_out": count(opted_out_condition),
             "on_segment": 0 if allow_existing else count(on_segment)}
 
 
@@ -111,8 +105,6 @@ def delivery_refusals(entries):
     if not wanted:
         return {}
     out = {}
-    from .merge import chunks
-
     for part in chunks(sorted(wanted)):
         for row in ContactOptOut.select().where(ContactOptOut.contact_no.in_(part)):
             for entry_no, channel in wanted[row.contact_no]:

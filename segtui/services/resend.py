@@ -16,6 +16,7 @@ from .. import db as dbmod
 from ..errors import SegtuiError
 from ..models import Contact, InteractionLogEntry
 from . import delivery, merge
+from .batches import chunks
 from .interactions import DESCRIPTION_MAX, RESEND_PREFIX, get_entries
 from .logged import get_logged
 from .segment_log import current_user, entry_insert_columns
@@ -42,7 +43,7 @@ def _plan(entries, corres):
     """([entries to resend], [{"entry_no", "contact_no", "reason"}] skipped, {entries with a
     template document}), in entry order."""
     emails = {}
-    for part in merge.chunks(sorted({x.contact_no for x in entries})):
+    for part in chunks(sorted({x.contact_no for x in entries})):
         emails.update(Contact.select(Contact.no, Contact.email).where(Contact.no.in_(part)).tuples())
     with_template = _with_template(entries)
     resend, skipped = [], []
@@ -120,13 +121,13 @@ def _create(chosen, corres, fresh, user_id):
     fields, columns = entry_insert_columns(entry, special, extra)
     with dbmod.transaction():
         last = entry.select(fn.MAX(entry.entry_no)).scalar() or 0
-        for part in merge.chunks(wanted):
+        for part in chunks(wanted):
             query = entry.select(*columns).where(entry.entry_no.in_(part)).order_by(entry.entry_no)
             entry.insert_from(query, fields).execute()
         mine = set(wanted)
         new = [(n, source) for n, source in entry.select(entry.entry_no, entry.resent_from_entry_no)
                .where(entry.entry_no > last).order_by(entry.entry_no).tuples() if source in mine]
         cleared = [n for n, source in new if source in fresh]
-        for part in merge.chunks(cleared):
+        for part in chunks(cleared):
             entry.update(attachment=None, attachment_name="").where(entry.entry_no.in_(part)).execute()
     return [n for n, _ in new]

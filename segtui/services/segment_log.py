@@ -7,11 +7,10 @@ set-based: the number of SQL statements does not grow with the number of lines (
 refusal rule is one query, the entries are one INSERT ... SELECT, the deletes are one
 DELETE each).
 
-Delivery (merging and sending documents) belongs to the Word module
-(segtui.services.delivery); it is imported when asked for, so logging works without it.
+Delivery (merging and sending documents) is segtui.services.delivery; it is imported when a
+log delivers, so a plain log does not load python-docx.
 """
 import datetime as dt
-import importlib
 
 from peewee import JOIN, SQL, Case, Value, fn
 
@@ -31,10 +30,10 @@ from ..models import (
     normal_code,
 )
 from .segments import _was_issued, delete_segment_rows
+from .users import current_user
 
 REFUSALS_PER_RULE = 10  # lines listed per rule; the total is counted all the same
 FOLLOW_UP_DESCRIPTION = "Follow-up on segment {no}"
-NO_DELIVERY = "delivery needs the Word module (segtui.services.delivery), which could not be loaded"
 
 
 class LogRefused(SegtuiError):
@@ -56,33 +55,6 @@ class LogRefused(SegtuiError):
                 counts[r.get("rule") or "other"] = r.get("rule_total") or 1
             text += "\n  by rule: " + ", ".join(f"{rule.replace('_', ' ')} {n}" for rule, n in counts.items())
         super().__init__(text)
-
-
-def delivery_module():
-    """The Word module's delivery functions, or None while that module is not there."""
-    try:
-        return importlib.import_module("segtui.services.delivery")
-    except ModuleNotFoundError as exc:
-        if exc.name in ("segtui.services.delivery",):
-            return None
-        raise
-
-
-def current_user():
-    """Who is logging: the login name (what BC shows as User ID), or blank when there is none."""
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except Exception:  # e.g. a container user without a passwd entry
-        return ""
-
-
-def require_delivery(*names):
-    module = delivery_module()
-    if module is None or not all(hasattr(module, n) for n in names):
-        raise SegtuiError(NO_DELIVERY)
-    return module
 
 
 # --- which segment ------------------------------------------------------------------------
@@ -161,7 +133,8 @@ def _line_rules(deliver):
         ("no_template", line.interaction_template_code == "", "no interaction template"),
         ("unknown_template", _unknown(line.interaction_template_code, InteractionTemplate, InteractionTemplate.code),
          "interaction template {interaction_template_code} does not exist"),
-        ("unknown_campaign", _unknown(line.campaign_no, Campaign, Campaign.no), "campaign {campaign_no} does not exist"),
+        ("unknown_campaign", _unknown(line.campaign_no, Campaign, Campaign.no),
+         "campaign {campaign_no} does not exist"),
     ]
     if deliver:
         rules.append(("email_without_address", _email_without_address(),
@@ -218,8 +191,9 @@ def _refusals(header, deliver, limit, scan=None, rules=None):
         for row in query:
             out.append(line_refusal(no, row["line_no"], row["contact_no"], text.format(**row), rule, scan[rule]))
     if deliver:
-        module = require_delivery("delivery_refusals", "deliver_logged")
-        out.extend(module.delivery_refusals(no))
+        from . import delivery
+
+        out.extend(delivery.delivery_refusals(no))
     return out
 
 
@@ -341,7 +315,7 @@ def _insert_campaign_entries(header, logged_entry_no, user_id, today):
 def create_follow_up(logged_entry_no, segment_no, campaign_no="", number=None):
     """A new segment "Follow-up on segment SM00001", same campaign, with the logged segment's contacts.
 
-    Uses the segments and criteria services (engine A), so the follow-up records a
+    Uses the segments and criteria services, so the follow-up records a
     'reuse logged segment' criteria action like one made by hand. `number`: a segment number
     taken beforehand (segments.take_segment_no), so the number series is not held meanwhile.
     """
@@ -362,7 +336,6 @@ def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_i
     Raises Conflict when the segment was logged already, NotFound when it never existed,
     LogRefused (a SegtuiError) listing the refusals otherwise; when refused, nothing is written.
     """
-    delivery = require_delivery("delivery_refusals", "deliver_logged") if deliver else None
     user_id = current_user() if user_id is None else user_id
     now = dt.datetime.now()
     today = now.date()
@@ -378,7 +351,9 @@ def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_i
             raise
     else:
         result = _log(segment_no, deliver, False, user_id, now, today, None)
-    if delivery is not None:
+    if deliver:
+        from . import delivery
+
         # After the commit: the entries are logged whatever happens to the mail; entries still
         # 'in_progress' are resumed by a later delivery run.
         options = {} if one_mail_per_address else {"one_per_address": False}  # (the default is on)

@@ -16,6 +16,7 @@ from peewee import JOIN, Case, Value, fn
 from ..db import is_sqlite, next_no, transaction
 from .. import filters as filter_language
 from ..errors import FilterError, NoLongerOpen, NotFound, SegtuiError
+from . import line_pages
 from .versions import check_version, content_version
 from ..models import (
     CORRESPONDENCE_TYPES,
@@ -377,22 +378,6 @@ def get_segment(no):
     return data
 
 
-def header_fields():
-    """The header's editable fields: name, kind (text|date|code|choice|bool|decimal), choices, lookup."""
-    out = []
-    for name, kind, extra in HEADER_FIELDS:
-        field = SegmentHeader._meta.fields[name]
-        out.append({
-            "name": name,
-            "label": name.replace("_", " ").replace(" code", "").replace(" min", " (min)").capitalize(),
-            "kind": kind,
-            "choices": list(extra) if kind == "choice" else None,
-            "lookup": extra if kind == "code" else None,
-            "max_length": getattr(field, "max_length", None),
-        })
-    return out
-
-
 def line_select(no):
     """Lines joined with their contact's name, company, e-mail and phone."""
     columns = [getattr(SegmentLine, n) for n in ["segment_no", "line_no", *LINE_COLUMNS] if n != "attachment"]
@@ -428,8 +413,6 @@ def lines(no, limit=100, offset=0, after_line_no=None):
     """A page of lines in line order. `after_line_no` pages by key, fast on a million lines."""
     header = get_header(no)
     if not offset:
-        from . import line_pages
-
         rows = line_pages.json_rows(line_pages.page(header.no, limit, after_line_no=after_line_no))
         for data in rows:
             data["version"] = line_version(data)
@@ -441,6 +424,19 @@ def lines(no, limit=100, offset=0, after_line_no=None):
     if offset:
         query = query.offset(offset)
     return [_line_dict(r) for r in query.dicts()]
+
+
+def line_fetcher(segment_no):
+    """The fetch function a sheet's EndsPagedSource reads a segment's lines with."""
+    no = normal_code(segment_no)
+
+    def fetch(limit, after=None, before=None, last=False, offset=0):
+        if offset:
+            return lines(no, limit=limit, offset=offset)
+        return line_pages.json_rows(line_pages.page(no, limit, after_line_no=after, before_line_no=before,
+                                                    last=last))
+
+    return fetch
 
 
 def count_lines(no):

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Select, Static, Tab
 from ...errors import SegtuiError
 from ...labels import BLANK, field_label
 from ...labels import label as choice_words
-from ...models import CONTACT_TYPES, CORRESPONDENCE_TYPES, EVALUATIONS
+from ...labels import CONTACT_TYPES, CORRESPONDENCE_TYPES, EVALUATIONS
 from ..widgets.tick import Tick
 from .dialogs import ConfirmDialog, Field, FormDialog
 
@@ -372,11 +372,9 @@ class ContactCard(ModalScreen[bool]):
 
 def open_interaction_dialog(screen, contact_no: str, done) -> None:
     """Create Interaction for one contact; `done(entry)` gets the new entry (None on Esc)."""
-    from ...models import InteractionTemplate
     from ...services import interaction_entry
 
-    templates = [(c, f"{c}  {d}") for c, d in InteractionTemplate.select(
-        InteractionTemplate.code, InteractionTemplate.description).order_by(InteractionTemplate.code).tuples()]
+    templates = [(c, f"{c}  {d}") for c, d in interaction_entry.template_choices()]
     if not templates:
         screen.notify("There is no interaction template yet: F7 sets them up", severity="warning")
         return

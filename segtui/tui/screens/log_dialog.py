@@ -2,8 +2,9 @@
 
 On opening (and whenever *deliver* changes) the segment is checked in a worker thread; with
 *deliver* ticked the check includes what the settings would make fail (SMTP server, sender,
-output folder: services.delivery_check). When it cannot be logged, the refusals are listed and Enter on one closes the dialog and jumps to its
-line. F9 or ctrl+s logs; the worksheet runs the log itself, with a progress bar.
+output folder: services.delivery_check). When it cannot be logged, the refusals are listed and
+Enter on one closes the dialog and jumps to its line. F9 or ctrl+s logs; the worksheet runs the
+log itself, with a progress bar.
 """
 from __future__ import annotations
 

@@ -135,7 +135,9 @@ class SegmentsScreen(Screen):
                     break
         total = len(self.all_segments)
         plural = "s" if total != 1 else ""
-        text = f"{len(shown):,} of {total:,} open segment{plural}" if self.filters else f"{total:,} open segment{plural}"
+        text = f"{total:,} open segment{plural}"
+        if self.filters:
+            text = f"{len(shown):,} of {text}"
         self.query_one("#segments-status", Static).update(text)
         self.sheet.border_title = f"Open segments  {len(shown):,}"
 

@@ -18,32 +18,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, ProgressBar, Static
 
+from ...db import close_thread_connection, thread_connection  # noqa: F401 - screens take them from here
 from ...errors import SegtuiError
 
 
 class Cancelled(Exception):
     """Raised by a job's progress callback after the user cancelled."""
-
-
-def close_thread_connection() -> None:
-    """Peewee keeps one connection per thread: a worker thread closes its own when done."""
-    try:
-        from ...models import database
-
-        if database.obj is not None and not database.is_closed():
-            database.close()
-    except Exception:  # noqa: BLE001 - closing is best effort
-        pass
-
-
-def thread_connection():
-    """This thread's database connection (opened if needed), or None."""
-    try:
-        from ...models import database
-
-        return database.obj.connection() if database.obj is not None else None
-    except Exception:  # noqa: BLE001
-        return None
 
 
 def interrupt_database(connection=None) -> None:
