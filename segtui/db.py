@@ -9,7 +9,7 @@ peewee = import_peewee()  # without psycopg2, which only postgresql:// URLs load
 
 from . import config, private  # noqa: E402
 from .errors import Conflict, SegtuiError  # noqa: E402
-from .models import ALL_MODELS, InteractionLogEntry, SchemaInfo, database
+from .models import ALL_MODELS, InteractionLogEntry, SchemaInfo, database  # noqa: E402
 
 SCHEMA_VERSION = 7
 BUSY_TIMEOUT_S = 10
