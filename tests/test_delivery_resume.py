@@ -90,9 +90,23 @@ def test_a_missing_password_variable_refuses_the_log(mailing, run_cli, tmp_path,
     assert LoggedSegment.select().count() == 0
 
 
-def test_a_server_that_is_down_after_the_log_is_reported_not_an_error_exit(mailing, run_cli, tmp_path, server):
-    _settings(tmp_path, free_port())  # nobody listens there
-    code, out, err = run_cli("segment", "log", "SM00001", "--deliver", json_out=False)
+class Refuser:
+    """A server that answers (so the check before logging passes) but takes no message."""
+
+    async def handle_DATA(self, server, session, envelope):
+        return "554 not today"
+
+
+def test_a_server_that_fails_after_the_log_is_reported_not_an_error_exit(mailing, run_cli, tmp_path, server):
+    # A server that does not answer at all is refused before logging (tests/test_log_conflicts.py);
+    # one that fails once the log is committed must not turn the command into an error.
+    refusing = Controller(Refuser(), hostname="127.0.0.1", port=free_port())
+    refusing.start()
+    try:
+        _settings(tmp_path, refusing.port)
+        code, out, err = run_cli("segment", "log", "SM00001", "--deliver", json_out=False)
+    finally:
+        refusing.stop()
     assert code == 0, err
     assert "logged as logged segment 1" in out and f"errors {LINES}" in out
     assert "segtui logged deliver 1" in out and "Traceback" not in err
