@@ -85,7 +85,8 @@ def protect_sqlite_files(path, new=False):
     if team and not new:
         return
     for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-        if not candidate.exists() or not _owned(candidate):
+        # Regular files only: run as root on `--db /dev/null`, a chmod here made /dev/null 0600.
+        if not candidate.is_file() or candidate.is_symlink() or not _owned(candidate):
             continue
         mode = stat.S_IMODE(candidate.stat().st_mode)
         # The team's group reads and writes as the umask allows; others never, whatever the folder.
@@ -99,6 +100,8 @@ def tighten_file(path):
     unless it lives in a team folder."""
     path = Path(path)
     try:
+        if not path.is_file() or path.is_symlink():
+            return  # a device, a pipe or a link is not a file of ours to tighten
         if _owned(path) and not is_team_folder(path.parent) and stat.S_IMODE(path.stat().st_mode) & 0o077:
             path.chmod(stat.S_IMODE(path.stat().st_mode) & FILE_MODE)
     except OSError:

@@ -1,6 +1,7 @@
 """Hostile inputs (tests/hostile_corpus.py) are refused with a sentence and change nothing: a
 checksum of every table, and the settings file, are the same before and after each refusal."""
 import hashlib
+import os
 import sqlite3
 
 import pytest
@@ -159,6 +160,9 @@ def test_hostile_database_urls_are_refused(cli_main, world, tmp_path, case_id, u
     corrupt.write_bytes(b"SQLite format 3\x00" + bytes((i * 7919) % 251 for i in range(8192)))
     truncated.write_bytes(world["db"].read_bytes()[:20000])
     url = url.format(text_file=text_file, missing=tmp_path / "no" / "such.db", corrupt=corrupt, truncated=truncated)
+    modes = {p: os.stat(p).st_mode for p in (url, text_file, corrupt, truncated) if os.path.exists(p)}
     refused(cli_main, world, "--db", url, *command)
     assert not (tmp_path / "no").exists()
+    # Refusing changes no file's mode either (run as root, `--db /dev/null` once made it 0600).
+    assert {p: os.stat(p).st_mode for p in modes} == modes
     assert text_file.read_text() == "not a database\n"
