@@ -328,6 +328,15 @@ class Sheet(ScrollView, can_focus=True):
         self.refresh()
         self._post_moved()
 
+    def recount(self) -> None:
+        """The source's count changed (it was worked out in the background): take it, keep the
+        pages read and the cursor."""
+        self._count = None
+        self._update_virtual_size()
+        if self.cursor_row >= self.row_count:
+            self.cursor_row = max(0, self.row_count - 1)
+        self.refresh()
+
     def set_source(self, source: DataSource, columns: list[Column] | None = None) -> None:
         """Show another source (a new filter), cursor back at the top."""
         self.source = source
