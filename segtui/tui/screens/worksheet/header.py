@@ -194,7 +194,9 @@ class HeaderForm:
         name = self._header_name(event.input)
         if name is None or self._busy or not self.is_current:
             return
-        self.commit_field(name, event.value.strip())
+        # What the field holds now, not at the blur: a blur queued while the screen opened (the
+        # first field had the focus a moment) would otherwise store the empty value it had then.
+        self.commit_field(name, event.input.value.strip())
 
     def leave_field(self, then) -> None:
         """Leave the header field that has the focus, then `then()`. An edit not stored yet is
