@@ -86,7 +86,7 @@ async def test_compact_header_at_80x24_and_the_form_on_f3(segment, db_path):
         # The criteria panel is folded to one line that still says what the actions are.
         assert screen.has_class("-criteria-folded")
         folded = str(screen.query_one("#criteria-folded").render())
-        assert folded.startswith("Criteria 2") and "Refine type=person" in folded
+        assert folded.startswith("Criteria 2") and "Refine contacts type=person" in folded
         # F3: the full form, the focus in it; at 80 columns the two groups are stacked.
         await pilot.press("f3")
         await pilot.pause()
@@ -250,7 +250,7 @@ def test_criteria_panel_says_what_a_reference_is():
     from segtui.tui.screens.worksheet.criteria import criteria_row
 
     assert criteria_row({"action_no": 4, "action": "reuse_logged", "reference": "3", "no_of_contacts": 12}, 4) == (
-        4, "Reuse logged", "logged segment 3", "+12")
+        4, "Reuse logged segment", "logged segment 3", "+12")
     assert criteria_row({"action_no": 5, "action": "remove_line", "reference": "CT000002", "no_of_contacts": 1},
                         5)[2:] == ("contact CT000002", "−1")
     assert criteria_row({"action": "set_contact", "reference": "CT1>CT2"}, 6)[2] == "contact CT1 changed to CT2"

@@ -2,7 +2,6 @@
 in between is refused, said and offered as a reload, never overwritten."""
 from textual.widgets import Input
 
-from segtui.errors import Conflict
 from segtui.models import SegmentHeader
 from segtui.services import criteria, segments
 from segtui.tui.screens.segment_dialogs import ConfirmDialog
@@ -65,35 +64,42 @@ async def test_own_line_edit_then_header_edit_is_no_conflict(demo_db, db_path):
 
 async def test_line_save_passes_the_version_shown_and_a_conflict_offers_reload(demo_db, db_path,
                                                                                monkeypatch):
-    """Lines that carry a version pass it on; the service's Conflict changes nothing here."""
+    """Lines read by key carry no version: the one of the values shown goes with the save, so
+    another user's change to the line since then is refused, said and offered as a reload."""
     no = new_segment()
-    real_line_dict, real_set_line = segments._line_dict, segments.set_line
-    calls = []
-
-    def with_version(row):
-        return dict(real_line_dict(row), version=7)
+    first = segments.lines(no, limit=1)[0]
+    real_set_line = segments.set_line
+    passed = []
 
     def set_line(segment_no, line_no, fields, expected_version=None):
-        calls.append(expected_version)
-        if expected_version == 7:
-            raise Conflict(f"segment {segment_no} line {line_no} was changed by someone else")
-        return real_set_line(segment_no, line_no, fields)
+        passed.append(expected_version)
+        return real_set_line(segment_no, line_no, fields, expected_version=expected_version)
 
-    monkeypatch.setattr(segments, "_line_dict", with_version)
     monkeypatch.setattr(segments, "set_line", set_line)
-    before = segments.lines(no, limit=1)[0]["description"]
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_ws(pilot, no)
+        assert screen.sheet.current_row["line_no"] == first["line_no"]
+        # Another user changes the line's subject while this worksheet shows it.
+        real_set_line(no, first["line_no"], {"subject": "Their subject"})
         await pilot.press("right", "right", "right", "right", "f2", "ctrl+u", *"Mine", "enter")
         await settle(pilot)
-        assert calls == [7]
+        assert passed == [first["version"]]  # the version of the line as shown, worked out
         assert isinstance(app.screen, ConfirmDialog) and "Another user changed" in app.screen.question
         await pilot.press("n")
         await settle(pilot)
         assert app.screen is screen and not screen.query_one("#cell-editor").display
         assert "Another user changed" in str(screen.query_one("#message").render())
-    assert segments.lines(no, limit=1)[0]["description"] == before
+        line = segments.get_line(no, first["line_no"])
+        assert line["description"] == first["description"] and line["subject"] == "Their subject"
+        # Reloaded, the line shows as it is now and the same edit is stored.
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await pilot.press("f2", "ctrl+u", *"Mine", "enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert segments.get_line(no, first["line_no"])["description"] == "Mine"
+        assert passed[-1] == line["version"]
 
 
 async def test_two_worksheets_on_one_database_file(demo_db, db_path):

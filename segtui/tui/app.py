@@ -210,6 +210,38 @@ class SegtuiApp(App):
                     except Exception:  # noqa: BLE001 - a screen that cannot reload stays as it was
                         pass
 
+    # --- quitting --------------------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """ctrl+q: quit at once, unless a worksheet's long work runs (adding contacts, logging,
+        merging...): then ask first, since quitting cancels it (its transaction rolls back)."""
+        from .screens.segment_dialogs import ConfirmDialog
+
+        busy = [screen for stack in self._screen_stacks.values() for screen in stack
+                if getattr(screen, "_busy", False)]
+        if not busy:
+            self.exit()
+            return
+        if isinstance(self.screen, ConfirmDialog) and getattr(self.screen, "quitting", False):
+            return  # already asked
+        work = busy[0]
+        what = (getattr(work, "busy_what", "") or "Work").rstrip("…. ")
+        question = ConfirmDialog(
+            f"{what} is still running on segment {work.segment_no}. Quit anyway? It is canceled "
+            "and nothing of it is kept.", title="Quit while work runs?", yes="Quit", no="Keep working",
+            default_yes=False)
+        question.quitting = True
+
+        def answered(quit_anyway):
+            if not quit_anyway:
+                return
+            for screen in busy:
+                if getattr(screen, "_busy", False):
+                    screen.cancel_long()
+            self.exit()
+
+        self.push_screen(question, answered)
+
     # --- navigation --------------------------------------------------------------------------------
 
     def action_go(self, mode: str) -> None:

@@ -5,6 +5,8 @@ On opening (and whenever *deliver* changes) the segment is checked in a worker t
 output folder: services.delivery_check). When it cannot be logged, the refusals are listed and
 Enter on one closes the dialog and jumps to its line. F9 or ctrl+s logs; the worksheet runs the
 log itself, with a progress bar.
+*One mail per address* (on by default) sends one e-mail to an address that several lines
+share, as `segment log` does.
 """
 from __future__ import annotations
 
@@ -25,7 +27,8 @@ from .segment_dialogs import DIALOG_CSS
 
 
 class LogDialog(ModalScreen[dict | None]):
-    """Returns {"log": True, "deliver", "follow_up"}, {"jump": line_no}, or None."""
+    """Returns {"log": True, "deliver", "follow_up", "one_mail_per_address"}, {"jump": line_no},
+    or None."""
 
     SCOPED_CSS = False  # the rules name the dialog class themselves
     DEFAULT_CSS = DIALOG_CSS + """
@@ -68,6 +71,8 @@ class LogDialog(ModalScreen[dict | None]):
                 yield Static(self.description)
             yield Tick("Deliver (merge and send the documents)", False, id="deliver", compact=True)
             yield Tick("Create follow-up segment", False, id="follow_up", compact=True)
+            yield Tick("One mail per address (lines that share an e-mail address get one mail)", True,
+                       id="one_mail_per_address", compact=True)
             yield Static("Checking…", id="status")
             yield OptionList(id="refusals", classes="-empty")
             with Horizontal(classes="buttons"):
@@ -160,7 +165,8 @@ class LogDialog(ModalScreen[dict | None]):
             self.query_one("#refusals", OptionList).focus()
             return
         self.dismiss({"log": True, "deliver": self.query_one("#deliver", Checkbox).value,
-                      "follow_up": self.query_one("#follow_up", Checkbox).value})
+                      "follow_up": self.query_one("#follow_up", Checkbox).value,
+                      "one_mail_per_address": self.query_one("#one_mail_per_address", Checkbox).value})
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -27,6 +27,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ...text import visible
+
 
 class DataSource(Protocol):
     """What a sheet reads from. Implementations may page by key behind `rows`."""
@@ -58,14 +60,17 @@ def cell_text(value) -> str:
     return str(value)
 
 
-OPTION_WORDS = {"hard_copy": "Hard copy", "email": "E-mail"}
-
-
 def option_text(value) -> str:
-    """An option value in the user's words: hard_copy -> Hard copy, very_positive -> Very positive."""
+    """An option value in the user's words from the labels table (hard_copy -> Hard copy,
+    very_positive -> Very positive), for a column whose choice the caller does not name."""
+    from ...labels import CHOICES
+
     if not value:
         return ""
-    return OPTION_WORDS.get(value) or str(value).replace("_", " ").capitalize()
+    for words in CHOICES.values():
+        if value in words:
+            return words[value]
+    return str(value).replace("_", " ").capitalize()
 
 
 class ListSource:
@@ -328,6 +333,15 @@ class Sheet(ScrollView, can_focus=True):
         self.refresh()
         self._post_moved()
 
+    def recount(self) -> None:
+        """The source's count changed (it was worked out in the background): take it, keep the
+        pages read and the cursor."""
+        self._count = None
+        self._update_virtual_size()
+        if self.cursor_row >= self.row_count:
+            self.cursor_row = max(0, self.row_count - 1)
+        self.refresh()
+
     def set_source(self, source: DataSource, columns: list[Column] | None = None) -> None:
         """Show another source (a new filter), cursor back at the top."""
         self.source = source
@@ -414,7 +428,8 @@ class Sheet(ScrollView, can_focus=True):
         values = []
         for column in self.columns:
             value = row.get(column.key)
-            values.append(column.format(value) if column.format else cell_text(value))
+            # Stored text may hold escape sequences: shown as visible escapes, never sent to the terminal.
+            values.append(visible(column.format(value) if column.format else cell_text(value)))
         line_style = base
         if self.zebra and index % 2:
             line_style = base + self.get_component_rich_style("sheet--even-row")

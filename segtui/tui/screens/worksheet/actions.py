@@ -27,6 +27,7 @@ class SegmentActions:
         if not self._idle():
             return False
         self._busy = True
+        self.busy_what = label  # what runs, in the user's words (quitting asks about it)
         self._cancel_requested = False
         self.query_one("#busy-label", Label).update(label)
         self.query_one("#busy-bar", ProgressBar).update(total=None, progress=0)
@@ -188,11 +189,12 @@ class SegmentActions:
             if "jump" in answer:
                 self.jump_to_line(answer["jump"])
                 return
-            self.log_segment(answer["deliver"], answer["follow_up"])
+            self.log_segment(answer["deliver"], answer["follow_up"],
+                             answer.get("one_mail_per_address", True))
 
         self.app.push_screen(LogDialog(self.segment_no, self.header_data.get("description", "")), answered)
 
-    def log_segment(self, deliver: bool, follow_up: bool) -> None:
+    def log_segment(self, deliver: bool, follow_up: bool, one_mail_per_address: bool = True) -> None:
         from ....services import segment_log
 
         def done(result):
@@ -210,7 +212,8 @@ class SegmentActions:
 
         self.run_long("Logging the segment…",
                       lambda: segment_log.log_segment(self.segment_no, deliver=deliver, follow_up=follow_up,
-                                                      out_dir=self._out_dir("log") if deliver else None),
+                                                      out_dir=self._out_dir("log") if deliver else None,
+                                                      one_mail_per_address=one_mail_per_address),
                       done)
 
     def segment_logged(self, follow_up_no: str | None) -> None:

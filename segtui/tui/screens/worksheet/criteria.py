@@ -6,6 +6,8 @@ from rich.text import Text
 from textual.widgets import DataTable, Static
 
 from ....errors import SegtuiError
+from ....labels import label
+from ....text import visible
 from ..criteria_dialog import CriteriaDialog
 from ..segment_dialogs import ConfirmDialog, FormDialog, FormField, LookupDialog
 from .header import lookup_search
@@ -241,9 +243,9 @@ def reference_words(action: str | None, reference: str) -> str:
 def criteria_row(action, index: int):
     """(number, action, filters text, contacts text) for the criteria panel."""
     if not isinstance(action, dict):
-        return index, str(action), "", ""
+        return index, visible(action), "", ""
     number = action.get("action_no", index)
-    name = str(action.get("action", "")).replace("_", " ").capitalize()
+    name = label("criteria_action", action.get("action", ""))
     parts = []
     for f in action.get("filters") or []:
         if isinstance(f, dict):
@@ -262,7 +264,8 @@ def criteria_row(action, index: int):
                                         ("allow_company_with_persons", "company with persons"),
                                         ("ignore_exclusion", "ignore exclusion"),
                                         ("entire_companies", "entire companies")) if action.get(key)]
-    text = "  ".join(parts) + (f"  [{', '.join(options)}]" if options else "")
+    # Filters and references are stored text: control characters show as escapes.
+    text = visible("  ".join(parts)) + (f"  [{', '.join(options)}]" if options else "")
     count = int(action.get("no_of_contacts") or 0)
     sign = "−" if action.get("action") in ("reduce", "refine", "remove_line") else "+"
     return number, name, text, f"{sign}{count:,}"

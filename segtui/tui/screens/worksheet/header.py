@@ -14,23 +14,14 @@ from textual.suggester import Suggester, SuggestFromList
 from textual.widgets import Input, Label, Static
 
 from ....errors import Conflict, SegtuiError
-from ....models import CORRESPONDENCE_TYPES, INFORMATION_FLOWS, INITIATED_BY
+from ....labels import label as choice_label
+from ....labels import options, stored
+from ....text import visible
 from ...widgets.tick import Tick
 from ..segment_dialogs import ConfirmDialog, LookupDialog
 
-LABELS = {
-    "": "(blank)", "hard_copy": "Hard copy", "email": "E-mail", "outbound": "Outbound",
-    "inbound": "Inbound", "us": "Us", "them": "Them", "very_positive": "Very positive",
-    "positive": "Positive", "neutral": "Neutral", "negative": "Negative",
-    "very_negative": "Very negative",
-}
-
-
-def label_of(value) -> str:
-    return LABELS.get(value, str(value)) if value else ""
-
-
-# Header fields: (field, label, kind, lookup kind or choices). kind: text | code | choice | check | readonly
+# Header fields: (field, label, kind, lookup kind or choice name in segtui.labels).
+# kind: text | code | choice | check | readonly
 GENERAL_ROWS = [
     [("no", "No.", "readonly", None), ("date", "Date", "text", None)],
     [("description", "Description", "text", None)],
@@ -41,13 +32,13 @@ GENERAL_ROWS = [
 INTERACTION_ROWS = [
     [("interaction_template_code", "Template", "code", "template"),
      ("interaction_group_code", "Group", "readonly", None)],
-    [("correspondence_type_default", "Corresp.", "choice", CORRESPONDENCE_TYPES),
+    [("correspondence_type_default", "Corresp.", "choice", "correspondence_type"),
      ("ignore_contact_corres_type", "Ignore contact corresp.", "check", None)],
     [("subject_default", "Subject", "text", None)],
     [("language_code_default", "Language", "code", "language"),
      ("send_word_docs_as_attmt", "Word doc as attachment", "check", None)],
-    [("information_flow", "Info flow", "choice", INFORMATION_FLOWS),
-     ("initiated_by", "Initiated by", "choice", INITIATED_BY)],
+    [("information_flow", "Info flow", "choice", "information_flow"),
+     ("initiated_by", "Initiated by", "choice", "initiated_by")],
     [("unit_cost", "Unit cost", "text", None), ("unit_duration_min", "Duration (min)", "text", None)],
 ]
 HEADER_FIELDS = {f[0]: f for row in GENERAL_ROWS + INTERACTION_ROWS for f in row}
@@ -84,12 +75,12 @@ def lookup_search(kind: str):
     return search
 
 
-def choice_search(values):
-    """A lookup over a fixed set of option values; blank is shown as ''."""
+def choice_search(choice: str):
+    """A lookup over a choice's values in words (segtui.labels); blank is listed as ''."""
     def search(text: str):
         text = text.strip().lower().strip("'")
-        return [(v or "''", LABELS[v]) for v in values
-                if not text or text in v or text in LABELS[v].lower()]
+        return [(v or "''", words) for v, words in options(choice)
+                if not text or text in v or text in words.lower()]
 
     return search
 
@@ -114,7 +105,8 @@ class HeaderForm:
                     if kind == "code":
                         suggester = CodeSuggester(extra)
                     elif kind == "choice":
-                        suggester = SuggestFromList([LABELS.get(v, v) for v in extra if v], case_sensitive=False)
+                        suggester = SuggestFromList([w for _v, w in options(extra, blank=False)],
+                                                    case_sensitive=False)
                     else:
                         suggester = None
                     yield Input("", id=f"h-{name}", classes=classes, compact=True, suggester=suggester,
@@ -160,6 +152,7 @@ class HeaderForm:
         label = self.query_one(f"#d-{name}", Label)
         width = label.content_region.width
         text = self._descriptions.get(name, "")
+        text = visible(text)
         label.update(shorten(text, width) if width else text)
 
     def fit_descriptions(self) -> None:
@@ -201,7 +194,9 @@ class HeaderForm:
         name = self._header_name(event.input)
         if name is None or self._busy or not self.is_current:
             return
-        self.commit_field(name, event.value.strip())
+        # What the field holds now, not at the blur: a blur queued while the screen opened (the
+        # first field had the focus a moment) would otherwise store the empty value it had then.
+        self.commit_field(name, event.input.value.strip())
 
     def leave_field(self, then) -> None:
         """Leave the header field that has the focus, then `then()`. An edit not stored yet is
@@ -242,13 +237,17 @@ class HeaderForm:
 
     def _open_lookup(self, name: str, text: str) -> None:
         widget = self.query_one(f"#h-{name}", Input)
-        field_kind, values = HEADER_FIELDS[name][2], HEADER_FIELDS[name][3]
+        field_kind, extra = HEADER_FIELDS[name][2], HEADER_FIELDS[name][3]
         if field_kind == "choice":
-            search = choice_search(values)
+            search = choice_search(extra)
             allow_blank = False
         else:
             search = lookup_search(CODE_DESCRIPTIONS[name])
             allow_blank = True
+        # Opened on the value the form shows: that value highlighted among all of them.
+        current = None
+        if text.strip() == shown_text(name, self.header_data.get(name)):
+            current, text = field_text(self.header_data.get(name)) or ("''" if field_kind == "choice" else None), ""
 
         def chosen(code):
             widget.focus()
@@ -258,8 +257,8 @@ class HeaderForm:
             widget.value = shown_text(name, code)
             self.commit_field(name, code)
 
-        self.app.push_screen(LookupDialog(HEADER_FIELDS[name][1], search, text, allow_blank=allow_blank),
-                             chosen)
+        self.app.push_screen(LookupDialog(HEADER_FIELDS[name][1], search, text, allow_blank=allow_blank,
+                                          current=current), chosen)
 
     def commit_field(self, name: str, value) -> None:
         """A header field changed: ask about the lines when there are some, then store it."""
@@ -268,13 +267,15 @@ class HeaderForm:
         if HEADER_FIELDS[name][2] == "choice" and isinstance(value, str):
             choice = choice_value(name, value)  # the field shows words: "Hard copy" is hard_copy
             if choice is None:
-                words = ", ".join(LABELS.get(v, v) for v in HEADER_FIELDS[name][3] if v)
+                words = ", ".join(w for _v, w in options(HEADER_FIELDS[name][3], blank=False))
                 self.refuse_field(name, f"{value!r} is not one of {words} (F4 lists them)")
                 return
             value = choice
         current = self.header_data.get(name)
         if field_text(current) == field_text(value) and not isinstance(value, bool):
             return
+        if isinstance(value, str) and value == shown_text(name, current):
+            return  # as shown (control characters as escapes): not an edit
         if isinstance(value, bool) and bool(current) == value:
             return
         refused = header_refusal(name, value)
@@ -354,19 +355,16 @@ class HeaderForm:
 
 
 def shown_text(name: str, value) -> str:
-    """A header value as its field shows it: choices in words, the rest as text."""
+    """A header value as its field shows it: choices in words, the rest as text, control
+    characters as visible escapes (an escape sequence never reaches the terminal)."""
     if HEADER_FIELDS[name][2] == "choice":
-        return LABELS.get(value, str(value)) if value else ""
-    return field_text(value)
+        return choice_label(HEADER_FIELDS[name][3], value)
+    return visible(field_text(value))
 
 
 def choice_value(name: str, text: str) -> str | None:
-    """The stored value of a choice typed as its word or its value (any case), or None."""
-    text = text.strip().lower()
-    for value in HEADER_FIELDS[name][3]:
-        if text in (value.lower(), LABELS.get(value, value).lower()) or (not text and not value):
-            return value
-    return None
+    """The stored value of a choice typed as its words or its value (any case), or None."""
+    return stored(HEADER_FIELDS[name][3], text)
 
 
 def ask_unsaved(label: str, typed: str, stored: str) -> ConfirmDialog:
@@ -379,13 +377,14 @@ def ask_unsaved(label: str, typed: str, stored: str) -> ConfirmDialog:
 def summary_items(h: dict, descriptions: dict) -> list[tuple[str, str]]:
     """(label, value) of the header fields the compact header shows, blanks left out."""
     def code(name):
-        value = field_text(h.get(name))
-        return " ".join(x for x in (value, descriptions.get(name, "")) if x)
+        value = visible(field_text(h.get(name)))
+        return " ".join(x for x in (value, visible(descriptions.get(name, ""))) if x)
 
     items = [("Date", field_text(h.get("date"))), ("Salesperson", code("salesperson_code")),
              ("Template", code("interaction_template_code")),
-             ("Corresp.", label_of(h.get("correspondence_type_default"))),
-             ("Subject", field_text(h.get("subject_default"))), ("Language", code("language_code_default")),
+             ("Corresp.", choice_label("correspondence_type", h.get("correspondence_type_default"))),
+             ("Subject", visible(field_text(h.get("subject_default")))),
+             ("Language", code("language_code_default")),
              ("Campaign", code("campaign_no"))]
     return [(label, value) for label, value in items if value]
 

@@ -16,22 +16,18 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from ....models import (
-    CORRESPONDENCE_TYPES,
-    EVALUATIONS,
-    INFORMATION_FLOWS,
-    INITIATED_BY,
-)
+from ....labels import BLANK, STORED, label
+from ....text import visible
 from ...widgets.tick import Tick
 from ..segment_dialogs import DIALOG_CSS, ConfirmDialog, LookupDialog
-from .header import LABELS, CodeSuggester, field_text, lookup_search
+from .header import CodeSuggester, field_text, lookup_search
 
 # (line field, label, kind, lookup kind or choices); kind: code | text | choice | check | file
 LINE_FIELDS = [
     ("contact_no", "Contact", "code", "contact"),
     ("description", "Description", "text", None),
     ("subject", "Subject", "text", None),
-    ("correspondence_type", "Corresp. type", "choice", CORRESPONDENCE_TYPES),
+    ("correspondence_type", "Corresp. type", "choice", STORED["correspondence_type"]),
     ("interaction_template_code", "Template", "code", "template"),
     ("language_code", "Language", "code", "language"),
     ("salesperson_code", "Salesperson", "code", "salesperson"),
@@ -42,11 +38,12 @@ LINE_FIELDS = [
     ("campaign_no", "Campaign", "code", "campaign"),
     ("campaign_target", "Campaign target", "check", None),
     ("campaign_response", "Campaign response", "check", None),
-    ("evaluation", "Evaluation", "choice", EVALUATIONS),
+    ("evaluation", "Evaluation", "choice", STORED["evaluation"]),
     ("attempt_failed", "Attempt failed", "check", None),
-    ("information_flow", "Information flow", "choice", INFORMATION_FLOWS),
-    ("initiated_by", "Initiated by", "choice", INITIATED_BY),
+    ("information_flow", "Information flow", "choice", STORED["information_flow"]),
+    ("initiated_by", "Initiated by", "choice", STORED["initiated_by"]),
     ("personal_note", "Personal note", "text", None),
+    ("send_word_docs_as_attmt", "Word doc as attachment", "check", None),
     ("attachment", "Document file", "file", None),
 ]
 FIELD_KINDS = {name: (kind, extra) for name, _label, kind, extra in LINE_FIELDS}
@@ -63,8 +60,8 @@ def changed_fields(row: dict, values: dict) -> dict:
         elif kind == "file":
             if value:
                 out[name] = value  # a path: the line's own document is replaced
-        elif str(value) != field_text(row.get(name)):
-            out[name] = value
+        elif str(value) not in (field_text(row.get(name)), visible(field_text(row.get(name)))):
+            out[name] = value  # left as shown (control characters as escapes) is no change
     return out
 
 
@@ -120,7 +117,7 @@ class LineForm(ModalScreen[dict | None]):
     def _field(self, name, kind, extra):
         value = self.row.get(name)
         if kind == "choice":
-            options = [(LABELS.get(v, v) if v else "(blank)", v) for v in extra]
+            options = [(label(name, v) or BLANK, v) for v in extra]
             current = value if value in extra else extra[0]
             return Select(options, value=current, allow_blank=False, id=f"l-{name}", compact=True)
         if kind == "file":
@@ -128,7 +125,7 @@ class LineForm(ModalScreen[dict | None]):
                 "a Word file of its own for this line (optional)"
             return Input("", placeholder=shown, id=f"l-{name}", compact=True)
         suggester = CodeSuggester(extra) if kind == "code" else None
-        return Input(field_text(value), id=f"l-{name}", compact=True, suggester=suggester,
+        return Input(visible(field_text(value)), id=f"l-{name}", compact=True, suggester=suggester,
                      select_on_focus=False)
 
     def on_mount(self) -> None:

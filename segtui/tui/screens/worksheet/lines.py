@@ -8,9 +8,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Input
 
 from ....errors import Conflict, SegtuiError
-from ....models import CORRESPONDENCE_TYPES, EVALUATIONS
+from ....labels import label
+from ....text import visible
+from ...widgets.sheet import EndsPagedSource, cell_text
 from ..segment_dialogs import ConfirmDialog, FormDialog, FormField, LookupDialog
-from .header import CodeSuggester, ask_unsaved, choice_search, label_of
+from .header import CodeSuggester, ask_unsaved, choice_search
 from .line_form import LineForm
 
 # Lines sheet: (key in a line dict, title, width, editable line field or None)
@@ -26,15 +28,58 @@ LINE_COLUMNS = [
     ("personal_note", "Personal note", 16, "personal_note"),
     ("contact_email", "E-mail", 26, None),
 ]
-def lines_source(segment_no: str):
-    """The lines sheet's data source: pages read by line no (fast at any depth), counted once."""
-    from ....services import segments
-    from ..base import KeyPagedSource
+class LinesSource(EndsPagedSource):
+    """The lines read by key from either end (End / ctrl+End read the last ones by key), whose
+    count on a million lines takes a while: until the worksheet's worker has counted them
+    (`counted`), a first page stands in for the count, so the first lines show at once."""
 
-    def fetch(limit, after, offset):
-        return segments.lines(segment_no, limit=limit, offset=offset, after_line_no=after)
+    PROBE = 200  # lines read to show before the count is known; fewer than this is the count
 
-    return KeyPagedSource(fetch, lambda: segments.count_lines(segment_no), key="line_no")
+    def __init__(self, fetch, counter, key: str) -> None:
+        super().__init__(self._fetch, counter, key)
+        self._read = fetch
+        self._first: list | None = None  # the probe's lines, for the sheet's first page
+        self.provisional = 0  # the stand-in count while the real one is being worked out
+
+    def _fetch(self, limit, after=None, before=None, last=False, offset=0):
+        first, self._first = self._first, None
+        if first is not None and after is None and before is None and not last and not offset \
+                and limit <= len(first):
+            return first[:limit]
+        return self._read(limit, after=after, before=before, last=last, offset=offset)
+
+    def count(self) -> int:
+        if self._count is not None:
+            return self._count
+        if not self.provisional:
+            self._first = list(self._read(self.PROBE))
+            found = len(self._first)
+            if found < self.PROBE:
+                self._count = found  # a short segment: that is the count
+                return found
+            self.provisional = found
+        return self.provisional
+
+    def counted(self, count: int) -> None:
+        self._count = int(count)
+        self.provisional = 0
+
+    def count_now(self) -> int:
+        """The real count, worked out here when the worker has not said it yet."""
+        if self._count is None:
+            self.counted(self.counter())
+        return self._count
+
+    def invalidate(self) -> None:
+        super().invalidate()
+        self.provisional = 0
+
+
+def lines_source(segment_no: str) -> LinesSource:
+    """The lines sheet's data source: pages read by line no from either end (fast at any depth)."""
+    from ....services import line_pages, segments
+
+    return LinesSource(line_pages.fetcher(segment_no), lambda: segments.count_lines(segment_no), key="line_no")
 
 
 def contact_search(text: str):
@@ -80,7 +125,7 @@ class LinesSheet:
             self.notify(f"Line added for contact {values['contact_no'].upper()}")
 
         self.app.push_screen(FormDialog("Add line", [
-            FormField("contact_no", "Contact no.", required=True, lookup=contact_search,
+            FormField("contact_no", "Contact no.", required=True, lookup=contact_search, lookup_kind="contact",
                       placeholder="contact no. (F4 or Enter: lookup)"),
         ], ok="Add"), chosen)
 
@@ -163,8 +208,7 @@ class LinesSheet:
         """Text and code cells are edited in place; a choice opens its short list."""
         current = row.get(field) or ""
         if field in ("correspondence_type", "evaluation"):
-            values = CORRESPONDENCE_TYPES if field == "correspondence_type" else EVALUATIONS
-            search = choice_search(values)
+            search = choice_search(field)
 
             def chosen(value):
                 if value is None:
@@ -177,9 +221,11 @@ class LinesSheet:
                     return
                 self._line_saved(row, title)
 
-            self.app.push_screen(LookupDialog(f"line {row['line_no']} {title}", search), chosen)
+            # The line's choice highlighted among all of them ('' is the blank choice).
+            self.app.push_screen(LookupDialog(f"{line_name(row)}: {title}", search,
+                                              current=current or "''"), chosen)
             return
-        self.start_inline_edit(row, field, title, str(current))
+        self.start_inline_edit(row, field, title, shown(row, field))
 
     def start_inline_edit(self, row: dict, field: str, title: str, value: str) -> None:
         from textual.geometry import Offset
@@ -212,6 +258,9 @@ class LinesSheet:
         if not self._editing:
             return
         row, field, title = self._editing
+        if event.value.strip() == shown(row, field) != str(row.get(field) or ""):
+            self._stop_inline_edit()  # left as shown (escapes of control characters): not an edit
+            return
         refused = self._save_line(row, field, event.value.strip())
         if refused is not None:
             if refused:
@@ -229,7 +278,7 @@ class LinesSheet:
         row, field, title = self._editing
         value = event.value.strip()
         self._stop_inline_edit(focus=False)
-        if value == str(row.get(field) or ""):
+        if value in (str(row.get(field) or ""), shown(row, field)):
             return
         refused = self._save_line(row, field, value)
         if refused is not None:
@@ -243,7 +292,7 @@ class LinesSheet:
         """Esc in the cell editor: an edit not stored yet is asked about (save, discard, keep)."""
         row, field, title = self._editing
         editor = self.query_one("#cell-editor", Input)
-        typed, stored = editor.value.strip(), str(row.get(field) or "")
+        typed, stored = editor.value.strip(), shown(row, field)
         if typed == stored:
             self._stop_inline_edit()
             return
@@ -273,6 +322,9 @@ class LinesSheet:
     def jump_to_line(self, line_no: int) -> None:
         from ....services import lookups
 
+        if self.source.provisional:  # the cursor may go past the stand-in count
+            self.source.count_now()
+            self.sheet.refresh_data()
         self.sheet.move_cursor(row=lookups.line_position(self.segment_no, int(line_no)))
         self.sheet.focus()
 
@@ -280,18 +332,35 @@ class LinesSheet:
 
 def line_name(row: dict) -> str:
     """A line in the user's words: its contact, not its internal line number."""
-    return " ".join(str(x) for x in (row.get("contact_no"), row.get("contact_name")) if x) or f"line {row['line_no']}"
+    name = " ".join(str(x) for x in (row.get("contact_no"), row.get("contact_name")) if x)
+    return visible(name) or f"line {row['line_no']}"
+
+
+def shown(row: dict, field: str) -> str:
+    """A line field's text as the cell editor shows it (control characters as escapes)."""
+    return visible(str(row.get(field) or ""))
 
 
 def line_version(row: dict) -> dict:
-    """The keyword that passes the line's version as shown, when lines carry one."""
-    return {"expected_version": row["version"]} if row.get("version") is not None else {}
+    """The keyword that passes the line's version as shown. Pages read by key carry no version:
+    it is worked out from the values shown, as the service does."""
+    from ....services import segments
+
+    version = row.get("version")
+    return {"expected_version": segments.line_version(row) if version is None else version}
+
+
+def cell(field: str):
+    """How a line's cell shows its value: choices in words, stored text with control
+    characters as visible escapes (an escape sequence in a description never reaches the terminal)."""
+    if field in ("correspondence_type", "evaluation"):
+        return lambda value: visible(label(field, value))
+    return lambda value: visible(cell_text(value))
 
 
 def sheet_columns():
-    """Columns for TUI-1's sheet (key, title, width, editable)."""
+    """The lines sheet's columns (key, title, width)."""
     from ...widgets.sheet import Column
 
-    formats = {"correspondence_type": label_of, "evaluation": label_of}
-    return [Column(key, title, width, format=formats.get(key)) for key, title, width, _editable in LINE_COLUMNS]
+    return [Column(key, title, width, format=cell(key)) for key, title, width, _editable in LINE_COLUMNS]
 

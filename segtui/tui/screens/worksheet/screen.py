@@ -27,6 +27,7 @@ from textual.widgets import (
 )
 from textual.worker import get_current_worker
 
+from ....text import visible
 from ...widgets.keybar import AppKeys, KeyBar, refresh_app_keys
 from ...widgets.message_line import MessageLine
 from ...widgets.progress import close_thread_connection
@@ -221,7 +222,7 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
     def on_mount(self) -> None:
         table = self.query_one("#criteria", DataTable)
         table.add_column("#", key="no", width=3)
-        table.add_column("Action", key="action", width=12)
+        table.add_column("Action", key="action", width=15)  # "Reduce contacts" whole
         # Contacts before the filters: a long filter never pushes the count off a narrow screen.
         table.add_column("Contacts", key="contacts", width=9)
         table.add_column("Filters", key="filters", width=90)
@@ -232,10 +233,10 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
     # --- loading ---------------------------------------------------------------------------------
 
     def reload(self, data=None) -> None:
-        """Read the lines again now, and the header, totals and criteria in a worker.
+        """Read the lines again now, and count them, the header, totals and criteria in a worker.
 
-        The totals (cost, duration) sum every line: on a million lines that takes seconds, so
-        they arrive when ready while the sheet already shows and scrolls the lines.
+        Counting and the totals (cost, duration) go through every line: on a million lines that
+        takes seconds, so they arrive when ready while the sheet already shows the first page.
         """
         if self._loaded:  # the first time, the sheet reads what it draws by itself
             self.source.invalidate()
@@ -243,24 +244,34 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
         self._loaded = True
         if data is not None:
             self._show_segment(data, None)
-            return
-        if not self.header_data:
+        elif not self.header_data:
             self.query_one("#status", Static).update("Reading the segment…")
-        self._reload_worker()
+        self._reload_worker(data is None)
 
     @work(thread=True, exclusive=True, group="worksheet-reload", exit_on_error=False)
-    def _reload_worker(self) -> None:
+    def _reload_worker(self, header: bool = True) -> None:
         from ....services import segments
 
         worker = get_current_worker()
+        data = error = None
         try:
-            data, error = segments.get_segment(self.segment_no), None
+            count = segments.count_lines(self.segment_no)
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._lines_counted, count)
+            if header:
+                data = segments.get_segment(self.segment_no)
         except Exception as exc:  # shown on screen
-            data, error = None, exc
+            error = exc
         finally:
             close_thread_connection()
-        if not worker.is_cancelled:
+        if header and not worker.is_cancelled:
             self.app.call_from_thread(self._show_segment, data, error)
+
+    def _lines_counted(self, count: int) -> None:
+        """The worker counted the lines: the sheet's scroll range becomes exact."""
+        if self.source.provisional or self.source._count != count:
+            self.source.counted(count)
+            self.sheet.recount()
 
     def _show_segment(self, data, error) -> None:
         if error is not None:
@@ -268,7 +279,7 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
             return
         self.header_data = data
         self.criteria = list(self.header_data.get("criteria") or [])
-        self.title = f"{self.segment_no} {self.header_data.get('description', '')}".strip()
+        self.title = visible(f"{self.segment_no} {self.header_data.get('description', '')}".strip())
         self.sub_title = "Segment"
         self._fill_header()
         self._fill_summary()
