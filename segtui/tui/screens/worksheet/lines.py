@@ -77,9 +77,9 @@ class LinesSource(EndsPagedSource):
 
 def lines_source(segment_no: str) -> LinesSource:
     """The lines sheet's data source: pages read by line no from either end (fast at any depth)."""
-    from ....services import line_pages, segments
+    from ....services import segments
 
-    return LinesSource(line_pages.fetcher(segment_no), lambda: segments.count_lines(segment_no), key="line_no")
+    return LinesSource(segments.line_fetcher(segment_no), lambda: segments.count_lines(segment_no), key="line_no")
 
 
 def contact_search(text: str):
