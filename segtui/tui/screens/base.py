@@ -11,11 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from ...errors import SegtuiError
 from ..widgets.filter_bar import FilterBar
-from ..widgets.keybar import AppKeys, refresh_app_keys
+from ..widgets.keybar import KeyBar, AppKeys, refresh_app_keys
 from ..widgets.progress import close_thread_connection
 from ..widgets.sheet import Column, Sheet
 
@@ -104,7 +104,7 @@ class ListScreen(Screen):
         with Horizontal(id="status-row"):
             yield Static("", id="status", classes="status-line")
             yield AppKeys(id="app-keys")
-        yield Footer(compact=True)
+        yield KeyBar(id="keys")  # whole keys only, fitted to the width; F1 lists them all
 
     def has_filter_bar(self) -> bool:
         return True

@@ -11,13 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from ...errors import SegtuiError
 from ...services import segments
 from ..widgets.filter_bar import FilterBar
-from ..widgets.keybar import AppKeys, refresh_app_keys
+from ..widgets.keybar import KeyBar, AppKeys, refresh_app_keys
 from ..widgets.progress import close_thread_connection
 from ..widgets.sheet import Column, ListSource, Sheet
 from .segment_dialogs import ConfirmDialog
@@ -80,7 +80,7 @@ class SegmentsScreen(Screen):
         with Horizontal(id="segments-status-row"):
             yield Static("", id="segments-status")
             yield AppKeys(id="app-keys")
-        yield Footer(compact=True)
+        yield KeyBar(id="keys")  # whole keys only, fitted to the width; F1 lists them all
 
     @property
     def sheet(self) -> Sheet:

@@ -8,11 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from ...errors import SegtuiError
 from ...labels import FIELDS, field_label, options
-from ..widgets.keybar import AppKeys, refresh_app_keys
+from ..widgets.keybar import KeyBar, AppKeys, refresh_app_keys
 from .dialogs import ConfirmDialog, Field, FormDialog
 
 TABS = [("template", "1 Templates"), ("salesperson", "2 Salespeople"), ("group", "3 Interaction groups"),
@@ -60,7 +60,7 @@ class SetupScreen(Screen):
         with Horizontal(id="status-row"):
             yield Static("0-9 switch lists   Enter or F2 edits", classes="status-line", id="status")
             yield AppKeys(id="app-keys")
-        yield Footer(compact=True)
+        yield KeyBar(id="keys")  # whole keys only, fitted to the width; F1 lists them all
 
     def on_screen_resume(self) -> None:
         refresh_app_keys(self)

@@ -9,6 +9,7 @@ import dataclasses
 
 from rich.style import Style
 from rich.text import Text
+from textual.dom import NoScreen
 from textual.widgets import Static
 
 
@@ -127,6 +128,8 @@ class KeyBar(Static):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self.refresh_keys)
+        # The keys that act depend on where the focus is.
+        self.watch(self.screen, "focused", lambda _focused: self.call_after_refresh(self.refresh_keys), init=False)
 
     def on_resize(self) -> None:
         self.refresh_keys()
@@ -145,12 +148,24 @@ class KeyBar(Static):
             found[ident] = (key_label(self.app, binding), click, active.enabled)
         return found
 
+    def _shown_bindings(self) -> list[tuple[str, str]]:
+        """A screen without `key_hints`: its bindings marked to show, in order, by their descriptions
+        (as Textual's footer would list them, but only whole keys fit)."""
+        hints, seen = [], set()
+        for _key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            ident = binding.id or binding.action
+            if binding.show and binding.description and ident not in seen and ident != "help":
+                seen.add(ident)
+                hints.append((ident, binding.description))
+        return hints
+
     def entries(self) -> list[tuple[str, str, str | None, bool]]:
         """(key shown, label, click action, enabled) for the screen's hints that have a key now."""
         hints = getattr(self.screen, "key_hints", None)
         active = self._active()
         return [(active[ident][0], label, active[ident][1], active[ident][2])
-                for ident, label in (hints() if hints else []) if ident in active]
+                for ident, label in (hints() if hints else self._shown_bindings()) if ident in active]
 
     def keys_content(self, width: int) -> Text:
         entries = self.entries()
@@ -171,4 +186,7 @@ class KeyBar(Static):
     def refresh_keys(self) -> None:
         if not self.is_mounted:
             return
-        self.update(self.keys_content(self.content_region.width or self.size.width))
+        try:
+            self.update(self.keys_content(self.content_region.width or self.size.width))
+        except NoScreen:
+            pass  # a refresh queued before the screen closed
