@@ -162,6 +162,13 @@ def test_criteria_dialog_filter_error(snap_compare, filled, db_path):
         await pilot.app.push_screen(WorksheetScreen(second))
         await still(pilot)
         await pilot.press("r", "tab", *"robot")
+        # The preview is debounced: wait until it has spoken about the typed filter, whatever the
+        # machine's load (a busy run once caught the text from before the typing).
+        preview = pilot.app.screen.query_one("#preview")
+        for _ in range(100):
+            if "Fix the filter" in str(preview.render()):
+                break
+            await pilot.pause(0.05)
         await still(pilot)
 
     assert snap_compare(make_app(db_path), terminal_size=SIZE, run_before=run_before)
