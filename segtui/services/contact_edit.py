@@ -348,3 +348,9 @@ def unlink_filtered(filters, kind, code):
         removed = (kind.link.delete().where((getattr(kind.link, kind.column) == value)
                                             & kind.link.contact_no.in_(chosen)).execute())
     return {"unlinked": removed, "kind": kind.name, "code": value}
+
+
+def group_descriptions(kind_name):
+    """{code: description} of the setup list a group kind links to (for showing a contact's groups)."""
+    model = GROUP_KINDS[kind_name].setup_model
+    return dict(model.select(model.code, model.description).tuples())

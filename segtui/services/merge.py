@@ -32,11 +32,11 @@ from ..models import (
     normal_code,
 )
 from . import templates, word
+from .batches import by_key, chunks
 
 # Letters below this merge in this process: at about 500 letters a second on one core, starting
 # the worker processes (each imports the Word code) costs more than it saves for fewer.
 PARALLEL_MIN = 2000
-CHUNK = 500  # values per IN (...) list, well under every driver's parameter limit
 DEFAULT_DATE_FORMAT = "%Y-%m-%d"
 _UNSAFE = re.compile(r"[^\w\- ]+", re.UNICODE)
 _TRACKER_LOCK = threading.Lock()
@@ -80,21 +80,6 @@ class Document:
 
 # --- values ----------------------------------------------------------------------------------
 
-def chunks(items, size=CHUNK):
-    items = list(items)
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
-
-
-def _by_key(model, key_field, keys):
-    out = {}
-    keys = {k for k in keys if k}
-    for part in chunks(sorted(keys)):
-        for row in model.select().where(key_field.in_(part)):
-            out[getattr(row, key_field.name)] = row
-    return out
-
-
 def _text(value):
     return "" if value is None else str(value)
 
@@ -105,12 +90,12 @@ def values_for(records, cover_text=""):
 
     records = list(records)
     blocks = address_blocks({r.contact_no for r in records if r.contact_no})
-    contacts = _by_key(Contact, Contact.no, (r.contact_no for r in records))
+    contacts = by_key(Contact, Contact.no, (r.contact_no for r in records))
     company_nos = {c.company_no for c in contacts.values() if c.type == "person" and c.company_no}
-    companies = _by_key(Contact, Contact.no, company_nos - set(contacts))
+    companies = by_key(Contact, Contact.no, company_nos - set(contacts))
     companies.update({no: c for no, c in contacts.items() if no in company_nos})
-    salespeople = _by_key(Salesperson, Salesperson.code, (r.salesperson_code for r in records))
-    campaigns = _by_key(Campaign, Campaign.no, (r.campaign_no for r in records))
+    salespeople = by_key(Salesperson, Salesperson.code, (r.salesperson_code for r in records))
+    campaigns = by_key(Campaign, Campaign.no, (r.campaign_no for r in records))
     languages = {row.code: row.date_format for row in Language.select(Language.code, Language.date_format)}
     countries = {row.code: row.name for row in Country.select(Country.code, Country.name)}
     info = CompanyInformation.select().order_by(CompanyInformation.id).first() or CompanyInformation()

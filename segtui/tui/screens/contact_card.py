@@ -181,7 +181,7 @@ class ContactCard(ModalScreen[bool]):
         table.clear()
         card = self.card
         for name, kind in contact_edit.GROUP_KINDS.items():
-            descriptions = dict(kind.setup_model.select(kind.setup_model.code, kind.setup_model.description).tuples())
+            descriptions = contact_edit.group_descriptions(name)
             via = card["company_no"] if kind.companies and card["type"] == "person" else ""
             for code in card.get(kind.plural) or []:
                 table.add_row(kind.label.capitalize(), code, descriptions.get(code, ""),
