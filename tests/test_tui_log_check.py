@@ -96,3 +96,17 @@ async def test_one_blank_field_on_every_line_is_one_problem(demo_db, db_path):
         text = status(dialog)
         assert text.startswith(f"1 problem stands in the way on {lines:,} lines (the first 10 listed)"), text
         assert f"({lines:,} lines in all)" in listed(dialog)[0]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+async def test_every_option_of_the_log_dialog_is_shown_whole(demo_db, db_path, size):
+    no, _ = email_segment()
+    app = make_app(db_path)
+    async with app.run_test(size=size) as pilot:
+        dialog = await open_log_dialog(pilot, no, deliver=False)
+        for tick in dialog.query(Checkbox):
+            label = str(tick.label)
+            # the box and its padding take 4 cells; the label must fit in what is left
+            assert len(label) + 4 <= tick.content_region.width, (label, tick.content_region.width)
+        note = str(dialog.query_one(".tick-note", Static).render())
+        assert "lines that share an e-mail address get one mail" in note

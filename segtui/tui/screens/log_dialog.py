@@ -71,8 +71,9 @@ class LogDialog(ModalScreen[dict | None]):
                 yield Static(self.description)
             yield Tick("Deliver (merge and send the documents)", False, id="deliver", compact=True)
             yield Tick("Create follow-up segment", False, id="follow_up", compact=True)
-            yield Tick("One mail per address (lines that share an e-mail address get one mail)", True,
-                       id="one_mail_per_address", compact=True)
+            # The explanation wraps on its own line: a checkbox label is cut at the dialog's edge.
+            yield Tick("One mail per address", True, id="one_mail_per_address", compact=True)
+            yield Static("    lines that share an e-mail address get one mail", classes="tick-note")
             yield Static("Checking…", id="status")
             yield OptionList(id="refusals", classes="-empty")
             with Horizontal(classes="buttons"):
