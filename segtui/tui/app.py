@@ -133,6 +133,11 @@ class SegtuiApp(App):
         Binding("f6", "go('segments')", "Segments", id="segments", show=False),
         Binding("t", "pick_theme", "Theme", id="theme", show=False),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
+        # Priority, so focus moves before the next key is handed on: typed ahead (a fast typist, an
+        # SSH link that delivers keys in bursts) "Spring<Tab>LETTER" otherwise lands in one field.
+        Binding("tab", "focus_next", "Next field", id="focus_next", priority=True, show=False),
+        Binding("shift+tab", "focus_previous", "Previous field", id="focus_previous", priority=True,
+                show=False),
     ]
 
     def __init__(self, db_url: str | None = None, theme: str | None = None, mouse: bool = True,
