@@ -134,6 +134,18 @@ def pg(pg_url, tmp_path, monkeypatch):
     database.close()
 
 
+@pytest.fixture
+def server():
+    """A real SMTP server on loopback; what it received is in server.handler.received."""
+    from aiosmtpd.controller import Controller
+    from word_helpers import SlowRecorder, free_port
+
+    controller = Controller(SlowRecorder(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
 def _parse(code, out):
     if code != 0:
         return None

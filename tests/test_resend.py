@@ -8,7 +8,6 @@ from segtui.errors import NotFound, SegtuiError
 from segtui.models import Contact, InteractionLogEntry, InteractionTemplate
 from segtui.services import logged, resend, segment_log, templates
 from segtui.tui.screens.dialogs import FormDialog
-from test_delivery_resume import server  # noqa: F401 - the loopback SMTP fixture
 from tui_helpers import SIZE_IDS, SIZES, make_app, notes, settle, wait_for
 from word_helpers import DATA, add_line, make_segment, make_world
 

@@ -1,24 +1,13 @@
 """The Logged Segments screen delivers what is pending, cut off or failed (F9), keys as a user presses them."""
 import pytest
 import tomli_w
-from aiosmtpd.controller import Controller
 
 from segtui.models import InteractionLogEntry
 from segtui.services import templates
 from segtui.tui.screens.dialogs import ConfirmDialog
 from segtui.tui.screens.logged import LoggedSegmentsScreen
-from test_delivery_resume import SlowRecorder
 from tui_helpers import SIZE_IDS, SIZES, make_app, settle, wait_for
-from word_helpers import DATA, free_port, make_logged, make_world
-
-
-@pytest.fixture
-def server():
-    handler = SlowRecorder()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller
-    controller.stop()
+from word_helpers import DATA, make_logged, make_world
 
 
 @pytest.fixture
