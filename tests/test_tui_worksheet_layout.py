@@ -10,22 +10,18 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from segtui.models import SegmentHeader
-from segtui.services import criteria, segments
+from segtui.services import segments
 from segtui.tui.screens.segment_dialogs import ConfirmDialog
 from segtui.tui.screens.worksheet import WorksheetScreen
 from segtui.tui.widgets.keybar import KeyBar, fit_items
-from tui_helpers import DATE, SIZE_IDS, make_app, open_ws, screen_text, settle
+from tui_helpers import SIZE_IDS, make_app, open_ws, screen_text, settle, spring_fair
 
 SMALL, LARGE = (80, 24), (120, 40)
 
 
 @pytest.fixture
 def segment(demo_db):
-    no = segments.new_segment("Spring fair invitations", template_code="LETTER", salesperson_code="AK",
-                              subject="Welcome to our stand", date=DATE)["no"]
-    criteria.add_contacts(no, [("city", "@b*")])
-    criteria.refine_contacts(no, [("type", "person")])
-    return no
+    return spring_fair()
 
 
 def shown_contacts(app, no) -> list[str]:

@@ -11,17 +11,13 @@ from segtui.services import criteria, segments
 from segtui.tui.screens.criteria_dialog import CriteriaDialog
 from segtui.tui.screens.log_dialog import LogDialog
 from segtui.tui.screens.worksheet import WorksheetScreen
-from tui_helpers import DATE, SIZE, error_shown, freeze, make_app, still
-
+from tui_helpers import DATE, SIZE, error_shown, freeze, make_app, spring_fair, still
 
 
 @pytest.fixture
 def filled(demo_db):
     """Two open segments; the first with lines from two criteria actions and a note."""
-    first = segments.new_segment("Spring fair invitations", template_code="LETTER", salesperson_code="AK",
-                                 subject="Welcome to our stand", date=DATE)["no"]
-    criteria.add_contacts(first, [("city", "@b*")])
-    criteria.refine_contacts(first, [("type", "person")])
+    first = spring_fair()
     line = segments.lines(first, limit=2)[1]
     segments.set_line(first, line["line_no"], {"personal_note": "Met at the last fair", "evaluation": "positive"})
     second = segments.new_segment("Autumn newsletter", template_code="NEWSLETTER", date=DATE)["no"]

@@ -4,7 +4,7 @@ import time
 
 from textual.widgets import Input
 
-from segtui.services import segments
+from segtui.services import criteria, segments
 from segtui.tui.app import SegtuiApp
 from segtui.tui.screens.segments import SegmentsScreen
 from segtui.tui.screens.worksheet import WorksheetScreen
@@ -91,6 +91,16 @@ def new_segment(description="Spring fair", **more):
     """A segment dated DATE (the worksheet tests' fixed day), by the service."""
     more.setdefault("date", DATE)
     return segments.new_segment(description, **more)["no"]
+
+
+def spring_fair():
+    """The worksheet tests' usual segment: a header with template, salesperson and subject, and the
+    persons of the demo cities starting with B (two criteria actions)."""
+    no = new_segment("Spring fair invitations", template_code="LETTER", salesperson_code="AK",
+                     subject="Welcome to our stand")
+    criteria.add_contacts(no, [("city", "@b*")])
+    criteria.refine_contacts(no, [("type", "person")])
+    return no
 
 
 async def open_ws(pilot, no):
