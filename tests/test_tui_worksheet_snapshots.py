@@ -1,7 +1,8 @@
 """SVG snapshots of the Segments screen, the worksheet and its dialogs in the default theme.
 
 Fixed data (the seed-1 demo contacts, segments dated 2026-01-15), fixed sizes (120x40, 80x24), no clock,
-no notifications on screen, cursors not blinking: the pictures are the same on every run.
+cursors not blinking: the pictures are the same on every run. A picture is refused while an error
+shows (tui_helpers.still) unless the test is about that error; information toasts are cleared.
 Regenerate with `pytest tests/test_tui_worksheet_snapshots.py --snapshot-update` and look at them.
 """
 import pytest
