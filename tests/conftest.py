@@ -93,6 +93,59 @@ def demo_db(db_path, tmp_path, tmp_path_factory, monkeypatch):
     database.close()
 
 
+@pytest.fixture
+def fixed_contacts():
+    """How many contacts fixed_db holds; a module overrides this fixture to have fewer."""
+    return 60
+
+
+@pytest.fixture
+def fixed_db(db, db_path, fixed_contacts):
+    """The fixed data of tui_fixtures (no clock, no seed): what the list screens and snapshots show."""
+    from tui_fixtures import fill_fixed
+
+    fill_fixed(contacts=fixed_contacts)
+    return db_path
+
+
+@pytest.fixture
+def pg_url():
+    """The PostgreSQL database the tests may empty (SEGTUI_TEST_PG, see .ci/run); skips without one."""
+    url = os.environ.get("SEGTUI_TEST_PG")
+    if not url:
+        pytest.skip("set SEGTUI_TEST_PG=postgresql://... to run on PostgreSQL")
+    return url
+
+
+@pytest.fixture
+def pg(pg_url, tmp_path, monkeypatch):
+    """An empty, initialised PostgreSQL database with the models bound to it; emptied after."""
+    from segtui.models import ALL_MODELS, database
+
+    monkeypatch.setenv("SEGTUI_CONFIG", str(tmp_path / "settings.toml"))
+    monkeypatch.setenv("SEGTUI_DATA_DIR", str(tmp_path / "data"))
+    conn = dbmod.open_database(pg_url)
+    database.drop_tables(ALL_MODELS, safe=True)
+    dbmod.init_database()
+    yield conn
+    database.close()  # a test may have left the connection in a failed transaction
+    dbmod.open_database(pg_url)
+    database.drop_tables(ALL_MODELS, safe=True)
+    database.close()
+
+
+@pytest.fixture
+def server():
+    """A real SMTP server on loopback; what it received is in server.handler.received."""
+    from aiosmtpd.controller import Controller
+    from word_helpers import SlowRecorder, free_port
+
+    controller = Controller(SlowRecorder(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
 def _parse(code, out):
     if code != 0:
         return None

@@ -670,24 +670,7 @@ def test_cli_import_export_round_trip(db, cli_main, tmp_path):
 
 # --- PostgreSQL (with SEGTUI_TEST_PG=postgresql://...) ---------------------------------------
 
-PG_URL = __import__("os").environ.get("SEGTUI_TEST_PG")
-
-
-@pytest.fixture
-def pg_db():
-    if not PG_URL:
-        pytest.skip("set SEGTUI_TEST_PG=postgresql://... to run the import tests on PostgreSQL too")
-    from segtui.models import ALL_MODELS, database
-
-    database_obj = dbmod.open_database(PG_URL)
-    database.drop_tables(ALL_MODELS, safe=True)
-    dbmod.init_database()
-    yield database_obj
-    database.drop_tables(ALL_MODELS, safe=True)
-    database_obj.close()
-
-
-def test_postgresql_import_reimport_and_round_trip(pg_db, tmp_path):
+def test_postgresql_import_reimport_and_round_trip(pg, tmp_path):
     for name in SAMPLES:
         contact_io.import_contacts(DATA / name)
     assert Contact.select().count() == 18

@@ -115,7 +115,7 @@ async def test_the_criteria_dialog_preview_says_who_is_left_out(small, db_path, 
     from textual.widgets import Static
 
     from segtui.tui.screens.criteria_dialog import CriteriaDialog, field_input_id
-    from test_tui_segments import make_app, open_worksheet, settle, wait_for
+    from tui_helpers import make_app, open_worksheet, settle, wait_for
 
     opt_outs.opt_out("P30", "email", reason="unsubscribed")
     no = segments.new_segment("Mail", template_code="MAIL")["no"]

@@ -119,7 +119,7 @@ async def test_the_worksheet_adds_by_profile_answer(demo_db, db_path, size):
     from textual.widgets import Static
 
     from segtui.tui.screens.criteria_dialog import CriteriaDialog, field_input_id
-    from test_tui_segments import make_app, open_worksheet, settle, wait_for
+    from tui_helpers import make_app, open_worksheet, settle, wait_for
 
     no = segments.new_segment("Large customers")["no"]
     expected = contacts.count_contacts([("profile", "CUSTOMER.LARGE")])

@@ -6,16 +6,14 @@ from segtui.models import Contact, ContactMailingGroup, InteractionLogEntry
 from segtui.tui.screens.contact_card import ContactCard
 from segtui.tui.screens.contacts import ContactsScreen
 from segtui.tui.screens.dialogs import ConfirmDialog, FormDialog
-from test_tui_lists import make_app, settle, wait_for, widget_text
-from tui_fixtures import fill_fixed
+from tui_helpers import SIZES, SIZE_IDS, make_app, settle, wait_for, widget_text
 
-SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+AT_BOTH_SIZES = pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 
 
 @pytest.fixture
-def fixed_db(db, db_path):
-    fill_fixed(contacts=20)
-    return db_path
+def fixed_contacts():
+    return 20
 
 
 async def open_card(pilot, downs=1):
@@ -32,7 +30,7 @@ def notes(app):
     return " | ".join(n.message for n in app._notifications)
 
 
-@SIZES
+@AT_BOTH_SIZES
 async def test_the_card_edits_in_place_and_saves(fixed_db, size):
     app = make_app(fixed_db)
     async with app.run_test(size=size) as pilot:
@@ -55,7 +53,7 @@ async def test_the_card_edits_in_place_and_saves(fixed_db, size):
         assert app.screen.sheet.current_row["city"] == "Ystad"  # the list was read again
 
 
-@SIZES
+@AT_BOTH_SIZES
 async def test_a_bad_value_on_the_card_is_shown_and_changes_nothing(fixed_db, size):
     app = make_app(fixed_db)
     async with app.run_test(size=size) as pilot:
@@ -75,7 +73,7 @@ async def test_a_bad_value_on_the_card_is_shown_and_changes_nothing(fixed_db, si
         assert card.query_one("#e-email").value == "contact002@example.com"
 
 
-@SIZES
+@AT_BOTH_SIZES
 async def test_the_groups_tab_adds_and_removes_groups(fixed_db, size):
     app = make_app(fixed_db)
     async with app.run_test(size=size) as pilot:
@@ -108,7 +106,7 @@ async def test_the_groups_tab_adds_and_removes_groups(fixed_db, size):
         assert card.query_one("#card-groups").row_count == 0
 
 
-@SIZES
+@AT_BOTH_SIZES
 async def test_the_list_creates_and_deletes_contacts(fixed_db, size):
     app = make_app(fixed_db)
     async with app.run_test(size=size) as pilot:
@@ -145,7 +143,7 @@ async def test_the_list_creates_and_deletes_contacts(fixed_db, size):
         await wait_for(pilot, lambda: screen.sheet.row_count == 20)
 
 
-@SIZES
+@AT_BOTH_SIZES
 async def test_create_interaction_from_the_list_and_from_the_card(fixed_db, size):
     app = make_app(fixed_db)
     async with app.run_test(size=size) as pilot:
@@ -184,7 +182,7 @@ async def test_create_interaction_from_the_list_and_from_the_card(fixed_db, size
         assert InteractionLogEntry.select().where(InteractionLogEntry.contact_no == "CT000003").count() == before + 2
 
 
-@SIZES
+@AT_BOTH_SIZES
 async def test_comments_are_added_from_the_entry_details(fixed_db, size):
     from segtui.models import InteractionComment
     from segtui.tui.screens.interactions import EntryDetails
@@ -215,7 +213,7 @@ async def test_comments_are_added_from_the_entry_details(fixed_db, size):
         assert InteractionComment.select().count() == 1
 
 
-@SIZES
+@AT_BOTH_SIZES
 async def test_the_groups_tab_takes_profile_answers_and_opt_outs(fixed_db, size):
     from segtui.models import ContactOptOut
     from segtui.services import profiles, setup

@@ -8,6 +8,7 @@ from logging_data import contact_no, segment, set_line, world
 from segtui import config
 from segtui.models import Salesperson
 from segtui.services import delivery_check
+from word_helpers import free_port
 
 
 @pytest.fixture
@@ -37,14 +38,6 @@ def listening():
     server.close()
 
 
-def closed_port():
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()
-    return port
-
-
 def test_no_smtp_server_set_is_named_with_the_number_of_email_lines(setup):
     no = email_segment(3)
     found = rules(delivery_check.settings_problems(no, probe=False))
@@ -69,7 +62,7 @@ def test_a_server_that_answers_passes_and_one_that_does_not_is_named(setup, list
     config.set_value("smtp.port", listening)
     assert delivery_check.settings_problems(no) == []
     assert delivery_check.summary(no) == f"2 e-mails through 127.0.0.1:{listening}"
-    port = closed_port()
+    port = free_port()
     config.set_value("smtp.port", port)
     problem = rules(delivery_check.settings_problems(no))["smtp_unreachable"]
     assert f"the SMTP server 127.0.0.1:{port} cannot be reached" in problem["message"]

@@ -1,8 +1,5 @@
 """Delivery that resumes (issue 10, point 2): `segtui logged deliver`, settings checked before
 logging, nothing failing after the log's commit, and a real process killed mid-delivery."""
-import asyncio
-import email
-import email.policy
 import os
 import signal
 import subprocess
@@ -16,32 +13,9 @@ from aiosmtpd.controller import Controller
 
 from segtui.models import InteractionLogEntry, LoggedSegment, SegmentHeader
 from segtui.services import delivery, templates
-from word_helpers import DATA, add_contact, add_line, free_port, make_segment, make_world
+from word_helpers import DATA, SlowRecorder, add_contact, add_line, free_port, make_segment, make_world
 
 LINES = 20
-
-
-class SlowRecorder:
-    """Keeps each message as it arrives, then waits `delay` seconds before saying 250 OK."""
-
-    def __init__(self, delay=0.0):
-        self.delay = delay
-        self.received = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.received.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
-        if self.delay:
-            await asyncio.sleep(self.delay)
-        return "250 OK"
-
-
-@pytest.fixture
-def server():
-    handler = SlowRecorder()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller
-    controller.stop()
 
 
 def _settings(tmp_path, port, **smtp):

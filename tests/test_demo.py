@@ -1,9 +1,12 @@
 """Demo data: deterministic, realistic, complete, refuses a second fill, and the CLI command."""
+import datetime as dt
 import io
 import re
 import shutil
+import sqlite3
 
 import pytest
+import time_machine
 from mailmerge import MailMerge
 from peewee import JOIN
 
@@ -99,11 +102,45 @@ def test_same_seed_gives_the_same_contacts_and_another_seed_others(tmp_path):
     assert [c["no"] for c in firsts[2][0]] == [c["no"] for c in firsts[0][0]]  # same numbering
 
 
-def test_created_at_depends_on_the_seed_not_on_the_clock(tmp_path):
-    _open(tmp_path / "a.db")
-    demo.fill_demo(contacts=50, seed=1)
-    newest = Contact.select().order_by(Contact.created_at.desc()).first().created_at
-    assert newest.year in (2024, 2025)  # before the seed's reference date in 2025, not today
+def _every_row(path):
+    """Each table's rows in primary key order, as sqlite reads them (blobs included)."""
+    conn = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
+                                             "AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        return {t: conn.execute(f'SELECT * FROM "{t}" ORDER BY rowid').fetchall() for t in tables}
+    finally:
+        conn.close()
+
+
+# Two days far apart, at different hours, one on each side of midnight in most time zones.
+CLOCKS = [dt.datetime(2031, 6, 1, 10, 17, 5), dt.datetime(2027, 12, 31, 23, 59, 58)]
+
+
+def test_demo_data_depends_on_the_seed_not_on_the_clock(tmp_path):
+    """The same seed built at two moments gives the same database, row by row, value by value.
+
+    time-machine moves every clock Python reads (datetime, date, time.time: model defaults and
+    the zip dates inside the stored Word letter too), so a value taken from the clock differs."""
+    built = []
+    for i, moment in enumerate(CLOCKS):
+        with time_machine.travel(moment, tick=False):
+            assert dt.date.today() == moment.date()  # the clock really moved
+            database_ = _open(tmp_path / f"{i}.db")
+            demo.fill_demo(contacts=120, seed=1)
+            database_.close()
+        built.append(_every_row(tmp_path / f"{i}.db"))
+    first, second = built
+    assert first.keys() == second.keys()
+    assert len(first["contact"]) == 120 and first["interaction_log_entry"]  # not an empty compare
+    for table, rows in first.items():
+        assert len(rows) == len(second[table]), table
+        for a, b in zip(rows, second[table]):
+            differ = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+            assert not differ, f"{table} row {a[0]!r}: column(s) {differ} differ ({[a[i] for i in differ]!r:.200})"
+    _open(tmp_path / "0.db")
+    years = {r.created_at.year for r in Contact.select(Contact.created_at)}
+    assert max(years) <= 2025 < min(c.year for c in CLOCKS)  # before the seed's reference date, not either clock's
 
 
 # --- counts and shape ---------------------------------------------------------------------------
@@ -411,25 +448,13 @@ def test_an_error_while_generating_rows_reaches_the_caller(db, monkeypatch):
     assert Contact.select().count() == 0
 
 
-def test_postgresql_when_available(tmp_path):
-    """Set SEGTUI_TEST_PG to an empty PostgreSQL database URL to run the portable insert path."""
-    import os
-
-    url = os.environ.get("SEGTUI_TEST_PG")
-    if not url:
-        pytest.skip("SEGTUI_TEST_PG not set")
-    dbmod.open_database(url)
-    database.drop_tables(dbmod.ALL_MODELS, safe=True)
-    dbmod.init_database()
-    try:
-        result = demo.fill_demo(contacts=500, seed=1)
-        assert result["contacts"] == 500 == Contact.select().count()
-        assert Contact.get_by_id("CT000001").type == "company"
-        with pytest.raises(SegtuiError, match="already has 500 contacts"):
-            demo.fill_demo(contacts=5)
-    finally:
-        database.drop_tables(dbmod.ALL_MODELS, safe=True)
-        database.close()
+def test_postgresql_when_available(pg):
+    """The portable insert path (SEGTUI_TEST_PG names an empty PostgreSQL database)."""
+    result = demo.fill_demo(contacts=500, seed=1)
+    assert result["contacts"] == 500 == Contact.select().count()
+    assert Contact.get_by_id("CT000001").type == "company"
+    with pytest.raises(SegtuiError, match="already has 500 contacts"):
+        demo.fill_demo(contacts=5)
 
 
 def test_numbers_widen_when_the_series_would_overflow(db):

@@ -1,39 +1,21 @@
 """Issue 9, point 2 in the worksheet: the import preview names the columns it will not read
 and the values it will leave out, before anything is imported (80x24 and 120x40)."""
 import pytest
-from tui_fixtures import fill_fixed
 
 from segtui.models import Contact
-from segtui.tui.app import SegtuiApp
 from segtui.tui.screens.contacts import ContactsScreen, ImportDialog
-
-SIZES = [(80, 24), (120, 40)]
-
-
-@pytest.fixture
-def fixed_db(db, db_path):
-    fill_fixed()
-    return db_path
+from tui_helpers import SIZE_IDS, SIZES, make_app, settle, widget_text
 
 
-async def settle(pilot, rounds=3):
-    for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
-
-def widget_text(widget):
-    return "\n".join(strip.text for strip in widget.render_lines(widget.size.region))
-
-
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 async def test_preview_shows_unread_columns_and_warnings_then_imports(fixed_db, tmp_path, size):
     path = tmp_path / "people.csv"
     path.write_text("Notes:\n\nFirst Name,Last Name,E-mail Address,Hobby,Business Country\n"
                     "Ulla,Berg,ulla at example,chess,Narnia\nOla,Lund,ola@localhost,golf,Norge\n",
                     encoding="utf-8")
     before = Contact.select().count()
-    app = SegtuiApp(db_url=str(fixed_db), offer_demo=False)
+    app = make_app(fixed_db)
     async with app.run_test(size=size) as pilot:
         await pilot.press("c")
         await settle(pilot)

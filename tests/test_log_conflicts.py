@@ -2,7 +2,6 @@
 meanwhile is a conflict (exit 3), and `segment log --deliver` runs the log dialog's delivery
 check (services.delivery_check) first, refusing with its sentences (exit 1, nothing logged)."""
 import os
-import socket
 import subprocess
 import sys
 
@@ -13,6 +12,7 @@ from segtui import config
 from segtui.errors import NoLongerOpen, NotFound
 from segtui.models import InteractionLogEntry, LoggedSegment, Salesperson, SegmentHeader
 from segtui.services import delivery_check, segment_log, segments
+from word_helpers import free_port
 
 
 @pytest.fixture
@@ -71,14 +71,6 @@ def test_two_processes_log_one_segment_one_wins_the_other_exits_3(setup, db_path
 
 # --- segment log --deliver checks the delivery settings first -------------------------------------
 
-def closed_port():
-    probe = socket.socket()
-    probe.bind(("127.0.0.1", 0))
-    port = probe.getsockname()[1]
-    probe.close()
-    return port
-
-
 def test_log_deliver_without_smtp_server_is_refused_with_the_dialogs_sentences(setup, run_cli):
     no = email_segment(3)
     expected = [p["message"] for p in delivery_check.settings_problems(no)]
@@ -97,7 +89,7 @@ def test_log_deliver_without_smtp_server_is_refused_with_the_dialogs_sentences(s
 def test_log_deliver_to_an_smtp_server_that_does_not_answer_is_refused(setup, run_cli):
     no = email_segment(2)
     Salesperson.update(email="anna@example.com").execute()
-    port = closed_port()
+    port = free_port()
     config.set_value("smtp.host", "127.0.0.1")
     config.set_value("smtp.port", port)
     code, _data, err = run_cli("segment", "log", no, "--deliver")

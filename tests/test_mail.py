@@ -12,7 +12,6 @@ from docx.shared import Cm
 from segtui.models import Contact, InteractionLogEntry, SegmentHeader
 from segtui.services import delivery, segment_log, templates
 from docx_build import merge
-from test_delivery_resume import server  # noqa: F401 - the loopback SMTP fixture
 from word_helpers import DATA, add_contact, add_line, make_segment, make_world
 
 SHARED_WORD = Path(__file__).resolve().parents[1].parent / "shared" / "samples" / "word"

@@ -1,32 +1,13 @@
 """Case-insensitive (`@`) filters on PostgreSQL read an index (issue 16): migration 7 makes
 expression indexes on the very expression the filter compiles to. PostgreSQL tests run when
 SEGTUI_TEST_PG=postgresql://... names a database they may empty (see .ci/run)."""
-import os
-
 import pytest
 
 from segtui import db as dbmod
 from segtui import filters
-from segtui.models import ALL_MODELS, Contact, SchemaInfo, database
+from segtui.models import Contact, SchemaInfo, database
 
-PG_URL = os.environ.get("SEGTUI_TEST_PG")
 CITIES = ["Berlin", "BERLIN", "berlingen", "Bern", "London", "Paris", "Lyon", "Madrid", "Rome", "Oslo"]
-
-
-@pytest.fixture
-def pg(tmp_path, monkeypatch):
-    if not PG_URL:
-        pytest.skip("set SEGTUI_TEST_PG=postgresql://... to run on PostgreSQL")
-    monkeypatch.setenv("SEGTUI_CONFIG", str(tmp_path / "settings.toml"))
-    monkeypatch.setenv("SEGTUI_DATA_DIR", str(tmp_path / "data"))
-    conn = dbmod.open_database(PG_URL)
-    database.drop_tables(ALL_MODELS, safe=True)
-    dbmod.init_database()
-    yield conn
-    database.close()
-    dbmod.open_database(PG_URL)
-    database.drop_tables(ALL_MODELS, safe=True)
-    database.close()
 
 
 def case_indexes():

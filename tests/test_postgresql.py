@@ -16,22 +16,6 @@ PG_URL = os.environ.get("SEGTUI_TEST_PG")
 NEEDS_PG = pytest.mark.skipif(not PG_URL, reason="set SEGTUI_TEST_PG=postgresql://... to run on PostgreSQL")
 
 
-@pytest.fixture
-def pg(tmp_path, monkeypatch):
-    if not PG_URL:
-        pytest.skip("set SEGTUI_TEST_PG=postgresql://... to run on PostgreSQL")
-    monkeypatch.setenv("SEGTUI_CONFIG", str(tmp_path / "settings.toml"))
-    monkeypatch.setenv("SEGTUI_DATA_DIR", str(tmp_path / "data"))
-    conn = dbmod.open_database(PG_URL)
-    database.drop_tables(ALL_MODELS, safe=True)
-    dbmod.init_database()
-    yield conn
-    database.close()
-    dbmod.open_database(PG_URL)
-    database.drop_tables(ALL_MODELS, safe=True)
-    database.close()
-
-
 def cli(tmp_path, *args, timeout_s=None):
     """The real entry point on PostgreSQL; timeout_s shortens the lock wait for the test."""
     prefix = f"import segtui.db as d; d.BUSY_TIMEOUT_S = {timeout_s}\n" if timeout_s else ""

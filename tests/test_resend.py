@@ -1,6 +1,5 @@
 """Resend a logged segment (issue 14, point 6): Business Central's choices, entries without a document
 skipped, through a real SMTP server on loopback; the screen's F4 as a user presses it."""
-import time
 
 import pytest
 import tomli_w
@@ -8,9 +7,8 @@ import tomli_w
 from segtui.errors import NotFound, SegtuiError
 from segtui.models import Contact, InteractionLogEntry, InteractionTemplate
 from segtui.services import logged, resend, segment_log, templates
-from segtui.tui.app import SegtuiApp
 from segtui.tui.screens.dialogs import FormDialog
-from test_delivery_resume import server  # noqa: F401 - the loopback SMTP fixture
+from tui_helpers import SIZE_IDS, SIZES, make_app, notes, settle, wait_for
 from word_helpers import DATA, add_line, make_segment, make_world
 
 
@@ -106,20 +104,15 @@ def test_the_command_line_resends_with_the_choices(sent, server, run_cli):
     assert code == 2 and "fax" in err
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 async def test_f4_on_logged_segments_resends_as_email(sent, server, db_path, size):
-    app = SegtuiApp(db_url=str(db_path), offer_demo=False)
+    app = make_app(db_path)
     async with app.run_test(size=size) as pilot:
         await pilot.press("g")
-        for _ in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        await settle(pilot)
         await pilot.press("f4")
         await pilot.pause()
         assert isinstance(app.screen, FormDialog)
         await pilot.press("ctrl+s")
-        start = time.monotonic()
-        while not any("resent 3 entries" in n.message for n in app._notifications):
-            assert time.monotonic() - start < 30, [n.message for n in app._notifications]
-            await pilot.pause(0.05)
+        await wait_for(pilot, lambda: any("resent 3 entries" in note for note in notes(app)), timeout=30)
     assert len(_new_entries()) == 3 and len(server.handler.received) == 2

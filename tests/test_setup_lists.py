@@ -6,7 +6,7 @@ from segtui.models import BusinessRelation, Contact, IndustryGroup, JobResponsib
 from segtui.services import contact_edit, setup
 from segtui.tui.screens.dialogs import FormDialog
 from segtui.tui.screens.setup import SetupScreen
-from test_tui_lists import make_app, settle
+from tui_helpers import SIZES, SIZE_IDS, make_app, settle
 from tui_fixtures import fill_fixed
 
 EIGHT = ["salesperson", "campaign", "interaction-group", "mailing-group", "industry-group",
@@ -83,7 +83,7 @@ def test_cli_setup_commands_through_the_real_entry_point(db, run_cli):
     assert code == 0 and "PRT" in text and "Partners" in text
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 async def test_setup_screen_has_the_new_lists(db, db_path, size):
     fill_fixed(contacts=10)
     Language.create(code="SVE", name="Swedish")

@@ -9,7 +9,7 @@ from segtui.services import profiles
 from segtui.tui.screens.dialogs import ConfirmDialog, FormDialog
 from segtui.tui.screens.questionnaire_dialog import QuestionnaireDialog
 from segtui.tui.screens.setup import SetupScreen
-from test_tui_lists import make_app, settle, widget_text
+from tui_helpers import SIZES, SIZE_IDS, make_app, settle, widget_text
 from tui_fixtures import fill_fixed
 
 
@@ -45,7 +45,7 @@ def test_delete_question_takes_its_answers_and_is_refused_while_a_contact_answer
     assert ContactProfileAnswer.select().count() == 1
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 async def test_questions_and_answers_from_the_setup_screen(db, db_path, size):
     fill_fixed(contacts=3)
     ProfileQuestionnaire.create(code="SIZE", description="Company size")

@@ -18,34 +18,11 @@ from segtui.tui.screens.help import HelpScreen, key_rows
 from segtui.tui.screens.theme_picker import ThemePicker
 from segtui.tui.widgets.progress import ProgressScreen
 from segtui.tui.widgets.sheet import Column, Sheet
-from tui_fixtures import fill_fixed
-
-SIZE = (120, 40)
-
+from tui_helpers import SIZE, make_app, settle, wait_for
 
 @pytest.fixture
-def fixed_db(db, db_path):
-    fill_fixed(contacts=20)
-    return db_path
-
-
-def make_app(db_path, **kw):
-    kw.setdefault("offer_demo", False)
-    return SegtuiApp(db_url=str(db_path), **kw)
-
-
-async def settle(pilot, rounds=3):
-    for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def wait_for(pilot, condition, timeout=20.0):
-    start = time.monotonic()
-    while not condition():
-        if time.monotonic() - start > timeout:
-            raise AssertionError("timed out waiting for the screen")
-        await pilot.pause(0.05)
+def fixed_contacts():
+    return 20
 
 
 # --- help, keymap, palette -------------------------------------------------------------------------------------
@@ -151,17 +128,6 @@ def test_a_bad_theme_file_is_reported_not_fatal(tmp_path):
         load_theme_file(tmp_path / "none.toml")
 
 
-async def test_every_theme_renders_the_contacts_screen(fixed_db):
-    app = make_app(fixed_db)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("c")
-        await settle(pilot)
-        for name in ("segtui-light", "segtui-ansi", "segtui-dark"):
-            app.theme = name
-            await pilot.pause()
-            assert "CT000001" in app.export_screenshot()
-
-
 async def test_choosing_a_theme_saves_it_and_the_next_start_uses_it(fixed_db):
     app = make_app(fixed_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -204,7 +170,7 @@ async def test_empty_database_offers_demo_data_and_enter_loads_it(db, db_path, m
     from segtui.tui.screens import demo_dialog
 
     monkeypatch.setattr(demo_dialog, "DEMO_CONTACTS", 120)
-    app = SegtuiApp(db_url=str(db_path))
+    app = make_app(db_path, offer_demo=True)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, DemoDialog))
         await pilot.press("enter")
@@ -213,7 +179,7 @@ async def test_empty_database_offers_demo_data_and_enter_loads_it(db, db_path, m
 
 
 async def test_escape_starts_empty(db, db_path):
-    app = SegtuiApp(db_url=str(db_path))
+    app = make_app(db_path, offer_demo=True)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, DemoDialog))
         await pilot.press("escape")

@@ -1,26 +1,13 @@
 """The Logged Segments screen delivers what is pending, cut off or failed (F9), keys as a user presses them."""
-import time
-
 import pytest
 import tomli_w
-from aiosmtpd.controller import Controller
 
 from segtui.models import InteractionLogEntry
 from segtui.services import templates
-from segtui.tui.app import SegtuiApp
 from segtui.tui.screens.dialogs import ConfirmDialog
 from segtui.tui.screens.logged import LoggedSegmentsScreen
-from test_delivery_resume import SlowRecorder
-from word_helpers import DATA, free_port, make_logged, make_world
-
-
-@pytest.fixture
-def server():
-    handler = SlowRecorder()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller
-    controller.stop()
+from tui_helpers import SIZE_IDS, SIZES, make_app, settle, wait_for
+from word_helpers import DATA, make_logged, make_world
 
 
 @pytest.fixture
@@ -35,32 +22,19 @@ def cut_off(db, db_path, tmp_path, server):
     return db_path
 
 
-async def _settle(pilot):
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def _wait(pilot, condition, timeout=20.0):
-    start = time.monotonic()
-    while not condition():
-        assert time.monotonic() - start < timeout, "timed out waiting for the screen"
-        await pilot.pause(0.05)
-
-
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 async def test_f9_delivers_the_cut_off_and_failed_entries_not_the_sent_one(cut_off, server, size):
-    app = SegtuiApp(db_url=str(cut_off), offer_demo=False)
+    app = make_app(cut_off)
     async with app.run_test(size=size) as pilot:
         await pilot.press("g")
-        await _settle(pilot)
+        await settle(pilot)
         assert isinstance(app.screen, LoggedSegmentsScreen)
         await pilot.press("f9")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         assert "1 pending and 1 failed" in app.screen.question
         await pilot.press("enter")
-        await _wait(pilot, lambda: any("delivered 2" in n.message for n in app._notifications))
+        await wait_for(pilot, lambda: any("delivered 2" in n.message for n in app._notifications))
         note = [n.message for n in app._notifications if "delivered 2" in n.message][0]
         assert "errors 0, skipped 1" in note
     assert sorted(str(m["To"]) for m in server.handler.received) == ["jan@acme.example", "office@acme.example"]
@@ -69,10 +43,10 @@ async def test_f9_delivers_the_cut_off_and_failed_entries_not_the_sent_one(cut_o
 
 async def test_f9_with_nothing_left_says_so(cut_off, server):
     InteractionLogEntry.update(delivery_status="").execute()
-    app = SegtuiApp(db_url=str(cut_off), offer_demo=False)
+    app = make_app(cut_off)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("g")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("f9")
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmDialog)
@@ -81,13 +55,13 @@ async def test_f9_with_nothing_left_says_so(cut_off, server):
 
 
 async def test_f9_with_bad_settings_sends_nothing_and_says_why(cut_off, server, tmp_path):
-    app = SegtuiApp(db_url=str(cut_off), offer_demo=False)
+    app = make_app(cut_off)
     async with app.run_test(size=(120, 40)) as pilot:
         # Broken by hand while the worksheet runs (a bad file at start is refused before it opens).
         (tmp_path / "settings.toml").write_text(tomli_w.dumps({"smtp": {"host": "127.0.0.1", "port": "abc"}}))
         await pilot.press("g")
-        await _settle(pilot)
+        await settle(pilot)
         await pilot.press("f9", "enter")
-        await _wait(pilot, lambda: any("smtp.port" in n.message for n in app._notifications))
+        await wait_for(pilot, lambda: any("smtp.port" in n.message for n in app._notifications))
     assert server.handler.received == []
     assert sorted(e.delivery_status for e in InteractionLogEntry.select()) == ["", "error", "in_progress"]

@@ -14,7 +14,7 @@ from segtui.services import criteria, merge, segments
 from segtui.tui.screens.log_dialog import LogDialog
 from segtui.tui.screens.segment_dialogs import FormDialog
 
-from test_tui_segments import SIZE, make_app, new_segment, open_worksheet, settle, wait_for
+from tui_helpers import SIZE, make_app, new_segment, notes, open_worksheet, settle, wait_for
 
 
 @pytest.fixture(autouse=True)
@@ -30,10 +30,6 @@ def big_segment(**header):
     count = segments.count_lines(no)
     assert count >= merge.PARALLEL_MIN * 2  # large enough to take the process pool
     return no, count
-
-
-def notes(app):
-    return [str(n.message) for n in app._notifications]
 
 
 async def test_merge_preview_of_hundreds_of_lines_from_the_worksheet(demo_db, db_path, tmp_path):

@@ -12,7 +12,7 @@ from segtui.tui.screens.segment_dialogs import ConfirmDialog, LookupDialog
 from segtui.tui.screens.worksheet import WorksheetScreen
 from segtui.tui.screens.worksheet.line_form import LINE_FIELDS, LineForm
 from segtui.services.segments import LINE_KINDS
-from test_tui_segments import DATE, make_app, settle
+from tui_helpers import DATE, SIZES, SIZE_IDS, make_app, settle
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def test_the_form_has_every_field_set_line_takes():
     assert {name for name, *_ in LINE_FIELDS} == set(LINE_KINDS)
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 async def test_line_fields_set_with_keys(segment, db_path, size):
     app = make_app(db_path)
     async with app.run_test(size=size) as pilot:

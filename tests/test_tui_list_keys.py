@@ -2,22 +2,14 @@
 "^p palettee" and "f9 D"): each key with its full label, F1 last."""
 import pytest
 
-from segtui.tui.app import SegtuiApp
 from segtui.tui.widgets.keybar import KeyBar
-
-from tui_fixtures import fill_fixed
-
-
-@pytest.fixture
-def fixed_db(db, db_path):
-    fill_fixed()
-    return db_path
+from tui_helpers import SIZE_IDS, SIZES, make_app
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 @pytest.mark.parametrize("key", ["f6", "c", "g", "i", "f7"], ids=["segments", "contacts", "logged", "entries", "setup"])
 async def test_list_screens_show_whole_keys(fixed_db, size, key):
-    app = SegtuiApp(db_url=str(fixed_db), offer_demo=False)
+    app = make_app(fixed_db)
     async with app.run_test(size=size) as pilot:
         await pilot.press(key)
         await app.workers.wait_for_complete()

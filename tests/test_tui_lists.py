@@ -1,13 +1,9 @@
 """The list screens driven with the keys a user presses: contacts (filter, card, import),
 logged segments, interaction log entries, setup. Each test checks the database and the screen."""
-import time
-
 import pytest
-
 from textual.widgets import Static
 
 from segtui.models import Contact, InteractionLogEntry, LoggedSegment, Salesperson
-from segtui.tui.app import SegtuiApp
 from segtui.tui.screens.contacts import ContactCard, ContactsScreen, ImportDialog
 from segtui.tui.screens.dialogs import ChoiceDialog, ConfirmDialog, FormDialog
 from segtui.tui.screens.interactions import (
@@ -19,38 +15,8 @@ from segtui.tui.screens.interactions import (
 from segtui.tui.screens.logged import LoggedSegmentsScreen
 from segtui.tui.screens.setup import SetupScreen
 from segtui.tui.widgets.filter_bar import BarError, FilterBar, parse_bar, split_bar
-from tui_fixtures import fill_fixed
+from tui_helpers import SIZE, make_app, settle, wait_for, widget_text
 
-SIZE = (120, 40)
-
-
-@pytest.fixture
-def fixed_db(db, db_path):
-    fill_fixed()
-    return db_path
-
-
-def make_app(db_path):
-    return SegtuiApp(db_url=str(db_path), offer_demo=False)
-
-
-async def settle(pilot, rounds=3):
-    for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def wait_for(pilot, condition, timeout=10.0):
-    start = time.monotonic()
-    while not condition():
-        if time.monotonic() - start > timeout:
-            raise AssertionError("timed out waiting for the screen")
-        await pilot.pause(0.05)
-
-
-def widget_text(widget):
-    """What a widget shows, as text."""
-    return "\n".join(strip.text for strip in widget.render_lines(widget.size.region))
 
 
 def screen_lines(sheet):

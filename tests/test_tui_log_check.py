@@ -10,9 +10,7 @@ from segtui.models import LoggedSegment, SegmentHeader, SegmentLine
 from segtui.services import criteria, segments
 from segtui.tui.screens.log_dialog import LogDialog
 
-from test_tui_segments import make_app, new_segment, open_worksheet, settle
-
-SIZES = [(80, 24), (120, 40)]
+from tui_helpers import SIZES, SIZE_IDS, make_app, new_segment, open_worksheet, settle
 
 
 def email_segment():
@@ -45,7 +43,7 @@ def listed(dialog):
     return [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 async def test_deliver_without_smtp_server_lists_what_would_fail_and_does_not_log(demo_db, db_path, size):
     no, lines = email_segment()
     app = make_app(db_path)

@@ -7,9 +7,7 @@ from segtui.models import Contact, InteractionTemplate, SegmentLine
 from segtui.services import criteria, lookups, segments
 from segtui.tui.screens.segment_dialogs import FormDialog, LookupDialog
 
-from test_tui_segments import make_app, new_segment, open_worksheet, settle
-
-SIZES = [(80, 24), (120, 40)]
+from tui_helpers import SIZES, SIZE_IDS, make_app, new_segment, open_worksheet, settle
 
 
 def prompts(dialog):
@@ -35,7 +33,7 @@ def test_contact_search_finds_and_describes_by_company_city_and_email(demo_db):
     assert lookups.unknown("logged_segment", "x") == "logged segment 'x' is not a number"
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 async def test_header_lookup_shows_every_choice_with_the_current_one_highlighted(demo_db, db_path, size):
     no = new_segment("Fair", template_code="LETTER")
     templates = InteractionTemplate.select().count()
@@ -80,7 +78,7 @@ async def test_current_contact_past_the_first_page_is_listed_and_highlighted(dem
         assert last.name[:20] in row and (last.city[:10] in row)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 async def test_add_line_contact_lookup_shows_company_city_and_email(demo_db, db_path, size):
     no = new_segment("Fair", template_code="LETTER")
     criteria.add_contacts(no, [("city", "@b*")])
@@ -177,7 +175,7 @@ async def test_form_lookup_on_a_known_code_shows_all_with_it_highlighted(demo_db
         assert highlighted(app.screen) == "PHONE"
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 async def test_choice_lookup_shows_words_with_the_current_one_highlighted(demo_db, db_path, size):
     no = new_segment("Fair", template_code="LETTER")
     segments.set_header(no, {"correspondence_type_default": "email"})

@@ -4,9 +4,8 @@ import docx
 import pytest
 
 from segtui.models import InteractionLogEntry
-from segtui.tui.app import SegtuiApp
 from segtui.tui.screens.segment_dialogs import FormDialog
-from test_tui_segments import open_worksheet, settle, wait_for
+from tui_helpers import SIZES, SIZE_IDS, make_app, notes, open_worksheet, settle, wait_for
 from word_helpers import add_line, make_segment, make_world
 
 
@@ -19,13 +18,9 @@ def segment(db, db_path, tmp_path):
     return db_path
 
 
-def _notes(app):
-    return [n.message for n in app._notifications]
-
-
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 async def test_k_writes_address_labels_and_logs_them_when_ticked(segment, tmp_path, size):
-    app = SegtuiApp(db_url=str(segment), offer_demo=False)
+    app = make_app(segment)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         await open_worksheet(pilot, "SM00001")
@@ -34,8 +29,8 @@ async def test_k_writes_address_labels_and_logs_them_when_ticked(segment, tmp_pa
         assert isinstance(app.screen, FormDialog)
         await pilot.press("tab", "tab", "space")  # to "Log a hard-copy interaction", ticked
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: any("labels on" in n for n in _notes(app)), timeout=30)
-        note = next(n for n in _notes(app) if "labels on" in n)
+        await wait_for(pilot, lambda: any("labels on" in n for n in notes(app)), timeout=30)
+        note = next(n for n in notes(app) if "labels on" in n)
     assert "3 labels on 1 sheets" in note and "logged as 3 hard-copy interactions" in note
     path = note.split(" written to ")[1].split(";")[0]
     cells = [c.text for c in docx.Document(path).tables[0].rows[0].cells]
@@ -44,7 +39,7 @@ async def test_k_writes_address_labels_and_logs_them_when_ticked(segment, tmp_pa
 
 
 async def test_o_writes_cover_sheets_with_the_text(segment, tmp_path):
-    app = SegtuiApp(db_url=str(segment), offer_demo=False)
+    app = make_app(segment)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await open_worksheet(pilot, "SM00001")
@@ -53,8 +48,8 @@ async def test_o_writes_cover_sheets_with_the_text(segment, tmp_path):
         assert isinstance(app.screen, FormDialog)
         await pilot.press("tab", *"Enclosed: the catalogue")  # template blank: segtui's own sheet
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: any("cover sheets written" in n for n in _notes(app)), timeout=30)
-        note = next(n for n in _notes(app) if "cover sheets written" in n)
+        await wait_for(pilot, lambda: any("cover sheets written" in n for n in notes(app)), timeout=30)
+        note = next(n for n in notes(app) if "cover sheets written" in n)
     path = note.split(" written to ")[1]
     document = docx.Document(path)
     assert len(document.sections) == 3

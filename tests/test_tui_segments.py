@@ -21,51 +21,13 @@ from segtui.models import (
 )
 from segtui.services import contacts as contact_service
 from segtui.services import criteria, segments
-from segtui.tui.app import SegtuiApp
 from segtui.tui.screens.criteria_dialog import CriteriaDialog, field_input_id
 from segtui.tui.screens.log_dialog import LogDialog
 from segtui.tui.screens.segment_dialogs import ConfirmDialog, FormDialog, LookupDialog
 from segtui.tui.screens.segments import SegmentsScreen
 from segtui.tui.screens.worksheet import WorksheetScreen
+from tui_helpers import DATE, SIZE, make_app, new_segment, open_worksheet, settle, wait_for
 
-SIZE = (120, 40)
-DATE = "2026-01-15"
-
-
-def make_app(db_path):
-    return SegtuiApp(db_url=str(db_path), offer_demo=False)
-
-
-async def settle(pilot, rounds=3):
-    """Let workers finish and the screen catch up."""
-    for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def wait_for(pilot, condition, timeout=10.0):
-    start = time.monotonic()
-    while not condition():
-        if time.monotonic() - start > timeout:
-            raise AssertionError("timed out waiting for the screen")
-        await pilot.pause(0.05)
-
-
-async def open_worksheet(pilot, no):
-    """From the Segments screen: move the cursor to the segment and press Enter."""
-    screen = pilot.app.screen
-    assert isinstance(screen, SegmentsScreen)
-    screen.refresh_segments()
-    await settle(pilot)
-    for index in range(screen.source.count()):
-        if screen.source.data[index]["no"] == no:
-            screen.sheet.move_cursor(row=index)
-            break
-    await pilot.press("enter")
-    await settle(pilot)
-    assert isinstance(pilot.app.screen, WorksheetScreen)
-    assert pilot.app.screen.segment_no == no
-    return pilot.app.screen
 
 
 def status_text(screen):
@@ -76,11 +38,6 @@ def criteria_rows(screen):
     """[number, action, filters, contacts] of each row of the criteria panel."""
     table = screen.query_one("#criteria", DataTable)
     return [[str(table.get_cell_at(Coordinate(i, c))) for c in (0, 1, 3, 2)] for i in range(table.row_count)]
-
-
-def new_segment(description="Spring fair", **more):
-    more.setdefault("date", DATE)
-    return segments.new_segment(description, **more)["no"]
 
 
 # --- Segments screen ---------------------------------------------------------------------------------

@@ -5,34 +5,19 @@ terminal size, and the database file always named segtui.db. Regenerate with
 `pytest tests/test_tui_snapshots.py --snapshot-update` after a deliberate change of the look.
 """
 import pytest
-from textual.widgets import Input
 
-from segtui.tui.app import SegtuiApp
-from tui_fixtures import fill_fixed
-
-SIZE = (120, 40)
+from tui_helpers import SIZE, SIZES, SIZE_IDS, make_app, still
 
 
 @pytest.fixture
-def app(db, db_path):
-    fill_fixed()
-    return SegtuiApp(db_url=str(db_path), offer_demo=False)
-
-
-async def settle(pilot):
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-    # A blinking text cursor would make the picture depend on the moment it is taken.
-    for field in pilot.app.screen.query(Input):
-        field.cursor_blink = False
-    await pilot.pause()
+def app(fixed_db):
+    return make_app(fixed_db)
 
 
 def test_contacts_screen(app, snap_compare):
     async def before(pilot):
         await pilot.press("c")
-        await settle(pilot)
+        await still(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
 
@@ -40,9 +25,9 @@ def test_contacts_screen(app, snap_compare):
 def test_contacts_filtered(app, snap_compare):
     async def before(pilot):
         await pilot.press("c")
-        await settle(pilot)
+        await still(pilot)
         await pilot.press("ctrl+f", *"city=Lund|Malmö type=person", "enter")
-        await settle(pilot)
+        await still(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
 
@@ -50,9 +35,9 @@ def test_contacts_filtered(app, snap_compare):
 def test_contacts_filter_error(app, snap_compare):
     async def before(pilot):
         await pilot.press("c")
-        await settle(pilot)
+        await still(pilot)
         await pilot.press("ctrl+f", *"city=Lund|'Mal")
-        await settle(pilot)
+        await still(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
 
@@ -60,9 +45,9 @@ def test_contacts_filter_error(app, snap_compare):
 def test_contact_card(app, snap_compare):
     async def before(pilot):
         await pilot.press("c")
-        await settle(pilot)
+        await still(pilot)
         await pilot.press("down", "enter")
-        await settle(pilot)
+        await still(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
 
@@ -70,9 +55,9 @@ def test_contact_card(app, snap_compare):
 def test_import_dialog(app, snap_compare):
     async def before(pilot):
         await pilot.press("c")
-        await settle(pilot)
+        await still(pilot)
         await pilot.press("ctrl+o")
-        await settle(pilot)
+        await still(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
 
@@ -80,11 +65,9 @@ def test_import_dialog(app, snap_compare):
 def test_logged_segments(app, snap_compare):
     async def before(pilot):
         await pilot.press("g")
-        await settle(pilot)
+        await still(pilot)
         await pilot.press("down", "f8")  # cancel the second one: the canceled mark shows
-        await settle(pilot)
-        pilot.app.clear_notifications()
-        await pilot.pause()
+        await still(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
 
@@ -92,9 +75,9 @@ def test_logged_segments(app, snap_compare):
 def test_interaction_log_entries(app, snap_compare):
     async def before(pilot):
         await pilot.press("i")
-        await settle(pilot)
+        await still(pilot)
         await pilot.press("down", "space", "space")
-        await settle(pilot)
+        await still(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
 
@@ -102,7 +85,7 @@ def test_interaction_log_entries(app, snap_compare):
 def test_setup_templates(app, snap_compare):
     async def before(pilot):
         await pilot.press("f7")
-        await settle(pilot)
+        await still(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
 
@@ -110,9 +93,9 @@ def test_setup_templates(app, snap_compare):
 def test_setup_salesperson_form(app, snap_compare):
     async def before(pilot):
         await pilot.press("f7")
-        await settle(pilot)
+        await still(pilot)
         await pilot.press("2", "enter")
-        await settle(pilot)
+        await still(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
 
@@ -120,9 +103,9 @@ def test_setup_salesperson_form(app, snap_compare):
 def test_help_on_contacts(app, snap_compare):
     async def before(pilot):
         await pilot.press("c")
-        await settle(pilot)
+        await still(pilot)
         await pilot.press("f1")
-        await settle(pilot)
+        await still(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
 
@@ -130,18 +113,18 @@ def test_help_on_contacts(app, snap_compare):
 def test_theme_picker(app, snap_compare):
     async def before(pilot):
         await pilot.press("c")
-        await settle(pilot)
+        await still(pilot)
         await pilot.press("t")
-        await settle(pilot)
+        await still(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
 
 
 def test_demo_offer(db, db_path, snap_compare):
-    app = SegtuiApp(db_url=str(db_path))
+    app = make_app(db_path, offer_demo=True)
 
     async def before(pilot):
-        await settle(pilot)
+        await still(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
 
@@ -151,15 +134,24 @@ SCREENS = {"segments": (), "contacts": ("c",), "logged": ("g",), "entries": ("i"
            "help": ("f1",)}
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_screen_at_size(app, snap_compare, screen, size):
     async def before(pilot):
-        await settle(pilot)
+        await still(pilot)
         if SCREENS[screen]:
             await pilot.press(*SCREENS[screen])
-        await settle(pilot)
-        pilot.app.clear_notifications()
-        await pilot.pause()
+        await still(pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=before)
+
+
+async def test_a_picture_is_refused_while_an_error_toast_shows(fixed_db):
+    """still() (what every picture here waits with) fails on an error toast instead of clearing it."""
+    app = make_app(fixed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        await still(pilot)
+        await pilot.press("ctrl+f", *"city='Mal", "enter")  # a quote that is not closed: refused
+        with pytest.raises(AssertionError, match="an error shows on the screen: .*quote"):
+            await still(pilot)

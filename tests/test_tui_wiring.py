@@ -10,25 +10,15 @@ from segtui.models import SegmentHeader, SegmentLine
 from segtui.services import criteria, segment_log, segments
 from segtui.tui.screens.log_dialog import LogDialog
 from segtui.tui.screens.segment_dialogs import ConfirmDialog, LookupDialog
-from segtui.tui.screens.worksheet import WorksheetScreen
 from segtui.tui.widgets.progress import Cancelled
-from test_tui_segments import DATE, make_app, settle
+from tui_helpers import DATE, SIZE_IDS, SIZES, make_app, open_ws, settle
 
-SIZES = [(80, 24), (120, 40)]
-SIZE_IDS = ["80x24", "120x40"]
 
 
 def new_segment():
     no = segments.new_segment("Spring fair", template_code="LETTER", date=DATE, salesperson_code="AK")["no"]
     criteria.add_contacts(no, [("city", "@b*")])
     return no
-
-
-async def open_ws(pilot, no):
-    await settle(pilot)
-    await pilot.app.push_screen(WorksheetScreen(no))
-    await settle(pilot)
-    return pilot.app.screen
 
 
 def sheet_line(screen, y):

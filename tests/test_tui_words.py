@@ -1,52 +1,19 @@
 """Words instead of codes on the screens: labels for stored choices, counted nouns, the
 entries' delivery column, setup's form and the palette. Driven with the keys a user presses."""
-import time
-
 import pytest
 from textual.widgets import OptionList, Static
 
 from segtui.models import InteractionLogEntry
-from segtui.tui.app import SegtuiApp
 from segtui.tui.screens.dialogs import ChoiceDialog
 from segtui.tui.screens.interactions import EntryDetails
-from tui_fixtures import fill_fixed
-
-SIZES = [(80, 24), (120, 40)]
-
-
-@pytest.fixture
-def fixed_db(db, db_path):
-    fill_fixed()
-    return db_path
-
-
-def make_app(db_path):
-    return SegtuiApp(db_url=str(db_path), offer_demo=False)
-
-
-async def settle(pilot, rounds=3):
-    for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-async def wait_for(pilot, condition, timeout=10.0):
-    start = time.monotonic()
-    while not condition():
-        if time.monotonic() - start > timeout:
-            raise AssertionError("timed out waiting for the screen")
-        await pilot.pause(0.05)
-
-
-def widget_text(widget):
-    return "\n".join(strip.text for strip in widget.render_lines(widget.size.region))
+from tui_helpers import SIZES, SIZE_IDS, make_app, settle, wait_for, widget_text
 
 
 def option_texts(option_list):
     return [str(option_list.get_option_at_index(i).prompt) for i in range(option_list.option_count)]
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 async def test_evaluate_one_entry_speaks_of_one_entry(fixed_db, size):
     app = make_app(fixed_db)
     async with app.run_test(size=size) as pilot:
@@ -102,7 +69,7 @@ async def test_entries_show_the_delivery_column_at_120_columns(fixed_db):
         assert "in_progress" not in "\n".join(lines)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 async def test_setup_form_labels_fit_and_ticks_are_whole(fixed_db, size):
     from textual.widgets import Label, Select
 
@@ -196,7 +163,7 @@ async def test_import_of_people_with_a_new_company_says_so(fixed_db, tmp_path):
     assert any(n.message.startswith("Imported 3 new contacts (1 company among them") for n in app._notifications)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 async def test_logged_segments_speak_of_one_or_several(fixed_db, size):
     from segtui.tui.screens.dialogs import ConfirmDialog
 
@@ -220,7 +187,7 @@ async def test_logged_segments_speak_of_one_or_several(fixed_db, size):
         assert "with the 5 contacts of logged segment 2" in app.screen.question
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 async def test_contact_card_shows_choices_in_words(fixed_db, size):
     from textual.widgets import DataTable
 

@@ -10,34 +10,18 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from segtui.models import SegmentHeader
-from segtui.services import criteria, segments
+from segtui.services import segments
 from segtui.tui.screens.segment_dialogs import ConfirmDialog
 from segtui.tui.screens.worksheet import WorksheetScreen
 from segtui.tui.widgets.keybar import KeyBar, fit_items
-from test_tui_segments import DATE, make_app, settle
+from tui_helpers import SIZE_IDS, make_app, open_ws, screen_text, settle, spring_fair
 
 SMALL, LARGE = (80, 24), (120, 40)
 
 
-def screen_text(app) -> list[str]:
-    """The terminal's lines as the user sees them."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
-
-
 @pytest.fixture
 def segment(demo_db):
-    no = segments.new_segment("Spring fair invitations", template_code="LETTER", salesperson_code="AK",
-                              subject="Welcome to our stand", date=DATE)["no"]
-    criteria.add_contacts(no, [("city", "@b*")])
-    criteria.refine_contacts(no, [("type", "person")])
-    return no
-
-
-async def open_ws(pilot, no):
-    await settle(pilot)
-    await pilot.app.push_screen(WorksheetScreen(no))
-    await settle(pilot)
-    return pilot.app.screen
+    return spring_fair()
 
 
 def shown_contacts(app, no) -> list[str]:
@@ -50,7 +34,7 @@ def key_bar_items(app) -> list[str]:
     return [item for item in str(bar.render()).split("  ") if item.strip()]
 
 
-@pytest.mark.parametrize("size,least", [(SMALL, 8), (LARGE, 15)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size,least", [(SMALL, 8), (LARGE, 15)], ids=SIZE_IDS)
 async def test_lines_visible_and_nothing_cut(segment, db_path, size, least):
     app = make_app(db_path)
     async with app.run_test(size=size) as pilot:
@@ -256,7 +240,7 @@ def test_criteria_panel_says_what_a_reference_is():
     assert criteria_row({"action": "set_contact", "reference": "CT1>CT2"}, 6)[2] == "contact CT1 changed to CT2"
 
 
-@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=SIZE_IDS)
 async def test_code_descriptions_never_cut_inside_a_word(segment, db_path, size):
     segments.set_header(segment, {"language_code_default": "DES", "campaign_no": "CP1001"})
     app = make_app(db_path)

@@ -1,48 +1,28 @@
 """SVG snapshots of the Segments screen, the worksheet and its dialogs in the default theme.
 
 Fixed data (the seed-1 demo contacts, segments dated 2026-01-15), fixed sizes (120x40, 80x24), no clock,
-no notifications on screen, cursors not blinking: the pictures are the same on every run.
+cursors not blinking: the pictures are the same on every run. A picture is refused while an error
+shows (tui_helpers.still) unless the test is about that error; information toasts are cleared.
 Regenerate with `pytest tests/test_tui_worksheet_snapshots.py --snapshot-update` and look at them.
 """
 import pytest
 from textual.widgets import Input
 
 from segtui.services import criteria, segments
-from segtui.tui.app import SegtuiApp
 from segtui.tui.screens.criteria_dialog import CriteriaDialog
 from segtui.tui.screens.log_dialog import LogDialog
 from segtui.tui.screens.worksheet import WorksheetScreen
-
-SIZE = (120, 40)
-DATE = "2026-01-15"
+from tui_helpers import DATE, SIZE, error_shown, freeze, make_app, spring_fair, still
 
 
 @pytest.fixture
 def filled(demo_db):
     """Two open segments; the first with lines from two criteria actions and a note."""
-    first = segments.new_segment("Spring fair invitations", template_code="LETTER", salesperson_code="AK",
-                                 subject="Welcome to our stand", date=DATE)["no"]
-    criteria.add_contacts(first, [("city", "@b*")])
-    criteria.refine_contacts(first, [("type", "person")])
+    first = spring_fair()
     line = segments.lines(first, limit=2)[1]
     segments.set_line(first, line["line_no"], {"personal_note": "Met at the last fair", "evaluation": "positive"})
     second = segments.new_segment("Autumn newsletter", template_code="NEWSLETTER", date=DATE)["no"]
     return first, second
-
-
-def make_app(db_path):
-    return SegtuiApp(db_url=str(db_path), offer_demo=False)
-
-
-async def still(pilot):
-    """Workers done, no toasts, no blinking cursor: a picture that does not move."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-    pilot.app.clear_notifications()
-    for widget in pilot.app.screen.query(Input):
-        widget.cursor_blink = False
-    await pilot.pause()
 
 
 def test_segments_screen(snap_compare, filled, db_path):
@@ -119,10 +99,8 @@ def test_worksheet_80x24_error_message(snap_compare, filled, db_path):
         await pilot.app.push_screen(WorksheetScreen(first))
         await still(pilot)
         await pilot.press("f2", "ctrl+u", *"NOPE", "enter")  # not a contact: refused at the cell
-        await pilot.pause()
-        for widget in pilot.app.screen.query(Input):
-            widget.cursor_blink = False
-        await pilot.pause()
+        await freeze(pilot)
+        assert any("NOPE" in error for error in error_shown(pilot.app)), error_shown(pilot.app)
 
     assert snap_compare(make_app(db_path), terminal_size=(80, 24), run_before=run_before)
 
@@ -202,3 +180,15 @@ def test_salesperson_lookup(snap_compare, filled, db_path):
         await still(pilot)
 
     assert snap_compare(make_app(db_path), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_a_picture_is_refused_while_the_message_line_shows_an_error(filled, db_path):
+    """still() fails on the worksheet's error line (an error the user must see is never cleared)."""
+    first, _ = filled
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.app.push_screen(WorksheetScreen(first))
+        await still(pilot)
+        await pilot.press("f2", "ctrl+u", *"NOPE", "enter")  # not a contact: refused at the cell
+        with pytest.raises(AssertionError, match="an error shows on the screen: .*NOPE"):
+            await still(pilot)

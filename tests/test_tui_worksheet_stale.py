@@ -5,21 +5,13 @@ from textual.widgets import Input
 from segtui.models import SegmentHeader
 from segtui.services import criteria, segments
 from segtui.tui.screens.segment_dialogs import ConfirmDialog
-from segtui.tui.screens.worksheet import WorksheetScreen
-from test_tui_segments import DATE, SIZE, make_app, settle
+from tui_helpers import DATE, SIZE, make_app, open_ws, settle
 
 
 def new_segment():
     no = segments.new_segment("Spring fair", template_code="LETTER", date=DATE)["no"]
     criteria.add_contacts(no, [("city", "@b*")])
     return no
-
-
-async def open_ws(pilot, no):
-    await settle(pilot)
-    await pilot.app.push_screen(WorksheetScreen(no))
-    await settle(pilot)
-    return pilot.app.screen
 
 
 async def test_header_save_after_another_users_change_is_refused_and_reloads(demo_db, db_path):

@@ -159,17 +159,15 @@ def test_realworld_next_record_template_can_be_attached(db):
 
 
 async def test_the_setup_screen_names_the_fields_on_attach(db, db_path, tmp_path):
-    from segtui.tui.app import SegtuiApp
+    from tui_helpers import make_app, settle
 
     make_world()
     path = tmp_path / "t.docx"
     path.write_bytes(build([field(" ADDRESSBLOCK ")], [field(" NEXT ")], [merge("contact_name")]))
-    app = SegtuiApp(db_url=str(db_path), offer_demo=False)
+    app = make_app(db_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("f7")
-        for _ in range(3):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        await settle(pilot)
         await pilot.press("f3")  # LETTER, the only template
         await pilot.pause()
         app.screen.query_one("#f-path").value = str(path)

@@ -1,5 +1,9 @@
-"""Shared set-up for the Word tests: a small world of contacts, a template and segment lines."""
+"""Shared set-up for the Word tests: a small world of contacts, a template and segment lines,
+and a loopback SMTP server's handler for the delivery tests."""
+import asyncio
 import datetime as dt
+import email
+import email.policy
 import io
 import socket
 import zipfile
@@ -111,6 +115,21 @@ def body_text(data):
 
 
 def free_port():
+    """A loopback port nothing listens on (bound, then let go)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class SlowRecorder:
+    """Keeps each message as it arrives, then waits `delay` seconds before saying 250 OK."""
+
+    def __init__(self, delay=0.0):
+        self.delay = delay
+        self.received = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.received.append(email.message_from_bytes(envelope.content, policy=email.policy.default))
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        return "250 OK"

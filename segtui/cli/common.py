@@ -42,3 +42,13 @@ def add_if_version_option(parser, what):
     parser.add_argument("--if-version", metavar="N",
                         help=f"change only if the {what}'s version (see show/lines) is still N; "
                              "otherwise exit 3 and change nothing")
+
+
+def command(group, name, common, handler, help, *positionals):
+    """A subcommand with the common options, its positional arguments (by name, as typed) and the
+    handler it runs; options and typed arguments are added to the parser it returns."""
+    parser = group.add_parser(name, parents=[common], help=help)
+    for positional in positionals:
+        parser.add_argument(positional)
+    parser.set_defaults(handler=handler)
+    return parser

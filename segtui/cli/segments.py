@@ -3,7 +3,7 @@ save-criteria/reuse-criteria/reuse-logged/apply-mailing-group/delete, and criter
 
 Each handler connects, makes one service call and returns its result (docs/cli.md).
 """
-from .common import add_filter_option, add_if_version_option, connect, parse_assignments, parse_filters
+from .common import add_filter_option, add_if_version_option, command, connect, parse_assignments, parse_filters
 from .output import Text, record, table
 
 LINE_COLUMNS_SHOWN = ["line_no", "contact_no", "contact_name", "contact_company_name", "correspondence_type",
@@ -27,7 +27,7 @@ def _services():
 def register(groups, common):
     seg = groups["segment"]
 
-    p = seg.add_parser("new", parents=[common], help="new segment")
+    p = command(seg, "new", common, cmd_new, "new segment")
     p.add_argument("--description", required=True)
     p.add_argument("--template", help="interaction template code (its defaults fill the header)")
     p.add_argument("--salesperson")
@@ -36,112 +36,75 @@ def register(groups, common):
     p.add_argument("--correspondence-type", choices=["", "hard_copy", "email"])
     p.add_argument("--language")
     p.add_argument("--date", help="YYYY-MM-DD (default today)")
-    p.set_defaults(handler=cmd_new)
 
-    p = seg.add_parser("list", parents=[common], help="open segments")
+    p = command(seg, "list", common, cmd_list, "open segments")
     p.add_argument("--search", help="text in the number or description")
-    p.set_defaults(handler=cmd_list)
 
-    p = seg.add_parser("show", parents=[common], help="header, counts, criteria actions")
-    p.add_argument("no")
-    p.set_defaults(handler=cmd_show)
+    command(seg, "show", common, cmd_show, "header, counts, criteria actions", "no")
 
-    p = seg.add_parser("lines", parents=[common], help="the segment's lines with contact name, company, e-mail")
-    p.add_argument("no")
+    p = command(seg, "lines", common, cmd_lines, "the segment's lines with contact name, company, e-mail", "no")
     p.add_argument("--limit", type=int, default=100)
     p.add_argument("--offset", type=int, default=0)
     p.add_argument("--after", type=int, help="lines after this line number (fast paging)")
-    p.set_defaults(handler=cmd_lines)
 
-    p = seg.add_parser("set", parents=[common], help="change header fields")
-    p.add_argument("no")
+    p = command(seg, "set", common, cmd_set, "change header fields", "no")
     p.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
     p.add_argument("--update-lines", action="store_true",
                    help="apply the change to lines that still carry the header's template")
     add_if_version_option(p, "header")
-    p.set_defaults(handler=cmd_set)
 
-    p = seg.add_parser("add", parents=[common], help="add contacts by filters")
-    p.add_argument("no")
+    p = command(seg, "add", common, cmd_add, "add contacts by filters", "no")
     add_filter_option(p)
     p.add_argument("--allow-existing", action="store_true", help="also add contacts already on the segment")
     p.add_argument("--expand-contact", action="store_true", help="add every contact of a matching contact's company")
     p.add_argument("--allow-company-with-persons", action="store_true", help="also add the company of each person")
     p.add_argument("--ignore-exclusion", action="store_true", help="include contacts excluded from segments")
     p.add_argument("--dry-run", action="store_true", help="say how many would be added, change nothing")
-    p.set_defaults(handler=cmd_add)
 
     for name, text in (("reduce", "remove the lines whose contact matches"),
                        ("refine", "keep only the lines whose contact matches")):
-        p = seg.add_parser(name, parents=[common], help=text)
-        p.add_argument("no")
+        p = command(seg, name, common, cmd_reduce if name == "reduce" else cmd_refine, text, "no")
         add_filter_option(p, required=True)
         p.add_argument("--entire-companies", action="store_true",
                        help="test every contact of the line's company and widen a match to the whole company")
         p.add_argument("--dry-run", action="store_true", help="say how many would be removed, change nothing")
-        p.set_defaults(handler=cmd_reduce if name == "reduce" else cmd_refine)
 
-    p = seg.add_parser("add-contact", parents=[common], help="add one line by hand")
-    p.add_argument("no")
-    p.add_argument("contact_no")
+    p = command(seg, "add-contact", common, cmd_add_contact, "add one line by hand", "no", "contact_no")
     p.add_argument("assignments", nargs="*", metavar="FIELD=VALUE")
-    p.set_defaults(handler=cmd_add_contact)
 
-    p = seg.add_parser("set-line", parents=[common], help="change one line")
-    p.add_argument("no")
+    p = command(seg, "set-line", common, cmd_set_line, "change one line", "no")
     p.add_argument("line_no", type=int)
     p.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
     add_if_version_option(p, "line")
-    p.set_defaults(handler=cmd_set_line)
 
-    p = seg.add_parser("remove-line", parents=[common], help="delete one line")
-    p.add_argument("no")
+    p = command(seg, "remove-line", common, cmd_remove_line, "delete one line", "no")
     p.add_argument("line_no", type=int)
-    p.set_defaults(handler=cmd_remove_line)
 
-    p = seg.add_parser("go-back", parents=[common], help="undo the last criteria actions")
-    p.add_argument("no")
+    p = command(seg, "go-back", common, cmd_go_back, "undo the last criteria actions", "no")
     p.add_argument("--steps", type=int, default=1)
-    p.set_defaults(handler=cmd_go_back)
 
-    p = seg.add_parser("save-criteria", parents=[common], help="save the segment's criteria under a code")
-    p.add_argument("no")
-    p.add_argument("code")
+    p = command(seg, "save-criteria", common, cmd_save_criteria, "save the segment's criteria under a code",
+                "no", "code")
     p.add_argument("--description", default="")
-    p.set_defaults(handler=cmd_save_criteria)
 
-    p = seg.add_parser("reuse-criteria", parents=[common], help="replay saved criteria on today's data")
-    p.add_argument("no")
-    p.add_argument("code")
+    p = command(seg, "reuse-criteria", common, cmd_reuse_criteria, "replay saved criteria on today's data",
+                "no", "code")
     p.add_argument("--yes", action="store_true", help="confirm when the segment already has criteria actions")
-    p.set_defaults(handler=cmd_reuse_criteria)
 
-    p = seg.add_parser("reuse-logged", parents=[common], help="add a logged segment's contacts")
-    p.add_argument("no")
-    p.add_argument("entry_no")
+    p = command(seg, "reuse-logged", common, cmd_reuse_logged, "add a logged segment's contacts", "no", "entry_no")
     p.add_argument("--yes", action="store_true", help="confirm when the segment already has criteria actions")
     p.add_argument("--ignore-exclusion", action="store_true", help="include contacts excluded from segments")
-    p.set_defaults(handler=cmd_reuse_logged)
 
-    p = seg.add_parser("apply-mailing-group", parents=[common], help="give the segment's contacts a mailing group")
-    p.add_argument("no")
-    p.add_argument("code")
+    p = command(seg, "apply-mailing-group", common, cmd_apply_mailing_group,
+                "give the segment's contacts a mailing group", "no", "code")
     p.add_argument("--delete-old", action="store_true", help="first remove the group from all contacts")
-    p.set_defaults(handler=cmd_apply_mailing_group)
 
-    p = seg.add_parser("delete", parents=[common], help="delete an open segment")
-    p.add_argument("no")
-    p.set_defaults(handler=cmd_delete)
+    command(seg, "delete", common, cmd_delete, "delete an open segment", "no")
 
     crit = groups["criteria"]
-    p = crit.add_parser("list", parents=[common], help="saved criteria")
-    p.set_defaults(handler=cmd_criteria_list)
-    p = crit.add_parser("show", parents=[common], help="one saved criteria set with its actions")
-    p.add_argument("code")
-    p.set_defaults(handler=cmd_criteria_show)
-    p = crit.add_parser("delete", parents=[common], help="delete saved criteria")
-    p.add_argument("code")
-    p.set_defaults(handler=cmd_criteria_delete)
+    command(crit, "list", common, cmd_criteria_list, "saved criteria")
+    command(crit, "show", common, cmd_criteria_show, "one saved criteria set with its actions", "code")
+    command(crit, "delete", common, cmd_criteria_delete, "delete saved criteria", "code")
 
 
 # --- handlers -----------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """setup list / new / set / delete KIND ...: the eight setup lists (docs/cli.md)."""
-from .common import connect, parse_assignments
+from .common import command, connect, parse_assignments
 from .output import Text, table
 
 KINDS_HELP = ("salesperson, campaign, interaction-group, mailing-group, industry-group, business-relation, "
@@ -8,40 +8,21 @@ KINDS_HELP = ("salesperson, campaign, interaction-group, mailing-group, industry
 
 def register(groups, common):
     g = groups["setup"]
-    p = g.add_parser("list", parents=[common], help=f"one setup list ({KINDS_HELP})")
-    p.add_argument("kind")
-    p.set_defaults(handler=cmd_list)
-    p = g.add_parser("new", parents=[common], help="a new record: KIND CODE [FIELD=VALUE]...")
-    p.add_argument("kind")
-    p.add_argument("code")
+    command(g, "list", common, cmd_list, f"one setup list ({KINDS_HELP})", "kind")
+    p = command(g, "new", common, cmd_new, "a new record: KIND CODE [FIELD=VALUE]...", "kind", "code")
     p.add_argument("fields", nargs="*", metavar="FIELD=VALUE")
-    p.set_defaults(handler=cmd_new)
-    p = g.add_parser("set", parents=[common], help="change a record: KIND CODE FIELD=VALUE...")
-    p.add_argument("kind")
-    p.add_argument("code")
+    p = command(g, "set", common, cmd_set, "change a record: KIND CODE FIELD=VALUE...", "kind", "code")
     p.add_argument("fields", nargs="+", metavar="FIELD=VALUE")
-    p.set_defaults(handler=cmd_set)
-    p = g.add_parser("delete", parents=[common], help="delete a record nothing uses: KIND CODE")
-    p.add_argument("kind")
-    p.add_argument("code")
-    p.set_defaults(handler=cmd_delete)
+    command(g, "delete", common, cmd_delete, "delete a record nothing uses: KIND CODE", "kind", "code")
 
     # Profile questionnaires (setup new questionnaire CODE makes one): questions and their answers.
-    p = g.add_parser("questions", parents=[common], help="a profile questionnaire's questions and answers")
-    p.add_argument("questionnaire")
-    p.set_defaults(handler=cmd_questions)
-    p = g.add_parser("question", parents=[common], help="create or change a question: QUESTIONNAIRE NO TEXT")
-    p.add_argument("questionnaire")
-    p.add_argument("question_no")
-    p.add_argument("description")
-    p.set_defaults(handler=cmd_question)
-    p = g.add_parser("answer", parents=[common],
-                     help="create or change an answer a question allows: QUESTIONNAIRE CODE QUESTION_NO TEXT")
-    p.add_argument("questionnaire")
-    p.add_argument("code")
-    p.add_argument("question_no")
-    p.add_argument("description")
-    p.set_defaults(handler=cmd_answer)
+    command(g, "questions", common, cmd_questions, "a profile questionnaire's questions and answers",
+            "questionnaire")
+    command(g, "question", common, cmd_question, "create or change a question: QUESTIONNAIRE NO TEXT",
+            "questionnaire", "question_no", "description")
+    command(g, "answer", common, cmd_answer,
+            "create or change an answer a question allows: QUESTIONNAIRE CODE QUESTION_NO TEXT",
+            "questionnaire", "code", "question_no", "description")
 
 
 def _save(args, new):

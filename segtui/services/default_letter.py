@@ -7,6 +7,7 @@ XML: every merged letter would carry them and the merge would compress them agai
 The letter keeps only the styles it uses and the parts Word needs (issue 13, point 3).
 """
 import io
+import zipfile
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -17,6 +18,9 @@ from docx.shared import Cm, Pt, RGBColor
 # Parts of python-docx's template a letter does without (relationship types, by their last word).
 _PARTS_NOT_NEEDED = ("stylesWithEffects", "customXml", "webSettings", "thumbnail", "numbering")
 _STYLE_LINKS = ("w:basedOn", "w:link", "w:next")
+# The date every part of the letter carries in the zip: a zip stamps each part with the clock,
+# and demo data must be the same for a seed whatever the day it is built.
+_PART_DATE = (2025, 1, 1, 0, 0, 0)
 
 # The fields the letter uses, in the order they appear.
 LETTER_FIELDS = (
@@ -119,6 +123,17 @@ def build_default_letter() -> bytes:
     lighten(doc)
     out = io.BytesIO()
     doc.save(out)
+    return _dated(out.getvalue())
+
+
+def _dated(docx: bytes) -> bytes:
+    """The same .docx with every part dated _PART_DATE instead of the moment it was saved."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            part = zipfile.ZipInfo(info.filename, date_time=_PART_DATE)
+            part.compress_type, part.external_attr = info.compress_type, info.external_attr
+            target.writestr(part, source.read(info))
     return out.getvalue()
 
 
