@@ -3,7 +3,7 @@ move the focus before the next keys are handed on, as the driver hands them to t
 from textual import events
 from textual.widgets import Input
 
-from test_tui_segments import make_app, settle
+from tui_helpers import make_app, settle
 
 BURST = ["S", "p", "r", "i", "n", "g", "tab", "L", "E", "T", "T", "E", "R", "shift+tab"]
 
