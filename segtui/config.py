@@ -2,6 +2,7 @@
 import os
 import re
 import tomllib
+from typing import Any
 from pathlib import Path
 
 import platformdirs
@@ -12,7 +13,7 @@ from .errors import SegtuiError
 
 APP = "segtui"
 
-DEFAULTS = {
+DEFAULTS: dict[str, Any] = {
     "theme": "segtui-dark",
     "mouse": True,
     "user_id": "",

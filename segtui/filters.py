@@ -147,8 +147,8 @@ def _dots(expression, i):
 
 def _lex_value(expression, start, name):
     """Read one value from `start`; return (Value, index after it)."""
-    pieces = []
-    buf = []  # pending literal characters: (char, quoted)
+    pieces: list[tuple] = []
+    buf: list[tuple[str, bool]] = []  # pending literal characters: (char, quoted)
     quoted = False
     i, n = start, len(expression)
 
@@ -752,7 +752,7 @@ MAX_SPELLINGS = 64
 def _spellings(lowered, dotted_i=True):
     """The first characters of every text whose lower() starts with the ASCII `lowered`: at most
     MAX_SPELLINGS of them, for a shorter start when needed. Returns (spellings, complete)."""
-    options = []
+    options: list = []
     count = 1
     for c in lowered:
         choice = [c]

@@ -19,6 +19,7 @@ import random
 import threading
 import time
 import unicodedata
+from typing import Any
 
 from .. import db as dbmod
 from ..errors import SegtuiError
@@ -68,7 +69,7 @@ LANGUAGES = [  # code, name, date format
 
 # Names, streets and company words per language group.
 # names: (male first names, female first names, surnames, female surnames or None)
-GROUPS = {
+GROUPS: dict[str, dict[str, Any]] = {
     "de": dict(
         male="Lukas Jürgen Thomas Stefan Jörg Felix Matthias Maximilian Andreas Michael Klaus Tobias",
         female="Anna Sabine Katrin Monika Ursula Lena Birgit Sophie Julia Claudia Bärbel Nicole",
@@ -626,7 +627,7 @@ def _contacts(rng, picks, total, prefix, width, links, fair, fair_cap):
     br_total = br_cum[-1]
     mg, ig, br, jr = links["mg"].append, links["ig"].append, links["br"].append, links["jr"].append
     company_mail = ("info", "office", "contact", "sales")
-    person_cache = {}
+    person_cache: dict = {}
     done = 0
     while done < total:
         done += 1
@@ -859,12 +860,12 @@ def _batches(rng, picks, contacts, prefix, width, fair):
     and index builds (which release the GIL), so generation and writing overlap. The stream is
     one generator in one thread, so the data stays deterministic.
     """
-    chunks = queue.Queue(maxsize=3)
+    chunks: queue.Queue = queue.Queue(maxsize=3)
     stop = threading.Event()
 
     def produce():
         try:
-            links = {key: [] for key in LINK_MODELS}
+            links: dict[str, list] = {key: [] for key in LINK_MODELS}
             stream = _contacts(rng, picks, contacts, prefix, width, links, fair,
                                fair_cap=max(10, min(5000, contacts // 40)))
             while not stop.is_set():
@@ -924,7 +925,7 @@ def fill_demo(contacts: int = 2000, seed: int = 1, progress=None) -> dict:
         writer = _BatchInserter()
         for model in [Contact] + [model for model, _ in LINK_MODELS.values()]:
             writer.drop_indexes(model)
-        fair = []
+        fair: list = []
         counts = {key: 0 for key in LINK_MODELS}
         done = 0
         for rows, links in _batches(rng, picks, contacts, prefix, width, fair):

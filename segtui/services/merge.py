@@ -184,8 +184,9 @@ def template_attachments(records):
 def documents_for(records):
     """The Document of each record (None when it has none), in order."""
     attachments = template_attachments(records)
-    made = {}
-    out = []
+    made: dict = {}
+    out: list[Document | None] = []
+    doc: Document | None
     for record in records:
         template = attachments.get((record.interaction_template_code, record.language_code)) \
             or attachments.get((record.interaction_template_code, ""))
@@ -374,7 +375,7 @@ def merge_to_bytes(groups, workers=None):
 
 def group_letters(documents, rows):
     """Letters grouped by the document they are merged from, keeping the first-seen order."""
-    groups = {}
+    groups: dict = {}
     for index, (doc, row) in enumerate(zip(documents, rows)):
         if doc is None:
             continue

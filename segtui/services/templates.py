@@ -65,7 +65,7 @@ def unknown_fields(fields, mapping):
     return [f for f in fields if resolve(f, mapping) is None]
 
 
-_FIELDS_CACHE = {}  # sha1 of a document -> its field report; attachments are read often, parsed once
+_FIELDS_CACHE: dict = {}  # sha1 of a document -> its field report; attachments are read often, parsed once
 
 
 def document_report(data, what="the file"):
