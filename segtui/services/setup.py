@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import db as dbmod
 from ..errors import NotFound, SegtuiError
+from ..text import yes_no
 from ..models import (
     CORRESPONDENCE_TYPES,
     INFORMATION_FLOWS,
@@ -141,7 +142,7 @@ def _clean(kind, values):
         raw = values[name]
         field = model._meta.fields[name]
         if typ == "bool":
-            out[name] = bool(raw) if not isinstance(raw, str) else raw.strip().lower() in ("1", "true", "yes", "y")
+            out[name] = bool(raw) if not isinstance(raw, str) else yes_no(raw, False)
             continue
         text = "" if raw is None else str(raw).strip()
         if typ == "code" or typ.startswith("ref:"):
