@@ -33,6 +33,7 @@ from ..models import (
 )
 from . import templates, word
 from .batches import by_key, chunks
+from .results import LineDocument, Merged
 
 # Letters below this merge in this process: at about 500 letters a second on one core, starting
 # the worker processes (each imports the Word code) costs more than it saves for fewer.
@@ -241,7 +242,7 @@ def unknown_message(report):
     return "; ".join(parts)
 
 
-def set_line_document(segment_no, line_no, path_or_bytes=None, file_name=None):
+def set_line_document(segment_no, line_no, path_or_bytes=None, file_name=None) -> LineDocument:
     """Give a line its own document, which replaces the template's for that contact; None clears it.
     A .docx is checked (and merged like a template); any other file is sent as it is.
     Returns {"segment_no", "line_no", "attachment_name", "fields", "unknown_fields"}."""
@@ -410,7 +411,7 @@ def write_combined(base, documents, rows, overwrite=False):
     return paths
 
 
-def merge_segment(segment_no, out_dir, combined=None, workers=None):
+def merge_segment(segment_no, out_dir, combined=None, workers=None) -> Merged:
     """Merged letters of a segment without logging it: one .docx per line in `out_dir` and,
     when asked, one combined .docx with a section per letter.
 

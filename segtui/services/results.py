@@ -96,3 +96,79 @@ class Resent(TypedDict):
     errors: int
     same_address: int
     failure: str
+
+
+class Logged(TypedDict):
+    """segment_log.log_segment: the logged segment and, with deliver, how delivery went."""
+    logged_segment_entry_no: int
+    segment_no: str
+    interactions: int
+    campaign_entries: int
+    follow_up_segment_no: str | None
+    delivered: int
+    errors: int
+    without_correspondence_type: int
+    combined: NotRequired[str | None]
+    files: NotRequired[list[str]]
+    same_address: NotRequired[int]
+    failure: NotRequired[str]
+    pdf: NotRequired[str | None]
+    pdf_note: NotRequired[str]
+
+
+class TemplateDocument(TypedDict):
+    """A template's Word document for a language (templates.attach, map_fields, template_fields)."""
+    template_code: str
+    language_code: str  # "" for all languages
+    file_name: str
+    fields: list[str]
+    unknown_fields: list[str]  # merge fields segtui does not know and the mapping does not name
+    mapping: dict[str, str]
+    ignored_fields: list[str]
+    unsupported_fields: list[str]
+    notes: list[str]
+    kind: NotRequired[str]  # in templates.attachments: "word" or another file sent as it is
+
+
+class TemplateDetached(TypedDict):
+    template_code: str
+    language_code: str
+
+
+class LineDocument(TypedDict):
+    """merge.set_line_document: a line's own document (attachment_name "" when cleared)."""
+    segment_no: str
+    line_no: int
+    attachment_name: str
+    fields: list[str]
+    unknown_fields: list[str]
+
+
+class Merged(TypedDict):
+    """merge.merge_segment: the documents written, one per line, and the combined file(s)."""
+    segment_no: str
+    documents: int
+    unknown_fields: list[str]
+    files: list[str]
+    combined: list[str]
+    without_document: list[int]  # line numbers
+
+
+class Written(TypedDict):
+    """What an import wrote (or, as a dry run, would write)."""
+    imported: int
+    updated: int
+    unchanged: int
+    companies: int
+    opted_out: int
+
+
+class Imported(Written):
+    """contact_io.import_contacts: what it wrote, what it refused and how it read the file."""
+    rejected: list[dict[str, Any]]  # {"line", "reason"}
+    warnings: list[dict[str, Any]]  # {"line", "field", "reason"}
+    unmapped_columns: list[str]
+    format: str
+    source: str
+    encoding: str | None
+    dry_run: bool

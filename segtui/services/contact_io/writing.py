@@ -9,6 +9,7 @@ from ... import db as dbmod
 from ...errors import SegtuiError
 from ...models import Contact, ContactOptOut, NumberSeries, database
 from .rows import ALL_FIELDS, COMPARED, DEFAULTS
+from ..results import Written
 
 
 class ImportRefused(SegtuiError):
@@ -54,7 +55,7 @@ def _bulk_write(records, upsert=False):
         cursor.executemany(sql, [values(r) for r in records[i:i + step]])
 
 
-def write(rows, progress=None):
+def write(rows, progress=None) -> Written:
     now: Any = dt.datetime.now().replace(microsecond=0)
     if dbmod.is_sqlite():
         # As Peewee stores it; a string spares sqlite3's datetime adapter on every row.
