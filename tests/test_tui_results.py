@@ -101,3 +101,28 @@ def test_sample_names_reads_contact_rows():
     rows = [{"no": "CT1", "name": "Ada"}, {"no": "CT2", "name": ""}, {"no": "CT3", "name": "CT3"}]
     assert sample_names(rows) == "Ada (CT1), CT2, CT3"
     assert sample_names([{"no": f"CT{i}", "name": f"N{i}"} for i in range(9)]).count("(") == 5
+
+
+@SIZES
+async def test_resend_menu_words_come_from_the_labels_table(db, db_path, size):
+    from tui_fixtures import fill_fixed
+
+    from segtui.labels import label
+    from segtui.tui.screens.dialogs import FormDialog as ListFormDialog
+    from segtui.tui.screens.logged import LoggedSegmentsScreen
+
+    fill_fixed()
+    app = make_app(db_path)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("g")
+        await settle(pilot)
+        assert isinstance(app.screen, LoggedSegmentsScreen)
+        await pilot.press("f4")
+        await settle(pilot)
+        assert isinstance(app.screen, ListFormDialog)
+        field = next(f for f in app.screen.fields if f.name == "correspondence_type")
+        words = [(v, label("correspondence_type", v)) for v in ("hard_copy", "email")]
+        assert field.choices == [("same", "Same as each entry"), *words]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, LoggedSegmentsScreen)
