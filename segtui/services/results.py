@@ -163,6 +163,10 @@ class Written(TypedDict):
     opted_out: int
 
 
+class Exported(TypedDict):
+    exported: int  # contacts written to the file
+
+
 class Imported(Written):
     """contact_io.import_contacts: what it wrote, what it refused and how it read the file."""
     rejected: list[dict[str, Any]]  # {"line", "reason"}
