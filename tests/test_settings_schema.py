@@ -9,12 +9,6 @@ from segtui.errors import SegtuiError
 from segtui.text import FALSE_WORDS, TRUE_WORDS, yes_no
 
 
-@pytest.fixture(autouse=True)
-def _no_file_chosen_after():
-    yield
-    config.use_file(None)  # an in-process run with --config must not choose for the next test
-
-
 def test_defaults_come_from_the_schema_and_pass_their_own_checks():
     for setting in config.SCHEMA:
         node = config.DEFAULTS
