@@ -2,35 +2,105 @@
 import os
 import re
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable
 
 import platformdirs
 import tomli_w
 
 from . import private
 from .errors import SegtuiError
+from .text import yes_no
 
 APP = "segtui"
 
-DEFAULTS = {
-    "theme": "segtui-dark",
-    "mouse": True,
-    "user_id": "",
-    "output_dir": "",
-    "keymap": {},
-    "smtp": {"host": "localhost", "port": 25, "starttls": False, "user": "",
-             "password_env": "SEGTUI_SMTP_PASSWORD", "sender": ""},
-}
-
-
-# Keys whose value is a free-form table (action name -> key).
-FREE_TABLES = {"keymap"}
 # A key named like this holds a secret: never stored, never shown.
 SECRET_WORDS = ("password", "secret", "token", "passphrase")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 SENDER = re.compile(r"^(?:[^<>@\r\n]*<[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+\.[^<>@\s]+)$")
-TRUE_WORDS = {"true", "yes", "y", "on", "1"}
-FALSE_WORDS = {"false", "no", "n", "off", "0"}
+
+
+def _port(key: str, value: int) -> None:
+    if not 0 < value < 65536:
+        raise SegtuiError(f"{key}: {value} is not a TCP port (1-65535)")
+
+
+def _host(key: str, value: str) -> None:
+    if any(ch.isspace() for ch in value):
+        raise SegtuiError(f"{key}: {value!r} is not a host name (no spaces)")
+
+
+def _env_name(key: str, value: str) -> None:
+    if value and not ENV_NAME.match(value):
+        raise SegtuiError(f"{key}: {value!r} is not an environment variable name (letters, digits, _)")
+
+
+def _sender(key: str, value: str) -> None:
+    if value and not SENDER.match(value.strip()):
+        raise SegtuiError(f"{key}: {value!r} is not an e-mail address (name@example.com or "
+                          "'Name <name@example.com>')")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its dotted key, default (whose type is the setting's type), what it is for,
+    and a check beyond the type. A `table` setting holds free keys (keymap: action -> key)."""
+    key: str
+    default: Any
+    label: str
+    check: Callable[[str, Any], None] | None = None
+    table: bool = False
+
+    @property
+    def type(self) -> type:
+        return type(self.default)
+
+
+# The settings: read at start (load) and by `config set` (set_value), both checked by this table.
+SCHEMA: tuple[Setting, ...] = (
+    Setting("theme", "segtui-dark", "colour theme (t in the app chooses one)"),
+    Setting("mouse", True, "capture the mouse"),
+    Setting("user_id", "", "user id written on logged entries (default: the login name)"),
+    Setting("output_dir", "", "folder for letters, labels and exports"),
+    Setting("keymap", {}, "keys: action name -> key, e.g. go_back = \"ctrl+z\"", table=True),
+    Setting("smtp.host", "localhost", "SMTP server", _host),
+    Setting("smtp.port", 25, "SMTP port", _port),
+    Setting("smtp.starttls", False, "use STARTTLS"),
+    Setting("smtp.user", "", "SMTP user name"),
+    Setting("smtp.password_env", "SEGTUI_SMTP_PASSWORD", "environment variable holding the SMTP password",
+            _env_name),
+    Setting("smtp.sender", "", "From address of e-mails", _sender),
+)
+BY_KEY = {s.key: s for s in SCHEMA}
+# Keys whose value is a free-form table (action name -> key).
+FREE_TABLES = {s.key for s in SCHEMA if s.table}
+# The tables that group settings (smtp): a key of theirs is set, never the table itself.
+GROUPS = {s.key.rsplit(".", 1)[0] for s in SCHEMA if "." in s.key}
+
+
+def _defaults() -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for setting in SCHEMA:
+        *groups, last = setting.key.split(".")
+        node = out
+        for group in groups:
+            node = node.setdefault(group, {})
+        node[last] = dict(setting.default) if setting.table else setting.default
+    return out
+
+
+# The settings with nothing stored, nested as the file holds them (smtp is a table).
+DEFAULTS: dict[str, Any] = _defaults()
+
+# Set by the command line from --config for this run (passed, not put in the environment).
+_chosen_file: Path | None = None
+
+
+def use_file(path: str | os.PathLike | None) -> None:
+    """The settings file of this run (--config); None: SEGTUI_CONFIG or the default place."""
+    global _chosen_file
+    _chosen_file = Path(path) if path else None
 
 
 def data_dir():
@@ -41,8 +111,8 @@ def default_config_dir():
     return Path(platformdirs.user_config_dir(APP))
 
 
-def config_path(path=None):
-    return Path(path or os.environ.get("SEGTUI_CONFIG") or default_config_dir() / "settings.toml")
+def config_path(path=None) -> Path:
+    return Path(path or _chosen_file or os.environ.get("SEGTUI_CONFIG") or default_config_dir() / "settings.toml")
 
 
 def _merge(base, over):
@@ -61,28 +131,41 @@ def is_secret(key):
 
 
 def _secret_refusal(key):
-    env = DEFAULTS["smtp"]["password_env"]
+    env = BY_KEY["smtp.password_env"].default
     return (f"{key}: a password is never kept in the settings; put it in the environment variable that "
             f"smtp.password_env names ({env} unless you changed it), e.g. export {env}=...")
 
 
-def _known_keys(defaults=DEFAULTS, prefix=""):
-    out = []
-    for key, value in defaults.items():
-        if isinstance(value, dict) and key not in FREE_TABLES:
-            out += _known_keys(value, f"{prefix}{key}.")
-        else:
-            out.append(f"{prefix}{key}")
-    return out
+def _known_keys() -> list[str]:
+    return [s.key for s in SCHEMA]
 
 
-def _default_for(key):
-    node = DEFAULTS
-    for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None, False
-        node = node[part]
-    return node, True
+def _typed(key: str, value: Any, kind: type) -> Any:
+    """`value` in the type `kind` (yes/no words for booleans), or SegtuiError naming the key."""
+    if kind is bool:
+        if isinstance(value, str):
+            value = yes_no(value, value)
+        if not isinstance(value, bool):
+            raise SegtuiError(f"{key}: {value!r} is not true or false")
+        return value
+    if kind is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise SegtuiError(f"{key}: {value!r} is not a number")
+        return float(value)
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SegtuiError(f"{key}: {value!r} is not a whole number")
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)  # e.g. a user id typed as 1234
+    if not isinstance(value, str):
+        raise SegtuiError(f"{key}: {value!r} must be text")
+    return value
+
+
+def _no_control(key: str, value: Any) -> None:
+    if isinstance(value, str) and any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise SegtuiError(f"{key}: the value contains a control character (a line break, NUL...)")
 
 
 def check_value(key, value):
@@ -95,47 +178,21 @@ def check_value(key, value):
         if not isinstance(value, str):
             raise SegtuiError(f"{key}: {value!r} must be text (a key, e.g. ctrl+z)")
         return value
-    default, known = _default_for(key)
-    if not known:
+    setting = BY_KEY.get(key)
+    if setting is None and key not in GROUPS:
         raise SegtuiError(f"unknown setting {key!r}; known: {', '.join(_known_keys())}")
-    if isinstance(default, dict):
-        if parts[0] in FREE_TABLES and isinstance(value, dict):
+    if setting is None or setting.table:
+        if setting is not None and isinstance(value, dict):
             return {k: check_value(f"{key}.{k}", v) for k, v in value.items()}
-        if key in FREE_TABLES:
+        if setting is not None:
             raise SegtuiError(f"{key} is a table of settings: set one of its keys, e.g. {key}.go_back ctrl+z")
         inner = ", ".join(k for k in _known_keys() if k.startswith(key + "."))
         raise SegtuiError(f"{key} is a table of settings: set one of its keys ({inner})")
-    if isinstance(default, bool):
-        if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
-            value = value.strip().lower() in TRUE_WORDS
-        if not isinstance(value, bool):
-            raise SegtuiError(f"{key}: {value!r} is not true or false")
-        return value
-    if isinstance(default, float):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise SegtuiError(f"{key}: {value!r} is not a number")
-        return float(value)
-    if isinstance(default, int):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise SegtuiError(f"{key}: {value!r} is not a whole number")
-        if key == "smtp.port" and not 0 < value < 65536:
-            raise SegtuiError(f"{key}: {value} is not a TCP port (1-65535)")
-        return value
-    if isinstance(default, str):
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)  # e.g. a user id typed as 1234
-        if not isinstance(value, str):
-            raise SegtuiError(f"{key}: {value!r} must be text")
-        if key.endswith("_env") and value and not ENV_NAME.match(value):
-            raise SegtuiError(f"{key}: {value!r} is not an environment variable name (letters, digits, _)")
-        if key == "smtp.sender" and value and not SENDER.match(value.strip()):
-            raise SegtuiError(f"{key}: {value!r} is not an e-mail address (name@example.com or "
-                              "'Name <name@example.com>')")
-        if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
-            raise SegtuiError(f"{key}: the value contains a control character (a line break, NUL...)")
-        if key == "smtp.host" and any(ch.isspace() for ch in value):
-            raise SegtuiError(f"{key}: {value!r} is not a host name (no spaces)")
-        return value
+    value = _typed(key, value, setting.type)
+    # The setting's own check first: it names what the value should be (an address, a port...).
+    if setting.check is not None:
+        setting.check(key, value)
+    _no_control(key, value)
     return value
 
 
@@ -145,10 +202,9 @@ def validate(stored, where="settings"):
         for key, value in node.items():
             name = f"{prefix}{key}"
             if isinstance(value, dict) and name not in FREE_TABLES:
-                default, known = _default_for(name)
-                if known and not isinstance(default, dict):
+                if name in BY_KEY:
                     raise SegtuiError(f"{where}: {name} must be a value, not a table")
-                if not known and not is_secret(name):
+                if name not in GROUPS and not is_secret(name):
                     raise SegtuiError(f"{where}: unknown setting {name!r}; known: {', '.join(_known_keys())}")
                 walk(value, name + ".")
             else:

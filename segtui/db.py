@@ -233,7 +233,7 @@ def _upgrade_to_6():
 
 
 # Contact columns people filter with `@` (case-insensitive): PostgreSQL gets an index on the very
-# expression the filter compiles to (filters.py: lower(col COLLATE "und-x-icu"), or lower(col)
+# expression the filter compiles to (filters/sql.py: lower(col COLLATE "und-x-icu"), or lower(col)
 # without ICU), so `@ber*` and `@berlin` read an index instead of every contact.
 CASE_INDEXED = ("name", "company_name", "city")
 

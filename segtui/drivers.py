@@ -19,7 +19,7 @@ def import_peewee():
 
         return peewee
     for name in HIDDEN_DRIVERS:
-        sys.modules[name] = None  # makes `import name` raise ImportError
+        sys.modules[name] = None  # type: ignore[assignment]  # makes `import name` raise ImportError
     try:
         import peewee
     finally:

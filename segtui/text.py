@@ -37,3 +37,18 @@ def visible(text, keep_newlines=False):
 def is_safe(text):
     """True when `text` has nothing visible() would escape."""
     return not _UNSAFE.search(text or "")
+
+
+# The words a yes/no value may be typed as (settings, setup lists): one list for every reader.
+TRUE_WORDS = frozenset({"true", "yes", "y", "on", "1"})
+FALSE_WORDS = frozenset({"false", "no", "n", "off", "0"})
+
+
+def yes_no(text: str, otherwise=None):
+    """True or False for a yes/no word (any case, spaces around), else `otherwise`."""
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    return otherwise

@@ -185,7 +185,10 @@ def cli_main(db_path, tmp_path, monkeypatch):
         text = out.getvalue()
         return code, (_parse(code, text) if json_out else text), err.getvalue()
 
-    return run
+    yield run
+    from segtui import config
+
+    config.use_file(None)  # a run given --config chose the settings file for this process only
 
 
 def pytest_collection_modifyitems(config, items):

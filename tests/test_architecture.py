@@ -10,6 +10,7 @@ Every import counts, also one inside a function: a lazy import is still a depend
 import ast
 import importlib.util
 import subprocess
+import tempfile
 import sys
 from pathlib import Path
 
@@ -18,7 +19,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "segtui"
 
-SERVICE_FILES = ["filters.py", "models.py", "db.py", "config.py", "labels.py", "text.py", "errors.py", "private.py"]
+SERVICE_FILES = ["filters/__init__.py", "filters/syntax.py", "filters/checking.py", "filters/sql.py",
+                 "models.py", "db.py", "config.py", "labels.py", "text.py", "errors.py", "private.py"]
 SCREEN_FREE = ("textual", "rich", "segtui.tui")
 MODEL_FREE = ("segtui.models", "peewee", "playhouse")
 
@@ -170,3 +172,32 @@ def test_ruff_finds_nothing():
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "segtui", "tests", "bench"],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# --- mypy: services/ and filters/ type-check (config in pyproject.toml [tool.mypy]) ---------------
+
+needs_mypy = pytest.mark.skipif(importlib.util.find_spec("mypy") is None, reason="mypy comes with the test extra")
+
+
+def run_mypy(*paths: str) -> subprocess.CompletedProcess:
+    # Cache outside the repo: a checkout stays clean and parallel runs do not share a half-written cache.
+    args = [sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml"),
+            "--cache-dir", str(Path(tempfile.gettempdir()) / f"segtui-mypy-{sys.version_info[:2]}"), *paths]
+    return subprocess.run(args, cwd=ROOT, capture_output=True, text=True)
+
+
+@needs_mypy
+def test_mypy_finds_nothing_in_services_and_filters():
+    result = run_mypy()  # the files listed in [tool.mypy]
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success" in result.stdout
+
+
+@needs_mypy
+def test_mypy_would_catch_a_wrong_result_type(tmp_path):
+    bad = tmp_path / "bad_service.py"
+    bad.write_text("from segtui.services.results import LinesChanged\n\n\n"
+                   "def go_back() -> LinesChanged:\n    return {'undone': '2', 'no_of_lines': 0}\n")
+    result = run_mypy(str(bad))
+    assert result.returncode == 1
+    assert "bad_service.py:5: error" in result.stdout

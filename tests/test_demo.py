@@ -442,7 +442,7 @@ def test_an_error_while_generating_rows_reaches_the_caller(db, monkeypatch):
             raise ValueError("bad city table")
         return real(rng, world)
 
-    monkeypatch.setattr(demo, "_company", flaky)
+    monkeypatch.setattr(demo.people, "_company", flaky)  # where the contact generator looks it up
     with pytest.raises(ValueError, match="bad city table"):
         demo.fill_demo(contacts=1000, seed=1)
     assert Contact.select().count() == 0

@@ -75,10 +75,11 @@ def main(argv=None):
     except UsageError as exc:
         print(f"usage error: {exc}", file=sys.stderr)
         return 2
-    if args.config:
-        import os
+    from .. import config
 
-        os.environ["SEGTUI_CONFIG"] = args.config
+    # Every run says which settings file it reads (None: SEGTUI_CONFIG or the default place):
+    # passed to the settings module, never put in the environment other code and children see.
+    config.use_file(args.config)
     if args.command is None:
         args = parser.parse_args(["tui", *argv])
     handler = getattr(args, "handler", None)

@@ -10,7 +10,7 @@ import datetime as dt
 from peewee import SQL, Value, fn
 
 from .. import db as dbmod
-from ..errors import Conflict, SegtuiError
+from ..errors import SegtuiError
 from ..models import (
     BusinessRelation,
     Contact,
@@ -166,16 +166,9 @@ def _free_no():
 
 def check_version(record, expected, what):
     """Conflict when `record` changed since the user read version `expected`."""
-    try:  # the shared helper, when the versions work has landed on this branch
-        from .versions import check_version as shared
-    except ImportError:
-        shared = None
-    if shared is not None:
-        return shared(record, expected, what)
-    if expected is not None and int(expected) != (record.version or 0):
-        raise Conflict(f"{what} was changed by another user since you read it (version {record.version}, "
-                       f"you read {expected}): nothing changed")
-    return None
+    from .versions import check_version as shared
+
+    return shared(record, expected, what)
 
 
 def set_contact(no, values, expected_version=None):

@@ -8,6 +8,7 @@ source with filters, at least one related row passes all of that source's filter
 (docs/domain.md, section 2).
 """
 from dataclasses import dataclass
+from typing import Any
 
 from peewee import SQL, fn
 
@@ -32,7 +33,7 @@ class Source:
 
     name: str
     label: str
-    model: type
+    model: Any  # a peewee model class
     link: str  # the related table's column that holds the contact no
     on_company: bool = False  # judged on the contact's company (a person inherits it)
     aliases: tuple = ()  # user field name -> model field name
@@ -91,7 +92,7 @@ def source_field(source_name, field_name, typed=None):
 def contact_condition(filters):
     """One Peewee condition on Contact for all filters (raises FilterError for a bad one)."""
     contact = Contact
-    by_source = {}
+    by_source: dict = {}
     for typed, expression in filters:
         source_name, field_name = split_field(typed)
         source, field = source_field(source_name, field_name, typed)

@@ -24,6 +24,7 @@ from . import opt_outs, segments
 from .contacts import contact_condition, contact_dict
 from .users import current_user
 from .segments import count_lines, get_header
+from .results import CriteriaResult, LinesChanged, MailingGroupApplied
 
 SAMPLE_SIZE = 10
 ADD_ORDER = (Contact.company_name, Contact.company_no, Contact.type, Contact.name, Contact.no)
@@ -82,7 +83,7 @@ def add_opted_out(header):
     return opt_outs.opted_out(corres)
 
 
-def _add(header, base, action, filters=(), reference="", dry_run=False, **options):
+def _add(header, base, action, filters=(), reference="", dry_run=False, **options) -> CriteriaResult:
     """Add the contacts `base` selects (with options); record the action and its history."""
     opted_out = add_opted_out(header)
     condition = add_condition(header.no, base, options.get("expand_contact", False),
@@ -108,7 +109,7 @@ def _add(header, base, action, filters=(), reference="", dry_run=False, **option
 
 
 def add_contacts(no, filters, allow_existing=False, expand_contact=False, allow_company_with_persons=False,
-                 ignore_exclusion=False, dry_run=False):
+                 ignore_exclusion=False, dry_run=False) -> CriteriaResult:
     """Add the contacts the filters select. No filters = all contacts."""
     filters = list(filters or [])
     with transaction():
@@ -142,7 +143,8 @@ def line_match(condition, entire_companies=False, keep=False):
     return SegmentLine.contact_no.in_(Contact.select(Contact.no).where(condition))
 
 
-def _remove(header, line_condition, action, filters=(), reference="", dry_run=False, entire_companies=False):
+def _remove(header, line_condition, action, filters=(), reference="", dry_run=False,
+            entire_companies=False) -> CriteriaResult:
     in_segment = SegmentLine.segment_no == header.no
     if dry_run:
         count = SegmentLine.select(fn.COUNT(SQL("*"))).where(in_segment & line_condition).scalar()
@@ -162,7 +164,7 @@ def _need_filters(filters, what):
         raise SegtuiError(f"{what} needs at least one filter (e.g. --filter city=BERLIN)")
 
 
-def reduce_contacts(no, filters, entire_companies=False, dry_run=False):
+def reduce_contacts(no, filters, entire_companies=False, dry_run=False) -> CriteriaResult:
     """Remove the lines whose contact matches the filters."""
     filters = list(filters or [])
     _need_filters(filters, "reduce")
@@ -172,7 +174,7 @@ def reduce_contacts(no, filters, entire_companies=False, dry_run=False):
         return _remove(header, match, "reduce", filters, dry_run=dry_run, entire_companies=entire_companies)
 
 
-def refine_contacts(no, filters, entire_companies=False, dry_run=False):
+def refine_contacts(no, filters, entire_companies=False, dry_run=False) -> CriteriaResult:
     """Keep only the lines whose contact matches the filters."""
     filters = list(filters or [])
     _need_filters(filters, "refine")
@@ -184,7 +186,7 @@ def refine_contacts(no, filters, entire_companies=False, dry_run=False):
 
 # --- go back ------------------------------------------------------------------------------------
 
-def go_back(no, steps=1):
+def go_back(no, steps=1) -> LinesChanged:
     """Undo the last `steps` criteria actions, newest first: inserted lines go, deleted ones return."""
     steps = int(steps)
     if steps < 1:
@@ -317,7 +319,7 @@ def _check_confirm(header, confirm):
                           "confirm with --yes to add to them")
 
 
-def reuse_criteria(no, code, confirm=False):
+def reuse_criteria(no, code, confirm=False) -> LinesChanged:
     """Replay saved criteria, in order, on today's data; each replayed action can be undone."""
     with transaction():
         header = get_header(no, lock=True)
@@ -358,7 +360,7 @@ def _logged_entry(logged_entry_no):
     return entry_no
 
 
-def _reuse_logged(header, logged_entry_no, ignore_exclusion=False):
+def _reuse_logged(header, logged_entry_no, ignore_exclusion=False) -> CriteriaResult:
     entry_no = _logged_entry(logged_entry_no)
     contacts = (InteractionLogEntry.select(InteractionLogEntry.contact_no)
                 .where(InteractionLogEntry.logged_segment_entry_no == entry_no))
@@ -366,7 +368,7 @@ def _reuse_logged(header, logged_entry_no, ignore_exclusion=False):
                 ignore_exclusion=ignore_exclusion)
 
 
-def reuse_logged(no, logged_entry_no, confirm=False, ignore_exclusion=False):
+def reuse_logged(no, logged_entry_no, confirm=False, ignore_exclusion=False) -> LinesChanged:
     """Add the contacts of a logged segment (exclusions respected unless told otherwise)."""
     with transaction():
         header = get_header(no, lock=True)
@@ -377,7 +379,7 @@ def reuse_logged(no, logged_entry_no, confirm=False, ignore_exclusion=False):
 
 # --- mailing group ------------------------------------------------------------------------------
 
-def apply_mailing_group(no, code, delete_old=False):
+def apply_mailing_group(no, code, delete_old=False) -> MailingGroupApplied:
     """Give every contact on the segment a mailing group (optionally first taking it from everyone)."""
     code = (code or "").strip().upper()
     with transaction():

@@ -35,6 +35,7 @@ from ..models import (
 from . import hardcopy, mail, merge, word
 from .batches import chunks
 from .entry_nos import parse_entry_nos
+from .results import Delivered, DeliveryState
 
 UNFINISHED = ("in_progress", "error")
 REFUSALS_PER_RULE = 10
@@ -148,7 +149,8 @@ def delivery_refusals(segment_no):
 
 # --- delivery ---------------------------------------------------------------------------------
 
-def deliver_logged_segment(logged_entry_no, out_dir=None, settings=None, workers=None, one_per_address=True):
+def deliver_logged_segment(logged_entry_no, out_dir=None, settings=None, workers=None,
+                           one_per_address=True) -> Delivered:
     """`segtui logged deliver` and the Logged Segments screen: the logged segment must exist and
     the settings be right (else SegtuiError, nothing done); then deliver_logged."""
     (no,) = parse_entry_nos([logged_entry_no])
@@ -168,7 +170,7 @@ def deliver_logged_segment(logged_entry_no, out_dir=None, settings=None, workers
                           one_per_address=one_per_address)
 
 
-def deliver_logged(logged_entry_no, out_dir=None, settings=None, workers=None, one_per_address=True):
+def deliver_logged(logged_entry_no, out_dir=None, settings=None, workers=None, one_per_address=True) -> Delivered:
     """Deliver the logged segment's entries that are pending, were cut off ('in_progress') or
     failed ('error'); never one already sent. Returns {"delivered", "errors", "skipped",
     "same_address", "combined", "files", "failure"}: skipped counts the entries left alone (sent
@@ -188,12 +190,12 @@ def deliver_logged(logged_entry_no, out_dir=None, settings=None, workers=None, o
     return _safe_deliver(nos, out_dir, settings, label, total, workers, one_per_address)
 
 
-def deliver_entries(entry_nos, out_dir=None, settings=None, workers=None, one_per_address=False):
+def deliver_entries(entry_nos, out_dir=None, settings=None, workers=None, one_per_address=False) -> Delivered:
     """Deliver the given interaction log entries that are unfinished (a resend creates them
     'in_progress'); entries already delivered are left alone. Same result as deliver_logged."""
     e = InteractionLogEntry
     wanted = sorted({int(n) for n in entry_nos or []})
-    nos = []
+    nos: list = []
     for part in chunks(wanted):
         nos.extend(n for (n,) in e.select(e.entry_no)
                    .where(e.entry_no.in_(part) & e.delivery_status.in_(UNFINISHED)).tuples())
@@ -201,21 +203,21 @@ def deliver_entries(entry_nos, out_dir=None, settings=None, workers=None, one_pe
     return _safe_deliver(sorted(nos), out_dir, settings, label, len(wanted), workers, one_per_address)
 
 
-def _safe_deliver(nos, out_dir, settings, label, total, workers, one_per_address):
+def _safe_deliver(nos, out_dir, settings, label, total, workers, one_per_address) -> Delivered:
     """_deliver, which never raises: it runs after a commit, and what it did must be reported."""
     try:
         result = _deliver(nos, out_dir, settings, label, workers, one_per_address)
     except Exception as exc:  # noqa: BLE001 - entries left unfinished are resumed by a rerun
-        result = {"delivered": 0, "errors": 0, "same_address": 0, "combined": None, "combined_files": [], "files": [],
-                  "failure": f"delivery stopped: {exc.__class__.__name__}: {exc}"}
-        result.update(_tally(nos))
+        result = Delivered(delivered=0, errors=0, same_address=0, combined=None, combined_files=[], files=[],
+                           failure=f"delivery stopped: {exc.__class__.__name__}: {exc}")
+        result["delivered"], result["errors"] = _tally(nos)
     result.setdefault("failure", "")
     result["skipped"] = max(0, total - result["delivered"] - result["errors"])
     return result
 
 
-def _tally(nos):
-    """{"delivered", "errors"} among the given entries, read back from the database."""
+def _tally(nos) -> tuple[int, int]:
+    """(delivered, errors) among the given entries, read back from the database."""
     e = InteractionLogEntry
     delivered = errors = 0
     for part in chunks(nos):
@@ -223,10 +225,10 @@ def _tally(nos):
                               .group_by(e.delivery_status).tuples()):
             delivered += count if status == "" else 0
             errors += count if status == "error" else 0
-    return {"delivered": delivered, "errors": errors}
+    return delivered, errors
 
 
-def delivery_state(logged_entry_no):
+def delivery_state(logged_entry_no) -> DeliveryState:
     """How the logged segment's delivery stands: {"entries", "delivered", "pending", "errors",
     "first_errors": [{"entry_no", "contact_no", "error"}] (up to 5)}."""
     e = InteractionLogEntry
@@ -307,7 +309,7 @@ def _sent_addresses(entries):
     """{address: entry_no} of the e-mails already sent in the logged segments of `entries`."""
     e = InteractionLogEntry
     logged = sorted({entry.logged_segment_entry_no for entry in entries if entry.logged_segment_entry_no})
-    out = {}
+    out: dict = {}
     for part in chunks(logged):
         query = (e.select(e.entry_no, Contact.email).join(Contact, on=(Contact.no == e.contact_no))
                  .where(e.logged_segment_entry_no.in_(part) & (e.correspondence_type == "email")
@@ -334,8 +336,8 @@ def _same_address(entries, values, ready):
     return notes
 
 
-def _deliver(nos, out_dir, settings, label, workers=None, one_per_address=False):
-    result = {"delivered": 0, "errors": 0, "same_address": 0, "combined": None, "combined_files": [], "files": []}
+def _deliver(nos, out_dir, settings, label, workers=None, one_per_address=False) -> Delivered:
+    result = Delivered(delivered=0, errors=0, same_address=0, combined=None, combined_files=[], files=[])
     entries = _entries(nos)
     if not entries:
         return result

@@ -26,6 +26,7 @@ from ..models import (
     to_dict,
 )
 from .entry_nos import parse_entry_nos
+from .results import CanceledRestored
 
 RESEND_PREFIX = "Resend: "
 DESCRIPTION_MAX = 100
@@ -139,7 +140,7 @@ def _known(wanted):
     return state
 
 
-def toggle_canceled(entry_nos):
+def toggle_canceled(entry_nos) -> CanceledRestored:
     """Cancel the entries that are not canceled, restore those that are.
 
     Restoring an entry whose logged segment is canceled is refused: restore the logged
@@ -162,7 +163,7 @@ def toggle_canceled(entry_nos):
             if nos:
                 InteractionLogEntry.update(canceled=canceled).where(
                     InteractionLogEntry.entry_no.in_(nos)).execute()
-    return {"canceled": cancel, "restored": restore}
+    return CanceledRestored(canceled=cancel, restored=restore)
 
 
 def normal_option(value, allowed, what):
@@ -316,7 +317,7 @@ def _template_dict(template, stats):
 def template_list():
     """Interaction templates with their statistics and attachment languages."""
     stats = {r["code"]: r for r in statistics("template")}
-    languages = {}
+    languages: dict = {}
     for code, language in (InteractionTemplateAttachment
                            .select(InteractionTemplateAttachment.template_code,
                                    InteractionTemplateAttachment.language_code).tuples()):

@@ -16,7 +16,7 @@ COLUMNS = LINE_FIELDS + CONTACT_FIELDS + ["has_attachment"]
 INDEX = {name: i for i, name in enumerate(COLUMNS)}
 BOOL_COLUMNS = ("campaign_target", "campaign_response", "attempt_failed", "has_attachment")
 
-_SQL = {}
+_SQL: dict = {}
 
 
 def _sql(direction, param):

@@ -9,6 +9,7 @@ from .. import db as dbmod
 from ..errors import NotFound
 from ..models import CampaignEntry, InteractionLogEntry, LoggedSegment, to_dict
 from . import interactions
+from .results import CanceledRestored
 
 SHOW_LIMIT = 100
 
@@ -65,7 +66,7 @@ def show_logged(entry_no, limit=SHOW_LIMIT, offset=0):
     return data
 
 
-def toggle_canceled(entry_nos_):
+def toggle_canceled(entry_nos_) -> CanceledRestored:
     """Cancel the logged segments that are not canceled and restore those that are, with their entries.
 
     Returns {"canceled": [...], "restored": [...]}. An unknown entry number refuses the whole call.
@@ -86,7 +87,7 @@ def toggle_canceled(entry_nos_):
             InteractionLogEntry.update(canceled=canceled).where(
                 InteractionLogEntry.logged_segment_entry_no.in_(nos)).execute()
             CampaignEntry.update(canceled=canceled).where(CampaignEntry.logged_segment_entry_no.in_(nos)).execute()
-    return {"canceled": cancel, "restored": restore}
+    return CanceledRestored(canceled=cancel, restored=restore)
 
 
 def follow_up(entry_no):

@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from html import escape
 from html.parser import HTMLParser
+from typing import Any
 
 from . import word
 
@@ -28,7 +29,7 @@ PAGE = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title>
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _STYLE_REFS = re.compile(rb'<w:(?:pStyle|rStyle|tblStyle|numStyle|styleLink)\s+w:val="([^"]+)"')
-_TRIMMED = {}  # (sha1 of styles.xml, used style ids) -> the trimmed styles.xml
+_TRIMMED: dict[tuple, bytes] = {}  # (sha1 of styles.xml, used style ids) -> the trimmed styles.xml
 
 
 def _trim_styles(styles, used):
@@ -73,7 +74,7 @@ def _for_mammoth(data):
         names = set(src.namelist())
         if "word/styles.xml" not in names:
             return data
-        used = set()
+        used: set[str] = set()
         for name in names:
             if re.match(r"word/(document|numbering|footnotes|endnotes|comments)\.xml$", name):
                 used.update(ref.decode() for ref in _STYLE_REFS.findall(src.read(name)))
@@ -178,7 +179,8 @@ def build_message(entry, doc, values, data, name, sender, as_attachment=None):
         message.set_content(html_text(html))
         message.add_alternative(PAGE.format(title=escape(subject), body=html), subtype="html")
         if images:
-            html_part = message.get_payload()[-1]
+            payload: Any = message.get_payload()  # a multipart's parts: the html alternative is the last
+            html_part = payload[-1]
             for content, content_type, cid in images:
                 maintype, _, subtype = content_type.partition("/")
                 html_part.add_related(content, maintype=maintype, subtype=subtype or "octet-stream", cid=cid)

@@ -33,6 +33,7 @@ from ..models import (
 )
 from . import templates, word
 from .batches import by_key, chunks
+from .results import LineDocument, Merged
 
 # Letters below this merge in this process: at about 500 letters a second on one core, starting
 # the worker processes (each imports the Word code) costs more than it saves for fewer.
@@ -184,8 +185,9 @@ def template_attachments(records):
 def documents_for(records):
     """The Document of each record (None when it has none), in order."""
     attachments = template_attachments(records)
-    made = {}
-    out = []
+    made: dict = {}
+    out: list[Document | None] = []
+    doc: Document | None
     for record in records:
         template = attachments.get((record.interaction_template_code, record.language_code)) \
             or attachments.get((record.interaction_template_code, ""))
@@ -240,7 +242,7 @@ def unknown_message(report):
     return "; ".join(parts)
 
 
-def set_line_document(segment_no, line_no, path_or_bytes=None, file_name=None):
+def set_line_document(segment_no, line_no, path_or_bytes=None, file_name=None) -> LineDocument:
     """Give a line its own document, which replaces the template's for that contact; None clears it.
     A .docx is checked (and merged like a template); any other file is sent as it is.
     Returns {"segment_no", "line_no", "attachment_name", "fields", "unknown_fields"}."""
@@ -374,7 +376,7 @@ def merge_to_bytes(groups, workers=None):
 
 def group_letters(documents, rows):
     """Letters grouped by the document they are merged from, keeping the first-seen order."""
-    groups = {}
+    groups: dict = {}
     for index, (doc, row) in enumerate(zip(documents, rows)):
         if doc is None:
             continue
@@ -409,7 +411,7 @@ def write_combined(base, documents, rows, overwrite=False):
     return paths
 
 
-def merge_segment(segment_no, out_dir, combined=None, workers=None):
+def merge_segment(segment_no, out_dir, combined=None, workers=None) -> Merged:
     """Merged letters of a segment without logging it: one .docx per line in `out_dir` and,
     when asked, one combined .docx with a section per letter.
 

@@ -97,7 +97,7 @@ def left_out(header, chosen, opted_out_condition, ignore_exclusion=False, allow_
 
 def delivery_refusals(entries):
     """{entry_no: why} for entries whose contact opted out of the entry's channel."""
-    wanted = {}
+    wanted: dict = {}
     for entry in entries:
         channel = CHANNEL_OF.get(entry.correspondence_type)
         if channel:

@@ -115,7 +115,7 @@ def questionnaire_tree(questionnaire):
     header = ProfileQuestionnaire.get_or_none(ProfileQuestionnaire.code == code)
     if header is None:
         raise NotFound(f"questionnaire {code} does not exist")
-    answers = {}
+    answers: dict = {}
     for a in ProfileAnswer.select().where(ProfileAnswer.questionnaire_code == code).order_by(ProfileAnswer.code):
         answers.setdefault(a.question_no, []).append({"code": a.code, "description": a.description})
     questions = [{"question_no": q.question_no, "description": q.description,

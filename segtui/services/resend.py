@@ -20,6 +20,7 @@ from .batches import chunks
 from .interactions import DESCRIPTION_MAX, RESEND_PREFIX, get_entries
 from .logged import get_logged
 from .segment_log import current_user, entry_insert_columns
+from .results import Resent
 
 CHOICES = ("same", "hard_copy", "email")
 
@@ -66,7 +67,7 @@ def _plan(entries, corres):
 
 
 def resend_logged(logged_entry_no, correspondence_type="same", update_merge_fields=False, out_dir=None,
-                  settings=None, one_per_address=True, user_id=None):
+                  settings=None, one_per_address=True, user_id=None) -> Resent:
     """Resend the logged segment's entries as new entries and deliver them.
 
     Returns {"logged_segment_entry_no", "entries": [new entries], "skipped": [{"entry_no",

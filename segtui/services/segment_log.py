@@ -31,6 +31,7 @@ from ..models import (
 )
 from .segments import _was_issued, delete_segment_rows
 from .users import current_user
+from .results import Logged
 
 REFUSALS_PER_RULE = 10  # lines listed per rule; the total is counted all the same
 FOLLOW_UP_DESCRIPTION = "Follow-up on segment {no}"
@@ -328,7 +329,8 @@ def create_follow_up(logged_entry_no, segment_no, campaign_no="", number=None):
     return new_no
 
 
-def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_id=None, one_mail_per_address=True):
+def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_id=None,
+                one_mail_per_address=True) -> Logged:
     """Log the segment in one transaction; deliver its documents afterwards when asked.
 
     Returns {logged_segment_entry_no, interactions, follow_up_segment_no, delivered, errors,

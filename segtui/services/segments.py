@@ -42,6 +42,7 @@ from ..models import (
 
 from .history import (  # noqa: E402,F401 - the undo history; these names are used as segments.x too
     ADDED, analyze_after, delete_recorded, history_columns, move_to_history, record_added, record_history)
+from .results import CriteriaAction, Line, LinesChanged, Segment
 
 # Amounts are stored with 18 digits, 2 of them decimals (models.money).
 MAX_AMOUNT = decimal.Decimal(10) ** 16
@@ -343,7 +344,7 @@ def filter_segments(rows, pairs):
     return [row for row in rows if _matches(row, pairs)] if pairs else list(rows)
 
 
-def criteria_actions(no):
+def criteria_actions(no) -> list[CriteriaAction]:
     """The segment's criteria actions, oldest first, each with its filters."""
     rows = (SegmentCriteriaLine.select().where(SegmentCriteriaLine.segment_no == no)
             .order_by(SegmentCriteriaLine.action_no, SegmentCriteriaLine.seq))
@@ -371,7 +372,7 @@ def actions_from_rows(rows):
     return actions
 
 
-def get_segment(no):
+def get_segment(no) -> Segment:
     header = get_header(no)
     data = header_dict(header)
     data["criteria"] = criteria_actions(header.no)
@@ -443,7 +444,7 @@ def count_lines(no):
     return SegmentLine.select().where(SegmentLine.segment_no == normal_code(no)).count()
 
 
-def get_line(no, line_no):
+def get_line(no, line_no) -> Line:
     row = line_select(normal_code(no)).where(SegmentLine.line_no == int(line_no)).dicts().first()
     if row is None:
         raise NotFound(f"segment {normal_code(no)} has no line {line_no}")
@@ -529,7 +530,7 @@ def new_segment(description, template_code=None, salesperson_code=None, campaign
     return header_dict(header, 0, 0, 0, 0)
 
 
-def set_header(no, fields, update_lines=False, expected_version=None):
+def set_header(no, fields, update_lines=False, expected_version=None) -> Segment:
     """Change header fields; with update_lines, lines still on the header's template follow.
 
     `expected_version` (the header's `version` when the user started editing) turns another
@@ -734,7 +735,7 @@ def _apply_line_values(segment_no, line_no, values):
          .where((SegmentLine.segment_no == segment_no) & (SegmentLine.line_no == line_no)).execute())
 
 
-def add_contact(no, contact_no, fields=None):
+def add_contact(no, contact_no, fields=None) -> Line:
     """Add one contact by hand (recorded as a criteria action, so go-back removes it)."""
     code = normal_code(contact_no)
     with transaction():
@@ -754,7 +755,7 @@ def add_contact(no, contact_no, fields=None):
     return get_line(header.no, line_no)
 
 
-def set_line(no, line_no, fields, expected_version=None):
+def set_line(no, line_no, fields, expected_version=None) -> Line:
     """Change one line. A new contact re-applies the contact's line defaults and is an action.
 
     `expected_version` (the line's `version` as the user read it) refuses the change with a
@@ -796,7 +797,7 @@ def set_line(no, line_no, fields, expected_version=None):
     return get_line(header.no, line.line_no)
 
 
-def remove_line(no, line_no):
+def remove_line(no, line_no) -> LinesChanged:
     """Delete one line by hand (recorded as a criteria action, so go-back brings it back)."""
     with transaction():
         header = get_header(no, lock=True)

@@ -5,9 +5,11 @@ names the field; one save is one transaction; a code in use is not deleted. No T
 """
 import datetime as dt
 import decimal
+from typing import Any
 
 from .. import db as dbmod
 from ..errors import NotFound, SegtuiError
+from ..text import yes_no
 from ..models import (
     CORRESPONDENCE_TYPES,
     INFORMATION_FLOWS,
@@ -108,7 +110,7 @@ def list_records(kind):
     model, key, _title, _fields = _kind(kind)
     rows = [to_dict(r) for r in model.select().order_by(getattr(model, key))]
     if kind == "template":
-        languages = {}
+        languages: dict = {}
         for code, language, name in (InteractionTemplateAttachment.select(
                 InteractionTemplateAttachment.template_code, InteractionTemplateAttachment.language_code,
                 InteractionTemplateAttachment.file_name).tuples()):
@@ -133,14 +135,14 @@ def _clean(kind, values):
     if unknown:
         raise SegtuiError(f"unknown field {unknown[0]!r} for {title.lower()}; known: "
                           f"{', '.join(name for name, _label, _typ in specs)}")
-    out = {}
+    out: dict[str, Any] = {}
     for name, label, typ in specs:
         if name not in values:
             continue
         raw = values[name]
         field = model._meta.fields[name]
         if typ == "bool":
-            out[name] = bool(raw) if not isinstance(raw, str) else raw.strip().lower() in ("1", "true", "yes", "y")
+            out[name] = bool(raw) if not isinstance(raw, str) else yes_no(raw, False)
             continue
         text = "" if raw is None else str(raw).strip()
         if typ == "code" or typ.startswith("ref:"):

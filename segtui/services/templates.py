@@ -9,6 +9,7 @@ from .. import db as dbmod
 from ..errors import NotFound, SegtuiError
 from ..models import InteractionTemplate, InteractionTemplateAttachment, Language, normal_code
 from . import word
+from .results import TemplateDetached, TemplateDocument
 
 CONTACT_FIELDS = (
     "contact_no", "contact_name", "contact_first_name", "contact_surname", "contact_company_name",
@@ -65,7 +66,7 @@ def unknown_fields(fields, mapping):
     return [f for f in fields if resolve(f, mapping) is None]
 
 
-_FIELDS_CACHE = {}  # sha1 of a document -> its field report; attachments are read often, parsed once
+_FIELDS_CACHE: dict = {}  # sha1 of a document -> its field report; attachments are read often, parsed once
 
 
 def document_report(data, what="the file"):
@@ -135,8 +136,8 @@ def read_input(path_or_bytes, file_name):
     return data, file_name or path.name
 
 
-def _report(code, language_code, fields, mapping, file_name, data=None):
-    report = {
+def _report(code, language_code, fields, mapping, file_name, data=None) -> TemplateDocument:
+    report: TemplateDocument = {
         "template_code": code,
         "language_code": language_code,
         "file_name": file_name,
@@ -150,12 +151,13 @@ def _report(code, language_code, fields, mapping, file_name, data=None):
     if data is not None:
         # What the merge does not do as Word would: said when the template is attached or shown.
         fields_report = document_report(data)
-        report.update(ignored_fields=list(fields_report.ignored), unsupported_fields=list(fields_report.unsupported),
-                      notes=fields_report.notes())
+        report["ignored_fields"] = list(fields_report.ignored)
+        report["unsupported_fields"] = list(fields_report.unsupported)
+        report["notes"] = fields_report.notes()
     return report
 
 
-def attach(code, path_or_bytes, language_code="", file_name=None):
+def attach(code, path_or_bytes, language_code="", file_name=None) -> TemplateDocument:
     """Store a .docx as the template's Word template for a language ('' = all languages).
 
     Returns {"fields", "unknown_fields", ...}. A file that is not a readable .docx is refused
@@ -183,7 +185,7 @@ def attach(code, path_or_bytes, language_code="", file_name=None):
     return _report(template.code, language_code, fields, mapping, name, data)
 
 
-def map_fields(code, mapping, language_code=""):
+def map_fields(code, mapping, language_code="") -> TemplateDocument:
     """Map the template's Word fields to known fields ({template field: known field}); saved with
     the template. An empty target removes a mapping. Returns the whole mapping."""
     template = _template(code)
@@ -213,7 +215,7 @@ def map_fields(code, mapping, language_code=""):
     return current
 
 
-def template_fields(code, language_code=""):
+def template_fields(code, language_code="") -> TemplateDocument:
     """{"fields", "unknown_fields", "mapping"} of the template's Word template for a language."""
     template = _template(code)
     language_code = _language(language_code)
@@ -224,7 +226,7 @@ def template_fields(code, language_code=""):
                    bytes(attachment.content) if attachment.kind == "word" else None)
 
 
-def attachments(code):
+def attachments(code) -> list[TemplateDocument]:
     """The template's documents, one per language: [{"language_code", "file_name", "kind", "fields",
     "unknown_fields", "mapping"}], the one for all languages ('') first."""
     template = _template(code)
@@ -240,7 +242,7 @@ def attachments(code):
     return out
 
 
-def detach(code, language_code=""):
+def detach(code, language_code="") -> TemplateDetached:
     """Remove the template's document for a language. Returns {"template_code", "language_code"}."""
     template = _template(code)
     language_code = normal_code(language_code)

@@ -48,7 +48,7 @@ def version_of(record, fields=None):
     meta = getattr(record, "_meta", None)
     if meta is not None and "version" in meta.fields:
         return int(record.version)
-    names = fields if fields is not None else [n for n in meta.sorted_field_names if n not in _SKIP]
+    names = fields if fields is not None else [n for n in getattr(meta, "sorted_field_names") if n not in _SKIP]
     return content_version({n: getattr(record, n) for n in names}, names)
 
 

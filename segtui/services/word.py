@@ -106,7 +106,7 @@ def _fill_value(self, base_elem, value):
 _LIBRARY_FILL_VALUE = BaseMergeField.fill_value  # kept for the test that compares the two
 BaseMergeField.fill_value = _fill_value
 _OPTIONS = dict(merge_if_fields=True)
-_CHECKED = {}  # sha1 of a document checked against the bounds -> None (a few kept: merges reopen it)
+_CHECKED: dict = {}  # sha1 of a document checked against the bounds -> None (a few kept: merges reopen it)
 
 
 class NotAWordDocument(SegtuiError):
@@ -314,7 +314,7 @@ def document_text(data):
     from docx import Document
 
     doc = Document(io.BytesIO(data))
-    lines = []
+    lines: list = []
     for block in doc.iter_inner_content():
         if hasattr(block, "rows"):
             lines.extend("\t".join(cell.text for cell in row.cells) for row in block.rows)

@@ -72,7 +72,8 @@ def tokens(code):
 
 def _fields_of(root):
     """Top-level fields of one XML part, each with its nested fields, in document order."""
-    top, stack = [], []
+    top: list = []
+    stack: list = []
 
     def add(f):
         if stack and stack[-1].in_code:
@@ -160,7 +161,8 @@ def _walk(f, report, names, types_seen):
 def scan(data):
     """The FieldReport of a .docx (bytes that the caller has checked are a readable package)."""
     report = FieldReport()
-    names, types_seen = set(), set()
+    names: set[str] = set()
+    types_seen: set[str] = set()
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         for name in sorted(n for n in z.namelist() if PART_NAMES.match(n)):
             parser = etree.XMLParser(resolve_entities=False, no_network=True)

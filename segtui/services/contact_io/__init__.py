@@ -22,6 +22,7 @@ from .validate import known_country_codes, validate
 from .vcard import read_vcard
 from .vocabulary import UnknownColumns, recipe
 from .writing import DryRun, ImportRefused, write
+from ..results import Imported
 
 
 @contextlib.contextmanager
@@ -80,7 +81,7 @@ def read_columns(path, format=None, encoding=None):
 
 
 def import_contacts(path, format=None, mapping=None, dry_run=False, strict=False, progress=None,
-                    parsed=None, encoding=None):
+                    parsed=None, encoding=None) -> Imported:
     """Import a file in one transaction. Returns {"imported", "updated", "unchanged",
     "companies", "rejected": [{"line", "reason"}], "warnings": [{"line", "field", "reason"}],
     "unmapped_columns", "format", "source", "encoding", "dry_run"}; `imported` counts new
@@ -91,23 +92,21 @@ def import_contacts(path, format=None, mapping=None, dry_run=False, strict=False
         return _import(path, format, mapping, dry_run, strict, progress, parsed, encoding)
 
 
-def _import(path, format, mapping, dry_run, strict, progress, parsed, encoding):
+def _import(path, format, mapping, dry_run, strict, progress, parsed, encoding) -> Imported:
     if parsed is None:
         parsed = _read_file(Path(path), format, mapping, encoding)
     rejected = parsed.rejected
     if strict and rejected:
         raise ImportRefused(rejected)
-    result = {}
+    written = None
     try:
         with dbmod.transaction():
-            result = write(parsed.good, progress)
+            written = write(parsed.good, progress)
             if dry_run:
-                raise DryRun
+                raise DryRun  # rolls back what was written; the counts stay
     except DryRun:
         pass
-    result["rejected"] = rejected
-    result["warnings"] = parsed.warnings
-    result["unmapped_columns"] = list(parsed.unmapped_columns)
-    result.update(format=parsed.format, source=parsed.source, encoding=parsed.encoding)
-    result["dry_run"] = bool(dry_run)
-    return result
+    assert written is not None  # write() returned, or its error went to the caller
+    return Imported(**written, rejected=rejected, warnings=parsed.warnings,
+                    unmapped_columns=list(parsed.unmapped_columns), format=parsed.format, source=parsed.source,
+                    encoding=parsed.encoding, dry_run=bool(dry_run))

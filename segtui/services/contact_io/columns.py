@@ -260,7 +260,7 @@ def key(column):
 
 
 def _table():
-    slots = {}
+    slots: dict = {}
     for field, names in FIELDS.items():
         for rank, name in enumerate(names):
             slots.setdefault(key(name), (field, rank))

@@ -6,10 +6,11 @@ from pathlib import Path
 
 from ...errors import NotFound, SegtuiError
 from ...models import Contact, SegmentHeader, SegmentLine
+from ..results import Exported
 from .rows import EXPORT_FIELDS, FORMATS
 
 
-def export_contacts(path, segment_no=None, format=None):
+def export_contacts(path, segment_no=None, format=None) -> Exported:
     """Write all contacts, or a segment's, as CSV (header of segtui field names, UTF-8) or
     vCard 4.0 (format None: vcard for a .vcf name, else csv). Returns {"exported": n}."""
     fmt = (format or "").lower() or ("vcard" if str(path).lower().endswith((".vcf", ".vcard")) else "csv")

@@ -37,7 +37,7 @@ def _country_names():
     """Every ISO 3166 country by code, English, official and common name (pycountry)."""
     import pycountry
 
-    names = {}
+    names: dict = {}
     for c in pycountry.countries:
         for value in (c.alpha_2, c.alpha_3, c.name, getattr(c, "official_name", ""),
                       getattr(c, "common_name", "")):
@@ -56,7 +56,7 @@ def _local_names():
 
     import pycountry
 
-    names = {}
+    names: dict = {}
     countries = list(pycountry.countries)
     for lang in sorted(os.listdir(pycountry.LOCALES_DIR)):
         try:

@@ -31,7 +31,8 @@ class CardError(Exception):
 
 def read_vcard(path, text):
     parsed = ParsedFile(str(path), "vcard", "vcard")
-    card_start, buf = None, []
+    card_start = None
+    buf: list[tuple[int, str]] = []
     cards = []
     nested = 0  # depth of a vCard 2.1 AGENT card inside the current one
     for i, line in enumerate(physical_lines(text)):
@@ -95,7 +96,7 @@ def _properties(lines):
     soft break '='), skips blank lines, and lets a line that is no property belong to the one
     before it when that one is not used (base64 data of a 2.1 PHOTO). A line that is no
     property after a used one makes the card unreadable: its value would be cut."""
-    logical = []  # [line no, text]
+    logical: list[list] = []  # [line no, text]
     for no, raw in lines:
         if logical and _is_qp(logical[-1][1].split(":", 1)[0]) and logical[-1][1].endswith("="):
             logical[-1][1] = logical[-1][1][:-1] + raw
@@ -117,18 +118,18 @@ def _properties(lines):
             continue
         if agent:
             continue
-        name = _PROPERTY.match(line)
-        if name is None:
+        prop = _PROPERTY.match(line)
+        if prop is None:
             if previous_used:
                 raise CardError(f"line {no}, {line[:40]!r}, is not a vCard property")
             continue  # more of an unused property's value (e.g. unindented base64)
-        name = name.group(1).split(".")[-1].upper()
+        name = prop.group(1).split(".")[-1].upper()
         previous_used = name in USED or name in SEGTUI
         if not previous_used:
             continue  # never parsed further: however broken, it cannot stop the card
         head, value = _head(line) or line.split(":", 1)
         parts = _split_unescaped(head, ";", keep_escapes=True)
-        params = {}
+        params: dict = {}
         for part in parts[1:]:
             key, eq, val = part.partition("=")
             if not eq:  # vCard 2.1 writes bare types: TEL;CELL;VOICE, and ;QUOTED-PRINTABLE
@@ -209,7 +210,7 @@ def _types(params):
 def card_fields(props):
     """(fields, organisation) of one card's used properties."""
     f = {}
-    by_name = {}
+    by_name: dict[str, list] = {}
     for name, params, value in props:
         by_name.setdefault(name, []).append((params, value))
 
@@ -234,7 +235,7 @@ def card_fields(props):
     # The phone: a work number first, then a preferred one, then the first; faxes and pagers
     # are no phone to call. The mobile: the first cell number.
     phones = []
-    for n, (params, value) in enumerate(by_name.get("TEL", [])):
+    for position, (params, value) in enumerate(by_name.get("TEL", [])):
         kinds = _types(params)
         if kinds & {"fax", "pager"}:
             continue
@@ -244,7 +245,7 @@ def card_fields(props):
         if kinds & {"cell", "mobile"}:
             f.setdefault("mobile", value)
         else:
-            phones.append(("work" not in kinds, "pref" not in kinds, n, value))
+            phones.append(("work" not in kinds, "pref" not in kinds, position, value))
     if phones:
         f["phone"] = min(phones)[3]
     if "ADR" in by_name:

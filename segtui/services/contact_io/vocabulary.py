@@ -231,7 +231,7 @@ def recipe(columns, mapping, path):
         raise UnknownColumns(path, columns)
     rec = Recipe(_source(columns, slots, resolved))
     ranked = sorted(slots.items(), key=lambda item: item[1][1])
-    groups = {}
+    groups: dict = {}
     for i, (slot, _rank) in ranked:
         if slot == "describing":
             continue
@@ -267,8 +267,8 @@ def _source(columns, slots, resolved):
 
 def _resolve_map(columns, mapping):
     lookup = {c: i for i, c in enumerate(columns)}
-    for i, c in enumerate(columns):
-        lookup.setdefault(c.lower(), i)
+    for index, c in enumerate(columns):
+        lookup.setdefault(c.lower(), index)
     resolved = {}
     for column, target in (mapping or {}).items():
         i = lookup.get(column)

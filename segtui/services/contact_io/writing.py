@@ -3,11 +3,13 @@ writing new and changed ones in bulk."""
 import datetime as dt
 import operator
 import re
+from typing import Any
 
 from ... import db as dbmod
 from ...errors import SegtuiError
 from ...models import Contact, ContactOptOut, NumberSeries, database
 from .rows import ALL_FIELDS, COMPARED, DEFAULTS
+from ..results import Written
 
 
 class ImportRefused(SegtuiError):
@@ -53,8 +55,8 @@ def _bulk_write(records, upsert=False):
         cursor.executemany(sql, [values(r) for r in records[i:i + step]])
 
 
-def write(rows, progress=None):
-    now = dt.datetime.now().replace(microsecond=0)
+def write(rows, progress=None) -> Written:
+    now: Any = dt.datetime.now().replace(microsecond=0)
     if dbmod.is_sqlite():
         # As Peewee stores it; a string spares sqlite3's datetime adapter on every row.
         now = now.strftime("%Y-%m-%d %H:%M:%S")
@@ -64,7 +66,9 @@ def write(rows, progress=None):
     existing = {}
     for values in Contact.select(*[getattr(Contact, n) for n in COMPARED]).tuples():
         existing[values[0]] = dict(zip(COMPARED, values))
-    by_email, by_name, companies = {}, {}, {}
+    by_email: dict = {}
+    by_name: dict = {}
+    companies: dict = {}
     for rec in existing.values():
         _index(rec, by_email, by_name, companies)
 
@@ -84,7 +88,8 @@ def write(rows, progress=None):
             if no not in existing:
                 return no
 
-    new, changed = {}, {}  # no -> full record
+    new: dict = {}  # no -> full record
+    changed: dict = {}
     matched = set()  # existing contacts the file names
 
     def upsert(rec_no, values):
@@ -161,7 +166,7 @@ def write(rows, progress=None):
         progress(0, total)
     # Companies first, so persons link to the right one.
     company_rows = [row for row in rows if row.fields["type"] == "company"]
-    opt_outs = set()  # (contact no, channel) the file's opt-out columns say yes to
+    opt_outs: set[tuple[str, str]] = set()  # (contact no, channel) the file's opt-out columns say yes to
     for row in company_rows:
         done += 1
         values = {k: v for k, v in row.fields.items() if k != "no"}

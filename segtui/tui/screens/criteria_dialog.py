@@ -7,6 +7,8 @@ and run in a worker thread so typing never waits for the database.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -27,6 +29,9 @@ from ...errors import FilterError, SegtuiError
 from ..widgets.progress import close_thread_connection
 from ..widgets.tick import Tick
 from .segment_dialogs import DIALOG_CSS
+
+if TYPE_CHECKING:  # types only
+    from ...services.results import ContactRow
 
 # (tab id, tab title, [(typed field name, label)]). Typed names are what services accept.
 SOURCE_TABS = [
@@ -84,17 +89,11 @@ def field_input_id(typed: str) -> str:
     return "flt-" + typed.replace(".", "--")
 
 
-def sample_names(sample) -> str:
-    """A few names from a dry run's sample (dicts or plain strings)."""
-    names = []
-    for item in sample or []:
-        if isinstance(item, dict):
-            name = item.get("name") or item.get("contact_name") or item.get("contact_no") or item.get("no")
-            no = item.get("contact_no") or item.get("no")
-            names.append(f"{name} ({no})" if no and name != no else str(name))
-        else:
-            names.append(str(item))
-    return ", ".join(names[:5])
+def sample_names(sample: list[ContactRow]) -> str:
+    """A few names from a dry run's sample of contacts: 'Name (no)', the no alone when nameless."""
+    names = [f"{c['name']} ({c['no']})" if c.get("name") and c["name"] != c["no"] else str(c["no"])
+             for c in sample[:5]]
+    return ", ".join(names)
 
 
 class CriteriaDialog(ModalScreen[dict | None]):
@@ -282,7 +281,7 @@ class CriteriaDialog(ModalScreen[dict | None]):
         self.last_preview = result
         words, key = VERBS[self.action]
         count = result.get(key, result.get("would_add", result.get("would_remove", 0)))
-        names = sample_names(result.get("sample"))
+        names = sample_names(result.get("sample", []))
         text = f"{count:,} contact{'s' if count != 1 else ''} {words}"
         if names:
             text += f": {names}" + (" …" if count > 5 else "")

@@ -6,7 +6,7 @@ from textual import on
 from textual.binding import Binding
 
 from ...errors import SegtuiError
-from ...labels import plural
+from ...labels import options, plural
 from ..widgets.sheet import Column, ListSource, Sheet
 from .base import ListScreen
 from ..widgets.progress import ProgressScreen
@@ -225,7 +225,7 @@ class LoggedSegmentsScreen(ListScreen):
         no = row["entry_no"]
         fields = [
             Field("correspondence_type", "Correspondence type", "same", "choice",
-                  [("same", "Same as each entry"), ("hard_copy", "Hard copy"), ("email", "E-mail")]),
+                  [("same", "Same as each entry"), *options("correspondence_type", blank=False)]),
             Field("update_merge_fields", "Update merge fields", False, "bool"),
         ]
 

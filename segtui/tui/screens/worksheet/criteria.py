@@ -2,6 +2,8 @@
 save and reuse criteria, reuse a logged segment, apply a mailing group."""
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.widgets import DataTable, Static
 
@@ -11,6 +13,9 @@ from ....text import visible
 from ..criteria_dialog import CriteriaDialog
 from ..segment_dialogs import ConfirmDialog, FormDialog, FormField, LookupDialog
 from .header import lookup_search
+
+if TYPE_CHECKING:  # types only: the screen reads the services' results by these names
+    from ....services.results import CriteriaAction, LinesChanged, MailingGroupApplied
 
 
 class CriteriaPanel:
@@ -89,10 +94,9 @@ class CriteriaPanel:
             if not ok:
                 return
 
-            def done(result):
+            def done(result: LinesChanged) -> None:
                 self.reload()
-                undone = result.get("undone", steps) if isinstance(result, dict) else steps
-                lines = result.get("no_of_lines", 0) if isinstance(result, dict) else 0
+                undone, lines = result.get("undone", steps), result["no_of_lines"]
                 self.notify(f"Went back {undone} step{'s' if undone != 1 else ''}; {lines:,} lines")
 
             self.run_long("Going back…", lambda: criteria.go_back(self.segment_no, steps=steps), done)
@@ -171,16 +175,14 @@ class CriteriaPanel:
             return
         self.app.push_screen(ConfirmDialog(question, title="Confirm"), lambda ok: go() if ok else None)
 
-    def _after_reuse(self, result, what: str) -> None:
+    def _after_reuse(self, result: LinesChanged, what: str) -> None:
         self.reload()
         parts = []
-        if isinstance(result, dict):
-            if "added" in result:
-                parts.append(f"{result['added']:,} added")
-            if result.get("removed"):
-                parts.append(f"{result['removed']:,} removed")
-        lines = result.get("no_of_lines", 0) if isinstance(result, dict) else 0
-        self.notify(f"{what}: " + (", ".join(parts) or "done") + f"; {lines:,} lines")
+        if "added" in result:
+            parts.append(f"{result['added']:,} added")
+        if result.get("removed"):
+            parts.append(f"{result.get('removed', 0):,} removed")
+        self.notify(f"{what}: " + (", ".join(parts) or "done") + f"; {result['no_of_lines']:,} lines")
 
     def action_apply_mailing_group(self) -> None:
         from ....services import criteria
@@ -194,8 +196,7 @@ class CriteriaPanel:
             self.run_long("Applying mailing group…",
                           lambda: criteria.apply_mailing_group(self.segment_no, values["code"],
                                                                delete_old=values["delete_old"]),
-                          lambda r: self.notify(f"Mailing group {values['code'].upper()} given to "
-                                                f"{(r or {}).get('applied', 0):,} contacts"))
+                          lambda r: self._after_mailing_group(r, values["code"]))
 
         self.app.push_screen(FormDialog("Apply mailing group", [
             FormField("code", "Mailing group", required=True, lookup=lookup_search("mailing_group"),
@@ -203,6 +204,9 @@ class CriteriaPanel:
             FormField("delete_old", "First remove it from all contacts", False, kind="checkbox"),
         ], ok="Apply"), chosen)
 
+
+    def _after_mailing_group(self, result: MailingGroupApplied, code: str) -> None:
+        self.notify(f"Mailing group {code.upper()} given to {result['applied']:,} contacts")
 
 def folded_criteria_text(actions: list, width: int) -> Text:
     """'Criteria 2  1 Add city=@b* +74  2 Refine type=person −11': the latest actions that fit whole."""
@@ -240,23 +244,17 @@ def reference_words(action: str | None, reference: str) -> str:
     return reference
 
 
-def criteria_row(action, index: int):
+def criteria_row(action: CriteriaAction, index: int):
     """(number, action, filters text, contacts text) for the criteria panel."""
-    if not isinstance(action, dict):
-        return index, visible(action), "", ""
     number = action.get("action_no", index)
     name = label("criteria_action", action.get("action", ""))
     parts = []
     for f in action.get("filters") or []:
-        if isinstance(f, dict):
-            field = f.get("field", "")
-            source = f.get("source", "contact")
-            typed = field if source in ("", "contact") else (
-                f"{source}.{field}" if source == "interaction" else (
-                    source if field in ("code", f"{source}_code") else f"{source}.{field}"))
-            parts.append(f"{typed}={f.get('expression', '')}")
-        else:
-            parts.append("=".join(map(str, f)) if isinstance(f, (list, tuple)) else str(f))
+        field, source = f["field"], f["source"] or "contact"
+        typed = field if source == "contact" else (
+            f"{source}.{field}" if source == "interaction" else (
+                source if field in ("code", f"{source}_code") else f"{source}.{field}"))
+        parts.append(f"{typed}={f['expression']}")
     if action.get("reference"):
         parts.append(reference_words(action.get("action"), str(action["reference"])))
     options = [label for key, label in (("allow_existing_contacts", "allow existing"),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.containers import Horizontal
@@ -19,6 +20,9 @@ from ....labels import options, stored
 from ....text import visible
 from ...widgets.tick import Tick
 from ..segment_dialogs import ConfirmDialog, LookupDialog
+
+if TYPE_CHECKING:  # types only
+    from ....services.results import Segment
 
 # Header fields: (field, label, kind, lookup kind or choice name in segtui.labels).
 # kind: text | code | choice | check | readonly
@@ -309,8 +313,8 @@ class HeaderForm:
             return segments.set_header(self.segment_no, {name: value}, update_lines=update_lines,
                                        expected_version=shown)
 
-        def done(result):
-            self.reload(result if isinstance(result, dict) and "criteria" in result else None)
+        def done(result: Segment) -> None:
+            self.reload(result)  # set_header gives the whole segment back, criteria included
             self.notify(f"{HEADER_FIELDS[name][1]} saved" + (" and lines updated" if update_lines else ""),
                         timeout=2)
 

@@ -119,9 +119,7 @@ class LinesSheet:
                 return
             self.own_change()
             self.reload()
-            line_no = line.get("line_no") if isinstance(line, dict) else None
-            if line_no:
-                self.jump_to_line(line_no)
+            self.jump_to_line(line["line_no"])
             self.notify(f"Line added for contact {values['contact_no'].upper()}")
 
         self.app.push_screen(FormDialog("Add line", [
