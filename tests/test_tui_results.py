@@ -4,7 +4,7 @@ user is told after go back, reuse criteria, apply mailing group and add line com
 Keys pressed as a user would, at 80x24 and 120x40; then the database and the message are checked.
 """
 import pytest
-from test_tui_segments import DATE, make_app, open_worksheet, settle
+from tui_helpers import DATE, make_app, open_worksheet, settle
 
 from segtui.services import criteria, segments
 from segtui.tui.screens.criteria_dialog import sample_names
