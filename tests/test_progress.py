@@ -153,7 +153,7 @@ def test_a_cancelled_delivery_keeps_the_log_and_leaves_the_entries_pending(demo_
     no = hard_copy_segment(60)
     result = segment_log.log_segment(no, deliver=True, out_dir=str(tmp_path / "out"),
                                      progress=Heard(stop_at=10, what="letters merged"))
-    assert result["cancelled"] and "delivery cancelled" in result["failure"]
+    assert result["cancelled"] and "delivery canceled" in result["failure"]
     assert result["delivered"] == 0
     entries = InteractionLogEntry.select().where(
         InteractionLogEntry.logged_segment_entry_no == result["logged_segment_entry_no"])
@@ -183,7 +183,7 @@ def test_a_cancelled_merge_removes_what_it_wrote_and_says_so(demo_db, tmp_path, 
     out = tmp_path / "out"
     with pytest.raises(Cancelled) as info:
         merge.merge_segment(no, out, workers=workers, progress=Heard(stop_at=1))
-    assert "merge cancelled" in str(info.value) and "removed" in str(info.value)
+    assert "merge canceled" in str(info.value) and "removed" in str(info.value)
     assert not out.exists()
 
 

@@ -213,7 +213,7 @@ def _safe_deliver(nos, out_dir, settings, label, total, workers, one_per_address
     except Cancelled:
         result = {"delivered": 0, "errors": 0, "same_address": 0, "combined": None, "combined_files": [], "files": []}
         result.update(_tally(nos))
-        result["failure"] = (f"delivery cancelled after {result['delivered']:,} of {len(nos):,} entries; "
+        result["failure"] = (f"delivery canceled after {result['delivered']:,} of {len(nos):,} entries; "
                              "the others stay pending and a later delivery resumes them")
         result["cancelled"] = True
     except Exception as exc:  # noqa: BLE001 - entries left unfinished are resumed by a rerun

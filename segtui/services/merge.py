@@ -490,7 +490,7 @@ def merge_segment(segment_no, out_dir, combined=None, workers=None, progress=Non
     try:
         return _merge_lines(no, out, combined, lines, documents, values, without, workers, progress, files)
     except Cancelled:
-        raise Cancelled("merge cancelled: " + remove_partial(out, made_folder, [p for _, p in files], started)) \
+        raise Cancelled("merge canceled: " + remove_partial(out, made_folder, [p for _, p in files], started)) \
             from None
 
 

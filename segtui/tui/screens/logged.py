@@ -191,8 +191,8 @@ class LoggedSegmentsScreen(ListScreen):
             return
 
         def job(progress, cancelled):
-            progress(0, todo)
-            return delivery.deliver_logged_segment(no)
+            progress(0, todo, "entries delivered")
+            return delivery.deliver_logged_segment(no, progress=progress)
 
         def done(outcome) -> None:
             kind, result = outcome

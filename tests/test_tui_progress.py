@@ -1,0 +1,205 @@
+"""Long work in the worksheet: a bar that counts what the services report, and Esc that cancels
+a real add, log and merge (the pool merge too) leaving the database and the output folder as
+they were. The service is paused mid-way by a gate on its progress reports, never by sleeps."""
+import threading
+
+import pytest
+
+from segtui.models import (
+    InteractionLogEntry,
+    LoggedSegment,
+    SegmentCriteriaLine,
+    SegmentHeader,
+    SegmentHistory,
+    SegmentLine,
+)
+from segtui.services import criteria, merge, segment_log, segments
+from segtui.tui.screens.log_dialog import LogDialog
+from segtui.tui.screens.segment_dialogs import FormDialog
+
+from test_tui_segments import DATE, make_app, settle, wait_for
+from test_tui_worksheet_layout import open_ws, screen_text
+
+SMALL, LARGE = (80, 24), (120, 40)
+SIZES = pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+
+
+def state():
+    """Every table an add, a log or a merge could change, row by row."""
+    return {model.__name__: sorted(tuple(row.values()) for row in model.select().dicts())
+            for model in (SegmentHeader, SegmentLine, SegmentCriteriaLine, SegmentHistory, LoggedSegment,
+                          InteractionLogEntry)}
+
+
+def segment_of(lines, **header):
+    """A letters segment of exactly `lines` lines."""
+    no = segments.new_segment("Autumn letters", template_code="LETTER", salesperson_code="AK", date=DATE,
+                              **header)["no"]
+    criteria.add_contacts(no, [])
+    criteria.add_contacts(no, [], allow_existing=True)  # the demo's few hundred contacts twice
+    assert segments.count_lines(no) >= lines
+    last = (SegmentLine.select(SegmentLine.line_no).where(SegmentLine.segment_no == no)
+            .order_by(SegmentLine.line_no).offset(lines - 1).limit(1).scalar())
+    SegmentLine.delete().where((SegmentLine.segment_no == no) & (SegmentLine.line_no > last)).execute()
+    assert segments.count_lines(no) == lines
+    return no
+
+
+class Gate:
+    """Holds the service at its first report of at least `at` done (in the worker thread) until
+    the test lets it go: `reached` says it is held."""
+
+    def __init__(self, at=1):
+        self.at, self.reached, self.go = at, threading.Event(), threading.Event()
+
+    def hold(self, done):
+        if done >= self.at and not self.reached.is_set():
+            self.reached.set()
+            assert self.go.wait(60), "the test never let the service go on"
+
+    def steps(self, real):
+        """Wrap services.progress.steps: the gate sees the running count of rows done."""
+        def gated_steps(progress, total, what, every=0):
+            step, count = real(progress, total, what, every), [0]
+
+            def gated(n=1):
+                step(n)
+                count[0] += n
+                self.hold(count[0])
+            return gated
+        return gated_steps
+
+    def report(self, real):
+        """Wrap services.progress.report (set-based work reports before and after its statement):
+        held before the report, so the report after the statement is where a cancel is heard."""
+        def gated(progress, done, total=None, what=""):
+            self.hold(done)
+            real(progress, done, total, what)
+        return gated
+
+
+async def until(pilot, event):
+    await wait_for(pilot, event.is_set, timeout=60)
+    await pilot.pause()
+
+
+@pytest.fixture
+def gates():
+    """Gates made by a test; all let go at its end, so a failed assert never leaves a worker held."""
+    made = []
+    yield lambda at=1: made.append(Gate(at)) or made[-1]
+    for gate in made:
+        gate.go.set()
+
+
+def message(screen):
+    return str(screen.query_one("#message").render())
+
+
+async def start_merge(pilot, out):
+    await pilot.press("m")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, FormDialog)
+    await pilot.press(*["backspace"] * 200, *str(out), "ctrl+s")
+
+
+# --- a bar with counts -----------------------------------------------------------------------------------
+
+@SIZES
+async def test_merging_300_letters_shows_a_bar_that_counts(demo_db, db_path, tmp_path, monkeypatch, size, gates):
+    no = segment_of(300)
+    gate = gates(120)
+    monkeypatch.setattr(merge, "steps", gate.steps(merge.steps))
+    out = tmp_path / "letters"
+    app = make_app(db_path)
+    async with app.run_test(size=size) as pilot:
+        screen = await open_ws(pilot, no)
+        await start_merge(pilot, out)
+        await until(pilot, gate.reached)
+        bar = screen.query_one("#busy-bar")
+        assert (bar.progress, bar.total) == (120, 300)
+        assert str(screen.query_one("#busy-count").render()) == "Merging 120 of 300 letters"
+        assert any("Merging 120 of 300 letters" in line for line in screen_text(app))
+        assert not screen.query_one("#keys").display  # the key bar gives way to the work
+        gate.go.set()
+        await wait_for(pilot, lambda: not screen._busy, timeout=60)
+        assert "300 documents in" in message(screen)
+    assert len(list(out.glob("*.docx"))) == 300
+
+
+# --- Esc cancels real work -----------------------------------------------------------------------------------
+
+async def test_esc_during_a_real_add_leaves_the_segment_as_it_was(demo_db, db_path, monkeypatch, gates):
+    no = segment_of(10)
+    before = state()
+    gate = gates(1)  # after the INSERT, before the commit
+    monkeypatch.setattr(criteria, "report", gate.report(criteria.report))
+    app = make_app(db_path)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_ws(pilot, no)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("enter")  # no filter: every contact that may enter
+        await until(pilot, gate.reached)
+        assert screen._busy and "Adding" in str(screen.query_one("#busy-count").render())
+        await pilot.press("escape")
+        gate.go.set()
+        await wait_for(pilot, lambda: not screen._busy)
+        await settle(pilot)
+        assert "Canceled: nothing was changed" in message(screen)
+    assert state() == before
+
+
+@pytest.mark.parametrize("follow_up", [False, True], ids=["log", "log-with-follow-up"])
+async def test_esc_during_a_real_log_logs_nothing(demo_db, db_path, monkeypatch, follow_up, gates):
+    no = segment_of(40)
+    before = state()
+    gate = gates(1)  # the entries are written, the transaction still open
+    monkeypatch.setattr(segment_log, "report", gate.report(segment_log.report))
+    app = make_app(db_path)
+    async with app.run_test(size=LARGE) as pilot:
+        screen = await open_ws(pilot, no)
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(app.screen, LogDialog)
+        if follow_up:
+            await pilot.press("tab", "space")  # from Deliver to Create follow-up segment
+            await pilot.pause()
+            assert app.screen.query_one("#follow_up").value
+        await pilot.press("f9")
+        await until(pilot, gate.reached)
+        await pilot.press("escape")
+        gate.go.set()
+        await wait_for(pilot, lambda: not screen._busy)
+        await settle(pilot)
+        assert app.screen is screen  # still the worksheet: the segment was not logged
+        assert "Canceled: nothing was changed" in message(screen)
+    assert state() == before
+
+
+@pytest.mark.parametrize("pool", [False, True], ids=["one-process", "pool"])
+async def test_esc_during_a_real_merge_removes_the_letters_and_says_so(demo_db, db_path, tmp_path, monkeypatch,
+                                                                      pool, gates):
+    if pool:
+        monkeypatch.setattr(merge, "PARALLEL_MIN", 100)  # 300 letters go to worker processes
+    no = segment_of(300)
+    before = state()
+    gate = gates(1)
+    monkeypatch.setattr(merge, "steps", gate.steps(merge.steps))
+    out = tmp_path / "letters"
+    app = make_app(db_path)
+    async with app.run_test(size=LARGE) as pilot:
+        screen = await open_ws(pilot, no)
+        await start_merge(pilot, out)
+        await until(pilot, gate.reached)
+        assert out.is_dir() and any(out.glob("*.docx"))  # letters were being written
+        await pilot.press("escape")
+        assert "Canceling" in str(screen.query_one("#busy-label").render())
+        gate.go.set()
+        await wait_for(pilot, lambda: not screen._busy, timeout=60)
+        await settle(pilot)
+        text = message(screen)
+        assert "Merge canceled: nothing was kept" in text and "removed" in text
+        assert "documents in" not in text  # never reported as done
+    assert not out.exists()
+    assert state() == before
