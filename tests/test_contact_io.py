@@ -251,7 +251,8 @@ def test_numbers_come_from_the_series_advanced_once(db, tmp_path):
 
 def test_progress_is_reported(db):
     calls = []
-    contact_io.import_contacts(DATA / "google_contacts.csv", progress=lambda done, total, what="": calls.append((done, total)))
+    contact_io.import_contacts(DATA / "google_contacts.csv",
+                               progress=lambda done, total, what="": calls.append((done, total)))
     assert calls[0] == (0, 5) and calls[-1] == (5, 5)
 
 

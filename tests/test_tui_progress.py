@@ -129,10 +129,12 @@ async def test_merging_300_letters_shows_a_bar_that_counts(demo_db, db_path, tmp
 
 # --- Esc cancels real work -----------------------------------------------------------------------------------
 
-async def test_esc_during_a_real_add_leaves_the_segment_as_it_was(demo_db, db_path, monkeypatch, gates):
+@pytest.mark.parametrize("at", [0, 1], ids=["before-the-insert", "after-the-insert"])
+async def test_esc_during_a_real_add_leaves_the_segment_as_it_was(demo_db, db_path, monkeypatch, gates, at):
     no = segment_of(10)
     before = state()
-    gate = gates(1)  # after the INSERT, before the commit
+    would_add = criteria.add_contacts(no, [], dry_run=True)["would_add"]
+    gate = gates(at)  # 0: counted, not written yet; 1: written, not committed
     monkeypatch.setattr(criteria, "report", gate.report(criteria.report))
     app = make_app(db_path)
     async with app.run_test(size=SMALL) as pilot:
@@ -141,7 +143,9 @@ async def test_esc_during_a_real_add_leaves_the_segment_as_it_was(demo_db, db_pa
         await pilot.pause()
         await pilot.press("enter")  # no filter: every contact that may enter
         await until(pilot, gate.reached)
-        assert screen._busy and "Adding" in str(screen.query_one("#busy-count").render())
+        if at:
+            assert f"Adding {would_add:,} contacts…" in "\n".join(screen_text(app))
+        assert screen._busy
         await pilot.press("escape")
         gate.go.set()
         await wait_for(pilot, lambda: not screen._busy)
@@ -203,3 +207,61 @@ async def test_esc_during_a_real_merge_removes_the_letters_and_says_so(demo_db, 
         assert "documents in" not in text  # never reported as done
     assert not out.exists()
     assert state() == before
+
+
+# --- the cancel itself, on either database ---------------------------------------------------------------
+
+class FakeSqlite:
+    def __init__(self):
+        self.stopped = 0
+
+    def interrupt(self):
+        self.stopped += 1
+
+
+class FakePsycopg:
+    def __init__(self):
+        self.stopped = 0
+
+    def cancel(self):
+        self.stopped += 1
+
+
+@pytest.mark.parametrize("kind", [FakeSqlite, FakePsycopg], ids=["sqlite", "postgresql"])
+def test_cancel_interrupts_the_statement_on_either_database(kind):
+    from segtui.tui.widgets.progress import LongWork
+
+    work = LongWork(app=None, show=None)
+    work.connection = kind()
+    work.cancel()
+    assert work.connection.stopped == 1 and work.cancelled.is_set()
+    with pytest.raises(Exception) as info:
+        work.report(1, 2, "letters merged")  # the service's next report stops it
+    assert info.type.__name__ == "Cancelled"
+
+
+@pytest.mark.parametrize("error", ["interrupted", "canceling statement due to user request"],
+                         ids=["sqlite", "postgresql"])
+def test_a_statement_stopped_by_the_cancel_is_canceled_not_an_error(db, error):
+    from segtui.tui.widgets.progress import LongWork, cancelled_text
+
+    work = LongWork(app=None, show=None)
+
+    def job(report):
+        raise RuntimeError(error)
+
+    outcome = work.run(job)
+    assert outcome.kind == "cancelled" and cancelled_text(outcome) == "Canceled: nothing was changed"
+
+
+@pytest.mark.parametrize("done, total, what, text", [
+    (120, 300, "letters merged", "Merging 120 of 300 letters"),
+    (0, 336_619, "lines logged", "Logging 336,619 lines…"),
+    (336_619, 336_619, "lines logged", "Logging 336,619 of 336,619 lines"),
+    (5, 40, "entries delivered", "Delivering 5 of 40 entries"),
+    (25, 100, "", "25 of 100"),
+], ids=["merge", "log-running", "log-done", "delivery", "plain"])
+def test_progress_in_words(done, total, what, text):
+    from segtui.tui.widgets.progress import progress_text
+
+    assert progress_text(done, total, what) == text

@@ -367,7 +367,8 @@ def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_i
         sent = delivery.deliver_logged(result["logged_segment_entry_no"], out_dir=out_dir, **options) or {}
         result["delivered"] = sent.get("delivered", 0)
         result["errors"] = sent.get("errors", 0)
-        for key in ("combined", "files", "same_address", "failure", "pdf", "pdf_note", "cancelled"):  # as far as the module says
+        for key in ("combined", "files", "same_address", "failure", "pdf", "pdf_note",
+                    "cancelled"):  # as far as the module says
             if key in sent:
                 result[key] = sent[key]
     return result
