@@ -265,3 +265,98 @@ def test_progress_in_words(done, total, what, text):
     from segtui.tui.widgets.progress import progress_text
 
     assert progress_text(done, total, what) == text
+
+
+# --- log with delivery, and import: counts and Esc ------------------------------------------------------------
+
+def notes(app):
+    return [str(n.message) for n in app._notifications]
+
+
+async def test_log_with_delivery_counts_the_letters_and_esc_keeps_the_log_pending(demo_db, db_path, tmp_path,
+                                                                                   monkeypatch, gates):
+    monkeypatch.setenv("SEGTUI_DATA_DIR", str(tmp_path / "data"))
+    no = segment_of(60)
+    SegmentLine.update(correspondence_type="hard_copy").where(SegmentLine.segment_no == no).execute()
+    gate = gates(20)
+    monkeypatch.setattr(merge, "steps", gate.steps(merge.steps))
+    app = make_app(db_path)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_ws(pilot, no)
+        await pilot.press("f9")
+        await settle(pilot)
+        assert isinstance(app.screen, LogDialog)
+        await pilot.press("space")  # Deliver
+        await settle(pilot)
+        await pilot.press("f9")
+        await until(pilot, gate.reached)
+        assert any("Merging 20 of 60 letters" in line for line in screen_text(app))
+        await pilot.press("escape")
+        gate.go.set()
+        await wait_for(pilot, lambda: not screen._busy, timeout=60)
+        await settle(pilot)
+        said = " ".join(notes(app))
+        assert "logged: 60 interactions" in said and "0 delivered" in said
+        assert "delivery canceled after 0 of 60 entries" in said
+    logged = LoggedSegment.get(LoggedSegment.segment_no == no)  # the log itself was committed before
+    entries = InteractionLogEntry.select().where(InteractionLogEntry.logged_segment_entry_no == logged.entry_no)
+    assert entries.count() == 60 and {e.delivery_status for e in entries} == {"in_progress"}
+    assert not list((tmp_path / "data").rglob("*.docx"))  # nothing printed
+
+
+@pytest.fixture
+def four_hundred_fifty(tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("First Name,Last Name,E-mail Address\n"
+                    + "".join(f"P{i},Q,p{i}@example.com\n" for i in range(450)), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("cancel", [False, True], ids=["counts", "esc"])
+async def test_import_counts_contacts_and_esc_imports_nothing(demo_db, db_path, monkeypatch, gates,
+                                                             four_hundred_fifty, cancel):
+    from segtui.models import Contact
+    from segtui.services import contact_io
+    from segtui.tui.screens.contacts import ContactsScreen, ImportDialog
+    from segtui.tui.widgets.progress import ProgressScreen
+
+    before = Contact.select().count()
+    gate = gates(200)
+    real_write = contact_io.write
+
+    def gated_write(rows, progress=None):
+        def listener(done, total=None, what=""):
+            gate.hold(done)  # held before the report: a cancel is heard at this one
+            progress(done, total, what)
+        return real_write(rows, listener)
+
+    monkeypatch.setattr(contact_io, "write", gated_write)
+    app = make_app(db_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, ImportDialog)
+        app.screen.query_one("#import-path").value = str(four_hundred_fifty)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await until(pilot, gate.reached)
+        assert isinstance(app.screen, ProgressScreen)
+        shown = "\n".join(screen_text(app))
+        assert "Importing 196 of 450 contacts" in shown  # the report before the held one
+        if cancel:
+            await pilot.press("escape")
+        gate.go.set()
+        await wait_for(pilot, lambda: not isinstance(app.screen, ProgressScreen), timeout=60)
+        await settle(pilot)
+        said = " ".join(notes(app))
+        if cancel:
+            assert isinstance(app.screen, ImportDialog)  # back to the file, to try again
+            assert "Import cancelled: nothing was imported" in said
+        else:
+            assert isinstance(app.screen, ContactsScreen)
+            assert "Imported 450 new contacts" in said
+    assert Contact.select().count() == before + (0 if cancel else 450)

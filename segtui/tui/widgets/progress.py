@@ -27,6 +27,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, ProgressBar, Static
+from textual.worker import Worker, WorkerState
 
 from ...db import close_thread_connection, thread_connection
 from ...errors import SegtuiError
@@ -192,16 +193,24 @@ class ProgressScreen(ModalScreen[tuple[str, Any]]):
         self.query_one("#progress-text", Static).update(f"{progress_text(done, total, what)}   Esc cancels")
 
     @work(thread=True, exclusive=True, group="progress", exit_on_error=False)
-    def run_job(self) -> None:
+    def run_job(self) -> tuple[str, Any]:
         long_work = self.work
         outcome = long_work.run(lambda report: self.job(report, long_work.cancelled.is_set))
         if outcome.kind == "done":
-            answer = ("done", outcome.result)
-        elif outcome.kind == "cancelled":
-            answer = ("cancelled", cancelled_text(outcome))
-        else:
-            answer = ("error", outcome.message)
-        self.app.call_from_thread(self.dismiss, answer)
+            return ("done", outcome.result)
+        if outcome.kind == "cancelled":
+            return ("cancelled", cancelled_text(outcome))
+        return ("error", outcome.message)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Dismissed once the worker has ended: closing the screen from inside its worker would
+        # cancel the worker on its way out.
+        if event.worker.group != "progress":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self.dismiss(event.worker.result)
+        elif event.state == WorkerState.ERROR:
+            self.dismiss(("error", error_text(event.worker.error)))
 
     def action_cancel(self) -> None:
         self.query_one("#progress-text", Static).update("Cancelling…")

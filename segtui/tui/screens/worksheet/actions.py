@@ -7,6 +7,7 @@ from pathlib import Path
 
 from textual import work
 from textual.widgets import Label, ProgressBar
+from textual.worker import Worker, WorkerState
 
 from ....errors import SegtuiError
 from ...widgets.progress import LongWork, Outcome, cancelled_text, progress_text
@@ -48,9 +49,19 @@ class SegmentActions:
         return True
 
     @work(thread=True, group="worksheet-long", exit_on_error=False)
-    def _long_worker(self, long_work: LongWork, job, done, failed, cancelled) -> None:
-        outcome = long_work.run(job)
-        self.app.call_from_thread(self._long_finished, outcome, done, failed, cancelled)
+    def _long_worker(self, long_work: LongWork, job, done, failed, cancelled):
+        return long_work.run(job), done, failed, cancelled
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Finished once the worker has ended: `done` may close the worksheet, which would
+        # cancel a worker still on its way out.
+        if event.worker.group != "worksheet-long":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self._long_finished(*event.worker.result)
+        elif event.state == WorkerState.ERROR:  # LongWork catches what the work raises: a bug of ours
+            self._long_finished(Outcome("error", error=event.worker.error, message=str(event.worker.error)),
+                                None, None, None)
 
     def show_progress(self, done: int, total: int | None, what: str = "") -> None:
         if self._cancel_requested:
@@ -218,11 +229,10 @@ class SegmentActions:
             self.app.push_screen(WorksheetScreen(follow_up_no))
 
     def dismiss_or_pop(self) -> None:
+        # The Segments screen re-reads its list when it comes back (on_screen_resume); a second
+        # read asked here cancelled the first one on its way.
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
-        refresh = getattr(self.app.screen, "refresh_segments", None)
-        if refresh:
-            refresh()
 
     def action_new_segment(self) -> None:
         from ....services import segments
