@@ -360,3 +360,54 @@ async def test_import_counts_contacts_and_esc_imports_nothing(demo_db, db_path, 
             assert isinstance(app.screen, ContactsScreen)
             assert "Imported 450 new contacts" in said
     assert Contact.select().count() == before + (0 if cancel else 450)
+
+
+# --- Esc stops a statement that runs, on SQLite and on PostgreSQL ------------------------------------------------
+
+SLOW = {
+    "sqlite": "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n",
+    "postgresql": "SELECT pg_sleep(120)",
+}
+
+
+def run_and_cancel(slow_sql):
+    """LongWork runs one statement that would take minutes; cancel() is asked until the work ends
+    (an interrupt that comes before the statement starts stops nothing, so it is asked again)."""
+    import time
+
+    from segtui.models import database
+    from segtui.tui.widgets.progress import LongWork
+
+    work, ended = LongWork(app=None, show=None), {}
+    thread = threading.Thread(target=lambda: ended.setdefault("outcome", work.run(
+        lambda report: database.execute_sql(slow_sql).fetchall())))
+    thread.start()
+    deadline = time.monotonic() + 30
+    while thread.is_alive() and time.monotonic() < deadline:
+        work.cancel()
+        thread.join(0.2)
+    assert not thread.is_alive(), "the statement was not stopped"
+    return ended["outcome"]
+
+
+def test_cancel_stops_a_running_statement_on_sqlite(db):
+    outcome = run_and_cancel(SLOW["sqlite"])
+    assert outcome.kind == "cancelled", outcome
+
+
+def test_cancel_stops_a_running_statement_on_postgresql(tmp_path, monkeypatch):
+    import os
+
+    from segtui import db as dbmod
+    from segtui.models import database
+
+    url = os.environ.get("SEGTUI_TEST_PG")
+    if not url:
+        pytest.skip("set SEGTUI_TEST_PG=postgresql://... to run on PostgreSQL")
+    monkeypatch.setenv("SEGTUI_CONFIG", str(tmp_path / "settings.toml"))
+    dbmod.open_database(url)
+    try:
+        outcome = run_and_cancel(SLOW["postgresql"])
+    finally:
+        database.close()
+    assert outcome.kind == "cancelled", outcome
