@@ -57,15 +57,20 @@ class Gate:
             self.reached.set()
             assert self.go.wait(60), "the test never let the service go on"
 
-    def steps(self, real):
-        """Wrap services.progress.steps: the gate sees the running count of rows done."""
+    def steps(self, real, before=False):
+        """Wrap services.progress.steps: the gate sees the running count of rows done, and holds
+        after the report (the screen shows it) or, with `before`, ahead of it (where a cancel
+        is heard)."""
         def gated_steps(progress, total, what, every=0):
             step, count = real(progress, total, what, every), [0]
 
             def gated(n=1):
-                step(n)
                 count[0] += n
-                self.hold(count[0])
+                if before:
+                    self.hold(count[0])
+                step(n)
+                if not before:
+                    self.hold(count[0])
             return gated
         return gated_steps
 
@@ -411,3 +416,4 @@ def test_cancel_stops_a_running_statement_on_postgresql(tmp_path, monkeypatch):
     finally:
         database.close()
     assert outcome.kind == "cancelled", outcome
+

@@ -208,14 +208,16 @@ def deliver_entries(entry_nos, out_dir=None, settings=None, workers=None, one_pe
 
 def _safe_deliver(nos, out_dir, settings, label, total, workers, one_per_address, progress=None):
     """_deliver, which never raises: it runs after a commit, and what it did must be reported."""
+    result = _new_result()
     try:
-        result = _deliver(nos, out_dir, settings, label, workers, one_per_address, progress)
+        result = _deliver(nos, out_dir, settings, label, workers, one_per_address, progress, result)
     except Cancelled:
-        result = {"delivered": 0, "errors": 0, "same_address": 0, "combined": None, "combined_files": [], "files": []}
-        result.update(_tally(nos))
-        result["failure"] = (f"delivery canceled after {result['delivered']:,} of {len(nos):,} entries; "
-                             "the others stay pending and a later delivery resumes them")
-        result["cancelled"] = True
+        # The counts so far are this run's; what it did not reach is still unfinished.
+        left = _unfinished(nos) - result["errors"]
+        if left > 0:  # else the cancel came after the last entry: the delivery is complete
+            result["failure"] = (f"delivery canceled after {result['delivered']:,} of {len(nos):,} entries; "
+                                 f"{left:,} stay pending and a later delivery resumes them")
+            result["cancelled"] = True
     except Exception as exc:  # noqa: BLE001 - entries left unfinished are resumed by a rerun
         result = {"delivered": 0, "errors": 0, "same_address": 0, "combined": None, "combined_files": [], "files": [],
                   "failure": f"delivery stopped: {exc.__class__.__name__}: {exc}"}
@@ -223,6 +225,16 @@ def _safe_deliver(nos, out_dir, settings, label, total, workers, one_per_address
     result.setdefault("failure", "")
     result["skipped"] = max(0, total - result["delivered"] - result["errors"])
     return result
+
+
+def _new_result():
+    return {"delivered": 0, "errors": 0, "same_address": 0, "combined": None, "combined_files": [], "files": []}
+
+
+def _unfinished(nos):
+    e = InteractionLogEntry
+    return sum(e.select().where(e.entry_no.in_(part) & e.delivery_status.in_(UNFINISHED)).count()
+               for part in chunks(nos))
 
 
 def _tally(nos):
@@ -345,8 +357,8 @@ def _same_address(entries, values, ready):
     return notes
 
 
-def _deliver(nos, out_dir, settings, label, workers=None, one_per_address=False, progress=None):
-    result = {"delivered": 0, "errors": 0, "same_address": 0, "combined": None, "combined_files": [], "files": []}
+def _deliver(nos, out_dir, settings, label, workers=None, one_per_address=False, progress=None, result=None):
+    result = _new_result() if result is None else result  # filled as it goes: a cancel keeps the counts
     entries = _entries(nos)
     if not entries:
         return result
