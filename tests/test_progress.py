@@ -217,3 +217,42 @@ def test_a_cancelled_import_imports_nothing(db, tmp_path):
     with pytest.raises(Cancelled):
         contact_io.import_contacts(path, progress=Heard(stop_at=100))
     assert Contact.select().count() == 0
+
+
+# --- the same on PostgreSQL (with SEGTUI_TEST_PG=postgresql://...) ------------------------------------
+
+def test_progress_and_cancel_on_postgresql(db, monkeypatch):
+    """Counts and a cancel that rolls back, on PostgreSQL: an add and a log."""
+    import os
+
+    from segtui import db as dbmod
+    from segtui.models import ALL_MODELS, database
+    from test_segments import build_small
+
+    url = os.environ.get("SEGTUI_TEST_PG")
+    if not url:
+        pytest.skip("set SEGTUI_TEST_PG=postgresql://... to run on PostgreSQL too")
+    db.close()
+    pg = dbmod.open_database(url)
+    try:
+        database.drop_tables(ALL_MODELS, safe=True)
+        dbmod.init_database()
+        build_small()
+        no = segments.new_segment("Flow", template_code="LTR", salesperson_code="AL", date="2026-01-15")["no"]
+        before = state()
+        with pytest.raises(Cancelled):
+            criteria.add_contacts(no, [], progress=Heard(stop_at=1))
+        assert state() == before
+        heard = Heard()
+        added = criteria.add_contacts(no, [], progress=heard)["added"]
+        assert added and heard.of("contacts added") == [(0, added), (added, added)]
+        before = state()
+        with pytest.raises(Cancelled):
+            segment_log.log_segment(no, progress=Heard(stop_at=1))
+        assert state() == before
+        heard = Heard()
+        assert segment_log.log_segment(no, progress=heard)["interactions"] == added
+        assert heard.of("lines logged") == [(0, added), (added, added)]
+    finally:
+        database.drop_tables(ALL_MODELS, safe=True)
+        pg.close()
