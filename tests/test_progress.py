@@ -256,3 +256,14 @@ def test_progress_and_cancel_on_postgresql(db, monkeypatch):
     finally:
         database.drop_tables(ALL_MODELS, safe=True)
         pg.close()
+
+
+def test_resend_reports_its_delivery(demo_db, tmp_path):
+    from segtui.services import resend
+
+    no = hard_copy_segment(30)
+    logged = segment_log.log_segment(no, deliver=True, out_dir=str(tmp_path / "out"))
+    heard = Heard()
+    result = resend.resend_logged(logged["logged_segment_entry_no"], out_dir=str(tmp_path / "again"), progress=heard)
+    assert result["delivered"] == len(result["entries"]) > 0
+    assert_counts_up_to_the_total(heard.of("entries delivered"), result["delivered"])

@@ -235,9 +235,9 @@ class LoggedSegmentsScreen(ListScreen):
             from ...services import resend
 
             def job(progress, cancelled):
-                progress(0, None)
                 return resend.resend_logged(no, correspondence_type=values["correspondence_type"],
-                                            update_merge_fields=bool(values["update_merge_fields"]))
+                                            update_merge_fields=bool(values["update_merge_fields"]),
+                                            progress=progress)
 
             def done(outcome) -> None:
                 kind, result = outcome
