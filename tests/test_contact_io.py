@@ -251,12 +251,13 @@ def test_numbers_come_from_the_series_advanced_once(db, tmp_path):
 
 def test_progress_is_reported(db):
     calls = []
-    contact_io.import_contacts(DATA / "google_contacts.csv", progress=lambda done, total: calls.append((done, total)))
+    contact_io.import_contacts(DATA / "google_contacts.csv",
+                               progress=lambda done, total, what="": calls.append((done, total)))
     assert calls[0] == (0, 5) and calls[-1] == (5, 5)
 
 
 def test_an_exception_from_progress_rolls_everything_back(db):
-    def cancel(done, total):
+    def cancel(done, total, what=""):
         if done == total:
             raise KeyboardInterrupt
 

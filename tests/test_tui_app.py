@@ -206,7 +206,7 @@ async def test_progress_screen_runs_in_a_worker_and_escape_cancels(db, db_path):
         await pilot.pause(0.1)
         await pilot.press("escape")
         await wait_for(pilot, lambda: "r" in outcome)
-    assert outcome["r"] == ("cancelled", None)
+    assert outcome["r"] == ("cancelled", "Canceled: nothing was changed")
 
 
 async def test_progress_screen_reports_an_error_in_words(db, db_path):
@@ -376,7 +376,7 @@ async def test_escape_interrupts_a_long_database_statement(db, db_path):
         await pilot.press("escape")
         # Without the interrupt the statement runs for minutes: wait_for would time out.
         await wait_for(pilot, lambda: "r" in outcome, timeout=10)
-    assert outcome["r"] == ("cancelled", None)
+    assert outcome["r"] == ("cancelled", "Canceled: nothing was changed")
 
 
 async def test_tick_shows_its_state_by_its_mark_not_only_by_colour():

@@ -65,3 +65,40 @@ async def test_f9_with_bad_settings_sends_nothing_and_says_why(cut_off, server, 
         await wait_for(pilot, lambda: any("smtp.port" in n.message for n in app._notifications))
     assert server.handler.received == []
     assert sorted(e.delivery_status for e in InteractionLogEntry.select()) == ["", "error", "in_progress"]
+
+
+# --- delivery from the Logged Segments screen --------------------------------------------------------------------
+
+async def test_delivery_from_logged_segments_counts_and_esc_leaves_the_rest_pending(cut_off, server, monkeypatch):
+    from segtui.services import delivery
+    from segtui.tui.widgets.progress import ProgressScreen
+    from test_tui_progress import SMALL, Gate, notes, until
+
+    gate = Gate(1)  # ahead of the report after the first e-mail: the second is not sent
+    monkeypatch.setattr(delivery, "steps", gate.steps(delivery.steps, before=True))
+    app = make_app(cut_off)
+    try:
+        await _deliver_and_cancel(app, gate, SMALL, ProgressScreen, notes, until)
+    finally:
+        gate.go.set()  # never leave the worker held when an assert failed
+    assert len(server.handler.received) == 1
+    # The failed entry it did not reach is as it was: still failed, for the next F9 to retry.
+    assert sorted((e.delivery_status, e.delivery_error) for e in InteractionLogEntry.select()) == [
+        ("", ""), ("", ""), ("error", "old")]
+
+
+async def _deliver_and_cancel(app, gate, size, ProgressScreen, notes, until):
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("g")
+        await settle(pilot)
+        await pilot.press("f9")
+        await pilot.pause()
+        await pilot.press("enter")
+        await until(pilot, gate.reached)
+        assert isinstance(app.screen, ProgressScreen)
+        assert "Delivering 0 of 2 entries" in str(app.screen.query_one("#progress-text").render())
+        await pilot.press("escape")
+        gate.go.set()
+        await wait_for(pilot, lambda: not isinstance(app.screen, ProgressScreen), timeout=30)
+        said = " ".join(notes(app))
+        assert "delivered 1, errors 0" in said and "delivery canceled after 1 of 2 entries; 1 stay pending" in said

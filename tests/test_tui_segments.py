@@ -598,30 +598,7 @@ async def test_log_refusals_listed_and_enter_jumps_to_line(demo_db, db_path):
 
 # --- long work -----------------------------------------------------------------------------------------------
 
-async def test_long_work_shows_progress_and_escape_cancels(demo_db, db_path):
-    no = new_segment()
-    app = make_app(db_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        screen = await open_worksheet(pilot, no)
-
-        def slow():
-            # A statement that runs for minutes unless interrupted.
-            database.execute_sql(
-                "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT count(*) FROM n")
-
-        done = []
-        screen.run_long("Counting forever…", slow, done.append)
-        await pilot.pause(0.3)
-        assert screen.query_one("#busy").has_class("-shown")
-        await pilot.press("a")  # other actions wait while work runs
-        await pilot.pause()
-        assert app.screen is screen
-        await pilot.press("escape")
-        await settle(pilot)
-        assert done == []
-        assert not screen.query_one("#busy").has_class("-shown")
-        assert any("Canceled" in str(n.message) for n in app._notifications)
+# Esc during long work is tested on a real add, log and merge in test_tui_progress.py.
 
 
 # --- a million lines ------------------------------------------------------------------------------------------

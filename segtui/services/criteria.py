@@ -22,11 +22,13 @@ from ..models import (
 )
 from . import opt_outs, segments
 from .contacts import contact_condition, contact_dict
+from .progress import report
 from .users import current_user
 from .segments import count_lines, get_header
 from .results import CriteriaResult, LinesChanged, MailingGroupApplied
 
 SAMPLE_SIZE = 10
+ADDED, REMOVED, REPLAYED = "contacts added", "lines removed", "criteria actions replayed"
 ADD_ORDER = (Contact.company_name, Contact.company_no, Contact.type, Contact.name, Contact.no)
 OPTION_NAMES = ("allow_existing_contacts", "expand_contact", "allow_company_with_persons", "ignore_exclusion",
                 "entire_companies")
@@ -83,8 +85,11 @@ def add_opted_out(header):
     return opt_outs.opted_out(corres)
 
 
-def _add(header, base, action, filters=(), reference="", dry_run=False, **options) -> CriteriaResult:
-    """Add the contacts `base` selects (with options); record the action and its history."""
+def _add(header, base, action, filters=(), reference="", dry_run=False, progress=None,
+         **options) -> CriteriaResult:
+    """Add the contacts `base` selects (with options); record the action and its history.
+    With a `progress` listener the contacts are counted first (the add itself stays one
+    INSERT ... SELECT); without one nothing more is read."""
     opted_out = add_opted_out(header)
     condition = add_condition(header.no, base, options.get("expand_contact", False),
                               options.get("allow_company_with_persons", False),
@@ -98,6 +103,8 @@ def _add(header, base, action, filters=(), reference="", dry_run=False, **option
                                      options.get("allow_existing_contacts", False))
         return {"would_add": count, "sample": _sample(Contact.select().where(condition)),
                 "no_of_lines": count_lines(header.no), "left_out": left_out}
+    if progress is not None:
+        report(progress, 0, Contact.select(fn.COUNT(SQL("*"))).where(condition).scalar(), ADDED)
     action_no = segments.next_action_no(header.no)
     added, base_line = segments.insert_lines(header, condition)
     if added:
@@ -105,17 +112,19 @@ def _add(header, base, action, filters=(), reference="", dry_run=False, **option
     segments.record_action(header.no, action_no, action, filters, no_of_contacts=added, reference=reference,
                            **{k: bool(options.get(k, False)) for k in OPTION_NAMES})
     segments.touch_header(header)
+    report(progress, added, added, ADDED)  # inside the transaction: a cancel here writes nothing
     return {"added": added, "no_of_lines": count_lines(header.no)}
 
 
 def add_contacts(no, filters, allow_existing=False, expand_contact=False, allow_company_with_persons=False,
-                 ignore_exclusion=False, dry_run=False) -> CriteriaResult:
+                 ignore_exclusion=False, dry_run=False, progress=None) -> CriteriaResult:
     """Add the contacts the filters select. No filters = all contacts."""
     filters = list(filters or [])
     with transaction():
         header = get_header(no, lock=True)
         base = contact_condition(filters)
-        return _add(header, base, "add", filters, dry_run=dry_run, allow_existing_contacts=allow_existing,
+        return _add(header, base, "add", filters, dry_run=dry_run, progress=progress,
+                    allow_existing_contacts=allow_existing,
                     expand_contact=expand_contact, allow_company_with_persons=allow_company_with_persons,
                     ignore_exclusion=ignore_exclusion)
 
@@ -143,19 +152,23 @@ def line_match(condition, entire_companies=False, keep=False):
     return SegmentLine.contact_no.in_(Contact.select(Contact.no).where(condition))
 
 
-def _remove(header, line_condition, action, filters=(), reference="", dry_run=False,
-            entire_companies=False) -> CriteriaResult:
+def _remove(header, line_condition, action, filters=(), reference="", dry_run=False, entire_companies=False,
+            progress=None) -> CriteriaResult:
     in_segment = SegmentLine.segment_no == header.no
     if dry_run:
         count = SegmentLine.select(fn.COUNT(SQL("*"))).where(in_segment & line_condition).scalar()
         contacts = Contact.select().where(Contact.no.in_(
             SegmentLine.select(SegmentLine.contact_no).where(in_segment & line_condition)))
         return {"would_remove": count, "sample": _sample(contacts), "no_of_lines": count_lines(header.no)}
+    if progress is not None:
+        report(progress, 0, SegmentLine.select(fn.COUNT(SQL("*"))).where(in_segment & line_condition).scalar(),
+               REMOVED)
     action_no = segments.next_action_no(header.no)
     removed = segments.move_to_history(header.no, action_no, line_condition)
     segments.record_action(header.no, action_no, action, filters, no_of_contacts=removed, reference=reference,
                            entire_companies=entire_companies)
     segments.touch_header(header)
+    report(progress, removed, removed, REMOVED)
     return {"removed": removed, "no_of_lines": count_lines(header.no)}
 
 
@@ -164,24 +177,26 @@ def _need_filters(filters, what):
         raise SegtuiError(f"{what} needs at least one filter (e.g. --filter city=BERLIN)")
 
 
-def reduce_contacts(no, filters, entire_companies=False, dry_run=False) -> CriteriaResult:
+def reduce_contacts(no, filters, entire_companies=False, dry_run=False, progress=None) -> CriteriaResult:
     """Remove the lines whose contact matches the filters."""
     filters = list(filters or [])
     _need_filters(filters, "reduce")
     with transaction():
         header = get_header(no, lock=True)
         match = line_match(contact_condition(filters), entire_companies)
-        return _remove(header, match, "reduce", filters, dry_run=dry_run, entire_companies=entire_companies)
+        return _remove(header, match, "reduce", filters, dry_run=dry_run, entire_companies=entire_companies,
+                       progress=progress)
 
 
-def refine_contacts(no, filters, entire_companies=False, dry_run=False) -> CriteriaResult:
+def refine_contacts(no, filters, entire_companies=False, dry_run=False, progress=None) -> CriteriaResult:
     """Keep only the lines whose contact matches the filters."""
     filters = list(filters or [])
     _need_filters(filters, "refine")
     with transaction():
         header = get_header(no, lock=True)
         keep = line_match(contact_condition(filters), entire_companies, keep=True)
-        return _remove(header, keep, "refine", filters, dry_run=dry_run, entire_companies=entire_companies)
+        return _remove(header, keep, "refine", filters, dry_run=dry_run, entire_companies=entire_companies,
+                       progress=progress)
 
 
 # --- go back ------------------------------------------------------------------------------------
@@ -319,14 +334,15 @@ def _check_confirm(header, confirm):
                           "confirm with --yes to add to them")
 
 
-def reuse_criteria(no, code, confirm=False) -> LinesChanged:
+def reuse_criteria(no, code, confirm=False, progress=None) -> LinesChanged:
     """Replay saved criteria, in order, on today's data; each replayed action can be undone."""
     with transaction():
         header = get_header(no, lock=True)
         saved = show_criteria(code)
         _check_confirm(header, confirm)
         added = removed = 0
-        for action in saved["actions"]:
+        report(progress, 0, len(saved["actions"]), REPLAYED)
+        for done, action in enumerate(saved["actions"], start=1):
             kind, filters = action["action"], filters_of(action)
             if kind == "add":
                 result = _add(header, contact_condition(filters), "add", filters,
@@ -344,9 +360,10 @@ def reuse_criteria(no, code, confirm=False) -> LinesChanged:
             elif kind == "reuse_logged":
                 result = _reuse_logged(header, action["reference"], ignore_exclusion=action["ignore_exclusion"])
             else:  # set_contact: a by-hand swap on a line that is not there today
-                continue
+                result = CriteriaResult(no_of_lines=0)
             added += result.get("added", 0)
             removed += result.get("removed", 0)
+            report(progress, done, len(saved["actions"]), REPLAYED)
         return {"added": added, "removed": removed, "no_of_lines": count_lines(header.no)}
 
 
@@ -360,20 +377,20 @@ def _logged_entry(logged_entry_no):
     return entry_no
 
 
-def _reuse_logged(header, logged_entry_no, ignore_exclusion=False) -> CriteriaResult:
+def _reuse_logged(header, logged_entry_no, ignore_exclusion=False, progress=None) -> CriteriaResult:
     entry_no = _logged_entry(logged_entry_no)
     contacts = (InteractionLogEntry.select(InteractionLogEntry.contact_no)
                 .where(InteractionLogEntry.logged_segment_entry_no == entry_no))
     return _add(header, Contact.no.in_(contacts), "reuse_logged", reference=str(entry_no),
-                ignore_exclusion=ignore_exclusion)
+                ignore_exclusion=ignore_exclusion, progress=progress)
 
 
-def reuse_logged(no, logged_entry_no, confirm=False, ignore_exclusion=False) -> LinesChanged:
+def reuse_logged(no, logged_entry_no, confirm=False, ignore_exclusion=False, progress=None) -> LinesChanged:
     """Add the contacts of a logged segment (exclusions respected unless told otherwise)."""
     with transaction():
         header = get_header(no, lock=True)
         _check_confirm(header, confirm)
-        result = _reuse_logged(header, logged_entry_no, ignore_exclusion=ignore_exclusion)
+        result = _reuse_logged(header, logged_entry_no, ignore_exclusion=ignore_exclusion, progress=progress)
         return {"added": result["added"], "no_of_lines": result["no_of_lines"]}
 
 

@@ -36,6 +36,7 @@ from . import hardcopy, mail, merge, word
 from .batches import chunks
 from .entry_nos import parse_entry_nos
 from .results import Delivered, DeliveryState
+from .progress import Cancelled, steps
 
 UNFINISHED = ("in_progress", "error")
 REFUSALS_PER_RULE = 10
@@ -149,8 +150,8 @@ def delivery_refusals(segment_no):
 
 # --- delivery ---------------------------------------------------------------------------------
 
-def deliver_logged_segment(logged_entry_no, out_dir=None, settings=None, workers=None,
-                           one_per_address=True) -> Delivered:
+def deliver_logged_segment(logged_entry_no, out_dir=None, settings=None, workers=None, one_per_address=True,
+                           progress=None) -> Delivered:
     """`segtui logged deliver` and the Logged Segments screen: the logged segment must exist and
     the settings be right (else SegtuiError, nothing done); then deliver_logged."""
     (no,) = parse_entry_nos([logged_entry_no])
@@ -167,10 +168,11 @@ def deliver_logged_segment(logged_entry_no, out_dir=None, settings=None, workers
         raise SegtuiError(f"logged segment {row.entry_no} cannot be delivered: delivery settings: "
                           + "; ".join(problems) + "; nothing was sent")
     return deliver_logged(row.entry_no, out_dir=out_dir, settings=settings, workers=workers,
-                          one_per_address=one_per_address)
+                          one_per_address=one_per_address, progress=progress)
 
 
-def deliver_logged(logged_entry_no, out_dir=None, settings=None, workers=None, one_per_address=True) -> Delivered:
+def deliver_logged(logged_entry_no, out_dir=None, settings=None, workers=None, one_per_address=True,
+                   progress=None) -> Delivered:
     """Deliver the logged segment's entries that are pending, were cut off ('in_progress') or
     failed ('error'); never one already sent. Returns {"delivered", "errors", "skipped",
     "same_address", "combined", "files", "failure"}: skipped counts the entries left alone (sent
@@ -178,7 +180,10 @@ def deliver_logged(logged_entry_no, out_dir=None, settings=None, workers=None, o
     why the run stopped early, if it did (a rerun resumes).
 
     With `one_per_address` (the default) one e-mail goes to each distinct address of the logged
-    segment; the other entries to that address are logged with a note and not sent."""
+    segment; the other entries to that address are logged with a note and not sent.
+
+    `progress` (services.progress) hears letters merged, then entries delivered; when it
+    cancels, the entries not reached stay pending (a rerun resumes them) and failure says so."""
     e = InteractionLogEntry
     logged = LoggedSegment.get_or_none(LoggedSegment.entry_no == logged_entry_no)
     label = f"{logged.segment_no}-logged-{logged_entry_no}" if logged else f"logged-{logged_entry_no}"
@@ -187,10 +192,11 @@ def deliver_logged(logged_entry_no, out_dir=None, settings=None, workers=None, o
     nos = [n for (n,) in e.select(e.entry_no)
            .where(mine & e.delivery_status.in_(UNFINISHED) & (e.canceled == False))  # noqa: E712
            .order_by(e.entry_no).tuples()]
-    return _safe_deliver(nos, out_dir, settings, label, total, workers, one_per_address)
+    return _safe_deliver(nos, out_dir, settings, label, total, workers, one_per_address, progress)
 
 
-def deliver_entries(entry_nos, out_dir=None, settings=None, workers=None, one_per_address=False) -> Delivered:
+def deliver_entries(entry_nos, out_dir=None, settings=None, workers=None, one_per_address=False,
+                    progress=None) -> Delivered:
     """Deliver the given interaction log entries that are unfinished (a resend creates them
     'in_progress'); entries already delivered are left alone. Same result as deliver_logged."""
     e = InteractionLogEntry
@@ -200,13 +206,21 @@ def deliver_entries(entry_nos, out_dir=None, settings=None, workers=None, one_pe
         nos.extend(n for (n,) in e.select(e.entry_no)
                    .where(e.entry_no.in_(part) & e.delivery_status.in_(UNFINISHED)).tuples())
     label = f"entries-{wanted[0]}" + (f"-{wanted[-1]}" if len(wanted) > 1 else "") if wanted else "entries"
-    return _safe_deliver(sorted(nos), out_dir, settings, label, len(wanted), workers, one_per_address)
+    return _safe_deliver(sorted(nos), out_dir, settings, label, len(wanted), workers, one_per_address, progress)
 
 
-def _safe_deliver(nos, out_dir, settings, label, total, workers, one_per_address) -> Delivered:
+def _safe_deliver(nos, out_dir, settings, label, total, workers, one_per_address, progress=None) -> Delivered:
     """_deliver, which never raises: it runs after a commit, and what it did must be reported."""
+    result = _new_result()
     try:
-        result = _deliver(nos, out_dir, settings, label, workers, one_per_address)
+        result = _deliver(nos, out_dir, settings, label, workers, one_per_address, progress, result)
+    except Cancelled:
+        # The counts so far are this run's; what it did not reach is still unfinished.
+        left = _unfinished(nos) - result["errors"]
+        if left > 0:  # else the cancel came after the last entry: the delivery is complete
+            result["failure"] = (f"delivery canceled after {result['delivered']:,} of {len(nos):,} entries; "
+                                 f"{left:,} stay pending and a later delivery resumes them")
+            result["cancelled"] = True
     except Exception as exc:  # noqa: BLE001 - entries left unfinished are resumed by a rerun
         result = Delivered(delivered=0, errors=0, same_address=0, combined=None, combined_files=[], files=[],
                            failure=f"delivery stopped: {exc.__class__.__name__}: {exc}")
@@ -214,6 +228,16 @@ def _safe_deliver(nos, out_dir, settings, label, total, workers, one_per_address
     result.setdefault("failure", "")
     result["skipped"] = max(0, total - result["delivered"] - result["errors"])
     return result
+
+
+def _new_result() -> Delivered:
+    return Delivered(delivered=0, errors=0, same_address=0, combined=None, combined_files=[], files=[])
+
+
+def _unfinished(nos) -> int:
+    e = InteractionLogEntry
+    return sum(e.select().where(e.entry_no.in_(part) & e.delivery_status.in_(UNFINISHED)).count()
+               for part in chunks(nos))
 
 
 def _tally(nos) -> tuple[int, int]:
@@ -284,13 +308,13 @@ def _document_name(entry, values, doc):
                                 suffix=suffix)
 
 
-def _merged_documents(entries, documents, values, workers=None):
+def _merged_documents(entries, documents, values, workers=None, progress=None):
     """Each entry's merged document (bytes), or None when it has none."""
     out = [None] * len(entries)
     groups = merge.group_letters(documents, values)
     word_groups = [(doc, items) for doc, items in groups if doc.is_word]
     merged = merge.merge_to_bytes([(doc.content, [doc.row(v) for _, v in items]) for doc, items in word_groups],
-                                  workers)
+                                  workers, progress)
     for (doc, items), results in zip(word_groups, merged):
         for (index, _), data in zip(items, results):
             out[index] = data
@@ -336,8 +360,9 @@ def _same_address(entries, values, ready):
     return notes
 
 
-def _deliver(nos, out_dir, settings, label, workers=None, one_per_address=False) -> Delivered:
-    result = Delivered(delivered=0, errors=0, same_address=0, combined=None, combined_files=[], files=[])
+def _deliver(nos, out_dir, settings, label, workers=None, one_per_address=False, progress=None,
+             result=None) -> Delivered:
+    result = _new_result() if result is None else result  # filled as it goes: a cancel keeps the counts
     entries = _entries(nos)
     if not entries:
         return result
@@ -390,7 +415,9 @@ def _deliver(nos, out_dir, settings, label, workers=None, one_per_address=False)
     picked_docs = [documents[i] for i in ready]
     picked_values = [values[i] for i in ready]
     try:
-        merged = _merged_documents(picked, picked_docs, picked_values, workers)
+        merged = _merged_documents(picked, picked_docs, picked_values, workers, progress)
+    except Cancelled:
+        raise
     except Exception as exc:  # noqa: BLE001 - the log is committed: record why, a rerun resumes
         for entry in picked:
             _finish(entry, "error", f"merging the document failed: {exc.__class__.__name__}: {exc}")
@@ -398,10 +425,12 @@ def _deliver(nos, out_dir, settings, label, workers=None, one_per_address=False)
         return result
     hard = [i for i, entry in enumerate(picked) if entry.correspondence_type == "hard_copy"]
     mail = [i for i, entry in enumerate(picked) if entry.correspondence_type == "email"]
+    step = steps(progress, len(hard) + len(mail), "entries delivered")
     if hard:
         _print(hard, picked, picked_docs, picked_values, merged, output_folder(out_dir, settings), label, result)
+        step(len(hard))  # printed as one file: all of them at once
     if mail:
-        _mail(mail, picked, picked_docs, picked_values, merged, settings, result)
+        _mail(mail, picked, picked_docs, picked_values, merged, settings, result, step)
     result["combined"] = result["combined_files"][0] if result["combined_files"] else None
     return result
 
@@ -451,11 +480,13 @@ def _print(indexes, entries, documents, values, merged, folder, label, result):
         result["pdf_note"] = note
 
 
-def _mail(indexes, entries, documents, values, merged, settings, result):
+def _mail(indexes, entries, documents, values, merged, settings, result, step):
     smtp = dict(config.DEFAULTS["smtp"], **(settings.get("smtp") or {}))
     mailer = mail.Mailer(smtp)
     try:
-        for i in indexes:
+        for n, i in enumerate(indexes):
+            if n:
+                step(1)  # the entry before is done, whichever way (a cancel stops here, between entries)
             entry, doc, row, data = entries[i], documents[i], values[i], merged[i]
             name = _document_name(entry, row, doc)
             sender = smtp.get("sender") or row["salesperson_email"]
@@ -486,6 +517,7 @@ def _mail(indexes, entries, documents, values, merged, settings, result):
                 continue
             _finish(entry, "", "", data, name, message["Message-ID"])
             result["delivered"] += 1
+        step(1)
     finally:
         mailer.close()
 

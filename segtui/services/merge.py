@@ -12,6 +12,7 @@ import os
 import re
 import sys
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import resource_tracker
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ from ..models import (
 from . import templates, word
 from .batches import by_key, chunks
 from .results import LineDocument, Merged
+from .progress import Cancelled, steps
 
 # Letters below this merge in this process: at about 500 letters a second on one core, starting
 # the worker processes (each imports the Word code) costs more than it saves for fewer.
@@ -340,38 +342,80 @@ def _pool(workers):
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
-def _split(items, workers):
+def _split(items, workers, limit=None):
     size = max(1, math.ceil(len(items) / (workers * 4)))
+    if limit:
+        size = min(size, limit)
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def merge_to_files(groups, workers=None):
+# With a listener, letters are merged in parts of at most this many, so the count moves and a
+# cancel waits for no more than one part per core.
+PART = 100
+
+
+def _parts(items, total):
+    size = max(10, min(PART, total // 100))
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _run_pool(workers, calls, step):
+    """Run `calls` [(function, args, letters)] on a pool, reporting letters done as parts finish.
+    Whatever stops it (a cancel raised by `step`, a failing part) stops the pool: parts not
+    started are dropped, the running ones are waited for, then the error goes on."""
+    from concurrent.futures import as_completed
+
+    pool = _pool(workers)
+    try:
+        futures = {pool.submit(fn, *args): letters for fn, args, letters in calls}
+        for future in as_completed(futures):
+            future.result()
+            step(futures[future])
+        return [future.result() for future in futures]
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    finally:
+        pool.shutdown(wait=True)
+
+
+def merge_to_files(groups, workers=None, progress=None):
     """Write merged letters. `groups`: [(template bytes, [(path, values by template field)])].
-    Many letters are merged on all cores."""
+    Many letters are merged on all cores. `progress` (services.progress) hears letters written."""
     total = sum(len(jobs) for _, jobs in groups)
     workers = default_workers(total) if workers is None else max(1, int(workers))
+    step = steps(progress, total, "letters merged")
     if workers == 1 or total < 2:
         for data, jobs in groups:
-            word.merge_many_to_files(data, jobs)
+            for part in (_parts(jobs, total) if progress is not None else [jobs]):
+                word.merge_many_to_files(data, part)
+                step(len(part))
         return total
-    with _pool(workers) as pool:
-        futures = [pool.submit(word.merge_many_to_files, data, [(str(p), v) for p, v in chunk])
-                   for data, jobs in groups for chunk in _split(jobs, workers)]
-        for future in futures:
-            future.result()
+    limit = PART if progress is not None else None
+    _run_pool(workers, [(word.merge_many_to_files, (data, [(str(p), v) for p, v in chunk]), len(chunk))
+                        for data, jobs in groups for chunk in _split(jobs, workers, limit)], step)
     return total
 
 
-def merge_to_bytes(groups, workers=None):
+def merge_to_bytes(groups, workers=None, progress=None):
     """Merged letters as bytes: `groups` [(template bytes, [values])] -> [[bytes]] in the same order."""
     total = sum(len(rows) for _, rows in groups)
     workers = default_workers(total) if workers is None else max(1, int(workers))
+    step = steps(progress, total, "letters merged")
     if workers == 1 or total < 2:
-        return [word.merge_many(data, rows) for data, rows in groups]
-    with _pool(workers) as pool:
-        planned = [[pool.submit(word.merge_many, data, chunk) for chunk in _split(rows, workers)]
-                   for data, rows in groups]
-        return [[doc for future in futures for doc in future.result()] for futures in planned]
+        out = []
+        for data, rows in groups:
+            letters = []
+            for part in (_parts(rows, total) if progress is not None else [rows]):
+                letters.extend(word.merge_many(data, part))
+                step(len(part))
+            out.append(letters)
+        return out
+    limit = PART if progress is not None else None
+    planned = [(g, _split(rows, workers, limit)) for g, (data, rows) in enumerate(groups)]
+    calls = [(word.merge_many, (groups[g][0], chunk), len(chunk)) for g, chunks_ in planned for chunk in chunks_]
+    results = iter(_run_pool(workers, calls, step))
+    return [[doc for _ in chunks_ for doc in next(results)] for _, chunks_ in planned]
 
 
 def group_letters(documents, rows):
@@ -411,9 +455,11 @@ def write_combined(base, documents, rows, overwrite=False):
     return paths
 
 
-def merge_segment(segment_no, out_dir, combined=None, workers=None) -> Merged:
+def merge_segment(segment_no, out_dir, combined=None, workers=None, progress=None) -> Merged:
     """Merged letters of a segment without logging it: one .docx per line in `out_dir` and,
-    when asked, one combined .docx with a section per letter.
+    when asked, one combined .docx with a section per letter. `progress` hears letters merged;
+    when it cancels, the letters written so far are removed (and the folder, when this merge made
+    it) and Cancelled says so.
 
     Refused, writing nothing, when a document uses merge fields segtui does not know.
     Returns {"documents", "unknown_fields", "files", "combined", "without_document"}.
@@ -440,8 +486,44 @@ def merge_segment(segment_no, out_dir, combined=None, workers=None) -> Merged:
     if combined is not None and Path(combined).is_dir():
         raise SegtuiError(f"--combined {str(combined)!r} is a folder: give a file name")
     values = values_for(lines)
+    made_folder = not out.exists()
     private.make_private_dir(out)  # letters with personal data: owner-only when new
-    files, word_groups = [], []
+    files: list = []
+    started = time.time()
+    try:
+        return _merge_lines(no, out, combined, lines, documents, values, without, workers, progress, files)
+    except Cancelled:
+        raise Cancelled("merge canceled: " + remove_partial(out, made_folder, [p for _, p in files], started)) \
+            from None
+
+
+def remove_partial(out, made_folder, paths, started):
+    """Take away the letters a cancelled merge wrote (a file of an earlier merge that this one
+    had not reached yet stays); says what was done and what is left."""
+    removed, left = 0, []
+    for name in paths:
+        path = Path(name)
+        try:
+            if path.stat().st_mtime >= started - 1:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            pass
+        except OSError:
+            left.append(path.name)
+    if left:
+        return f"{len(left):,} letters could not be removed from {out}: {', '.join(left[:5])}"
+    if made_folder:
+        try:
+            Path(out).rmdir()
+            return f"nothing was kept (folder {out} removed)"
+        except OSError:
+            return f"{removed:,} letters removed; folder {out} holds other files and stays"
+    return f"nothing was kept ({removed:,} new letters removed from {out})"
+
+
+def _merge_lines(no, out, combined, lines, documents, values, without, workers, progress, files):
+    word_groups = []
     for doc, items in group_letters(documents, values):
         jobs = []
         for index, row in items:
@@ -456,7 +538,7 @@ def merge_segment(segment_no, out_dir, combined=None, workers=None) -> Merged:
                 path.write_bytes(doc.content)  # a plain file goes out as it is
         if jobs:
             word_groups.append((doc.content, jobs))
-    merge_to_files(word_groups, workers)
+    merge_to_files(word_groups, workers, progress)
     combined_paths = []
     if combined is not None:
         private.make_private_dir(Path(combined).parent)

@@ -67,12 +67,12 @@ def _plan(entries, corres):
 
 
 def resend_logged(logged_entry_no, correspondence_type="same", update_merge_fields=False, out_dir=None,
-                  settings=None, one_per_address=True, user_id=None) -> Resent:
+                  settings=None, one_per_address=True, user_id=None, progress=None) -> Resent:
     """Resend the logged segment's entries as new entries and deliver them.
 
     Returns {"logged_segment_entry_no", "entries": [new entries], "skipped": [{"entry_no",
     "contact_no", "reason"}], "delivered", "errors", "same_address", "failure"}. Bad settings are
-    refused before anything is created."""
+    refused before anything is created. `progress` (services.progress) hears the delivery."""
     corres = _choice(correspondence_type)
     logged = get_logged(logged_entry_no)
     if logged.canceled:
@@ -92,7 +92,8 @@ def resend_logged(logged_entry_no, correspondence_type="same", update_merge_fiel
     # over (an entry whose template has no Word template keeps its letter).
     fresh = sorted(x.entry_no for x in chosen if x.entry_no in with_template) if update_merge_fields else []
     new_nos = _create(chosen, corres, fresh, user_id)
-    sent = delivery.deliver_entries(new_nos, out_dir=out_dir, settings=settings, one_per_address=one_per_address)
+    sent = delivery.deliver_entries(new_nos, out_dir=out_dir, settings=settings, one_per_address=one_per_address,
+                                    progress=progress)
     return {"logged_segment_entry_no": logged.entry_no, "entries": get_entries(new_nos), "skipped": skipped,
             "delivered": sent["delivered"], "errors": sent["errors"], "same_address": sent.get("same_address", 0),
             "failure": sent.get("failure", "")}

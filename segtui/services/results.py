@@ -77,6 +77,7 @@ class Delivered(TypedDict):
     failure: NotRequired[str]  # why the run stopped early ("" when it did not)
     pdf: NotRequired[str | None]
     pdf_note: NotRequired[str]
+    cancelled: NotRequired[bool]  # Esc stopped it; the entries it did not reach stay pending
 
 
 class DeliveryState(TypedDict):

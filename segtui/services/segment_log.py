@@ -29,10 +29,12 @@ from ..models import (
     SegmentLine,
     normal_code,
 )
+from .progress import report
 from .segments import _was_issued, delete_segment_rows
 from .users import current_user
 from .results import Logged
 
+LOGGED = "lines logged"
 REFUSALS_PER_RULE = 10  # lines listed per rule; the total is counted all the same
 FOLLOW_UP_DESCRIPTION = "Follow-up on segment {no}"
 
@@ -329,14 +331,16 @@ def create_follow_up(logged_entry_no, segment_no, campaign_no="", number=None):
     return new_no
 
 
-def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_id=None,
-                one_mail_per_address=True) -> Logged:
+def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_id=None, one_mail_per_address=True,
+                progress=None) -> Logged:
     """Log the segment in one transaction; deliver its documents afterwards when asked.
 
     Returns {logged_segment_entry_no, interactions, follow_up_segment_no, delivered, errors,
     without_correspondence_type, campaign_entries}; `user_id` defaults to the login name.
     Raises Conflict when the segment was logged already, NotFound when it never existed,
     LogRefused (a SegtuiError) listing the refusals otherwise; when refused, nothing is written.
+    `progress` (services.progress) hears the lines to log, then the delivery; a cancel before the
+    commit writes nothing, one during the delivery leaves the rest pending.
     """
     user_id = current_user() if user_id is None else user_id
     now = dt.datetime.now()
@@ -347,28 +351,31 @@ def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_i
 
         number = take_segment_no()  # before the long transaction, which then holds no series row
         try:
-            result = _log(segment_no, deliver, True, user_id, now, today, number)
+            result = _log(segment_no, deliver, True, user_id, now, today, number, progress)
         except BaseException:
             give_back_segment_no(number)
             raise
     else:
-        result = _log(segment_no, deliver, False, user_id, now, today, None)
+        result = _log(segment_no, deliver, False, user_id, now, today, None, progress)
     if deliver:
         from . import delivery
 
         # After the commit: the entries are logged whatever happens to the mail; entries still
         # 'in_progress' are resumed by a later delivery run.
         options = {} if one_mail_per_address else {"one_per_address": False}  # (the default is on)
+        if progress is not None:
+            options["progress"] = progress
         sent = delivery.deliver_logged(result["logged_segment_entry_no"], out_dir=out_dir, **options) or {}
         result["delivered"] = sent.get("delivered", 0)
         result["errors"] = sent.get("errors", 0)
-        for key in ("combined", "files", "same_address", "failure", "pdf", "pdf_note"):  # as far as the module says
+        for key in ("combined", "files", "same_address", "failure", "pdf", "pdf_note",
+                    "cancelled"):  # as far as the module says
             if key in sent:
                 result[key] = sent[key]
     return result
 
 
-def _log(segment_no, deliver, follow_up, user_id, now, today, number):
+def _log(segment_no, deliver, follow_up, user_id, now, today, number, progress=None):
     """The logging transaction itself; returns the result without delivery figures."""
     with dbmod.transaction():
         header = open_header(segment_no)
@@ -380,6 +387,7 @@ def _log(segment_no, deliver, follow_up, user_id, now, today, number):
             raise LogRefused(no, refusals, _total(refusals))
         # Without delivery, e-mail lines whose contact has no address lose their correspondence type.
         without = 0 if deliver else scan["without_address"]
+        report(progress, 0, scan["with_contact"], LOGGED)  # the count the scan read anyway
         logged = LoggedSegment.create(segment_no=no, description=header.description, creation_date=today,
                                       user_id=user_id or "", canceled=False)
         interactions = _insert_entries(header, logged.entry_no, user_id, deliver, now)
@@ -389,6 +397,8 @@ def _log(segment_no, deliver, follow_up, user_id, now, today, number):
         follow_up_no = None
         if follow_up:
             follow_up_no = create_follow_up(logged.entry_no, no, header.campaign_no, number=number)
+        # Still inside the transaction: a cancel heard here writes nothing.
+        report(progress, interactions, interactions, LOGGED)
     return {
         "logged_segment_entry_no": logged.entry_no,
         "segment_no": no,

@@ -8,8 +8,11 @@ from typing import Any
 from ... import db as dbmod
 from ...errors import SegtuiError
 from ...models import Contact, ContactOptOut, NumberSeries, database
+from ..progress import report
 from .rows import ALL_FIELDS, COMPARED, DEFAULTS
 from ..results import Written
+
+WHAT = "contacts imported"
 
 
 class ImportRefused(SegtuiError):
@@ -162,8 +165,8 @@ def write(rows, progress=None) -> Written:
 
     total = len(rows)
     done = 0
-    if progress:
-        progress(0, total)
+    every = min(5000, max(1, total // 100))  # about a hundred reports, whatever the size
+    report(progress, 0, total, WHAT)
     # Companies first, so persons link to the right one.
     company_rows = [row for row in rows if row.fields["type"] == "company"]
     opt_outs: set[tuple[str, str]] = set()  # (contact no, channel) the file's opt-out columns say yes to
@@ -222,8 +225,8 @@ def write(rows, progress=None) -> Written:
         if row.opt_outs:
             opt_outs.update((no, channel) for channel in row.opt_outs)
         done += 1
-        if progress and done % 5000 == 0:
-            progress(done, total)
+        if progress is not None and done % every == 0 and done < total:
+            progress(done, total, WHAT)
 
     new_companies = sum(1 for r in new.values() if r["type"] == "company")
     _bulk_write(list(new.values()))
@@ -233,8 +236,7 @@ def write(rows, progress=None) -> Written:
     if counter[0] != series.last_no:
         # Advance the number series once for the whole import.
         NumberSeries.update(last_no=counter[0]).where(NumberSeries.code == "CONTACT").execute()
-    if progress:
-        progress(total, total)
+    report(progress, total, total, WHAT)  # after the write: done means written
     return {"imported": len(new), "updated": len(changed), "unchanged": len(matched - set(changed)),
             "companies": new_companies, "opted_out": opted_out}
 

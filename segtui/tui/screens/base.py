@@ -16,7 +16,7 @@ from textual.widgets import Header, Static
 from ...errors import SegtuiError
 from ..widgets.filter_bar import FilterBar
 from ..widgets.keybar import KeyBar, AppKeys, refresh_app_keys
-from ..widgets.progress import close_thread_connection
+from ..widgets.progress import worker_connection
 from ..widgets.sheet import Column, Sheet
 
 
@@ -173,17 +173,16 @@ class ListScreen(Screen):
     @work(thread=True, exclusive=True, group="list-count", exit_on_error=False)
     def count_new_source(self, filters) -> None:
         source = self.make_source(filters)
-        try:
-            source.count()
-            source.rows(0, self.sheet.page_size)  # warm: the first page is what the user sees
-        except SegtuiError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", title="Filter")
-            return
-        except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.notify, f"The list could not be read: {exc}", severity="error")
-            return
-        finally:
-            close_thread_connection()
+        with worker_connection():  # its own connection, closed before the screen hears
+            try:
+                source.count()
+                source.rows(0, self.sheet.page_size)  # warm: the first page is what the user sees
+            except SegtuiError as exc:
+                self.app.call_from_thread(self.notify, str(exc), severity="error", title="Filter")
+                return
+            except Exception as exc:  # noqa: BLE001
+                self.app.call_from_thread(self.notify, f"The list could not be read: {exc}", severity="error")
+                return
         self.app.call_from_thread(self._use_source, source)
 
     def _use_source(self, source) -> None:

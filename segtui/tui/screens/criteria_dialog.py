@@ -26,7 +26,7 @@ from textual.widgets import (
 from textual.worker import get_current_worker
 
 from ...errors import FilterError, SegtuiError
-from ..widgets.progress import close_thread_connection
+from ..widgets.progress import worker_connection
 from ..widgets.tick import Tick
 from .segment_dialogs import DIALOG_CSS
 
@@ -260,15 +260,14 @@ class CriteriaDialog(ModalScreen[dict | None]):
     @work(thread=True, exclusive=True, group="criteria-preview", exit_on_error=False)
     def _preview_worker(self, filters, options) -> None:
         worker = get_current_worker()
-        try:
-            result = self.preview_fn(self.segment_no, self.action, filters, options)
-            error = None
-        except SegtuiError as exc:
-            result, error = None, str(exc)
-        except Exception as exc:  # shown, never fatal: the user may still apply or cancel
-            result, error = None, f"could not count: {exc}"
-        finally:
-            close_thread_connection()
+        with worker_connection():  # its own connection, closed before the screen hears
+            try:
+                result = self.preview_fn(self.segment_no, self.action, filters, options)
+                error = None
+            except SegtuiError as exc:
+                result, error = None, str(exc)
+            except Exception as exc:  # shown, never fatal: the user may still apply or cancel
+                result, error = None, f"could not count: {exc}"
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show_preview, result, error, filters)
 

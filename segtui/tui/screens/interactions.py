@@ -191,8 +191,7 @@ class InteractionsScreen(ListScreen):
                 return
 
             def job(progress, cancelled):
-                progress(0, len(keys))
-                return interactions.resend(keys, correspondence_type=value or None)
+                return interactions.resend(keys, correspondence_type=value or None, progress=progress)
 
             def done(outcome) -> None:
                 kind, result = outcome
@@ -204,8 +203,9 @@ class InteractionsScreen(ListScreen):
                     return
                 new = result.get("entries") or []
                 errors = result.get("errors", 0)
+                failure = f". {result['failure']}" if result.get("failure") else ""  # e.g. a canceled delivery
                 self._done(f"Resent as {plural(len(new), 'new entry')}; delivered {result.get('delivered', 0):,}"
-                           + (f", {errors:,} failed (F3 shows why)" if errors else ""), "Resend")
+                           + (f", {errors:,} failed (F3 shows why)" if errors else "") + failure, "Resend")
 
             # Delivery merges and sends documents: it can take a while, so it runs in a worker.
             self.app.push_screen(ProgressScreen(f"Resending {plural(len(keys), 'entry')}…", job), done)

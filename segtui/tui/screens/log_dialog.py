@@ -21,7 +21,7 @@ from textual.worker import get_current_worker
 
 from ...errors import SegtuiError
 from ...labels import plural
-from ..widgets.progress import close_thread_connection
+from ..widgets.progress import worker_connection
 from ..widgets.tick import Tick
 from .segment_dialogs import DIALOG_CSS
 
@@ -91,14 +91,13 @@ class LogDialog(ModalScreen[dict | None]):
     @work(thread=True, exclusive=True, group="log-check", exit_on_error=False)
     def _check_worker(self, deliver: bool) -> None:
         worker = get_current_worker()
-        try:
-            found, error = self.refusals_fn(self.segment_no, deliver), None
-        except SegtuiError as exc:
-            found, error = None, str(exc)
-        except Exception as exc:
-            found, error = None, f"could not check the segment: {exc}"
-        finally:
-            close_thread_connection()
+        with worker_connection():  # its own connection, closed before the screen hears
+            try:
+                found, error = self.refusals_fn(self.segment_no, deliver), None
+            except SegtuiError as exc:
+                found, error = None, str(exc)
+            except Exception as exc:
+                found, error = None, f"could not check the segment: {exc}"
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show, found, error)
 

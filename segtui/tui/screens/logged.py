@@ -191,8 +191,8 @@ class LoggedSegmentsScreen(ListScreen):
             return
 
         def job(progress, cancelled):
-            progress(0, todo)
-            return delivery.deliver_logged_segment(no)
+            progress(0, todo, "entries delivered")
+            return delivery.deliver_logged_segment(no, progress=progress)
 
         def done(outcome) -> None:
             kind, result = outcome
@@ -235,9 +235,9 @@ class LoggedSegmentsScreen(ListScreen):
             from ...services import resend
 
             def job(progress, cancelled):
-                progress(0, None)
                 return resend.resend_logged(no, correspondence_type=values["correspondence_type"],
-                                            update_merge_fields=bool(values["update_merge_fields"]))
+                                            update_merge_fields=bool(values["update_merge_fields"]),
+                                            progress=progress)
 
             def done(outcome) -> None:
                 kind, result = outcome

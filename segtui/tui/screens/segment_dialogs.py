@@ -19,7 +19,7 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from ..widgets.progress import close_thread_connection
+from ..widgets.progress import worker_connection
 from ..widgets.tick import Tick
 
 DIALOG_CSS = """
@@ -391,12 +391,11 @@ class LookupDialog(ModalScreen[str | None]):
     def _search_worker(self, text: str) -> None:
         # A contact search over a million rows takes a moment: typing must not wait for it.
         worker = get_current_worker()
-        try:
-            rows, error = self._rows(text), None
-        except Exception as exc:  # noqa: BLE001 - shown, never raised into the screen
-            rows, error = [], str(exc)
-        finally:
-            close_thread_connection()
+        with worker_connection():  # its own connection, closed before the screen hears
+            try:
+                rows, error = self._rows(text), None
+            except Exception as exc:  # noqa: BLE001 - shown, never raised into the screen
+                rows, error = [], str(exc)
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show_rows, text, rows, error)
 

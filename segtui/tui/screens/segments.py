@@ -18,7 +18,7 @@ from ...errors import SegtuiError
 from ...services import segments
 from ..widgets.filter_bar import FilterBar
 from ..widgets.keybar import KeyBar, AppKeys, refresh_app_keys
-from ..widgets.progress import close_thread_connection
+from ..widgets.progress import worker_connection
 from ..widgets.sheet import Column, ListSource, Sheet
 from .segment_dialogs import ConfirmDialog
 from .worksheet import WorksheetScreen, new_segment_dialog
@@ -109,12 +109,11 @@ class SegmentsScreen(Screen):
     def _list_worker(self, keep_no: str | None) -> None:
 
         worker = get_current_worker()
-        try:
-            found, error = segments.list_segments(), None
-        except Exception as exc:  # shown on screen
-            found, error = [], exc
-        finally:
-            close_thread_connection()
+        with worker_connection():  # its own connection, closed before the screen hears
+            try:
+                found, error = segments.list_segments(), None
+            except Exception as exc:  # shown on screen
+                found, error = [], exc
         if not worker.is_cancelled:
             self.app.call_from_thread(self._show_segments, found, error, keep_no)
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from textual import work
 from textual.widgets import Label, ProgressBar
+from textual.worker import Worker, WorkerState
 
 from ....errors import SegtuiError
-from ...widgets.progress import Cancelled, close_thread_connection, thread_connection
+from ...widgets.progress import LongWork, Outcome, cancelled_text, progress_text
 from ..log_dialog import LogDialog
 from ..segment_dialogs import FormDialog, FormField
 from .header import lookup_search
@@ -18,84 +19,83 @@ from .header import lookup_search
 class SegmentActions:
     """Long work and the whole-segment actions of WorksheetScreen (a mixin)."""
 
-    def run_long(self, label: str, fn, done, failed=None, progress: bool = False) -> bool:
-        """Run `fn` in a worker thread with a progress bar; `done(result)` / `failed(exc)` after.
+    _long: LongWork | None = None
 
-        With progress=True, `fn(progress=report)` is given `report(done, total)`: the bar then
-        fills and counts ("1,200 of 5,000"); otherwise it only shows that work goes on.
+    @property
+    def _cancel_requested(self) -> bool:
+        return self._long is not None and self._long.cancelled.is_set()
+
+    def run_long(self, label: str, fn, done, failed=None, progress: bool = False, cancelled=None) -> bool:
+        """Run `fn` in a worker thread (widgets.progress.LongWork) with the bar under the lines;
+        `done(result)` / `failed(exc)` after, `cancelled(text)` (default: a message) on Esc.
+
+        With progress=True, `fn(progress=report)` is given the services' Progress listener: the
+        bar then fills and counts ("Merging 120 of 300 letters"); otherwise it shows that work
+        goes on. Esc stops the work at its next report or interrupts its statement.
         """
         if not self._idle():
             return False
         self._busy = True
         self.busy_what = label  # what runs, in the user's words (quitting asks about it)
-        self._cancel_requested = False
+        self._long = LongWork(self.app, self.show_progress)
         self.query_one("#busy-label", Label).update(label)
         self.query_one("#busy-bar", ProgressBar).update(total=None, progress=0)
         self.query_one("#busy-count", Label).update("")
-        if progress:
-            job = fn
-            fn = lambda: job(progress=self._report_progress)  # noqa: E731 - bound to this run
+        job = (lambda report: fn(progress=report)) if progress else (lambda report: fn())
         self.query_one("#busy").add_class("-shown")
         self.query_one("#keys").display = False
         self.refresh_keys()
-        self._long_worker(fn, done, failed)
+        self._long_worker(self._long, job, done, failed, cancelled)
         return True
 
     @work(thread=True, group="worksheet-long", exit_on_error=False)
-    def _long_worker(self, fn, done, failed) -> None:
-        result = error = None
-        try:
-            self._busy_conn = thread_connection()  # this thread's own connection; Esc interrupts it
-            result = fn()
-        except Exception as exc:  # reported on screen below
-            error = exc
-        finally:
-            self._busy_conn = None
-            close_thread_connection()
-        self.app.call_from_thread(self._long_finished, result, error, done, failed)
+    def _long_worker(self, long_work: LongWork, job, done, failed, cancelled):
+        return long_work.run(job), done, failed, cancelled
 
-    def _report_progress(self, done: int, total: int | None = None) -> None:
-        """Called by the service in the worker thread; Esc stops it here (its work rolls back)."""
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # Finished once the worker has ended: `done` may close the worksheet, which would
+        # cancel a worker still on its way out.
+        if event.worker.group != "worksheet-long":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self._long_finished(*event.worker.result)
+        elif event.state == WorkerState.ERROR:  # LongWork catches what the work raises: a bug of ours
+            self._long_finished(Outcome("error", error=event.worker.error, message=str(event.worker.error)),
+                                None, None, None)
+
+    def show_progress(self, done: int, total: int | None, what: str = "") -> None:
         if self._cancel_requested:
-            raise Cancelled()
-        self.app.call_from_thread(self.show_progress, done, total)
-
-    def show_progress(self, done: int, total: int | None) -> None:
+            return  # "Canceling…" stays until the work has stopped
         self.query_one("#busy-bar", ProgressBar).update(total=total or None, progress=done)
-        self.query_one("#busy-count", Label).update(f"{done:,} of {total:,}" if total else f"{done:,}")
+        self.query_one("#busy-count", Label).update(progress_text(done, total, what))
 
-    def _long_finished(self, result, error, done, failed) -> None:
+    def _long_finished(self, outcome: Outcome, done, failed, cancelled) -> None:
         self._busy = False
         self.query_one("#busy").remove_class("-shown")
         self.query_one("#keys").display = True
         self.refresh_keys()
-        if error is None:
-            done(result)
+        if outcome.kind == "done":
+            done(outcome.result)
             return
-        if self._cancel_requested or isinstance(error, Cancelled):
-            self.notify("Canceled: nothing was changed", severity="warning")
+        if outcome.kind == "cancelled":
+            if cancelled is not None:
+                cancelled(cancelled_text(outcome))
+            else:
+                self.notify(cancelled_text(outcome), severity="warning")
             self.reload()
             return
+        error = outcome.error
         if failed is not None and isinstance(error, SegtuiError):
             failed(error)
             return
-        self.notify(error_text(error), title="Refused" if isinstance(error, SegtuiError) else "Error",
+        self.notify(outcome.message, title="Refused" if isinstance(error, SegtuiError) else "Error",
                     severity="error", timeout=8)
         self.reload()
 
     def cancel_long(self) -> None:
-        conn = self._busy_conn
-        self._cancel_requested = True
-        if conn is None:
+        if self._long is None or not self._busy:
             return
-        for name in ("interrupt", "cancel"):  # sqlite3 / psycopg
-            stop = getattr(conn, name, None)
-            if stop is not None:
-                try:
-                    stop()
-                except Exception:
-                    pass
-                break
+        self._long.cancel()
         self.query_one("#busy-label", Label).update("Canceling…")
 
     # --- actions: criteria ---------------------------------------------------------------------------
@@ -138,8 +138,9 @@ class SegmentActions:
                     self.notify(text, timeout=8)
 
             self.run_long("Merging documents…",
-                          lambda: merge.merge_segment(self.segment_no, values["out_dir"],
-                                                      combined=values["combined"] or None), done)
+                          lambda progress: merge.merge_segment(self.segment_no, values["out_dir"],
+                                                               combined=values["combined"] or None,
+                                                               progress=progress), done, progress=True)
 
         self.app.push_screen(FormDialog("Merge preview", [
             FormField("out_dir", "Folder", self._out_dir("merge"), required=True),
@@ -204,17 +205,20 @@ class SegmentActions:
             follow = result.get("follow_up_segment_no")
             if deliver:
                 text += f"; {result.get('delivered', 0):,} delivered, {result.get('errors', 0):,} errors"
+                if result.get("failure"):  # stopped or canceled: the rest stays pending, F9 resumes it
+                    text += f". {result['failure']}"
             if result.get("without_correspondence_type"):
                 text += (f"; {result['without_correspondence_type']:,} e-mail lines had no address and were"
                          " logged without a correspondence type")
-            self.app.notify(text, timeout=10)
+            self.app.notify(text, timeout=10, severity="warning" if result.get("failure") else "information")
             self.segment_logged(follow)
 
         self.run_long("Logging the segment…",
-                      lambda: segment_log.log_segment(self.segment_no, deliver=deliver, follow_up=follow_up,
-                                                      out_dir=self._out_dir("log") if deliver else None,
-                                                      one_mail_per_address=one_mail_per_address),
-                      done)
+                      lambda progress: segment_log.log_segment(
+                          self.segment_no, deliver=deliver, follow_up=follow_up,
+                          out_dir=self._out_dir("log") if deliver else None,
+                          one_mail_per_address=one_mail_per_address, progress=progress),
+                      done, progress=True)
 
     def segment_logged(self, follow_up_no: str | None) -> None:
         """The segment is gone once logged: open the follow-up, or go back to the list."""
@@ -225,11 +229,10 @@ class SegmentActions:
             self.app.push_screen(WorksheetScreen(follow_up_no))
 
     def dismiss_or_pop(self) -> None:
+        # The Segments screen re-reads its list when it comes back (on_screen_resume); a second
+        # read asked here cancelled the first one on its way.
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
-        refresh = getattr(self.app.screen, "refresh_segments", None)
-        if refresh:
-            refresh()
 
     def action_new_segment(self) -> None:
         from ....services import segments
@@ -251,13 +254,6 @@ class SegmentActions:
             self.app.switch_screen(WorksheetScreen(header["no"]))
 
         self.app.push_screen(new_segment_dialog(), chosen)
-
-
-def error_text(exc: Exception) -> str:
-    text = str(exc)
-    if "interrupted" in text.lower():
-        return "Canceled: nothing was changed"
-    return text
 
 
 def new_segment_dialog() -> FormDialog:

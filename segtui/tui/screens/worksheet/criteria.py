@@ -64,7 +64,8 @@ class CriteriaPanel:
             else:
                 self.notify(f"{result.get('removed', 0):,} lines removed; {result.get('no_of_lines', 0):,} lines")
 
-        self.run_long(f"{verb} contacts…", lambda: fn(self.segment_no, filters, **options), done)
+        self.run_long(f"{verb} contacts…", lambda progress: fn(self.segment_no, filters, progress=progress, **options),
+                      done, progress=True)
 
     def action_add_contacts(self) -> None:
         self._criteria_dialog("add")
@@ -146,8 +147,9 @@ class CriteriaPanel:
                 f"The segment already has {len(self.criteria)} criteria actions. "
                 f"Replay criteria {code} after them?",
                 lambda: self.run_long(f"Reusing criteria {code}…",
-                                      lambda: criteria.reuse_criteria(self.segment_no, code, confirm=True),
-                                      lambda r: self._after_reuse(r, f"Criteria {code} reused")))
+                                      lambda progress: criteria.reuse_criteria(self.segment_no, code, confirm=True,
+                                                                               progress=progress),
+                                      lambda r: self._after_reuse(r, f"Criteria {code} reused"), progress=True))
 
         self.app.push_screen(LookupDialog("Saved criteria", lookup_search("criteria")), chosen)
 
@@ -164,8 +166,10 @@ class CriteriaPanel:
                 f"The segment already has {len(self.criteria)} criteria actions. "
                 f"Add the contacts of logged segment {entry_no} too?",
                 lambda: self.run_long(f"Adding logged segment {entry_no}…",
-                                      lambda: criteria.reuse_logged(self.segment_no, int(entry_no), confirm=True),
-                                      lambda r: self._after_reuse(r, f"Logged segment {entry_no} reused")))
+                                      lambda progress: criteria.reuse_logged(self.segment_no, int(entry_no),
+                                                                             confirm=True, progress=progress),
+                                      lambda r: self._after_reuse(r, f"Logged segment {entry_no} reused"),
+                                      progress=True))
 
         self.app.push_screen(LookupDialog("Logged segments", lookup_search("logged_segment")), chosen)
 

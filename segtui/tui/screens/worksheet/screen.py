@@ -30,7 +30,7 @@ from textual.worker import get_current_worker
 from ....text import visible
 from ...widgets.keybar import AppKeys, KeyBar, refresh_app_keys
 from ...widgets.message_line import MessageLine
-from ...widgets.progress import close_thread_connection
+from ...widgets.progress import worker_connection
 from ..segment_dialogs import LookupDialog
 from .actions import SegmentActions
 from .criteria import CriteriaPanel
@@ -85,8 +85,6 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
         self.criteria: list = []
         self.source = lines_source(segment_no)
         self._busy = False
-        self._busy_conn = None
-        self._cancel_requested = False
         self._applying = False  # header values being written back; ignore change events
         self._editing = None  # (row, field, title) while a cell is edited in place
         self._loaded = False
@@ -254,16 +252,15 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
 
         worker = get_current_worker()
         data = error = None
-        try:
-            count = segments.count_lines(self.segment_no)
-            if not worker.is_cancelled:
-                self.app.call_from_thread(self._lines_counted, count)
-            if header:
-                data = segments.get_segment(self.segment_no)
-        except Exception as exc:  # shown on screen
-            error = exc
-        finally:
-            close_thread_connection()
+        with worker_connection():  # its own connection, closed before the screen hears
+            try:
+                count = segments.count_lines(self.segment_no)
+                if not worker.is_cancelled:
+                    self.app.call_from_thread(self._lines_counted, count)
+                if header:
+                    data = segments.get_segment(self.segment_no)
+            except Exception as exc:  # shown on screen
+                error = exc
         if header and not worker.is_cancelled:
             self.app.call_from_thread(self._show_segment, data, error)
 

@@ -159,6 +159,9 @@ WorksheetScreen #busy Label {
     padding: 0 1;
 }
 WorksheetScreen #busy ProgressBar {
-    width: 40;
+    width: 1fr;  /* the words first: the count must show whole at 80 columns */
+}
+WorksheetScreen #busy ProgressBar Bar {
+    width: 1fr;
 }
 """
