@@ -17,10 +17,9 @@ from ..models import (
     SavedSegmentCriteria,
     SavedSegmentCriteriaLine,
     SegmentCriteriaLine,
-    SegmentHistory,
     SegmentLine,
 )
-from . import opt_outs, segments
+from . import history, opt_outs, segments
 from .contacts import contact_condition, contact_dict
 from .users import current_user
 from .segments import count_lines, get_header
@@ -66,7 +65,7 @@ def add_condition(segment_no, base, expand_contact=False, allow_company_with_per
     if not allow_existing:
         # 4. Contacts already on the segment: NOT EXISTS, which both planners run as an anti join
         # (PostgreSQL turns NOT IN over a large set into a per-row SubPlan).
-        on_segment = SegmentLine.select(SQL("1")).where((SegmentLine.segment_no == segment_no)
+        on_segment = SegmentLine.select(SQL("1")).where(SegmentLine.live(segment_no)
                                                          & (SegmentLine.contact_no == Contact.no))
         condition = condition & ~fn.EXISTS(on_segment)
     return condition
@@ -143,14 +142,14 @@ def line_match(condition, entire_companies=False, keep=False):
 
 
 def _remove(header, line_condition, action, filters=(), reference="", dry_run=False, entire_companies=False):
-    in_segment = SegmentLine.segment_no == header.no
+    in_segment = SegmentLine.live(header.no)
     if dry_run:
         count = SegmentLine.select(fn.COUNT(SQL("*"))).where(in_segment & line_condition).scalar()
         contacts = Contact.select().where(Contact.no.in_(
             SegmentLine.select(SegmentLine.contact_no).where(in_segment & line_condition)))
         return {"would_remove": count, "sample": _sample(contacts), "no_of_lines": count_lines(header.no)}
     action_no = segments.next_action_no(header.no)
-    removed = segments.move_to_history(header.no, action_no, line_condition)
+    removed = segments.park_lines(header.no, action_no, line_condition)
     segments.record_action(header.no, action_no, action, filters, no_of_contacts=removed, reference=reference,
                            entire_companies=entire_companies)
     segments.touch_header(header)
@@ -204,23 +203,8 @@ def go_back(no, steps=1):
 
 
 def _undo(segment_no, action_no):
-    """Take back one action (the newest left): its added lines go, its deleted lines return whole."""
-    of_action = (SegmentHistory.segment_no == segment_no) & (SegmentHistory.action_no == action_no)
-    added_after = (SegmentHistory.select(fn.MIN(SegmentHistory.line_no))
-                   .where(of_action & (SegmentHistory.event == segments.ADDED)).scalar())
-    if added_after is not None:
-        # Every later action is undone already, so the lines above the mark are this action's.
-        SegmentLine.delete().where((SegmentLine.segment_no == segment_no)
-                                   & (SegmentLine.line_no > added_after)).execute()
-    segments.delete_recorded(segment_no, action_no, "inserted")
-    names = segments.history_columns()
-    deleted = SegmentHistory.select(*[getattr(SegmentHistory, n) for n in names]).where(
-        of_action & (SegmentHistory.event == "deleted"))
-    restored = SegmentLine.insert_from(deleted, [getattr(SegmentLine, n) for n in names]).as_rowcount().execute()
-    segments.analyze_after(restored, "segment_line")
-    SegmentHistory.delete().where(of_action).execute()
-    SegmentCriteriaLine.delete().where((SegmentCriteriaLine.segment_no == segment_no)
-                                       & (SegmentCriteriaLine.action_no == action_no)).execute()
+    """Take back one action (the newest left): its added lines go, its removed lines come back."""
+    history.undo_action(segment_no, action_no)
 
 
 # --- saved criteria -----------------------------------------------------------------------------
@@ -390,12 +374,12 @@ def apply_mailing_group(no, code, delete_old=False):
         has_group = (ContactMailingGroup.select(ContactMailingGroup.contact_no)
                      .where(ContactMailingGroup.mailing_group_code == code))
         on_segment = (SegmentLine.select(SegmentLine.contact_no, Value(code))
-                      .where((SegmentLine.segment_no == header.no) & (SegmentLine.contact_no != "")
+                      .where(SegmentLine.live(header.no) & (SegmentLine.contact_no != "")
                              & SegmentLine.contact_no.not_in(has_group))
                       .distinct())
         new = ContactMailingGroup.insert_from(
             on_segment, [ContactMailingGroup.contact_no, ContactMailingGroup.mailing_group_code]
         ).as_rowcount().execute()
         applied = (SegmentLine.select(fn.COUNT(SegmentLine.contact_no.distinct()))
-                   .where((SegmentLine.segment_no == header.no) & (SegmentLine.contact_no != "")).scalar())
+                   .where(SegmentLine.live(header.no) & (SegmentLine.contact_no != "")).scalar())
     return {"applied": applied, "new": new, "removed_old": removed}

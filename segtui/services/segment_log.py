@@ -154,7 +154,7 @@ def _scan(no, deliver, rules=None):
                count(_email_without_address()).alias("without_address"),
                count(line.interaction_group_code == "").alias("without_group")]
     columns += [count(condition).alias(rule) for rule, condition, _ in rules or _line_rules(deliver)]
-    row = _lines_with_contact(*columns).where(line.segment_no == no).dicts().get()
+    row = _lines_with_contact(*columns).where(line.live(no)).dicts().get()
     return {key: int(value or 0) for key, value in row.items()}
 
 
@@ -186,7 +186,7 @@ def _refusals(header, deliver, limit, scan=None, rules=None):
         # Only rules the scan found: the first `limit` lines they refuse, to name them.
         query = (_lines_with_contact(line.line_no, line.contact_no, line.salesperson_code,
                                      line.interaction_template_code, line.campaign_no)
-                 .where((line.segment_no == no) & condition)
+                 .where(line.live(no) & condition)
                  .order_by(line.line_no).limit(limit).dicts())
         for row in query:
             out.append(line_refusal(no, row["line_no"], row["contact_no"], text.format(**row), rule, scan[rule]))
@@ -276,7 +276,7 @@ def entry_insert_columns(source, special, extra):
 def _insert_entries(header, logged_entry_no, user_id, deliver, now):
     fields, columns = _entry_columns(header, logged_entry_no, user_id, deliver, now)
     line = SegmentLine
-    query = line.select(*columns).where(line.segment_no == header.no).order_by(line.line_no)
+    query = line.select(*columns).where(line.live(header.no)).order_by(line.line_no)
     return InteractionLogEntry.insert_from(query, fields).as_rowcount().execute()
 
 
