@@ -143,8 +143,8 @@ def log_lines(segment, entry_no):
     return [(f"INSERT INTO interaction_log_entry ({names}, segment_no, user_id, logged_segment_entry_no, canceled,"
              " delivery_status, delivery_error, message_id, send_word_docs_as_attmt)"
              f" SELECT {names}, segment_no, 'bench', ?, FALSE, '', '', '', FALSE FROM segment_line WHERE segment_no = ?"
-             " ORDER BY line_no", (entry_no, segment)),
-            ("DELETE FROM segment_line WHERE segment_no = ?", (segment,))]
+             " AND removed_by IS NULL ORDER BY line_no", (entry_no, segment)),
+            ("DELETE FROM segment_line WHERE segment_no = ? AND removed_by IS NULL", (segment,))]
 
 
 @dataclass
@@ -181,7 +181,7 @@ def _removal(filters, raw_delete, entire=False, refine=False):
         action = criteria.refine_contacts if refine else criteria.reduce_contacts
         ours, result = timed(action, state["B"], filters, entire_companies=entire)
         delete, params = raw_delete(s)
-        raw = s.run_raw([(f"DELETE FROM segment_line WHERE segment_no = ? AND {delete}",
+        raw = s.run_raw([(f"DELETE FROM segment_line WHERE segment_no = ? AND removed_by IS NULL AND {delete}",
                           (raw_no(state, "B", run), *params))])
         return ours, raw, result["removed"]
     return run_fn
@@ -214,7 +214,8 @@ def op_reuse_criteria(s, state, run):
     segment = raw_no(state, "C", run)
     delete, params = refine_entire_raw(s)
     raw = s.run_raw([insert_lines(s, segment, BROAD_SQL),
-                     (f"DELETE FROM segment_line WHERE segment_no = ? AND {delete}", (segment, *params))])
+                     (f"DELETE FROM segment_line WHERE segment_no = ? AND removed_by IS NULL AND {delete}",
+                      (segment, *params))])
     return ours, raw, result["added"]
 
 
@@ -253,7 +254,7 @@ def _page(where):
         except ImportError:
             raise Unavailable("no segtui.services.line_pages") from None
         no = state["C"]
-        keys = [k for (k,) in SegmentLine.select(SegmentLine.line_no).where(SegmentLine.segment_no == no).tuples()]
+        keys = [k for (k,) in SegmentLine.select(SegmentLine.line_no).where(SegmentLine.live(no)).tuples()]
         rng = random.Random(run)
         afters = [rng.choice(keys) for _ in range(PAGES)] if where == "any depth" else [None] * PAGES
         sql = line_pages._sql("after" if where == "any depth" else "last", "?" if s.kind == "sqlite" else "%s")
