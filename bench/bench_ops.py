@@ -141,8 +141,8 @@ def insert_lines(setting, segment, where, params=(), base=0):
 def log_lines(segment, entry_no):
     names = ", ".join(n for n in LineFields._meta.sorted_field_names if n != "id")
     return [(f"INSERT INTO interaction_log_entry ({names}, segment_no, user_id, logged_segment_entry_no, canceled,"
-             " delivery_status, delivery_error, message_id, send_word_docs_as_attmt)"
-             f" SELECT {names}, segment_no, 'bench', ?, FALSE, '', '', '', FALSE FROM segment_line WHERE segment_no = ?"
+             " delivery_status, delivery_error, message_id)"
+             f" SELECT {names}, segment_no, 'bench', ?, FALSE, '', '', '' FROM segment_line WHERE segment_no = ?"
              " AND removed_by IS NULL ORDER BY line_no", (entry_no, segment)),
             ("DELETE FROM segment_line WHERE segment_no = ? AND removed_by IS NULL", (segment,))]
 
