@@ -4,7 +4,7 @@ Each action is a handful of SQL statements whatever the number of contacts:
 the contacts are chosen by one condition, the lines written by one INSERT ... SELECT, the
 history by one more, deletions by DELETE ... WHERE. No Python loop over contacts or lines.
 """
-from peewee import JOIN, SQL, Value, fn
+from peewee import JOIN, OP, SQL, Expression, SelectQuery, Value, fn
 
 from ..db import is_sqlite, transaction
 from ..errors import NotFound, SegtuiError
@@ -138,7 +138,23 @@ def line_match(condition, entire_companies=False, keep=False):
         return ~fn.EXISTS(Contact.select(SQL("1")).where((Contact.no == SegmentLine.contact_no) & condition))
     if entire_companies:
         return line_key.in_(Contact.select(company_key(Contact.no, Contact.company_no)).where(condition))
+    numbers = contact_numbers(condition)
+    if numbers is not None:
+        return SegmentLine.contact_no.in_(numbers)
     return SegmentLine.contact_no.in_(Contact.select(Contact.no).where(condition))
+
+
+def contact_numbers(condition):
+    """The set of contact numbers when the condition is only `Contact.no IN (set)` (a filter on a
+    related source such as a mailing group): lines are matched against that set directly instead
+    of through a probe of contact per number (a quarter of a reduce by mailing group). None otherwise."""
+    if (isinstance(condition, Expression) and condition.op == OP.AND and isinstance(condition.lhs, SQL)
+            and condition.lhs.sql == "1 = 1"):
+        condition = condition.rhs
+    if (isinstance(condition, Expression) and condition.op == OP.IN and condition.lhs is Contact.no
+            and isinstance(condition.rhs, SelectQuery)):
+        return condition.rhs
+    return None
 
 
 def _remove(header, line_condition, action, filters=(), reference="", dry_run=False, entire_companies=False):
