@@ -113,21 +113,7 @@ def test_deleting_a_segment_deletes_its_parked_lines(seg):
 
 def test_schema_8_moves_old_history_copies_back_as_parked_lines_and_runs_twice(seg):
     """A database of schema 7: removed lines copied into segment_history, plain line indexes."""
-    from playhouse.migrate import SqliteMigrator, migrate
-
-    p11 = line_of(seg, "P11")
-    segments.set_line(seg, p11.line_no, {"personal_note": "edited"})
-    # The old design: action 2 removed P11 and P22 by copying them into the history.
-    names = ", ".join(f'"{n}"' for n in segments.history_columns())
-    database.execute_sql(f"INSERT INTO segment_history ({names}, action_no, event) SELECT {names}, 2, 'deleted' "
-                         "FROM segment_line WHERE contact_no IN ('P11', 'P22')")
-    SegmentLine.delete().where(SegmentLine.contact_no.in_(["P11", "P22"])).execute()
-    segments.record_action(seg, 2, "reduce", [("no", "P11|P22")], no_of_contacts=2)
-    for name in ("segment_line_live_line_no", "segment_line_live_contact", "segment_line_parked"):
-        database.execute_sql(f"DROP INDEX {name}")
-    migrate(SqliteMigrator(database.obj).drop_column("segment_line", "removed_by"))
-    database.execute_sql('CREATE UNIQUE INDEX segment_line_segment_no_line_no ON segment_line (segment_no, line_no)')
-    SchemaInfo.update(version=7).execute()
+    p11 = _schema_7_copies(seg)
 
     assert dbmod.init_database() == dbmod.SCHEMA_VERSION >= 8
     dbmod._upgrade_to_8()  # again: nothing left to move, no error
@@ -139,3 +125,51 @@ def test_schema_8_moves_old_history_copies_back_as_parked_lines_and_runs_twice(s
     criteria.go_back(seg)
     assert line_of(seg, "P11").line_no == p11.line_no and line_of(seg, "P11").personal_note == "edited"
     assert segments.count_lines(seg) == 6 and parked(seg) == []
+
+
+def _schema_7_copies(no):
+    """Turn the open database back into schema 7 with action 2 of `no` having removed P11 and P22
+    the old way (copies in segment_history); returns P11's line as it was."""
+    p11 = line_of(no, "P11")
+    segments.set_line(no, p11.line_no, {"personal_note": "edited"})
+    names = ", ".join(f'"{n}"' for n in segments.history_columns())
+    database.execute_sql(f"INSERT INTO segment_history ({names}, action_no, event) SELECT {names}, 2, 'deleted' "
+                         "FROM segment_line WHERE contact_no IN ('P11', 'P22')")
+    SegmentLine.delete().where(SegmentLine.contact_no.in_(["P11", "P22"])).execute()
+    segments.record_action(no, 2, "reduce", [("no", "P11|P22")], no_of_contacts=2)
+    for name in ("segment_line_live_line_no", "segment_line_live_contact", "segment_line_parked"):
+        database.execute_sql(f"DROP INDEX {name}")
+    database.execute_sql("ALTER TABLE segment_line DROP COLUMN removed_by")
+    database.execute_sql("CREATE UNIQUE INDEX segment_line_segment_no_line_no ON segment_line (segment_no, line_no)")
+    SchemaInfo.update(version=7).execute()
+    return p11
+
+
+def test_schema_8_upgrade_on_postgresql(tmp_path, monkeypatch):
+    import os
+
+    from segtui.models import ALL_MODELS
+
+    url = os.environ.get("SEGTUI_TEST_PG")
+    if not url:
+        pytest.skip("set SEGTUI_TEST_PG=postgresql://... to upgrade a PostgreSQL database")
+    monkeypatch.setenv("SEGTUI_CONFIG", str(tmp_path / "settings.toml"))
+    monkeypatch.setenv("SEGTUI_DATA_DIR", str(tmp_path / "data"))
+    pg = dbmod.open_database(url)
+    database.drop_tables(ALL_MODELS, safe=True)
+    try:
+        dbmod.init_database()
+        build_small()
+        no = segments.new_segment("Park", template_code="LTR", salesperson_code="AL")["no"]
+        criteria.add_contacts(no, [])
+        p11 = _schema_7_copies(no)
+        assert dbmod.init_database() == dbmod.SCHEMA_VERSION >= 8
+        dbmod._upgrade_to_8()
+        assert {i.name for i in database.get_indexes("segment_line")} >= {
+            "segment_line_live_line_no", "segment_line_live_contact", "segment_line_parked"}
+        assert parked(no) == ["P11", "P22"] and segments.count_lines(no) == 4
+        criteria.go_back(no)
+        assert (line_of(no, "P11").line_no, line_of(no, "P11").personal_note) == (p11.line_no, "edited")
+    finally:
+        database.drop_tables(ALL_MODELS, safe=True)
+        pg.close()
