@@ -288,9 +288,12 @@ def _fix_rare_entries(logged_entry_no, scan, deliver):
     entry = InteractionLogEntry
     mine = entry.logged_segment_entry_no == logged_entry_no
     if scan["without_address"] and not deliver:
-        no_address = Contact.select(Contact.no).where(fn.COALESCE(Contact.email, "") == "")
+        # A probe of the contact by its key per e-mail entry of this log: `IN (contacts without an
+        # address)` built that set from every contact (180 ms of a 28,000-line log at 1M contacts).
+        no_address = Contact.select(SQL("1")).where((Contact.no == entry.contact_no)
+                                                    & (fn.COALESCE(Contact.email, "") == ""))
         (entry.update(correspondence_type="")
-         .where(mine & (entry.correspondence_type == "email") & entry.contact_no.in_(no_address)).execute())
+         .where(mine & (entry.correspondence_type == "email") & fn.EXISTS(no_address)).execute())
     if scan["without_group"]:
         group = (InteractionTemplate.select(InteractionTemplate.interaction_group_code)
                  .where(InteractionTemplate.code == entry.interaction_template_code))
