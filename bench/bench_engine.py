@@ -94,7 +94,7 @@ def main():
     ours, result = timed(criteria.add_contacts, no, [])
     raw = raw_insert(path, "RAW1", "exclude_from_segment = 0")
     row("add (all contacts)", ours, raw, result["added"])
-    raw_sql(path, "DELETE FROM segment_line WHERE segment_no = 'RAW1'")
+    raw_sql(path, "DELETE FROM segment_line WHERE segment_no = 'RAW1' AND removed_by IS NULL")
 
     # Dry run of an add by a wildcard filter, and the add itself on a second segment.
     ours_dry, dry = timed(criteria.add_contacts, no, [("city", "@b*")], allow_existing=True, dry_run=True)
@@ -105,39 +105,39 @@ def main():
                      "(SELECT COALESCE(NULLIF(company_no, ''), no) FROM contact WHERE lower(city) LIKE 'b%')")
     row("add city=@b* --expand-contact", ours, raw, result["added"])
     print(f"{'  (dry run of city=@b*: ' + format(dry['would_add'], ',') + ' contacts)':<50} {ours_dry:7.3f} s")
-    raw_sql(path, "DELETE FROM segment_line WHERE segment_no = 'RAW2'")
+    raw_sql(path, "DELETE FROM segment_line WHERE segment_no = 'RAW2' AND removed_by IS NULL")
 
     # Refine the full segment to one country: the rest are deleted, with history for undo.
     country = (Contact.select(Contact.country_code).group_by(Contact.country_code)
                .order_by(fn.COUNT(Contact.no).desc()).first().country_code)
     raw_insert(path, "RAW3", "exclude_from_segment = 0")
     ours, result = timed(criteria.refine_contacts, no, [("country_code", country)])
-    raw = raw_sql(path, "DELETE FROM segment_line WHERE segment_no = 'RAW3' AND contact_no NOT IN "
-                        "(SELECT no FROM contact WHERE country_code = ?)", (country,))
+    raw = raw_sql(path, "DELETE FROM segment_line WHERE segment_no = 'RAW3' AND removed_by IS NULL AND contact_no "
+                        "NOT IN (SELECT no FROM contact WHERE country_code = ?)", (country,))
     row(f"refine country_code={country}", ours, raw, result["removed"])
     after_refine = result["no_of_lines"]
 
     # Go back: the deleted lines return, with their fields, from the history.
-    raw_sql(path, "DELETE FROM segment_line WHERE segment_no = 'RAW3'")
+    raw_sql(path, "DELETE FROM segment_line WHERE segment_no = 'RAW3' AND removed_by IS NULL")
     ours, result = timed(criteria.go_back, no)
     raw = raw_insert(path, "RAW3", "exclude_from_segment = 0 AND country_code <> ?", (country,))
     row("go-back (refine undone)", ours, raw, result["no_of_lines"] - after_refine)
-    raw_sql(path, "DELETE FROM segment_line WHERE segment_no = 'RAW3'")
+    raw_sql(path, "DELETE FROM segment_line WHERE segment_no = 'RAW3' AND removed_by IS NULL")
 
     # Reduce by a mailing group with entire companies.
     group = "NEWS"
     raw_insert(path, "RAW4", "exclude_from_segment = 0")
     ours, result = timed(criteria.reduce_contacts, no, [("mailing_group", group)], entire_companies=True)
-    raw = raw_sql(path, "DELETE FROM segment_line WHERE segment_no = 'RAW4' AND "
+    raw = raw_sql(path, "DELETE FROM segment_line WHERE segment_no = 'RAW4' AND removed_by IS NULL AND "
                         "COALESCE(NULLIF(contact_company_no, ''), contact_no) IN ("
                         "SELECT COALESCE(NULLIF(c.company_no, ''), c.no) FROM contact c "
                         "JOIN contact_mailing_group m ON m.contact_no = c.no "
                         "WHERE m.mailing_group_code = ?)", (group,))
     row(f"reduce mailing_group={group} --entire", ours, raw, result["removed"])
-    raw_sql(path, "DELETE FROM segment_line WHERE segment_no = 'RAW4'")
+    raw_sql(path, "DELETE FROM segment_line WHERE segment_no = 'RAW4' AND removed_by IS NULL")
 
     # Paging the lines by key near the end of the big segment.
-    last = SegmentLine.select(SegmentLine.line_no).where(SegmentLine.segment_no == no).order_by(
+    last = SegmentLine.select(SegmentLine.line_no).where(SegmentLine.live(no)).order_by(
         SegmentLine.line_no.desc()).offset(150).limit(1).scalar()
     took, page = timed(segments.lines, no, limit=100, after_line_no=last)
     print(f"{'lines page of 100 by key near the end':<50} {took:7.3f} s ({len(page)} lines)")

@@ -48,8 +48,8 @@ def raw_log(path, segment_no):
     con.execute(f"INSERT INTO {InteractionLogEntry._meta.table_name} ({columns}, segment_no, user_id, "
                 f"logged_segment_entry_no, canceled, delivery_status, delivery_error, message_id, "
                 f"send_word_docs_as_attmt) SELECT {columns}, segment_no, '', 1, 0, '', '', '', 0 "
-                f"FROM segment_line WHERE segment_no = ? ORDER BY line_no", (segment_no,))
-    con.execute("DELETE FROM segment_line WHERE segment_no = ?", (segment_no,))
+                f"FROM segment_line WHERE segment_no = ? AND removed_by IS NULL ORDER BY line_no", (segment_no,))
+    con.execute("DELETE FROM segment_line WHERE segment_no = ? AND removed_by IS NULL", (segment_no,))
     con.execute("COMMIT")
     seconds = time.perf_counter() - start
     return con, seconds

@@ -121,7 +121,7 @@ def main():
         print(f"{args.contacts} contacts, {cores} cores")
         ours = timed("one file each, 1 core", args.contacts,
                      lambda: merge.merge_segment("SM00001", Path(folder) / "one", workers=1))
-        lines = list(SegmentLine.select().where(SegmentLine.segment_no == "SM00001").order_by(SegmentLine.line_no))
+        lines = list(SegmentLine.select().where(SegmentLine.live("SM00001")).order_by(SegmentLine.line_no))
         documents = merge.documents_for(lines)
         values = merge.values_for(lines)
         alone = library_alone(folder, documents[0].content, [documents[0].row(v) for v in values])

@@ -106,8 +106,25 @@ class Setting:
             with self.raw.cursor() as cursor:
                 for statement, params in statements:
                     cursor.execute(self.sql(statement), params)
+                    if statement.startswith("INSERT INTO segment_line"):
+                        self._analyze_like_segtui(cursor, cursor.rowcount)
             self.raw.commit()
         return time.perf_counter() - start
+
+    @staticmethod
+    def _analyze_like_segtui(cursor, rows):
+        """What segtui does after a bulk insert of lines (history.analyze_after), so the raw side
+        plans its next DELETE on real sizes too: without it, a raw DELETE of 322,949 lines right
+        after an add ran past 3 minutes on 1,000,000 contacts (issue 16's stale-statistics plan)."""
+        from segtui.services import history
+
+        if rows < history.ANALYZE_ROWS:
+            return
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'segment_line'")
+        found = cursor.fetchone()
+        if found and found[0] > 0 and rows < 0.1 * found[0]:
+            return
+        cursor.execute("ANALYZE segment_line (segment_no, contact_no, removed_by)")
 
     def fetch_raw(self, statement, params):
         if self.kind == "sqlite":
@@ -141,10 +158,10 @@ def insert_lines(setting, segment, where, params=(), base=0):
 def log_lines(segment, entry_no):
     names = ", ".join(n for n in LineFields._meta.sorted_field_names if n != "id")
     return [(f"INSERT INTO interaction_log_entry ({names}, segment_no, user_id, logged_segment_entry_no, canceled,"
-             " delivery_status, delivery_error, message_id, send_word_docs_as_attmt)"
-             f" SELECT {names}, segment_no, 'bench', ?, FALSE, '', '', '', FALSE FROM segment_line WHERE segment_no = ?"
-             " ORDER BY line_no", (entry_no, segment)),
-            ("DELETE FROM segment_line WHERE segment_no = ?", (segment,))]
+             " delivery_status, delivery_error, message_id)"
+             f" SELECT {names}, segment_no, 'bench', ?, FALSE, '', '', '' FROM segment_line WHERE segment_no = ?"
+             " AND removed_by IS NULL ORDER BY line_no", (entry_no, segment)),
+            ("DELETE FROM segment_line WHERE segment_no = ? AND removed_by IS NULL", (segment,))]
 
 
 @dataclass
@@ -181,7 +198,7 @@ def _removal(filters, raw_delete, entire=False, refine=False):
         action = criteria.refine_contacts if refine else criteria.reduce_contacts
         ours, result = timed(action, state["B"], filters, entire_companies=entire)
         delete, params = raw_delete(s)
-        raw = s.run_raw([(f"DELETE FROM segment_line WHERE segment_no = ? AND {delete}",
+        raw = s.run_raw([(f"DELETE FROM segment_line WHERE segment_no = ? AND removed_by IS NULL AND {delete}",
                           (raw_no(state, "B", run), *params))])
         return ours, raw, result["removed"]
     return run_fn
@@ -214,7 +231,8 @@ def op_reuse_criteria(s, state, run):
     segment = raw_no(state, "C", run)
     delete, params = refine_entire_raw(s)
     raw = s.run_raw([insert_lines(s, segment, BROAD_SQL),
-                     (f"DELETE FROM segment_line WHERE segment_no = ? AND {delete}", (segment, *params))])
+                     (f"DELETE FROM segment_line WHERE segment_no = ? AND removed_by IS NULL AND {delete}",
+                      (segment, *params))])
     return ours, raw, result["added"]
 
 
@@ -253,7 +271,7 @@ def _page(where):
         except ImportError:
             raise Unavailable("no segtui.services.line_pages") from None
         no = state["C"]
-        keys = [k for (k,) in SegmentLine.select(SegmentLine.line_no).where(SegmentLine.segment_no == no).tuples()]
+        keys = [k for (k,) in SegmentLine.select(SegmentLine.line_no).where(SegmentLine.live(no)).tuples()]
         rng = random.Random(run)
         afters = [rng.choice(keys) for _ in range(PAGES)] if where == "any depth" else [None] * PAGES
         sql = line_pages._sql("after" if where == "any depth" else "last", "?" if s.kind == "sqlite" else "%s")

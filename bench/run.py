@@ -7,8 +7,9 @@
 For each operation: segtui's own service call (in process, so without the command line's
 start-up), and a raw sqlite3 / psycopg2 statement that writes the same rows into segtui's own
 tables and indexes (an INSERT ... SELECT of the lines, a DELETE ... WHERE of the same lines),
-run alternately on the same database. The table gives min / median / max of each and the ratio
-of the medians. The demo database is built once per size and seed and kept in the cache folder.
+run alternately on the same database. The table gives min / median / max of each, the ratio
+of the medians and the ratio of the fastest runs (the least disturbed by other work on a shared
+machine). The demo database is built once per size and seed and kept in the cache folder.
 Timings are figures to read, never a pass/fail: the machine may be busy (its load is written too).
 A PostgreSQL database given with --pg is emptied and filled with the demo first.
 """
@@ -71,9 +72,16 @@ def run_backend(setting, repeat, log):
     return results
 
 
+def min_ratio(ours, raw):
+    """Fastest against fastest: on a shared machine the run least disturbed by others' load."""
+    if not raw or min(raw) <= 0:
+        return None
+    return min(ours) / min(raw)
+
+
 def table(results, raw_name, compare=None, bound=None):
-    head = f"| operation | rows | segtui min / median / max | raw {raw_name} median | ratio |"
-    rule = "|---|---:|---:|---:|---:|"
+    head = f"| operation | rows | segtui min / median / max | raw {raw_name} median | ratio | ratio of mins |"
+    rule = "|---|---:|---:|---:|---:|---:|"
     if compare is not None:
         head += " to SQLite |"
         rule += "---:|"
@@ -85,7 +93,9 @@ def table(results, raw_name, compare=None, bound=None):
         text = f"{ratio:.2f}" if ratio is not None else "n/a"
         if bound and ratio is not None and ratio > bound:
             text += " (over " + f"{bound}" + ")"
-        row = f"| {name} | {r['rows']:,} | {fmt(r['ours'], r['ms'])} | {raw} | {text} |"
+        fastest = min_ratio(r["ours"], r["raw"])
+        row = (f"| {name} | {r['rows']:,} | {fmt(r['ours'], r['ms'])} | {raw} | {text} | "
+               f"{f'{fastest:.2f}' if fastest is not None else 'n/a'} |")
         if compare is not None:
             other = compare.get(name)
             if other and other["ours"]:

@@ -11,7 +11,7 @@ from . import config, private  # noqa: E402
 from .errors import Conflict, SegtuiError  # noqa: E402
 from .models import ALL_MODELS, InteractionLogEntry, SchemaInfo, database  # noqa: E402
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 BUSY_TIMEOUT_S = 10
 # A PostgreSQL statement running longer than this is stopped (a runaway query, not a wait).
 STATEMENT_TIMEOUT_S = 300
@@ -191,10 +191,8 @@ def _upgrade_to_2():
 
 
 def _upgrade_to_3():
-    """Version 3: an index that covers a segment's cost and duration totals."""
-    from .models import SegmentLine
-
-    SegmentLine._schema.create_indexes(safe=True)
+    """Version 3: an index that covers a segment's cost and duration totals (today's form: schema 8)."""
+    _segment_line_indexes()
 
 
 def _upgrade_to_4():
@@ -224,12 +222,10 @@ def _upgrade_to_5():
 def _upgrade_to_6():
     """Version 6 (speed): segment lines get one index for contact lookups and totals instead of two,
     interaction log entries lose the delivery_status index nothing reads by. Idempotent."""
-    from .models import SegmentLine
-
     for name in ("segment_line_segment_no_contact_no", "segment_line_segment_no_cost_duration_min",
                  "interaction_log_entry_delivery_status"):
         database.execute_sql(f"DROP INDEX IF EXISTS {name}")
-    SegmentLine._schema.create_indexes(safe=True)
+    _segment_line_indexes()
 
 
 # Contact columns people filter with `@` (case-insensitive): PostgreSQL gets an index on the very
@@ -253,14 +249,52 @@ def _upgrade_to_7():
                              f"(({expression}) text_pattern_ops)")
 
 
+def _line_parking_column():
+    """segment_line's `removed_by` (schema 8), which its partial indexes name: it must exist before
+    they are made. (SQLite would take an unknown quoted name in an index's WHERE for a string and
+    build an index that holds the wrong lines; PostgreSQL would refuse.)"""
+    from .models import SegmentLine
+
+    if "segment_line" in database.get_tables() and "removed_by" not in _columns("segment_line"):
+        _migrate(_migrator().add_column("segment_line", "removed_by", SegmentLine.removed_by))
+
+
+def _segment_line_indexes():
+    """segment_line's indexes as the model has them today (an older upgrade that makes indexes may
+    run before version 8's, so the column they name comes first)."""
+    from .models import SegmentLine
+
+    _line_parking_column()
+    SegmentLine._schema.create_indexes(safe=True)
+
+
+def _upgrade_to_8():
+    """Version 8 (speed): a line a criteria action removes stays in segment_line, parked under the
+    action's number (`removed_by`), instead of a copy of all its columns in segment_history. Line
+    indexes become partial (live lines only) plus one for parked lines; the removed lines that
+    older histories hold are moved back as parked lines. Idempotent: each step checks first."""
+    from .models import LineFields
+
+    _segment_line_indexes()
+    for name in ("segment_line_segment_no_line_no", "segment_line_segment_no_contact_no_cost_duration_min"):
+        database.execute_sql(f"DROP INDEX IF EXISTS {name}")
+    names = ", ".join(f'"{n}"' for n in ["segment_no", "line_no"] + [
+        n for n in LineFields._meta.sorted_field_names if n != "id"])
+    database.execute_sql(f"INSERT INTO segment_line ({names}, removed_by) SELECT {names}, action_no "
+                         "FROM segment_history WHERE event = 'deleted'")
+    database.execute_sql("DELETE FROM segment_history WHERE event = 'deleted'")
+
+
 MIGRATIONS = {2: _upgrade_to_2, 3: _upgrade_to_3, 4: _upgrade_to_4, 5: _upgrade_to_5, 6: _upgrade_to_6,
-              7: _upgrade_to_7}
+              7: _upgrade_to_7, 8: _upgrade_to_8}
 
 
 def init_database():
     """Create missing tables and upgrade an older schema in place. Idempotent."""
     with transaction():
         current = schema_version()
+        if current:
+            _line_parking_column()  # before create_tables makes indexes that name it
         database.create_tables(ALL_MODELS, safe=True)
         if current == 0:
             SchemaInfo.create(version=SCHEMA_VERSION)

@@ -338,17 +338,41 @@ class SegmentHeader(BaseModel):
 
 
 class SegmentLine(LineFields):
+    """A line of a segment. A line a criteria action removed stays here, parked: `removed_by`
+    holds that action's number until go-back brings it back (edits and all) or the segment is
+    logged or deleted. Every read of a segment's lines takes live lines only (SegmentLine.live)."""
     id = AutoField()
     segment_no = CharField(max_length=20)
     line_no = IntegerField()
+    removed_by = IntegerField(null=True)
 
-    class Meta:
-        indexes = (
-            (("segment_no", "line_no"), True),
-            # Finds a contact on a segment (add's NOT EXISTS) and, carrying cost and duration, covers
-            # the header's totals: one index for both, as each index costs a b-tree write per line.
-            (("segment_no", "contact_no", "cost", "duration_min"), False),
-        )
+    @classmethod
+    def live(cls, segment_no):
+        """The condition for a segment's live lines: it also lets both databases use the partial
+        indexes below (a condition without `removed_by IS NULL` cannot)."""
+        return (cls.segment_no == segment_no) & cls.removed_by.is_null()
+
+    @classmethod
+    def parked(cls, segment_no, action_no=None):
+        """The lines a criteria action (or any, without action_no) of the segment removed."""
+        if action_no is None:
+            return (cls.segment_no == segment_no) & cls.removed_by.is_null(False)
+        return (cls.segment_no == segment_no) & (cls.removed_by == action_no)
+
+
+# Partial indexes (schema 8): a removal is one UPDATE of `removed_by`, which takes the line out of
+# the live indexes and puts it in the parked one, no copy of its columns. Line numbers are unique
+# among live lines. The contact index finds a contact on a segment (add's NOT EXISTS) and, carrying
+# cost and duration, covers the header's totals: one index for both, as each costs a write per line.
+SegmentLine.add_index(SegmentLine.index(SegmentLine.segment_no, SegmentLine.line_no, unique=True,
+                                        where=SegmentLine.removed_by.is_null(), name="segment_line_live_line_no"))
+# removed_by (always NULL in it) ends the contact index so that SQLite counts and totals live lines
+# from the index alone: it takes an index as covering only when it has every column the query names.
+SegmentLine.add_index(SegmentLine.index(SegmentLine.segment_no, SegmentLine.contact_no, SegmentLine.cost,
+                                        SegmentLine.duration_min, SegmentLine.removed_by,
+                                        where=SegmentLine.removed_by.is_null(), name="segment_line_live_contact"))
+SegmentLine.add_index(SegmentLine.index(SegmentLine.segment_no, SegmentLine.removed_by,
+                                        where=SegmentLine.removed_by.is_null(False), name="segment_line_parked"))
 
 
 class SegmentCriteriaLine(BaseModel):

@@ -18,10 +18,14 @@ def seg(small):
     return segments.new_segment("Test")["no"]
 
 
+def live_lines(no):
+    return SegmentLine.select().where(SegmentLine.live(no)).order_by(SegmentLine.line_no)
+
+
 def contacts_on(no):
     """The segment's contacts in line order."""
     return [r.contact_no for r in
-            SegmentLine.select().where(SegmentLine.segment_no == no).order_by(SegmentLine.line_no)]
+            SegmentLine.select().where(SegmentLine.live(no)).order_by(SegmentLine.line_no)]
 
 
 # --- add ----------------------------------------------------------------------------------------
@@ -243,15 +247,17 @@ def test_an_add_records_one_history_mark_not_a_copy_of_its_lines(seg):
     criteria.add_contacts(seg, [])
     assert [(r.event, r.action_no, r.line_no) for r in SegmentHistory.select()] == [("added", 1, 0)]
     criteria.reduce_contacts(seg, [("city", "Berlin")])
-    deleted = SegmentHistory.select().where(SegmentHistory.event == "deleted").count()
-    assert deleted == 3  # removed lines are kept whole, so they can come back as they were
+    # Removed lines stay whole in segment_line, parked under the action: nothing is copied.
+    assert SegmentHistory.select().count() == 1
+    parked = SegmentLine.select().where(SegmentLine.parked(seg, 2))
+    assert sorted(r.contact_no for r in parked) == ["C1", "P11", "P22"]
 
 
 def test_many_steps_back_through_edits_adds_and_removals_restore_every_state(seg):
     states = []
     criteria.add_contacts(seg, [("city", "Berlin")])
     segments.set_line(seg, line_of(seg, "P11").line_no, {"personal_note": "kept"})
-    states.append([(r.contact_no, r.personal_note) for r in SegmentLine.select().order_by(SegmentLine.line_no)])
+    states.append([(r.contact_no, r.personal_note) for r in live_lines(seg)])
     criteria.reduce_contacts(seg, [("no", "P11|P22")])
     states.append(contacts_on(seg))
     criteria.add_contacts(seg, [])  # reuses the numbers of the removed lines
@@ -264,7 +270,7 @@ def test_many_steps_back_through_edits_adds_and_removals_restore_every_state(seg
         criteria.go_back(seg)
         assert contacts_on(seg) == expected
     criteria.go_back(seg)
-    assert [(r.contact_no, r.personal_note) for r in SegmentLine.select().order_by(SegmentLine.line_no)] == states[0]
+    assert [(r.contact_no, r.personal_note) for r in live_lines(seg)] == states[0]
     criteria.go_back(seg)
     assert contacts_on(seg) == []
 

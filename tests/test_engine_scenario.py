@@ -25,8 +25,11 @@ def one(sql, query, *params):
     return sql(query, *params)[0][0]
 
 
+LINES = "FROM segment_line WHERE removed_by IS NULL AND segment_no = ?"  # a removed line stays, parked
+
+
 def segment_contacts(sql, no):
-    return {r[0] for r in sql("SELECT contact_no FROM segment_line WHERE segment_no = ?", no)}
+    return {r[0] for r in sql("SELECT contact_no " + LINES, no)}
 
 
 def ok(result):
@@ -63,7 +66,7 @@ def test_segment_scenario_end_to_end(demo_db, run_cli, sql):
 
     in_group = {r[0] for r in sql("SELECT contact_no FROM contact_mailing_group WHERE mailing_group_code = ?", group)}
     edited = sorted(with_person & in_group)[0]
-    edited_line = one(sql, "SELECT line_no FROM segment_line WHERE segment_no = ? AND contact_no = ?", no, edited)
+    edited_line = one(sql, "SELECT line_no " + LINES + " AND contact_no = ?", no, edited)
     ok(run_cli("segment", "set-line", no, edited_line, "personal_note=See you at the fair", "evaluation=positive"))
     reduced = ok(run_cli("segment", "reduce", no, "--filter", f"mailing_group={group}"))
     assert segment_contacts(sql, no) == with_person - in_group
@@ -72,7 +75,7 @@ def test_segment_scenario_end_to_end(demo_db, run_cli, sql):
     # A line edit, then go back: the reduced lines return with nothing lost.
     back = ok(run_cli("segment", "go-back", no))
     assert back["undone"] == 1 and segment_contacts(sql, no) == with_person
-    assert sql("SELECT personal_note, evaluation FROM segment_line WHERE segment_no = ? AND line_no = ?",
+    assert sql("SELECT personal_note, evaluation " + LINES + " AND line_no = ?",
                no, edited_line) == [("See you at the fair", "positive")]
     assert one(sql, "SELECT COUNT(*) FROM segment_criteria_line WHERE segment_no = ? AND kind = 'action'", no) == 2
 
@@ -85,7 +88,7 @@ def test_segment_scenario_end_to_end(demo_db, run_cli, sql):
                         "--salesperson", person))["no"]
     reused = ok(run_cli("segment", "reuse-criteria", second, "SPRING"))
     assert segment_contacts(sql, second) == with_person
-    assert reused["no_of_lines"] == one(sql, "SELECT COUNT(*) FROM segment_line WHERE segment_no = ?", second)
+    assert reused["no_of_lines"] == one(sql, "SELECT COUNT(*) " + LINES, second)
     code, _, err = run_cli("segment", "reuse-criteria", second, "SPRING")
     assert code == 1 and "--yes" in err  # it has actions now: confirmation needed
     assert segment_contacts(sql, second) == with_person

@@ -48,7 +48,7 @@ def test_upgrade_from_version_1_keeps_rows(db):
     # Build a database as version 1 had it: no delivery bookkeeping columns.
     db.execute_sql("ALTER TABLE interaction_log_entry DROP COLUMN delivery_error")
     db.execute_sql("ALTER TABLE interaction_log_entry DROP COLUMN message_id")
-    db.execute_sql("DROP INDEX segment_line_segment_no_contact_no_cost_duration_min")
+    db.execute_sql("DROP INDEX segment_line_live_contact")
     db.execute_sql("CREATE INDEX segment_line_segment_no_contact_no ON segment_line (segment_no, contact_no)")
     SchemaInfo.update(version=1).execute()
     logged = LoggedSegment.create(segment_no="SM00001", description="old")
@@ -70,7 +70,7 @@ def test_upgrade_from_version_1_keeps_rows(db):
     columns = {c.name for c in db.get_columns("interaction_log_entry")}
     assert {"message_id", "delivery_error"} <= columns
     line_indexes = {tuple(i.columns) for i in db.get_indexes("segment_line")}
-    assert ("segment_no", "contact_no", "cost", "duration_min") in line_indexes  # version 6: one index
+    assert ("segment_no", "contact_no", "cost", "duration_min", "removed_by") in line_indexes  # 6 and 8: one index
     assert ("segment_no", "contact_no") not in line_indexes
     assert "delivery_status" not in {c for i in db.get_indexes("interaction_log_entry") for c in i.columns}
     entry = InteractionLogEntry.get()

@@ -68,8 +68,8 @@ def state(path):
         return {
             "integrity": q("PRAGMA integrity_check"),
             "open_sm1": q("SELECT COUNT(*) FROM segment_header WHERE no = 'SM00001'"),
-            "lines_sm1": q("SELECT COUNT(*) FROM segment_line WHERE segment_no = 'SM00001'"),
-            "lines_sm2": q("SELECT COUNT(*) FROM segment_line WHERE segment_no = 'SM00002'"),
+            "lines_sm1": q("SELECT COUNT(*) FROM segment_line WHERE segment_no = 'SM00001' AND removed_by IS NULL"),
+            "lines_sm2": q("SELECT COUNT(*) FROM segment_line WHERE segment_no = 'SM00002' AND removed_by IS NULL"),
             "actions_sm2": q("SELECT COUNT(*) FROM segment_criteria_line WHERE segment_no = 'SM00002' "
                              "AND kind = 'action'"),
             "logged": q("SELECT COUNT(*) FROM logged_segment"),

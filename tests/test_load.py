@@ -107,7 +107,7 @@ def test_four_processes_on_one_database(target, tmp_path):
     assert sql("SELECT COUNT(*) FROM segment_line WHERE segment_no NOT IN (SELECT no FROM segment_header)")[0] == 0
     # The shared segment: users took turns, so no contact is on it twice and no line number repeats.
     lines, contacts, numbers = sql("SELECT COUNT(*), COUNT(DISTINCT contact_no), COUNT(DISTINCT line_no) "
-                                   "FROM segment_line WHERE segment_no = ?", shared_no)
+                                   "FROM segment_line WHERE segment_no = ? AND removed_by IS NULL", shared_no)
     assert lines == contacts == numbers
     actions = sql("SELECT COUNT(*) FROM segment_criteria_line WHERE segment_no = ? AND kind = 'action'", shared_no)[0]
     assert actions == total["shared"]

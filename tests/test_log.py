@@ -133,7 +133,7 @@ def test_each_line_refusal_names_segment_line_and_contact_and_writes_nothing(set
     assert isinstance(info.value, SegtuiError) and info.value.exit_code == 1
     assert f"segment {no}, line 20000" in str(info.value) and text in str(info.value)
     nothing_logged(no)
-    assert SegmentLine.select().where(SegmentLine.segment_no == no).count() == 3
+    assert SegmentLine.select().where(SegmentLine.live(no)).count() == 3
 
 
 def test_unknown_codes_are_found_the_same_when_a_setup_table_is_too_large_for_a_list(setup, monkeypatch):
@@ -305,7 +305,7 @@ def test_a_crash_after_the_entries_leaves_nothing_written(setup, monkeypatch):
     with pytest.raises(RuntimeError):
         log_segment(no)
     nothing_logged(no)  # ... and rolled back with everything else
-    assert SegmentLine.select().where(SegmentLine.segment_no == no).count() == 3
+    assert SegmentLine.select().where(SegmentLine.live(no)).count() == 3
     assert SegmentCriteriaLine.select().where(SegmentCriteriaLine.segment_no == no).count() == 1
 
 
@@ -412,8 +412,8 @@ def test_deliver_with_the_word_module_merges_hard_copies_after_logging(demo_db, 
 
     header = segments.new_segment("Letters", template_code="LETTER", salesperson_code="AK")
     criteria.add_contacts(header["no"], [("type", "person"), ("no", "..CT000030")])
-    SegmentLine.update(correspondence_type="hard_copy").where(SegmentLine.segment_no == header["no"]).execute()
-    lines = SegmentLine.select().where(SegmentLine.segment_no == header["no"]).count()
+    SegmentLine.update(correspondence_type="hard_copy").where(SegmentLine.live(header["no"])).execute()
+    lines = SegmentLine.select().where(SegmentLine.live(header["no"])).count()
     assert lines > 0
     result = log_segment(header["no"], deliver=True, out_dir=str(tmp_path / "out"))
     assert (result["interactions"], result["delivered"], result["errors"]) == (lines, lines, 0)

@@ -74,9 +74,9 @@ def every_set_operation():
     criteria.refine_contacts(no, [("type", "person|company")])
     criteria.refine_contacts(no, [("mailing_group", "VIP")], entire_companies=True)
     criteria.go_back(no, steps=3)
-    segments.remove_line(no, SegmentLine.select().where(SegmentLine.segment_no == no).first().line_no)
+    segments.remove_line(no, SegmentLine.select().where(SegmentLine.live(no)).first().line_no)
     criteria.go_back(no)
-    first = SegmentLine.select().where(SegmentLine.segment_no == no).order_by(SegmentLine.line_no).first()
+    first = SegmentLine.select().where(SegmentLine.live(no)).order_by(SegmentLine.line_no).first()
     segments.set_line(no, first.line_no, {"contact_no": "P21"})  # a swap: history line by line
     criteria.go_back(no)
     assert segments.get_line(no, first.line_no)["contact_no"] == first.contact_no
@@ -89,6 +89,7 @@ def every_set_operation():
 def test_add_reduce_refine_go_back_and_reuse_plan_without_subplans(pg, sent):
     no, other = every_set_operation()
     assert segments.count_lines(other) > 0 and SegmentHistory.select().count() > 0
+    assert SegmentLine.select().where(SegmentLine.parked(other)).count() > 0
     assert sent, "no statement was seen"
     assert plans_with_subplans(pg, sent, "segment_line") == []
 
@@ -100,17 +101,24 @@ def test_log_with_follow_up_plans_without_subplans(pg, sent):
     assert plans_with_subplans(pg, sent, "interaction_log_entry") == []
 
 
-def test_refine_and_reduce_right_after_an_add_delete_through_returning(pg, sent):
-    """The history is written from DELETE ... RETURNING: no statement reads segment_history back
-    to find the lines to delete (the plan that went quadratic on stale statistics)."""
+def test_refine_and_reduce_right_after_an_add_park_lines_with_one_update_each(pg, sent):
+    """A removal is one UPDATE that parks the lines (schema 8): no copy into segment_history and
+    no statement that reads the history back to find lines (the plan that went quadratic on stale
+    statistics); go-back is one UPDATE back."""
     no = segments.new_segment("Moves")["no"]
     criteria.add_contacts(no, [])
     sent.clear()
     criteria.reduce_contacts(no, [("city", "Paris")])
     criteria.refine_contacts(no, [("type", "person")])
-    deletes = [sql for sql, _ in sent if "DELETE" in sql.upper() and "segment_line" in sql]
-    assert len(deletes) == 2 and all("RETURNING" in sql and "segment_history" not in sql.split("RETURNING")[0]
-                                     for sql in deletes)
+    on_lines = [sql for sql, _ in sent if "segment_line" in sql and not sql.startswith("SELECT")]
+    assert [sql.split()[0] for sql in on_lines] == ["UPDATE", "UPDATE"]
+    assert all('SET "removed_by"' in sql and "segment_history" not in sql for sql in on_lines)
+    assert not [sql for sql, _ in sent if "segment_history" in sql and sql.startswith(("INSERT", "WITH"))]
+    sent.clear()
+    criteria.go_back(no, steps=2)
+    assert [sql.split()[0] for sql, _ in sent if sql.startswith("UPDATE") and "segment_line" in sql] == [
+        "UPDATE", "UPDATE"]
+    assert plans_with_subplans(pg, sent, "segment_line") == []
 
 
 def test_a_bulk_add_analyzes_the_lines_and_a_removal_does_not(pg, sent, monkeypatch):
@@ -119,7 +127,8 @@ def test_a_bulk_add_analyzes_the_lines_and_a_removal_does_not(pg, sent, monkeypa
     monkeypatch.setattr(history, "ANALYZE_ROWS", 1)  # the small world stands in for a bulk write
     no = segments.new_segment("Stats")["no"]
     criteria.add_contacts(no, [])
-    assert [sql for sql, _ in sent if sql.startswith("ANALYZE")] == ["ANALYZE segment_line (segment_no, contact_no)"]
+    assert [sql for sql, _ in sent if sql.startswith("ANALYZE")] == [
+        "ANALYZE segment_line (segment_no, contact_no, removed_by)"]
     sent.clear()
     criteria.reduce_contacts(no, [("city", "Paris")])
     assert not [sql for sql, _ in sent if sql.startswith("ANALYZE")]

@@ -77,7 +77,7 @@ def small(db):
 
 
 def line_of(no, contact_no):
-    return SegmentLine.get((SegmentLine.segment_no == no) & (SegmentLine.contact_no == contact_no))
+    return SegmentLine.get(SegmentLine.live(no) & (SegmentLine.contact_no == contact_no))
 
 
 # --- header -------------------------------------------------------------------------------------
@@ -469,7 +469,7 @@ def test_cli_segment_commands(small, cli_main):
     assert removed["removed"] == 1
     code, header, _ = cli_main("segment", "set", no, "description=Changed", "--update-lines")
     assert header["description"] == "Changed"
-    assert {r.description for r in SegmentLine.select()} == {"Changed"}
+    assert {r.description for r in SegmentLine.select().where(SegmentLine.live(no))} == {"Changed"}
     code, shown, _ = cli_main("segment", "show", no)
     assert [a["action"] for a in shown["criteria"]] == ["add", "add_contact", "remove_line"]
     code, text, _ = cli_main("segment", "show", no, json_out=False)

@@ -49,7 +49,7 @@ async def test_merge_preview_of_hundreds_of_lines_from_the_worksheet(demo_db, db
     files = sorted(out.glob("*.docx"))
     assert len(files) == count
     # Each letter is a real Word document for its own contact.
-    first = SegmentLine.select().where(SegmentLine.segment_no == no).order_by(SegmentLine.line_no).first()
+    first = SegmentLine.select().where(SegmentLine.live(no)).order_by(SegmentLine.line_no).first()
     text = "\n".join(p.text for p in docx.Document(str(files[0])).paragraphs)
     contact = Contact.get(Contact.no == first.contact_no)
     assert contact.name in text or contact.company_name in text
@@ -60,7 +60,7 @@ async def test_log_with_delivery_of_hundreds_of_hard_copies_from_the_worksheet(d
                                                                                monkeypatch):
     monkeypatch.setenv("SEGTUI_DATA_DIR", str(tmp_path / "data"))
     no, count = big_segment()
-    SegmentLine.update(correspondence_type="hard_copy").where(SegmentLine.segment_no == no).execute()
+    SegmentLine.update(correspondence_type="hard_copy").where(SegmentLine.live(no)).execute()
     app = make_app(db_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

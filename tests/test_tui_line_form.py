@@ -24,7 +24,7 @@ def segment(demo_db):
 
 def first_line(no):
     line_no = segments.lines(no, limit=1)[0]["line_no"]
-    return SegmentLine.get((SegmentLine.segment_no == no) & (SegmentLine.line_no == line_no))
+    return SegmentLine.get(SegmentLine.live(no) & (SegmentLine.line_no == line_no))
 
 
 async def open_form(pilot, no, key="f8"):

@@ -232,7 +232,7 @@ async def test_follow_up_creates_a_segment(fixed_db):
         await settle(pilot)
         header = SegmentHeader.get()
         assert header.description == "Follow-up on segment SM00001"
-        assert SegmentLine.select().where(SegmentLine.segment_no == header.no).count() == 5
+        assert SegmentLine.select().where(SegmentLine.live(header.no)).count() == 5
 
 
 async def test_enter_opens_the_entries_of_a_logged_segment(fixed_db):

@@ -212,7 +212,7 @@ async def test_reduce_and_refine_need_a_filter_and_use_options(demo_db, db_path)
         await settle(pilot)
         assert segments.count_lines(no) == before - would
         assert Contact.select().where(Contact.no.in_(
-            SegmentLine.select(SegmentLine.contact_no).where(SegmentLine.segment_no == no))
+            SegmentLine.select(SegmentLine.contact_no).where(SegmentLine.live(no)))
             & (Contact.type != "company")).count() == 0
         assert criteria_rows(screen)[-1][1] == "Refine contacts"
 
@@ -236,7 +236,7 @@ async def test_edit_a_line_in_place(demo_db, db_path):
         assert app.focused is editor and editor.display
         await pilot.press("ctrl+u", *"Bring a friend", "enter")
         await settle(pilot)
-        line = SegmentLine.get((SegmentLine.segment_no == no) & (SegmentLine.line_no == first["line_no"]))
+        line = SegmentLine.get(SegmentLine.live(no) & (SegmentLine.line_no == first["line_no"]))
         assert line.description == "Bring a friend"
         assert not editor.display and app.focused is screen.sheet
         assert screen.sheet.current_row["description"] == "Bring a friend"
@@ -248,7 +248,7 @@ async def test_edit_a_line_in_place(demo_db, db_path):
         assert isinstance(app.screen, LookupDialog)
         await pilot.press(*"very_pos", "enter")
         await settle(pilot)
-        line = SegmentLine.get((SegmentLine.segment_no == no) & (SegmentLine.line_no == first["line_no"]))
+        line = SegmentLine.get(SegmentLine.live(no) & (SegmentLine.line_no == first["line_no"]))
         assert line.evaluation == "very_positive"
 
 
@@ -266,7 +266,7 @@ async def test_edit_refused_stays_in_the_cell(demo_db, db_path):
         await settle(pilot)
         editor = screen.query_one("#cell-editor", Input)
         assert editor.display and editor.has_class("-invalid")
-        line = SegmentLine.get((SegmentLine.segment_no == no) & (SegmentLine.line_no == first["line_no"]))
+        line = SegmentLine.get(SegmentLine.live(no) & (SegmentLine.line_no == first["line_no"]))
         assert line.language_code == first["language_code"]
         # Esc with an unsaved edit asks; n discards it and the line stays as it was.
         await pilot.press("escape")
@@ -275,7 +275,7 @@ async def test_edit_refused_stays_in_the_cell(demo_db, db_path):
         await pilot.press("n")
         await pilot.pause()
         assert not editor.display and app.focused is screen.sheet
-        line = SegmentLine.get((SegmentLine.segment_no == no) & (SegmentLine.line_no == first["line_no"]))
+        line = SegmentLine.get(SegmentLine.live(no) & (SegmentLine.line_no == first["line_no"]))
         assert line.language_code == first["language_code"]
         # The contact's own columns are not the line's: they are not edited here.
         await pilot.press("home", "right", "enter")

@@ -210,7 +210,8 @@ def delete_refusals(no):
     """Why a contact cannot be deleted (empty when it can)."""
     reasons = []
     segments = [s for (s,) in SegmentLine.select(SegmentLine.segment_no).distinct()
-                .where(SegmentLine.contact_no == no).order_by(SegmentLine.segment_no).limit(6).tuples()]
+                .where((SegmentLine.contact_no == no) & SegmentLine.removed_by.is_null())
+                .order_by(SegmentLine.segment_no).limit(6).tuples()]
     if segments:
         shown = ", ".join(segments[:5]) + (" and more" if len(segments) > 5 else "")
         reasons.append(f"it is on a line of segment {shown}")

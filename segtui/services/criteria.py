@@ -4,7 +4,7 @@ Each action is a handful of SQL statements whatever the number of contacts:
 the contacts are chosen by one condition, the lines written by one INSERT ... SELECT, the
 history by one more, deletions by DELETE ... WHERE. No Python loop over contacts or lines.
 """
-from peewee import JOIN, SQL, Value, fn
+from peewee import JOIN, OP, SQL, Expression, SelectQuery, Value, fn
 
 from ..db import is_sqlite, transaction
 from ..errors import NotFound, SegtuiError
@@ -17,10 +17,9 @@ from ..models import (
     SavedSegmentCriteria,
     SavedSegmentCriteriaLine,
     SegmentCriteriaLine,
-    SegmentHistory,
     SegmentLine,
 )
-from . import opt_outs, segments
+from . import history, opt_outs, segments
 from .contacts import contact_condition, contact_dict
 from .progress import report
 from .users import current_user
@@ -69,7 +68,7 @@ def add_condition(segment_no, base, expand_contact=False, allow_company_with_per
     if not allow_existing:
         # 4. Contacts already on the segment: NOT EXISTS, which both planners run as an anti join
         # (PostgreSQL turns NOT IN over a large set into a per-row SubPlan).
-        on_segment = SegmentLine.select(SQL("1")).where((SegmentLine.segment_no == segment_no)
+        on_segment = SegmentLine.select(SQL("1")).where(SegmentLine.live(segment_no)
                                                          & (SegmentLine.contact_no == Contact.no))
         condition = condition & ~fn.EXISTS(on_segment)
     return condition
@@ -149,12 +148,28 @@ def line_match(condition, entire_companies=False, keep=False):
         return ~fn.EXISTS(Contact.select(SQL("1")).where((Contact.no == SegmentLine.contact_no) & condition))
     if entire_companies:
         return line_key.in_(Contact.select(company_key(Contact.no, Contact.company_no)).where(condition))
+    numbers = contact_numbers(condition)
+    if numbers is not None:
+        return SegmentLine.contact_no.in_(numbers)
     return SegmentLine.contact_no.in_(Contact.select(Contact.no).where(condition))
+
+
+def contact_numbers(condition):
+    """The set of contact numbers when the condition is only `Contact.no IN (set)` (a filter on a
+    related source such as a mailing group): lines are matched against that set directly instead
+    of through a probe of contact per number (a quarter of a reduce by mailing group). None otherwise."""
+    if (isinstance(condition, Expression) and condition.op == OP.AND and isinstance(condition.lhs, SQL)
+            and condition.lhs.sql == "1 = 1"):
+        condition = condition.rhs
+    if (isinstance(condition, Expression) and condition.op == OP.IN and condition.lhs is Contact.no
+            and isinstance(condition.rhs, SelectQuery)):
+        return condition.rhs
+    return None
 
 
 def _remove(header, line_condition, action, filters=(), reference="", dry_run=False, entire_companies=False,
             progress=None) -> CriteriaResult:
-    in_segment = SegmentLine.segment_no == header.no
+    in_segment = SegmentLine.live(header.no)
     if dry_run:
         count = SegmentLine.select(fn.COUNT(SQL("*"))).where(in_segment & line_condition).scalar()
         contacts = Contact.select().where(Contact.no.in_(
@@ -164,7 +179,7 @@ def _remove(header, line_condition, action, filters=(), reference="", dry_run=Fa
         report(progress, 0, SegmentLine.select(fn.COUNT(SQL("*"))).where(in_segment & line_condition).scalar(),
                REMOVED)
     action_no = segments.next_action_no(header.no)
-    removed = segments.move_to_history(header.no, action_no, line_condition)
+    removed = segments.park_lines(header.no, action_no, line_condition)
     segments.record_action(header.no, action_no, action, filters, no_of_contacts=removed, reference=reference,
                            entire_companies=entire_companies)
     segments.touch_header(header)
@@ -221,23 +236,8 @@ def go_back(no, steps=1) -> LinesChanged:
 
 
 def _undo(segment_no, action_no):
-    """Take back one action (the newest left): its added lines go, its deleted lines return whole."""
-    of_action = (SegmentHistory.segment_no == segment_no) & (SegmentHistory.action_no == action_no)
-    added_after = (SegmentHistory.select(fn.MIN(SegmentHistory.line_no))
-                   .where(of_action & (SegmentHistory.event == segments.ADDED)).scalar())
-    if added_after is not None:
-        # Every later action is undone already, so the lines above the mark are this action's.
-        SegmentLine.delete().where((SegmentLine.segment_no == segment_no)
-                                   & (SegmentLine.line_no > added_after)).execute()
-    segments.delete_recorded(segment_no, action_no, "inserted")
-    names = segments.history_columns()
-    deleted = SegmentHistory.select(*[getattr(SegmentHistory, n) for n in names]).where(
-        of_action & (SegmentHistory.event == "deleted"))
-    restored = SegmentLine.insert_from(deleted, [getattr(SegmentLine, n) for n in names]).as_rowcount().execute()
-    segments.analyze_after(restored, "segment_line")
-    SegmentHistory.delete().where(of_action).execute()
-    SegmentCriteriaLine.delete().where((SegmentCriteriaLine.segment_no == segment_no)
-                                       & (SegmentCriteriaLine.action_no == action_no)).execute()
+    """Take back one action (the newest left): its added lines go, its removed lines come back."""
+    history.undo_action(segment_no, action_no)
 
 
 # --- saved criteria -----------------------------------------------------------------------------
@@ -409,12 +409,12 @@ def apply_mailing_group(no, code, delete_old=False) -> MailingGroupApplied:
         has_group = (ContactMailingGroup.select(ContactMailingGroup.contact_no)
                      .where(ContactMailingGroup.mailing_group_code == code))
         on_segment = (SegmentLine.select(SegmentLine.contact_no, Value(code))
-                      .where((SegmentLine.segment_no == header.no) & (SegmentLine.contact_no != "")
+                      .where(SegmentLine.live(header.no) & (SegmentLine.contact_no != "")
                              & SegmentLine.contact_no.not_in(has_group))
                       .distinct())
         new = ContactMailingGroup.insert_from(
             on_segment, [ContactMailingGroup.contact_no, ContactMailingGroup.mailing_group_code]
         ).as_rowcount().execute()
         applied = (SegmentLine.select(fn.COUNT(SegmentLine.contact_no.distinct()))
-                   .where((SegmentLine.segment_no == header.no) & (SegmentLine.contact_no != "")).scalar())
+                   .where(SegmentLine.live(header.no) & (SegmentLine.contact_no != "")).scalar())
     return {"applied": applied, "new": new, "removed_old": removed}

@@ -101,7 +101,7 @@ def delivery_refusals(segment_no):
     no = normal_code(segment_no)
     line = SegmentLine
     a = InteractionTemplateAttachment
-    to_deliver = (line.segment_no == no) & (line.contact_no != "") & (line.correspondence_type != "")
+    to_deliver = line.live(no) & (line.contact_no != "") & (line.correspondence_type != "")
     # (A line without a template is refused by logging's own rules; it is not named twice here.)
     out = []
 

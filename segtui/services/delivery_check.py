@@ -37,7 +37,7 @@ def _counts(no):
         return fn.COALESCE(fn.SUM(Case(None, [(line.correspondence_type == kind, 1)], 0)), 0)
 
     row = (line.select(count("email").alias("email"), count("hard_copy").alias("hard_copy"))
-           .where((line.segment_no == no) & (line.contact_no != "")).dicts().get())
+           .where(line.live(no) & (line.contact_no != "")).dicts().get())
     return int(row["email"] or 0), int(row["hard_copy"] or 0)
 
 
@@ -103,7 +103,7 @@ def _without_sender(no):
     query = (line.select(line.line_no, line.contact_no, line.salesperson_code,
                          fn.COUNT(SQL("*")).over().alias("total"))
              .join(person, JOIN.LEFT_OUTER, on=(person.code == line.salesperson_code))
-             .where((line.segment_no == no) & (line.contact_no != "") & (line.correspondence_type == "email")
+             .where(line.live(no) & (line.contact_no != "") & (line.correspondence_type == "email")
                     & no_address)
              .order_by(line.line_no).limit(LINES_LISTED).dicts())
     out = []

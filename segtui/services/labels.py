@@ -132,7 +132,7 @@ def _lines(segment_no):
     no = normal_code(segment_no)
     if not SegmentHeader.select().where(SegmentHeader.no == no).exists():
         raise NotFound(f"segment {no!r} does not exist")
-    lines = list(SegmentLine.select().where((SegmentLine.segment_no == no) & (SegmentLine.contact_no != ""))
+    lines = list(SegmentLine.select().where(SegmentLine.live(no) & (SegmentLine.contact_no != ""))
                  .order_by(SegmentLine.line_no))
     if not lines:
         raise SegtuiError(f"segment {no} has no lines with a contact: no labels to print")
@@ -194,7 +194,7 @@ def log_hard_copy(segment_no, description, file_name, user_id=None):
     e = InteractionLogEntry
     with dbmod.transaction():
         last = e.select(e.entry_no).order_by(e.entry_no.desc()).scalar() or 0
-        query = line.select(*columns).where((line.segment_no == segment_no) & (line.contact_no != "")) \
+        query = line.select(*columns).where(line.live(segment_no) & (line.contact_no != "")) \
             .order_by(line.line_no)
         e.insert_from(query, fields).execute()
         new = (e.entry_no > last) & (e.segment_no == segment_no) & e.logged_segment_entry_no.is_null()

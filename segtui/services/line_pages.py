@@ -10,7 +10,8 @@ from ..models import SegmentLine, database, normal_code
 
 # The columns of a page, in order (every line field but the attachment's bytes, then the contact's).
 LINE_FIELDS = ["segment_no", "line_no"] + [
-    f for f in SegmentLine._meta.sorted_field_names if f not in ("id", "segment_no", "line_no", "attachment")]
+    f for f in SegmentLine._meta.sorted_field_names
+    if f not in ("id", "segment_no", "line_no", "attachment", "removed_by")]
 CONTACT_FIELDS = ["contact_name", "contact_company_name", "contact_email", "contact_phone"]
 COLUMNS = LINE_FIELDS + CONTACT_FIELDS + ["has_attachment"]
 INDEX = {name: i for i, name in enumerate(COLUMNS)}
@@ -29,8 +30,10 @@ def _sql(direction, param):
                            + ["l.attachment IS NOT NULL"])
         where = {"after": f" AND l.line_no > {param}", "before": f" AND l.line_no < {param}", "last": ""}[direction]
         order = "" if direction == "after" else " DESC"
+        # Live lines only: lines a criteria action removed stay parked in the table (removed_by).
         _SQL[key] = (f"SELECT {select} FROM segment_line AS l LEFT JOIN contact AS c ON c.no = l.contact_no "
-                     f"WHERE l.segment_no = {param}{where} ORDER BY l.line_no{order} LIMIT {param}")
+                     f"WHERE l.segment_no = {param} AND l.removed_by IS NULL{where} "
+                     f"ORDER BY l.line_no{order} LIMIT {param}")
     return _SQL[key]
 
 

@@ -109,5 +109,5 @@ def describe(kind, code):
 
 def line_position(segment_no, line_no):
     """The 0-based position of a line among its segment's lines in line order (for a jump)."""
-    return (SegmentLine.select().where((SegmentLine.segment_no == segment_no)
+    return (SegmentLine.select().where(SegmentLine.live(segment_no)
                                        & (SegmentLine.line_no < line_no)).count())

@@ -251,7 +251,7 @@ def set_line_document(segment_no, line_no, path_or_bytes=None, file_name=None) -
     from .. import db as dbmod
 
     no = normal_code(segment_no)
-    line = SegmentLine.get_or_none((SegmentLine.segment_no == no) & (SegmentLine.line_no == int(line_no)))
+    line = SegmentLine.get_or_none(SegmentLine.live(no) & (SegmentLine.line_no == int(line_no)))
     if line is None:
         raise NotFound(f"segment {no} has no line {line_no}")
     data, name, fields, unknown = None, "", [], []
@@ -467,7 +467,7 @@ def merge_segment(segment_no, out_dir, combined=None, workers=None, progress=Non
     no = normal_code(segment_no)
     if not SegmentHeader.select().where(SegmentHeader.no == no).exists():
         raise NotFound(f"segment {no!r} does not exist")
-    lines = list(SegmentLine.select().where((SegmentLine.segment_no == no) & (SegmentLine.contact_no != ""))
+    lines = list(SegmentLine.select().where(SegmentLine.live(no) & (SegmentLine.contact_no != ""))
                  .order_by(SegmentLine.line_no))
     if not lines:
         raise SegtuiError(f"segment {no} has no lines with a contact: nothing to merge")

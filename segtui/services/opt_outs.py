@@ -89,7 +89,7 @@ def left_out(header, chosen, opted_out_condition, ignore_exclusion=False, allow_
         return Contact.select(fn.COUNT(SQL("*"))).where(chosen & condition).scalar()
 
     on_segment = Contact.no.in_(SegmentLine.select(SegmentLine.contact_no)
-                                .where(SegmentLine.segment_no == header.no))
+                                .where(SegmentLine.live(header.no)))
     return {"excluded": 0 if ignore_exclusion else count(Contact.exclude_from_segment == True),  # noqa: E712
             "opted_out": count(opted_out_condition),
             "on_segment": 0 if allow_existing else count(on_segment)}

@@ -157,7 +157,7 @@ def _scan(no, deliver, rules=None):
                count(_email_without_address()).alias("without_address"),
                count(line.interaction_group_code == "").alias("without_group")]
     columns += [count(condition).alias(rule) for rule, condition, _ in rules or _line_rules(deliver)]
-    row = _lines_with_contact(*columns).where(line.segment_no == no).dicts().get()
+    row = _lines_with_contact(*columns).where(line.live(no)).dicts().get()
     return {key: int(value or 0) for key, value in row.items()}
 
 
@@ -189,7 +189,7 @@ def _refusals(header, deliver, limit, scan=None, rules=None):
         # Only rules the scan found: the first `limit` lines they refuse, to name them.
         query = (_lines_with_contact(line.line_no, line.contact_no, line.salesperson_code,
                                      line.interaction_template_code, line.campaign_no)
-                 .where((line.segment_no == no) & condition)
+                 .where(line.live(no) & condition)
                  .order_by(line.line_no).limit(limit).dicts())
         for row in query:
             out.append(line_refusal(no, row["line_no"], row["contact_no"], text.format(**row), rule, scan[rule]))
@@ -279,7 +279,7 @@ def entry_insert_columns(source, special, extra):
 def _insert_entries(header, logged_entry_no, user_id, deliver, now):
     fields, columns = _entry_columns(header, logged_entry_no, user_id, deliver, now)
     line = SegmentLine
-    query = line.select(*columns).where(line.segment_no == header.no).order_by(line.line_no)
+    query = line.select(*columns).where(line.live(header.no)).order_by(line.line_no)
     return InteractionLogEntry.insert_from(query, fields).as_rowcount().execute()
 
 
@@ -291,9 +291,12 @@ def _fix_rare_entries(logged_entry_no, scan, deliver):
     entry = InteractionLogEntry
     mine = entry.logged_segment_entry_no == logged_entry_no
     if scan["without_address"] and not deliver:
-        no_address = Contact.select(Contact.no).where(fn.COALESCE(Contact.email, "") == "")
+        # A probe of the contact by its key per e-mail entry of this log: `IN (contacts without an
+        # address)` built that set from every contact (180 ms of a 28,000-line log at 1M contacts).
+        no_address = Contact.select(SQL("1")).where((Contact.no == entry.contact_no)
+                                                    & (fn.COALESCE(Contact.email, "") == ""))
         (entry.update(correspondence_type="")
-         .where(mine & (entry.correspondence_type == "email") & entry.contact_no.in_(no_address)).execute())
+         .where(mine & (entry.correspondence_type == "email") & fn.EXISTS(no_address)).execute())
     if scan["without_group"]:
         group = (InteractionTemplate.select(InteractionTemplate.interaction_group_code)
                  .where(InteractionTemplate.code == entry.interaction_template_code))

@@ -41,7 +41,8 @@ from ..models import (
 )
 
 from .history import (  # noqa: E402,F401 - the undo history; these names are used as segments.x too
-    ADDED, analyze_after, delete_recorded, history_columns, move_to_history, record_added, record_history)
+    ADDED, analyze_after, delete_all_lines, delete_recorded, history_columns, park_copy, park_lines, record_added,
+    record_history)
 from .results import CriteriaAction, Line, LinesChanged, Segment
 
 # Amounts are stored with 18 digits, 2 of them decimals (models.money).
@@ -142,7 +143,8 @@ LINE_ALIASES = {"template": "interaction_template_code", "template_code": "inter
                 "send_as_attachment": "send_word_docs_as_attmt"}
 
 # The columns a line carries (everything but its key and id), in one fixed order.
-LINE_COLUMNS = [f for f in SegmentLine._meta.sorted_field_names if f not in ("id", "segment_no", "line_no")]
+LINE_COLUMNS = [f for f in SegmentLine._meta.sorted_field_names
+                if f not in ("id", "segment_no", "line_no", "removed_by")]
 
 LOOKUPS = {
     "interaction_template": (InteractionTemplate, InteractionTemplate.code, "interaction template"),
@@ -267,7 +269,7 @@ def header_dict(header, no_of_lines=None, cost=None, duration=None, actions=None
     data = to_dict(header)
     if no_of_lines is None:
         row = (SegmentLine.select(fn.COUNT(SegmentLine.id), fn.SUM(SegmentLine.cost), fn.SUM(SegmentLine.duration_min))
-               .where(SegmentLine.segment_no == header.no).tuples().first())
+               .where(SegmentLine.live(header.no)).tuples().first())
         no_of_lines, cost, duration = row
     if actions is None:
         actions = (SegmentCriteriaLine.select().where((SegmentCriteriaLine.segment_no == header.no)
@@ -283,7 +285,7 @@ def list_segments(filter_text=None):
     """Open segments with their line counts, in number order (one query)."""
     counts = (SegmentLine.select(SegmentLine.segment_no, fn.COUNT(SegmentLine.id).alias("n"),
                                  fn.SUM(SegmentLine.cost).alias("c"), fn.SUM(SegmentLine.duration_min).alias("d"))
-              .group_by(SegmentLine.segment_no).alias("counts"))
+              .where(SegmentLine.removed_by.is_null()).group_by(SegmentLine.segment_no).alias("counts"))
     actions = (SegmentCriteriaLine.select(SegmentCriteriaLine.segment_no, fn.COUNT(SegmentCriteriaLine.id).alias("a"))
                .where(SegmentCriteriaLine.kind == "action").group_by(SegmentCriteriaLine.segment_no).alias("acts"))
     query = (SegmentHeader.select(SegmentHeader, counts.c.n, counts.c.c, counts.c.d, actions.c.a)
@@ -389,7 +391,7 @@ def line_select(no):
                                fn.COALESCE(Contact.phone, "").alias("contact_phone"),
                                (SegmentLine.attachment.is_null(False)).alias("has_attachment"))
             .join(Contact, JOIN.LEFT_OUTER, on=(Contact.no == SegmentLine.contact_no))
-            .where(SegmentLine.segment_no == no))
+            .where(SegmentLine.live(no)))
 
 
 # What a line's version is computed from: its own values (not the contact's joined columns).
@@ -441,7 +443,7 @@ def line_fetcher(segment_no):
 
 
 def count_lines(no):
-    return SegmentLine.select().where(SegmentLine.segment_no == normal_code(no)).count()
+    return SegmentLine.select().where(SegmentLine.live(normal_code(no))).count()
 
 
 def get_line(no, line_no) -> Line:
@@ -571,7 +573,7 @@ def _update_lines(header, old_template, changed):
             updates[getattr(SegmentLine, rule)] = defaults[rule]
     if updates:
         (SegmentLine.update(updates)
-         .where((SegmentLine.segment_no == header.no) & (SegmentLine.interaction_template_code == old_template))
+         .where(SegmentLine.live(header.no) & (SegmentLine.interaction_template_code == old_template))
          .execute())
 
 
@@ -583,9 +585,10 @@ def delete_segment(no):
 
 
 def delete_segment_rows(no):
-    """Delete the segment's lines, criteria, history and header (in the caller's transaction);
-    also used by logging, which removes the segment once it is logged."""
-    for model in (SegmentLine, SegmentCriteriaLine, SegmentHistory):
+    """Delete the segment's lines (live and parked), criteria, history and header (in the caller's
+    transaction); also used by logging, which removes the segment once it is logged."""
+    delete_all_lines(no)
+    for model in (SegmentCriteriaLine, SegmentHistory):
         model.delete().where(model.segment_no == no).execute()
     SegmentHeader.delete().where(SegmentHeader.no == no).execute()
 
@@ -669,7 +672,7 @@ def line_insert_columns(header, line_base):
 
 
 def max_line_no(segment_no):
-    return SegmentLine.select(fn.MAX(SegmentLine.line_no)).where(SegmentLine.segment_no == segment_no).scalar() or 0
+    return SegmentLine.select(fn.MAX(SegmentLine.line_no)).where(SegmentLine.live(segment_no)).scalar() or 0
 
 
 def next_action_no(segment_no):
@@ -732,7 +735,7 @@ def _line_values(fields, where):
 def _apply_line_values(segment_no, line_no, values):
     if values:
         (SegmentLine.update({getattr(SegmentLine, k): v for k, v in values.items()})
-         .where((SegmentLine.segment_no == segment_no) & (SegmentLine.line_no == line_no)).execute())
+         .where(SegmentLine.live(segment_no) & (SegmentLine.line_no == line_no)).execute())
 
 
 def add_contact(no, contact_no, fields=None) -> Line:
@@ -763,7 +766,7 @@ def set_line(no, line_no, fields, expected_version=None) -> Line:
     """
     with transaction():
         header = get_header(no, lock=True)
-        line = SegmentLine.get_or_none((SegmentLine.segment_no == header.no) & (SegmentLine.line_no == int(line_no)))
+        line = SegmentLine.get_or_none(SegmentLine.live(header.no) & (SegmentLine.line_no == int(line_no)))
         if line is None:
             raise NotFound(f"segment {header.no} has no line {line_no}")
         if expected_version is not None:
@@ -775,7 +778,7 @@ def set_line(no, line_no, fields, expected_version=None) -> Line:
         if new_contact and new_contact != line.contact_no:
             action_no = next_action_no(header.no)
             key = SegmentLine.line_no == line.line_no
-            record_history(header.no, action_no, "deleted", key)
+            park_copy(header.no, action_no, line.line_no)  # the line as it was, for go-back
             template = values.get("interaction_template_code", line.interaction_template_code)
             defaults = default_expressions(header, lambda name: getattr(Contact, name), template_code=template)
             rule_values = (Contact.select(Contact.company_no, defaults["salesperson_code"],
@@ -801,11 +804,11 @@ def remove_line(no, line_no) -> LinesChanged:
     """Delete one line by hand (recorded as a criteria action, so go-back brings it back)."""
     with transaction():
         header = get_header(no, lock=True)
-        line = SegmentLine.get_or_none((SegmentLine.segment_no == header.no) & (SegmentLine.line_no == int(line_no)))
+        line = SegmentLine.get_or_none(SegmentLine.live(header.no) & (SegmentLine.line_no == int(line_no)))
         if line is None:
             raise NotFound(f"segment {header.no} has no line {line_no}")
         action_no = next_action_no(header.no)
-        move_to_history(header.no, action_no, SegmentLine.line_no == line.line_no)
+        park_lines(header.no, action_no, SegmentLine.line_no == line.line_no)
         record_action(header.no, action_no, "remove_line", no_of_contacts=1, reference=line.contact_no)
         touch_header(header)
     return {"removed": 1, "no_of_lines": count_lines(header.no)}

@@ -69,6 +69,8 @@ def uses_of(kind, code):
     for column, name_column, what in USES.get(kind, []):
         model = column.model
         where = column == code
+        if model is SegmentLine:
+            where &= SegmentLine.removed_by.is_null()  # a line a criteria action removed is not a use
         count = model.select(fn.COUNT(SQL("*"))).where(where).scalar()
         if not count:
             continue

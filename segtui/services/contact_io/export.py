@@ -28,7 +28,7 @@ def export_contacts(path, segment_no=None, format=None) -> Exported:
         no = segment_no.strip().upper()
         if not SegmentHeader.select().where(SegmentHeader.no == no).exists():
             raise NotFound(f"segment {segment_no!r} does not exist")
-        on_segment = SegmentLine.select(SegmentLine.contact_no).where(SegmentLine.segment_no == no)
+        on_segment = SegmentLine.select(SegmentLine.contact_no).where(SegmentLine.live(no))
         query = query.where(Contact.no.in_(on_segment))
     query = query.order_by(Contact.no).tuples()
     # Write beside the target and rename, so a failure never leaves half a file.

@@ -1,0 +1,175 @@
+"""Removed lines are parked in segment_line (schema 8): what sees them, what does not, the migration."""
+import pytest
+
+from segtui import db as dbmod
+from segtui.errors import NotFound
+from segtui.models import LoggedSegment, SchemaInfo, SegmentHistory, SegmentLine, database
+from segtui.services import contact_edit, criteria, line_pages, lookups, segment_log, segments, setup_uses
+from test_segments import build_small, line_of
+
+
+@pytest.fixture
+def seg(db):
+    build_small()
+    no = segments.new_segment("Park", template_code="LTR", salesperson_code="AL")["no"]
+    criteria.add_contacts(no, [])  # C1 P12 P11 C2 P22 P30 (P21 is excluded)
+    return no
+
+
+def live_contacts(no):
+    return [r.contact_no for r in SegmentLine.select().where(SegmentLine.live(no)).order_by(SegmentLine.line_no)]
+
+
+def parked(no):
+    return sorted(r.contact_no for r in SegmentLine.select().where(SegmentLine.parked(no)))
+
+
+def test_a_reduce_parks_the_lines_under_its_action_and_copies_nothing(seg):
+    before = SegmentHistory.select().count()
+    assert criteria.reduce_contacts(seg, [("city", "Berlin")])["removed"] == 3
+    assert parked(seg) == ["C1", "P11", "P22"]
+    assert {r.removed_by for r in SegmentLine.select().where(SegmentLine.parked(seg))} == {2}
+    assert SegmentHistory.select().count() == before  # no copy of the removed lines
+
+
+def test_every_read_of_lines_sees_live_lines_only(seg):
+    segments.set_line(seg, line_of(seg, "P11").line_no, {"campaign_no": "CP01"})
+    assert "1 segment line (" + seg + ")" in setup_uses.uses_of("campaign", "CP01")
+    criteria.reduce_contacts(seg, [("city", "Berlin")])
+    live = ["P30", "P12", "C2"]
+    assert live_contacts(seg) == live and segments.count_lines(seg) == 3
+    shown = segments.get_segment(seg)
+    assert shown["no_of_lines"] == 3 and shown["cost"] == 3 * 2.5 and shown["duration"] == 3 * 5
+    assert [s["no_of_lines"] for s in segments.list_segments() if s["no"] == seg] == [3]
+    assert [r["contact_no"] for r in segments.lines(seg)] == live
+    assert [r["contact_no"] for r in segments.lines(seg, offset=1)] == live[1:]
+    fetch = segments.line_fetcher(seg)
+    assert [r["contact_no"] for r in fetch(2, last=True)] == live[1:]
+    assert [r[line_pages.INDEX["contact_no"]] for r in line_pages.page(seg, 10, after_line_no=0)] == live
+    removed = SegmentLine.get(SegmentLine.parked(seg) & (SegmentLine.contact_no == "P11")).line_no
+    with pytest.raises(NotFound):
+        segments.get_line(seg, removed)
+    with pytest.raises(NotFound):
+        segments.set_line(seg, removed, {"personal_note": "nobody sees me"})
+    assert lookups.line_position(seg, line_of(seg, "C2").line_no) == 2
+    # Only live lines keep a contact or a code in use.
+    assert contact_edit.delete_refusals("P11") == []
+    assert setup_uses.uses_of("campaign", "CP01") == ["1 interaction template (MAIL)"]
+
+
+def test_a_header_change_to_lines_leaves_parked_lines_as_they_were(seg):
+    criteria.reduce_contacts(seg, [("city", "Berlin")])
+    segments.set_header(seg, {"description": "Changed"}, update_lines=True)
+    assert {r.description for r in SegmentLine.select().where(SegmentLine.live(seg))} == {"Changed"}
+    criteria.go_back(seg)  # they come back as they were removed
+    assert line_of(seg, "P11").description == "Park"
+
+
+def test_lines_come_back_with_their_numbers_and_edits_through_many_steps(seg):
+    numbers = {r.contact_no: r.line_no for r in SegmentLine.select().where(SegmentLine.live(seg))}
+    segments.set_line(seg, numbers["P11"], {"personal_note": "kept", "evaluation": "positive"})
+    criteria.reduce_contacts(seg, [("no", "P11|P30")])  # P30 has the highest number
+    criteria.add_contacts(seg, [("no", "P21")], ignore_exclusion=True)  # may take P30's number
+    criteria.refine_contacts(seg, [("type", "person")])
+    segments.remove_line(seg, line_of(seg, "P12").line_no)
+    assert live_contacts(seg) == ["P22", "P21"]
+    criteria.go_back(seg, steps=4)
+    assert {r.contact_no: r.line_no for r in SegmentLine.select().where(SegmentLine.live(seg))} == numbers
+    p11 = line_of(seg, "P11")
+    assert (p11.personal_note, p11.evaluation) == ("kept", "positive")
+    assert parked(seg) == [] and segments.count_lines(seg) == 6
+
+
+def test_a_contact_swap_parks_the_old_line_and_go_back_restores_it(seg):
+    line = line_of(seg, "P30")
+    segments.set_line(seg, line.line_no, {"personal_note": "before"})
+    segments.set_line(seg, line.line_no, {"contact_no": "P21"})
+    assert segments.get_line(seg, line.line_no)["contact_no"] == "P21" and parked(seg) == ["P30"]
+    criteria.go_back(seg)
+    back = segments.get_line(seg, line.line_no)
+    assert (back["contact_no"], back["personal_note"]) == ("P30", "before") and parked(seg) == []
+
+
+def test_logging_logs_live_lines_only_and_cleans_the_parked_ones(seg):
+    criteria.reduce_contacts(seg, [("city", "Berlin")])
+    result = segment_log.log_segment(seg, user_id="t")
+    assert result["interactions"] == 3
+    logged = LoggedSegment.get(LoggedSegment.entry_no == result["logged_segment_entry_no"])
+    assert sorted(e.contact_no for e in logged_entries(logged.entry_no)) == ["C2", "P12", "P30"]
+    assert SegmentLine.select().where(SegmentLine.segment_no == seg).count() == 0
+
+
+def logged_entries(entry_no):
+    from segtui.models import InteractionLogEntry
+
+    return InteractionLogEntry.select().where(InteractionLogEntry.logged_segment_entry_no == entry_no)
+
+
+def test_deleting_a_segment_deletes_its_parked_lines(seg):
+    criteria.reduce_contacts(seg, [("city", "Berlin")])
+    segments.delete_segment(seg)
+    assert SegmentLine.select().where(SegmentLine.segment_no == seg).count() == 0
+
+
+def test_schema_8_moves_old_history_copies_back_as_parked_lines_and_runs_twice(seg):
+    """A database of schema 7: removed lines copied into segment_history, plain line indexes."""
+    p11 = _schema_7_copies(seg)
+
+    assert dbmod.init_database() == dbmod.SCHEMA_VERSION >= 8
+    dbmod._upgrade_to_8()  # again: nothing left to move, no error
+    assert parked(seg) == ["P11", "P22"] and segments.count_lines(seg) == 4
+    assert SegmentHistory.select().where(SegmentHistory.event == "deleted").count() == 0
+    indexes = {i.name: i.sql for i in database.get_indexes("segment_line")}
+    assert set(indexes) == {"segment_line_live_line_no", "segment_line_live_contact", "segment_line_parked"}
+    assert segments.count_lines(seg) == 4  # the partial indexes hold the right lines
+    criteria.go_back(seg)
+    assert line_of(seg, "P11").line_no == p11.line_no and line_of(seg, "P11").personal_note == "edited"
+    assert segments.count_lines(seg) == 6 and parked(seg) == []
+
+
+def _schema_7_copies(no):
+    """Turn the open database back into schema 7 with action 2 of `no` having removed P11 and P22
+    the old way (copies in segment_history); returns P11's line as it was."""
+    p11 = line_of(no, "P11")
+    segments.set_line(no, p11.line_no, {"personal_note": "edited"})
+    names = ", ".join(f'"{n}"' for n in segments.history_columns())
+    database.execute_sql(f"INSERT INTO segment_history ({names}, action_no, event) SELECT {names}, 2, 'deleted' "
+                         "FROM segment_line WHERE contact_no IN ('P11', 'P22')")
+    SegmentLine.delete().where(SegmentLine.contact_no.in_(["P11", "P22"])).execute()
+    segments.record_action(no, 2, "reduce", [("no", "P11|P22")], no_of_contacts=2)
+    for name in ("segment_line_live_line_no", "segment_line_live_contact", "segment_line_parked"):
+        database.execute_sql(f"DROP INDEX {name}")
+    database.execute_sql("ALTER TABLE segment_line DROP COLUMN removed_by")
+    database.execute_sql("CREATE UNIQUE INDEX segment_line_segment_no_line_no ON segment_line (segment_no, line_no)")
+    SchemaInfo.update(version=7).execute()
+    return p11
+
+
+def test_schema_8_upgrade_on_postgresql(tmp_path, monkeypatch):
+    import os
+
+    from segtui.models import ALL_MODELS
+
+    url = os.environ.get("SEGTUI_TEST_PG")
+    if not url:
+        pytest.skip("set SEGTUI_TEST_PG=postgresql://... to upgrade a PostgreSQL database")
+    monkeypatch.setenv("SEGTUI_CONFIG", str(tmp_path / "settings.toml"))
+    monkeypatch.setenv("SEGTUI_DATA_DIR", str(tmp_path / "data"))
+    pg = dbmod.open_database(url)
+    database.drop_tables(ALL_MODELS, safe=True)
+    try:
+        dbmod.init_database()
+        build_small()
+        no = segments.new_segment("Park", template_code="LTR", salesperson_code="AL")["no"]
+        criteria.add_contacts(no, [])
+        p11 = _schema_7_copies(no)
+        assert dbmod.init_database() == dbmod.SCHEMA_VERSION >= 8
+        dbmod._upgrade_to_8()
+        assert {i.name for i in database.get_indexes("segment_line")} >= {
+            "segment_line_live_line_no", "segment_line_live_contact", "segment_line_parked"}
+        assert parked(no) == ["P11", "P22"] and segments.count_lines(no) == 4
+        criteria.go_back(no)
+        assert (line_of(no, "P11").line_no, line_of(no, "P11").personal_note) == (p11.line_no, "edited")
+    finally:
+        database.drop_tables(ALL_MODELS, safe=True)
+        pg.close()
