@@ -142,6 +142,55 @@ class EndsPagedSource:
         self._before.clear()
 
 
+class CountLaterSource(EndsPagedSource):
+    """An EndsPagedSource whose count (seconds on a million rows) is worked out by the owner in a
+    worker: until it says `counted(n)`, a first page read at once stands in for the count, so the
+    first rows show without waiting. A source shorter than the probe knows its count from it."""
+
+    PROBE = 200  # rows read to show before the count is known; fewer than this is the count
+
+    def __init__(self, fetch, counter, key: str) -> None:
+        super().__init__(self._fetch_first, counter, key)
+        self._read = fetch
+        self._first: list | None = None  # the probe's rows, for the sheet's first page
+        self.provisional = 0  # the stand-in count while the real one is being worked out
+
+    def _fetch_first(self, limit, after=None, before=None, last=False, offset=0):
+        first, self._first = self._first, None
+        if first is not None and after is None and before is None and not last and not offset \
+                and limit <= len(first):
+            return first[:limit]
+        return self._read(limit, after=after, before=before, last=last, offset=offset)
+
+    def count(self) -> int:
+        if self._count is not None:
+            return self._count
+        if not self.provisional:
+            self._first = list(self._read(self.PROBE))
+            found = len(self._first)
+            if found < self.PROBE:
+                self._count = found  # a short list: that is the count
+                return found
+            self.provisional = found
+        return self.provisional
+
+    def counted(self, count: int) -> None:
+        """The owner's worker counted the rows."""
+        self._count = int(count)
+        self.provisional = 0
+
+    def count_now(self) -> int:
+        """The real count, worked out here when the worker has not said it yet (a jump to the
+        end or to a given row before the count arrived)."""
+        if self._count is None:
+            self.counted(self.counter())
+        return self._count
+
+    def invalidate(self) -> None:
+        super().invalidate()
+        self.provisional = 0
+
+
 class Sheet(ScrollView, can_focus=True):
     """A read-mostly grid over a DataSource with a cursor cell."""
 
@@ -502,6 +551,15 @@ class Sheet(ScrollView, can_focus=True):
         self.move_cursor(row=0)
 
     def action_last_row(self) -> None:
+        if getattr(self.source, "provisional", 0):
+            # Only a stand-in count is known yet: the end needs the real one (the owner's worker
+            # would bring it a moment later).
+            try:
+                self.source.count_now()
+            except Exception as exc:  # noqa: BLE001
+                self._report(exc)
+                return
+            self.recount()
         self.move_cursor(row=self.row_count - 1)
 
     def action_edit_cell(self, edit: bool = False) -> None:
