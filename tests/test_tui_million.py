@@ -224,3 +224,34 @@ def test_bench_worksheet_runs_and_writes_its_own_section(tmp_path):
     for step in ("| first lines |", "| ctrl+End |", "| 10 x PageDown |", "growth over the empty segment"):
         assert step in text
     assert text.count("## Worksheet and Contacts list") == 1
+
+
+async def test_lines_show_before_the_header_form_is_mounted(demo_db, db_path, monkeypatch):
+    """The header form (most of the screen's widgets) mounts after the first frame: the first lines
+    never wait for its styling; once it is there it holds the segment's values, and F3 pressed in
+    the moment before it is mounted still lands in it."""
+    from segtui.tui.widgets.sheet import Sheet
+
+    no = new_segment("Header later")
+    fill_lines(no, 300)
+    ready_when_drawn = []
+    real = Sheet.render_line
+
+    def render_line(sheet, y):
+        if y == 1 and not ready_when_drawn and sheet.id == "lines":
+            ready_when_drawn.append(sheet.screen._header_ready)
+        return real(sheet, y)
+
+    monkeypatch.setattr(Sheet, "render_line", render_line)
+    app = make_app(db_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await app.push_screen(WorksheetScreen(no))
+        screen = app.screen
+        early = not screen._header_ready
+        screen.action_toggle_header()  # F3 at once
+        await wait_for(pilot, lambda: ready_when_drawn)
+        await settle(pilot)
+        assert ready_when_drawn == [False]
+        assert screen._header_ready and screen.query_one("#h-description").value == "Header later"
+        assert app.focused is screen.query_one("#h-description"), f"header not ready at once: {early}"
