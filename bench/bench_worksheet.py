@@ -281,7 +281,7 @@ def run(path: Path, repeat: int = 3, log=print) -> dict:
 def table(results: dict, lines: int) -> str:
     """The markdown section: medians per size, targets marked."""
     out = [HEADING, "",
-           f"Written by `python bench/bench_worksheet.py --lines {lines}` on {time.strftime('%Y-%m-%d %H:%M')}, "
+           f"Measured by `bench/bench_worksheet.py` (`--lines {lines}`) on {time.strftime('%Y-%m-%d %H:%M')}, "
            f"load {load()} ({platform.python_version()}, SQLite {sqlite3.sqlite_version}); {lines:,} lines in "
            f"the segment, {lines:,} contacts; median of {len(next(iter(results.values())))} runs in ms "
            "(min-max in brackets). Time from the key until the sheet has drawn the cursor's row.", ""]

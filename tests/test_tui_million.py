@@ -255,3 +255,37 @@ async def test_lines_show_before_the_header_form_is_mounted(demo_db, db_path, mo
         assert ready_when_drawn == [False]
         assert screen._header_ready and screen.query_one("#h-description").value == "Header later"
         assert app.focused is screen.query_one("#h-description"), f"header not ready at once: {early}"
+
+
+async def test_a_sheet_line_is_a_few_segments_with_the_cursor_cell_and_the_mark_shown():
+    """A drawn line is one segment per run of one style (not two per column): the cursor cell
+    has its own style, a marked row starts with ▸, and the text is the cells padded to width."""
+    from textual.app import App
+
+    from segtui.tui.widgets.sheet import Column, ListSource, Sheet
+
+    rows = [{"no": i, "name": f"Row {i}", "city": "Lund"} for i in range(50)]
+    columns = [Column("no", "No.", 5, "right"), Column("name", "Name", 12), Column("city", "City", 8)]
+
+    class One(App):
+        def compose(self):
+            yield Sheet(ListSource(rows), columns, id="sheet")
+
+    app = One()
+    async with app.run_test(size=(80, 24)) as pilot:
+        sheet = app.query_one(Sheet)
+        sheet.focus()
+        await pilot.press("down", "right", "space", "up")
+        await pilot.pause()
+        assert sheet.cursor_row == 1 and sheet.marked == {1}
+        header = sheet.render_line(0)
+        assert header.text.startswith("   No. Name         City")
+        plain = list(sheet.render_line(1 + 3))  # row 3: neither cursor nor mark
+        assert "".join(s.text for s in plain).startswith("     3 Row 3        Lund     ")
+        assert len(plain) <= 2  # the cells, then the padding to the width
+        line = list(sheet.render_line(1 + 1))  # row 1: the cursor row, marked
+        text = "".join(s.text for s in line)
+        assert text.startswith("▸    1 Row 1        Lund")
+        cursor_cell = [s for s in line if s.text == "Row 1       "]
+        assert len(cursor_cell) == 1 and cursor_cell[0].style != line[0].style
+        assert len(line) <= 4

@@ -437,8 +437,11 @@ class Sheet(ScrollView, can_focus=True):
 
     # --- rendering -------------------------------------------------------------------------------
 
-    def _cells(self, values: list[str], styles: list[Style], base: Style) -> list[Segment]:
-        segments = [Segment(" ", base)]
+    def _cells(self, values: list[str], styles: list[Style], base: Style, lead: str = " ") -> list[Segment]:
+        """A line's segments: cells padded to their columns, neighbours of one style in one
+        segment (a line is two or three segments, not two per column: cheaper to crop and draw)."""
+        runs: list[Segment] = []
+        texts, run_style = [lead], base
         for column, text, style in zip(self.columns, values, styles):
             width = column.width
             if len(text) > width:
@@ -449,14 +452,31 @@ class Sheet(ScrollView, can_focus=True):
                 text = text.center(width)
             else:
                 text = text.ljust(width)
-            segments.append(Segment(text, style))
-            segments.append(Segment(" ", base))
-        return segments
+            if style is not run_style:
+                runs.append(Segment("".join(texts), run_style))
+                texts, run_style = [], style
+            texts.append(text)
+            if base is not run_style:
+                runs.append(Segment("".join(texts), run_style))
+                texts, run_style = [], base
+            texts.append(" ")
+        runs.append(Segment("".join(texts), run_style))
+        return runs
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The widget's own style is worked out once per frame, not once per line.
+        self._frame_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_style = None
+
+    _frame_style: Style | None = None
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._frame_style or self.rich_style
         if y == 0:
             style = base + self.get_component_rich_style("sheet--header")
             strip = Strip(self._cells([c.label for c in self.columns], [style] * len(self.columns), style))
@@ -485,15 +505,14 @@ class Sheet(ScrollView, can_focus=True):
         if index == self.cursor_row:
             line_style = line_style + self.get_component_rich_style("sheet--cursor-row")
         key = row.get(self.key_field) if self.key_field else None
-        if key is not None and key in self.marked:
+        marked = key is not None and key in self.marked
+        if marked:
             line_style = line_style + self.get_component_rich_style("sheet--marked")
         styles = [line_style] * len(self.columns)
         if index == self.cursor_row and self.columns:
             styles[min(self.cursor_column, len(styles) - 1)] = line_style + self.get_component_rich_style(
                 "sheet--cursor")
-        strip = Strip(self._cells(values, styles, line_style))
-        if key is not None and key in self.marked:
-            strip = Strip([Segment("▸", line_style)] + list(strip)[1:])
+        strip = Strip(self._cells(values, styles, line_style, "▸" if marked else " "))
         return strip.crop_extend(scroll_x, scroll_x + width, line_style)
 
     # --- cursor --------------------------------------------------------------------------------------
