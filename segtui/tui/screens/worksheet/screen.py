@@ -108,6 +108,9 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
     # --- layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # The layout's classes for the terminal's size before the first styling, so that mounting
+        # does not style the whole screen again for each class (seconds on a busy machine at 80x24).
+        self._set_layout_classes(*self.app.size, update=False)
         yield Header()
         yield Static("", id="header-summary")
         # The header form (two thirds of the screen's widgets, folded on most terminals) mounts
@@ -148,14 +151,17 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
     def on_resize(self) -> None:
         self.apply_layout()
 
+    def _set_layout_classes(self, width: int, height: int, update: bool = True) -> None:
+        header_open = self.header_open if self.header_open is not None else (height >= 36 and width >= 100)
+        criteria_open = self.criteria_open if self.criteria_open is not None else height >= 30
+        self.set_class(header_open, "-header-open", update=update)
+        self.set_class(not criteria_open, "-criteria-folded", update=update)
+        self.set_class(width < 100, "-narrow", update=update)
+
     def apply_layout(self) -> None:
         """Fold the header and the criteria when the terminal is small, unless the user chose."""
         width, height = self.size
-        header_open = self.header_open if self.header_open is not None else (height >= 36 and width >= 100)
-        criteria_open = self.criteria_open if self.criteria_open is not None else height >= 30
-        self.set_class(header_open, "-header-open")
-        self.set_class(not criteria_open, "-criteria-folded")
-        self.set_class(width < 100, "-narrow")
+        self._set_layout_classes(width, height)
         self._fill_summary()
         self._fill_criteria_folded()
         self.refresh_keys()
