@@ -289,3 +289,25 @@ async def test_a_sheet_line_is_a_few_segments_with_the_cursor_cell_and_the_mark_
         cursor_cell = [s for s in line if s.text == "Row 1       "]
         assert len(cursor_cell) == 1 and cursor_cell[0].style != line[0].style
         assert len(line) <= 4
+
+
+async def test_small_terminal_layout_classes_are_there_before_the_first_styling(demo_db, db_path, monkeypatch):
+    """At 80x24 the folded criteria and the narrow layout are decided before the screen is first
+    styled (in compose), not added after mounting: each class added then restyled the whole screen."""
+    no = new_segment("Small")
+    seen = []
+    real = WorksheetScreen.apply_layout
+
+    def apply_layout(screen):
+        if not seen:
+            seen.append((screen.has_class("-narrow"), screen.has_class("-criteria-folded")))
+        real(screen)
+
+    monkeypatch.setattr(WorksheetScreen, "apply_layout", apply_layout)
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.push_screen(WorksheetScreen(no))
+        await settle(pilot)
+        assert seen == [(True, True)]
+        assert not app.screen.has_class("-header-open")
