@@ -14,8 +14,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Sta
 
 from ...errors import SegtuiError
 from ...labels import plural
-from ..widgets.progress import ProgressScreen
-from ..widgets.progress import close_thread_connection
+from ..widgets.progress import ProgressScreen, close_thread_connection
 from ..widgets.sheet import Column, CountLaterSource, Sheet, option_text
 from .base import ListScreen
 from .contact_card import ContactCard, open_interaction_dialog, open_new_contact_dialog
