@@ -3,6 +3,7 @@
     python bench/run.py --contacts 100000            # SQLite, 3 runs of each operation
     python bench/run.py --contacts 100000 --pg postgresql://user@host/db   # and a PostgreSQL table
     python bench/run.py --smoke                      # 20,000 contacts, one run (what CI runs)
+    python bench/run.py --worksheet                  # and the worksheet on 1,000,000 lines (bench_worksheet.py)
 
 For each operation: segtui's own service call (in process, so without the command line's
 start-up), and a raw sqlite3 / psycopg2 statement that writes the same rows into segtui's own
@@ -29,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import bench_worksheet  # noqa: E402
 from bench_ops import OPERATIONS, Setting, Unavailable  # noqa: E402
 
 NOTES = Path(__file__).with_name("notes.md")
@@ -138,7 +140,13 @@ def main(argv=None):
     parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "segtui-bench"),
                         help="folder that keeps the demo databases between runs")
     parser.add_argument("--smoke", action="store_true", help="20,000 contacts, one run, results to a temporary file")
+    parser.add_argument("--worksheet", action="store_true",
+                        help="also drive the worksheet and the Contacts list on a large segment")
+    parser.add_argument("--worksheet-lines", type=int, default=1_000_000,
+                        help="lines of that segment and contacts (default 1,000,000; --smoke: 20,000)")
     args = parser.parse_args(argv)
+    if args.smoke and args.worksheet_lines == parser.get_default("worksheet_lines"):
+        args.worksheet_lines = 20_000
     if args.smoke:
         args.contacts, args.repeat = min(args.contacts, 20_000), 1
         if args.out == parser.get_default("out"):
@@ -168,6 +176,9 @@ def main(argv=None):
             pg_setting.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    # The worksheet's section: measured now with --worksheet, else the one the file has is kept.
+    sheet_section = (bench_worksheet.measure(cache, args.worksheet_lines, args.repeat, log) if args.worksheet
+                     else bench_worksheet.kept_section(Path(args.out)))
 
     command = "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
     out = [
@@ -191,6 +202,8 @@ def main(argv=None):
     if pg_results is not None:
         out += ["## PostgreSQL", "", table(pg_results, "psycopg2", compare=sqlite_results, bound=1.5), "",
                 "'to SQLite': segtui on PostgreSQL against segtui on SQLite (issue 16 asks for at most 3).", ""]
+    if sheet_section:
+        out += [sheet_section]
     if NOTES.exists():
         out += [NOTES.read_text(encoding="utf-8").strip(), ""]
     Path(args.out).write_text("\n".join(out), encoding="utf-8")

@@ -127,11 +127,17 @@ def select_contacts(filters=(), columns=None):
     return Contact.select(*columns).where(contact_condition(filters))
 
 
-def list_contacts(filters=(), limit=100, offset=0, after_no=None):
-    """Contacts in number order, as dicts. `after_no` pages by key (fast on large tables)."""
+def list_contacts(filters=(), limit=100, offset=0, after_no=None, before_no=None, last=False):
+    """Contacts in number order, as dicts. `after_no` pages by key (fast on large tables);
+    `before_no` (those just before it) and `last` (the last ones) read by key from the end."""
     query = select_contacts(filters)
     if after_no:
         query = query.where(Contact.no > after_no)
+    if before_no is not None or last:
+        # Read backwards by key and turned around: the end of a million contacts without an OFFSET.
+        if before_no is not None:
+            query = query.where(Contact.no < before_no)
+        return [contact_dict(c) for c in reversed(list(query.order_by(Contact.no.desc()).limit(limit)))]
     query = query.order_by(Contact.no).limit(limit)
     if offset:
         query = query.offset(offset)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -14,9 +14,9 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Sta
 
 from ...errors import SegtuiError
 from ...labels import plural
-from ..widgets.progress import ProgressScreen
-from ..widgets.sheet import Column, Sheet, option_text
-from .base import KeyPagedSource, ListScreen
+from ..widgets.progress import ProgressScreen, close_thread_connection
+from ..widgets.sheet import Column, CountLaterSource, Sheet, option_text
+from .base import ListScreen
 from .contact_card import ContactCard, open_interaction_dialog, open_new_contact_dialog
 from .dialogs import ConfirmDialog
 
@@ -35,15 +35,18 @@ CONTACT_COLUMNS = [
 ]
 
 
-def contacts_source(filters) -> KeyPagedSource:
+def contacts_source(filters) -> CountLaterSource:
+    """Contacts read by number from either end (ctrl+End reads the last ones by key, never an
+    OFFSET), counted by the screen's worker while a first page stands in for the count."""
     from ...services import contacts
 
     filters = list(filters)
 
-    def fetch(limit, after, offset):
-        return contacts.list_contacts(filters, limit=limit, offset=offset, after_no=after)
+    def fetch(limit, after=None, before=None, last=False, offset=0):
+        return contacts.list_contacts(filters, limit=limit, offset=offset, after_no=after, before_no=before,
+                                      last=last)
 
-    return KeyPagedSource(fetch, lambda: contacts.count_contacts(filters), "no")
+    return CountLaterSource(fetch, lambda: contacts.count_contacts(filters), "no")
 
 
 class ContactsScreen(ListScreen):
@@ -63,6 +66,33 @@ class ContactsScreen(ListScreen):
 
     def make_source(self, filters):
         return contacts_source(filters)
+
+    # --- the count of a million contacts, worked out in a worker ------------------------------------
+
+    def show_count(self) -> None:
+        super().show_count()
+        if self.source.provisional:
+            self.sheet.border_subtitle = "counting…"
+            self._count_rows(self.source)
+
+    @work(thread=True, exclusive=True, group="contacts-count", exit_on_error=False)
+    def _count_rows(self, source) -> None:
+        try:
+            count = source.counter()
+        except Exception as exc:  # noqa: BLE001 - shown, the list stays usable
+            self.app.call_from_thread(self.notify, f"The contacts could not be counted: {exc}", severity="error")
+            return
+        finally:
+            close_thread_connection()
+        self.app.call_from_thread(self._rows_counted, source, count)
+
+    def _rows_counted(self, source, count: int) -> None:
+        if source is not self.source or not self.is_attached:
+            return  # another filter (or a reload) came meanwhile: its own count follows
+        if source.provisional:
+            source.counted(count)
+            self.sheet.recount()
+        self.show_count()
 
     def columns(self):
         return CONTACT_COLUMNS

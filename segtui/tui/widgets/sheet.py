@@ -15,7 +15,7 @@ import datetime as dt
 import decimal
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Callable, Protocol
+from typing import Any, Callable
 
 from rich.segment import Segment
 from rich.style import Style
@@ -28,14 +28,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...text import visible
+from .sources import CountLaterSource, DataSource, EndsPagedSource, ListSource
 
-
-class DataSource(Protocol):
-    """What a sheet reads from. Implementations may page by key behind `rows`."""
-
-    def count(self) -> int: ...
-
-    def rows(self, offset: int, limit: int) -> list[dict]: ...
+__all__ = ["Column", "CountLaterSource", "DataSource", "EndsPagedSource", "ListSource", "Sheet", "cell_text",
+           "option_text"]
 
 
 @dataclass
@@ -71,75 +67,6 @@ def option_text(value) -> str:
         if value in words:
             return words[value]
     return str(value).replace("_", " ").capitalize()
-
-
-class ListSource:
-    """A data source over a list of dicts already in memory (small lists, tests)."""
-
-    def __init__(self, rows: list[dict] | None = None) -> None:
-        self.data = list(rows or [])
-
-    def count(self) -> int:
-        return len(self.data)
-
-    def rows(self, offset: int, limit: int) -> list[dict]:
-        return self.data[offset:offset + limit]
-
-
-class EndsPagedSource:
-    """A data source over a long list read by key from either end, never by a deep OFFSET.
-
-    `fetch(limit, after=None, before=None, last=False, offset=0)` returns rows in key order: the
-    first ones, those after a key, those just before a key, the last ones, or (a jump into the
-    middle, e.g. a scroll bar drag: the only case that pays an OFFSET) those from a position.
-    Page boundaries are remembered both ways, so End / ctrl+End reads the last rows by key and
-    PageUp from there reads by key too.
-    """
-
-    KEEP_KEYS = 4096  # remembered page boundaries (a few hundred KB at most)
-
-    def __init__(self, fetch, counter, key: str) -> None:
-        self.fetch = fetch
-        self.counter = counter
-        self.key = key
-        self._count: int | None = None
-        self._after: dict[int, object] = {}  # row index -> key of the row before it
-        self._before: dict[int, object] = {}  # row index -> key of the row at it
-        self.rows_read = 0
-        self.offset_reads = 0
-
-    def count(self) -> int:
-        if self._count is None:
-            self._count = int(self.counter())
-        return self._count
-
-    def rows(self, offset: int, limit: int) -> list[dict]:
-        end = offset + limit
-        if offset <= 0:
-            found = self.fetch(limit)
-        elif offset in self._after:
-            found = self.fetch(limit, after=self._after[offset])
-        elif end in self._before:
-            found = self.fetch(limit, before=self._before[end])
-        elif end >= self.count():
-            found = self.fetch(self.count() - offset, last=True)
-        else:
-            self.offset_reads += 1
-            found = self.fetch(limit, offset=offset)
-        found = list(found)
-        self.rows_read += len(found)
-        if found:
-            if len(self._after) > self.KEEP_KEYS:
-                self._after.clear()
-                self._before.clear()
-            self._after[offset + len(found)] = found[-1][self.key]
-            self._before[offset] = found[0][self.key]
-        return found
-
-    def invalidate(self) -> None:
-        self._count = None
-        self._after.clear()
-        self._before.clear()
 
 
 class Sheet(ScrollView, can_focus=True):
@@ -388,8 +315,11 @@ class Sheet(ScrollView, can_focus=True):
 
     # --- rendering -------------------------------------------------------------------------------
 
-    def _cells(self, values: list[str], styles: list[Style], base: Style) -> list[Segment]:
-        segments = [Segment(" ", base)]
+    def _cells(self, values: list[str], styles: list[Style], base: Style, lead: str = " ") -> list[Segment]:
+        """A line's segments: cells padded to their columns, neighbours of one style in one
+        segment (a line is two or three segments, not two per column: cheaper to crop and draw)."""
+        runs: list[Segment] = []
+        texts, run_style = [lead], base
         for column, text, style in zip(self.columns, values, styles):
             width = column.width
             if len(text) > width:
@@ -400,14 +330,31 @@ class Sheet(ScrollView, can_focus=True):
                 text = text.center(width)
             else:
                 text = text.ljust(width)
-            segments.append(Segment(text, style))
-            segments.append(Segment(" ", base))
-        return segments
+            if style is not run_style:
+                runs.append(Segment("".join(texts), run_style))
+                texts, run_style = [], style
+            texts.append(text)
+            if base is not run_style:
+                runs.append(Segment("".join(texts), run_style))
+                texts, run_style = [], base
+            texts.append(" ")
+        runs.append(Segment("".join(texts), run_style))
+        return runs
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The widget's own style is worked out once per frame, not once per line.
+        self._frame_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_style = None
+
+    _frame_style: Style | None = None
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._frame_style or self.rich_style
         if y == 0:
             style = base + self.get_component_rich_style("sheet--header")
             strip = Strip(self._cells([c.label for c in self.columns], [style] * len(self.columns), style))
@@ -436,15 +383,14 @@ class Sheet(ScrollView, can_focus=True):
         if index == self.cursor_row:
             line_style = line_style + self.get_component_rich_style("sheet--cursor-row")
         key = row.get(self.key_field) if self.key_field else None
-        if key is not None and key in self.marked:
+        marked = key is not None and key in self.marked
+        if marked:
             line_style = line_style + self.get_component_rich_style("sheet--marked")
         styles = [line_style] * len(self.columns)
         if index == self.cursor_row and self.columns:
             styles[min(self.cursor_column, len(styles) - 1)] = line_style + self.get_component_rich_style(
                 "sheet--cursor")
-        strip = Strip(self._cells(values, styles, line_style))
-        if key is not None and key in self.marked:
-            strip = Strip([Segment("▸", line_style)] + list(strip)[1:])
+        strip = Strip(self._cells(values, styles, line_style, "▸" if marked else " "))
         return strip.crop_extend(scroll_x, scroll_x + width, line_style)
 
     # --- cursor --------------------------------------------------------------------------------------
@@ -502,6 +448,15 @@ class Sheet(ScrollView, can_focus=True):
         self.move_cursor(row=0)
 
     def action_last_row(self) -> None:
+        if getattr(self.source, "provisional", 0):
+            # Only a stand-in count is known yet: the end needs the real one (the owner's worker
+            # would bring it a moment later).
+            try:
+                self.source.count_now()
+            except Exception as exc:  # noqa: BLE001
+                self._report(exc)
+                return
+            self.recount()
         self.move_cursor(row=self.row_count - 1)
 
     def action_edit_cell(self, edit: bool = False) -> None:

@@ -10,7 +10,7 @@ from textual.widgets import Input
 from ....errors import Conflict, SegtuiError
 from ....labels import label
 from ....text import visible
-from ...widgets.sheet import EndsPagedSource, cell_text
+from ...widgets.sheet import CountLaterSource, cell_text
 from ..segment_dialogs import ConfirmDialog, FormDialog, FormField, LookupDialog
 from .header import CodeSuggester, ask_unsaved, choice_search
 from .line_form import LineForm
@@ -28,51 +28,11 @@ LINE_COLUMNS = [
     ("personal_note", "Personal note", 16, "personal_note"),
     ("contact_email", "E-mail", 26, None),
 ]
-class LinesSource(EndsPagedSource):
-    """The lines read by key from either end (End / ctrl+End read the last ones by key), whose
-    count on a million lines takes a while: until the worksheet's worker has counted them
-    (`counted`), a first page stands in for the count, so the first lines show at once."""
 
-    PROBE = 200  # lines read to show before the count is known; fewer than this is the count
 
-    def __init__(self, fetch, counter, key: str) -> None:
-        super().__init__(self._fetch, counter, key)
-        self._read = fetch
-        self._first: list | None = None  # the probe's lines, for the sheet's first page
-        self.provisional = 0  # the stand-in count while the real one is being worked out
-
-    def _fetch(self, limit, after=None, before=None, last=False, offset=0):
-        first, self._first = self._first, None
-        if first is not None and after is None and before is None and not last and not offset \
-                and limit <= len(first):
-            return first[:limit]
-        return self._read(limit, after=after, before=before, last=last, offset=offset)
-
-    def count(self) -> int:
-        if self._count is not None:
-            return self._count
-        if not self.provisional:
-            self._first = list(self._read(self.PROBE))
-            found = len(self._first)
-            if found < self.PROBE:
-                self._count = found  # a short segment: that is the count
-                return found
-            self.provisional = found
-        return self.provisional
-
-    def counted(self, count: int) -> None:
-        self._count = int(count)
-        self.provisional = 0
-
-    def count_now(self) -> int:
-        """The real count, worked out here when the worker has not said it yet."""
-        if self._count is None:
-            self.counted(self.counter())
-        return self._count
-
-    def invalidate(self) -> None:
-        super().invalidate()
-        self.provisional = 0
+class LinesSource(CountLaterSource):
+    """The lines read by key from either end (End / ctrl+End read the last ones by key), counted
+    by the worksheet's worker (`counted`) while a first page stands in for the count."""
 
 
 def lines_source(segment_no: str) -> LinesSource:

@@ -15,6 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.lazy import Lazy
 from textual.screen import Screen
 from textual.widgets import (
     Checkbox,
@@ -43,6 +44,13 @@ from .header import (
 )
 from .lines import LinesSheet, contact_search, lines_source
 from .style import WORKSHEET_CSS
+
+
+class HeaderBox(Horizontal):
+    """The header form's box: tells the screen when it is mounted (it mounts lazily)."""
+
+    def on_mount(self) -> None:
+        self.screen.header_mounted()
 
 
 class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Screen):
@@ -88,6 +96,8 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
         self._applying = False  # header values being written back; ignore change events
         self._editing = None  # (row, field, title) while a cell is edited in place
         self._loaded = False
+        self._header_ready = False  # the header form mounts after the first frame (HeaderBox)
+        self._focus_header = False
         # None: decided by the terminal's size; True/False once the user toggled it (F3 / F5).
         self._descriptions = {}
         self.header_open: bool | None = None
@@ -96,9 +106,14 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
     # --- layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # The layout's classes for the terminal's size before the first styling, so that mounting
+        # does not style the whole screen again once per class added (at 80x24: twice).
+        self._set_layout_classes(*self.app.size, update=False)
         yield Header()
         yield Static("", id="header-summary")
-        with Horizontal(id="header"):
+        # The header form (two thirds of the screen's widgets, folded on most terminals) mounts
+        # just after the first frame: the lines show without waiting for its styling.
+        with Lazy(HeaderBox(id="header")):
             with Vertical(classes="hgroup", id="general") as general:
                 general.border_title = "General"
                 yield from self._rows(GENERAL_ROWS)
@@ -134,18 +149,36 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
     def on_resize(self) -> None:
         self.apply_layout()
 
+    def _set_layout_classes(self, width: int, height: int, update: bool = True) -> None:
+        header_open = self.header_open if self.header_open is not None else (height >= 36 and width >= 100)
+        criteria_open = self.criteria_open if self.criteria_open is not None else height >= 30
+        self.set_class(header_open, "-header-open", update=update)
+        self.set_class(not criteria_open, "-criteria-folded", update=update)
+        self.set_class(width < 100, "-narrow", update=update)
+
     def apply_layout(self) -> None:
         """Fold the header and the criteria when the terminal is small, unless the user chose."""
         width, height = self.size
-        header_open = self.header_open if self.header_open is not None else (height >= 36 and width >= 100)
-        criteria_open = self.criteria_open if self.criteria_open is not None else height >= 30
-        self.set_class(header_open, "-header-open")
-        self.set_class(not criteria_open, "-criteria-folded")
-        self.set_class(width < 100, "-narrow")
+        self._set_layout_classes(width, height)
         self._fill_summary()
         self._fill_criteria_folded()
         self.refresh_keys()
-        self.call_after_refresh(self.fit_descriptions)  # the labels' room is known after layout
+        self.call_after_refresh(self._fit_descriptions)  # the labels' room is known after layout
+
+    def _fit_descriptions(self) -> None:
+        if self._header_ready:
+            self.fit_descriptions()
+
+    def header_mounted(self) -> None:
+        """The lazily mounted header form is there: show what was read meanwhile."""
+        self._header_ready = True
+        if self.header_data:
+            self._fill_header()
+            self._fill_summary()  # the codes' descriptions came with the form
+        self.call_after_refresh(self._fit_descriptions)
+        if self._focus_header:
+            self._focus_header = False
+            self.query_one("#h-description", Input).focus()
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = True) -> None:
@@ -172,7 +205,10 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
             self._stop_inline_edit()
         self.header_open = True
         self.apply_layout()
-        self.query_one("#h-description", Input).focus()
+        if self._header_ready:
+            self.query_one("#h-description", Input).focus()
+        else:  # F3 in the moment before the form is mounted: focus it once there
+            self._focus_header = True
 
     def _fold_header(self) -> None:
         self.header_open = None  # back to what suits the terminal
@@ -278,7 +314,8 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
         self.criteria = list(self.header_data.get("criteria") or [])
         self.title = visible(f"{self.segment_no} {self.header_data.get('description', '')}".strip())
         self.sub_title = "Segment"
-        self._fill_header()
+        if self._header_ready:  # else header_mounted() fills it
+            self._fill_header()
         self._fill_summary()
         self._fill_criteria()
         self._fill_status()
