@@ -1,5 +1,7 @@
 """Services report progress (services.progress): rows done of total, never going back, ending at
 the total; a listener that raises Cancelled stops the work and leaves the database as it was."""
+from pathlib import Path
+
 import pytest
 
 from segtui.models import (
@@ -195,7 +197,54 @@ def test_a_cancelled_merge_into_a_folder_in_use_keeps_the_other_files(demo_db, t
     with pytest.raises(Cancelled) as info:
         merge.merge_segment(no, out, workers=1, progress=Heard(stop_at=1))
     assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
-    assert "new letters removed" in str(info.value)
+    assert f"nothing was changed in {out}" in str(info.value)
+
+
+def snapshot(folder):
+    # bytes and the time written: a letter written again with the same bytes still shows
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize("workers", [1, 2], ids=["one-process", "pool"])
+def test_a_cancelled_merge_over_an_earlier_one_leaves_its_letters_as_they_were(demo_db, tmp_path, workers):
+    no = letters_segment()
+    out = tmp_path / "out"
+    merge.merge_segment(no, out, workers=1)
+    before = snapshot(out)
+    with pytest.raises(Cancelled) as info:
+        merge.merge_segment(no, out, workers=workers, progress=Heard(stop_at=len(before) // 2))
+    assert snapshot(out) == before  # no letter overwritten, none removed, nothing unfinished left
+    assert "nothing was changed" in str(info.value)
+
+
+def test_a_failing_merge_leaves_the_folder_as_it_was(demo_db, tmp_path, monkeypatch):
+    no = letters_segment()
+    out = tmp_path / "out"
+    merge.merge_segment(no, out, workers=1)
+    before = snapshot(out)
+    real = merge.word.merge_many_to_files
+    calls = []
+
+    def fails_on_the_second_part(data, jobs):
+        calls.append(len(jobs))
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real(data, jobs)
+
+    monkeypatch.setattr(merge.word, "merge_many_to_files", fails_on_the_second_part)
+    with pytest.raises(OSError):
+        merge.merge_segment(no, out, workers=1, progress=Heard())
+    assert len(calls) == 2 and snapshot(out) == before
+
+
+def test_a_finished_merge_replaces_the_earlier_letters_and_leaves_nothing_unfinished(demo_db, tmp_path):
+    no = letters_segment()
+    out = tmp_path / "out"
+    merge.merge_segment(no, out, workers=1)
+    (out / (".old" + merge.UNFINISHED)).write_bytes(b"left by a killed merge")
+    result = merge.merge_segment(no, out, workers=2)
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(Path(f).name for f in result["files"])  # no hidden unfinished file left
 
 
 # --- import -------------------------------------------------------------------------------------------

@@ -201,7 +201,8 @@ async def test_esc_during_a_real_merge_removes_the_letters_and_says_so(demo_db, 
         screen = await open_ws(pilot, no)
         await start_merge(pilot, out)
         await until(pilot, gate.reached)
-        assert out.is_dir() and any(out.glob("*.docx"))  # letters were being written
+        # letters were being written, under their unfinished names until the last is done
+        assert out.is_dir() and any(out.glob(".*" + merge.UNFINISHED)) and not any(out.glob("*.docx"))
         await pilot.press("escape")
         assert "Canceling" in str(screen.query_one("#busy-label").render())
         gate.go.set()

@@ -12,7 +12,6 @@ import os
 import re
 import sys
 import threading
-import time
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import resource_tracker
 from dataclasses import dataclass, field
@@ -457,9 +456,11 @@ def write_combined(base, documents, rows, overwrite=False):
 
 def merge_segment(segment_no, out_dir, combined=None, workers=None, progress=None) -> Merged:
     """Merged letters of a segment without logging it: one .docx per line in `out_dir` and,
-    when asked, one combined .docx with a section per letter. `progress` hears letters merged;
-    when it cancels, the letters written so far are removed (and the folder, when this merge made
-    it) and Cancelled says so.
+    when asked, one combined .docx with a section per letter. `progress` hears letters merged.
+
+    Letters are written under unfinished names and take their own names only when every letter
+    is merged: a cancel (Cancelled says what was removed) or a failure leaves the folder as it
+    was, letters of an earlier merge included; a folder this merge made is removed.
 
     Refused, writing nothing, when a document uses merge fields segtui does not know.
     Returns {"documents", "unknown_fields", "files", "combined", "without_document"}.
@@ -488,38 +489,52 @@ def merge_segment(segment_no, out_dir, combined=None, workers=None, progress=Non
     values = values_for(lines)
     made_folder = not out.exists()
     private.make_private_dir(out)  # letters with personal data: owner-only when new
+    remove_unfinished(out, out.glob(".*" + UNFINISHED))  # left by a merge that was killed
     files: list = []
-    started = time.time()
     try:
         return _merge_lines(no, out, combined, lines, documents, values, without, workers, progress, files)
     except Cancelled:
-        raise Cancelled("merge canceled: " + remove_partial(out, made_folder, [p for _, p in files], started)) \
-            from None
+        raise Cancelled("merge canceled: " + remove_partial(out, made_folder, files)) from None
+    except BaseException:
+        remove_partial(out, made_folder, files)
+        raise
 
 
-def remove_partial(out, made_folder, paths, started):
-    """Take away the letters a cancelled merge wrote (a file of an earlier merge that this one
-    had not reached yet stays); says what was done and what is left."""
-    removed, left = 0, []
-    for name in paths:
-        path = Path(name)
+UNFINISHED = ".unfinished"
+
+
+def unfinished(path):
+    """Where a letter is written until the whole merge is done: hidden, beside its own name."""
+    path = Path(path)
+    return path.with_name(f".{path.name}{UNFINISHED}")
+
+
+def remove_unfinished(out, paths):
+    """Remove unfinished letters; returns the names that could not be removed."""
+    left = []
+    for path in paths:
         try:
-            if path.stat().st_mtime >= started - 1:
-                path.unlink()
-                removed += 1
+            Path(path).unlink()
         except FileNotFoundError:
             pass
         except OSError:
-            left.append(path.name)
+            left.append(Path(path).name)
+    return left
+
+
+def remove_partial(out, made_folder, files):
+    """Take away what a merge that did not finish wrote (only unfinished letters: the folder's
+    letters keep what they held); says what was done and what is left."""
+    left = remove_unfinished(out, [unfinished(path) for _, path in files])
     if left:
-        return f"{len(left):,} letters could not be removed from {out}: {', '.join(left[:5])}"
+        return f"{len(left):,} unfinished letters could not be removed from {out}: {', '.join(left[:5])}"
     if made_folder:
         try:
             Path(out).rmdir()
             return f"nothing was kept (folder {out} removed)"
         except OSError:
-            return f"{removed:,} letters removed; folder {out} holds other files and stays"
-    return f"nothing was kept ({removed:,} new letters removed from {out})"
+            return f"nothing was kept; folder {out} holds other files and stays"
+    return f"nothing was changed in {out}"
 
 
 def _merge_lines(no, out, combined, lines, documents, values, without, workers, progress, files):
@@ -533,9 +548,9 @@ def _merge_lines(no, out, combined, lines, documents, values, without, workers, 
             path = inside(out, name)
             files.append((index, str(path)))
             if doc.is_word:
-                jobs.append((path, doc.row(row)))
+                jobs.append((unfinished(path), doc.row(row)))
             else:
-                path.write_bytes(doc.content)  # a plain file goes out as it is
+                unfinished(path).write_bytes(doc.content)  # a plain file goes out as it is
         if jobs:
             word_groups.append((doc.content, jobs))
     merge_to_files(word_groups, workers, progress)
@@ -543,6 +558,8 @@ def _merge_lines(no, out, combined, lines, documents, values, without, workers, 
     if combined is not None:
         private.make_private_dir(Path(combined).parent)
         combined_paths = write_combined(combined, documents, values, overwrite=True)
+    for _, path in files:  # every letter is there: each takes its own name
+        os.replace(unfinished(path), path)
     return {
         "segment_no": no,
         "documents": len(files),
