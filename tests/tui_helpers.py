@@ -2,7 +2,8 @@
 screen as text. One copy here, so a change of how we wait or read reaches every TUI test."""
 import time
 
-from textual.widgets import Input
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable, Input, Static
 
 from segtui.services import criteria, segments
 from segtui.tui.app import SegtuiApp
@@ -35,6 +36,17 @@ async def wait_for(pilot, condition, timeout=20.0):
         if time.monotonic() - start > timeout:
             raise AssertionError("timed out waiting for the screen")
         await pilot.pause(0.05)
+
+
+def status_text(screen):
+    """The worksheet's status line (lines, totals) as text."""
+    return str(screen.query_one("#status", Static).render())
+
+
+def criteria_rows(screen):
+    """[number, action, filters, contacts] of each row of the criteria panel."""
+    table = screen.query_one("#criteria", DataTable)
+    return [[str(table.get_cell_at(Coordinate(i, c))) for c in (0, 1, 3, 2)] for i in range(table.row_count)]
 
 
 def widget_text(widget):

@@ -1,0 +1,122 @@
+"""The set statements that write lines: the line defaults as SQL expressions, INSERT ... SELECT of
+contacts into a segment, and the criteria action rows that record each change.
+
+The rules of docs/domain.md, section 3 (the line defaults) are written once here as SQL expressions,
+so that adding a million contacts is one INSERT ... SELECT and adding one contact by hand uses the
+same rules. These run inside the caller's transaction.
+"""
+from peewee import Case, Value, fn
+
+from ...models import Contact, InteractionTemplate, InteractionTemplateAttachment, SegmentCriteriaLine, SegmentLine
+from ..history import analyze_after
+
+LINE_STEP = 10  # gap between line numbers; small so a million lines fit a 32-bit integer
+
+def default_expressions(header, contact_col, template_code=None):
+    """SQL expressions for the contact-dependent line rules (docs/domain.md, section 3).
+
+    `contact_col(name)` gives the contact's column (a plain column in an INSERT ... SELECT,
+    a correlated subquery in an UPDATE). The template is the line's (default: the header's).
+    """
+    template_code = header.interaction_template_code if template_code is None else template_code
+    tpl = InteractionTemplate.get_or_none(InteractionTemplate.code == template_code) if template_code else None
+    # Salesperson: the header's, else the contact's.
+    if header.salesperson_code:
+        salesperson = Value(header.salesperson_code)
+    else:
+        salesperson = fn.COALESCE(contact_col("salesperson_code"), "")
+    # Correspondence type.
+    contact_type = fn.COALESCE(contact_col("correspondence_type"), "")
+    if header.ignore_contact_corres_type and header.correspondence_type_default:
+        corres = Value(header.correspondence_type_default)
+    else:
+        tpl_default = tpl.correspondence_type_default if tpl else header.correspondence_type_default
+        tpl_ignores = bool(tpl.ignore_contact_corres_type) if tpl else False
+        if tpl_ignores:
+            corres = Value(tpl_default)
+        else:
+            corres = Case(None, [(contact_type == "", Value(tpl_default))], contact_type)
+    # Language: the contact's when the template has an attachment in it, else the default.
+    default_language = header.language_code_default or (tpl.language_code_default if tpl else "")
+    languages = []
+    if tpl:
+        languages = [r.language_code for r in InteractionTemplateAttachment
+                     .select(InteractionTemplateAttachment.language_code)
+                     .where((InteractionTemplateAttachment.template_code == tpl.code)
+                            & (InteractionTemplateAttachment.language_code != ""))]
+    if languages:
+        contact_language = contact_col("language_code")
+        language = Case(None, [(contact_language.in_(languages), contact_language)], Value(default_language))
+    else:
+        language = Value(default_language)
+    return {"salesperson_code": salesperson, "correspondence_type": corres, "language_code": language}
+
+
+def line_insert_columns(header, line_base):
+    """(line fields, select expressions over Contact) for INSERT INTO segment_line ... SELECT.
+
+    Line numbers follow the add order: company name, company no, type (company first), name.
+    """
+    defaults = default_expressions(header, lambda name: getattr(Contact, name))
+    row_number = fn.ROW_NUMBER().over(order_by=[Contact.company_name, Contact.company_no, Contact.type,
+                                                Contact.name, Contact.no])
+    pairs = [
+        (SegmentLine.segment_no, Value(header.no)),
+        (SegmentLine.line_no, Value(line_base) + row_number * LINE_STEP),
+        (SegmentLine.contact_no, Contact.no),
+        (SegmentLine.contact_company_no, Contact.company_no),
+        (SegmentLine.correspondence_type, defaults["correspondence_type"]),
+        (SegmentLine.interaction_template_code, Value(header.interaction_template_code)),
+        (SegmentLine.interaction_group_code, Value(header.interaction_group_code)),
+        (SegmentLine.language_code, defaults["language_code"]),
+        (SegmentLine.subject, Value(header.subject_default)),
+        (SegmentLine.description, Value(header.description)),
+        (SegmentLine.date, Value(header.date, converter=SegmentLine.date.db_value)),
+        (SegmentLine.cost, Value(header.unit_cost, converter=SegmentLine.cost.db_value)),
+        (SegmentLine.duration_min, Value(header.unit_duration_min, converter=SegmentLine.duration_min.db_value)),
+        (SegmentLine.salesperson_code, defaults["salesperson_code"]),
+        (SegmentLine.campaign_no, Value(header.campaign_no)),
+        (SegmentLine.campaign_target, Value(bool(header.campaign_target))),
+        (SegmentLine.campaign_response, Value(bool(header.campaign_response))),
+        (SegmentLine.information_flow, Value(header.information_flow)),
+        (SegmentLine.initiated_by, Value(header.initiated_by)),
+        (SegmentLine.evaluation, Value("")),
+        (SegmentLine.attempt_failed, Value(False)),
+        (SegmentLine.personal_note, Value("")),
+        (SegmentLine.attachment_name, Value("")),
+    ]
+    return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
+def max_line_no(segment_no):
+    return SegmentLine.select(fn.MAX(SegmentLine.line_no)).where(SegmentLine.live(segment_no)).scalar() or 0
+
+
+def next_action_no(segment_no):
+    last = (SegmentCriteriaLine.select(fn.MAX(SegmentCriteriaLine.action_no))
+            .where(SegmentCriteriaLine.segment_no == segment_no).scalar())
+    return (last or 0) + 1
+
+
+def record_action(segment_no, action_no, action, filters=(), no_of_contacts=0, reference="", **options):
+    """One criteria action row (seq 0) and one row per filter, in one INSERT."""
+    from ..contacts import split_field
+
+    rows = [dict(segment_no=segment_no, action_no=action_no, seq=0, kind="action", action=action,
+                 no_of_contacts=no_of_contacts, reference=str(reference)[:40], **options)]
+    for seq, (typed, expression) in enumerate(filters, start=1):
+        source, field = split_field(typed)
+        rows.append(dict(segment_no=segment_no, action_no=action_no, seq=seq, kind="filter", action=action,
+                         source=source, field=field, expression=expression))
+    SegmentCriteriaLine.insert_many(rows).execute()
+
+
+def insert_lines(header, condition):
+    """INSERT INTO segment_line ... SELECT FROM contact WHERE condition; returns (count, previous max)."""
+    base = max_line_no(header.no)
+    fields, columns = line_insert_columns(header, base)
+    query = Contact.select(*columns).where(condition)
+    added = SegmentLine.insert_from(query, fields).as_rowcount().execute()
+    analyze_after(added, "segment_line")
+    return added, base
+
