@@ -13,8 +13,8 @@ from textual.widgets import Footer, Static
 from ...errors import SegtuiError
 from ...labels import field_label, label, options, plural
 from ..widgets.progress import ProgressScreen
-from ..widgets.sheet import Column, Sheet
-from .base import KeyPagedSource, ListScreen
+from ..widgets.sheet import Column, CountLaterSource, Sheet
+from .base import ListScreen
 from .dialogs import ChoiceDialog, ConfirmDialog, Field, FormDialog
 
 # Delivery comes before Segment so that it is on screen at 120 columns (Segment is in the details).
@@ -47,15 +47,18 @@ DETAIL_FIELDS = [
 ]
 
 
-def entries_source(filters) -> KeyPagedSource:
+def entries_source(filters) -> CountLaterSource:
+    """Entries read by number from either end (ctrl+End reads the last ones by key, never an
+    OFFSET), counted by the screen's worker while a first page stands in for the count."""
     from ...services import interactions
 
     filters = list(filters)
 
-    def fetch(limit, after, offset):
-        return interactions.list_interactions(filters, limit=limit, offset=offset, after_entry_no=after)
+    def fetch(limit, after=None, before=None, last=False, offset=0):
+        return interactions.list_interactions(filters, limit=limit, offset=offset, after_entry_no=after,
+                                              before_entry_no=before, last=last)
 
-    return KeyPagedSource(fetch, lambda: interactions.count_interactions(filters), "entry_no")
+    return CountLaterSource(fetch, lambda: interactions.count_interactions(filters), "entry_no")
 
 
 class InteractionsScreen(ListScreen):
@@ -266,6 +269,7 @@ class InteractionsScreen(ListScreen):
         if not found:
             self.notify("No entry in this list has a delivery error", title="Delivery")
             return
+        self.count_now()  # the entry may lie past the first page that stands in for the count
         self.sheet.move_cursor(row=position)
         self.app.push_screen(DeliveryErrorDialog(found[0]), self._after_error_dialog)
 
