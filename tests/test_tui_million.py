@@ -224,6 +224,8 @@ def test_bench_worksheet_runs_and_writes_its_own_section(tmp_path):
     for step in ("| first lines |", "| ctrl+End |", "| 10 x PageDown |", "growth over the empty segment"):
         assert step in text
     assert text.count("## Worksheet and Contacts list") == 1
+    assert "| entries 120x40 |" in text  # the Interaction log entries list has its own columns
+    assert "and the entries list after its walk" in text
 
 
 async def test_lines_show_before_the_header_form_is_mounted(demo_db, db_path, monkeypatch):
