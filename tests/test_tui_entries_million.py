@@ -128,9 +128,10 @@ async def test_ctrl_end_before_the_entries_are_counted_goes_to_the_real_end(demo
         release.set()
 
 
-async def test_marks_cancel_and_evaluate_at_the_end_of_a_long_list(demo_db, db_path):
-    """Marked at the end (read by key), canceled with F8 and evaluated with ctrl+e: the database
-    has it, and the list shows it again with its count."""
+async def test_marks_cancel_and_evaluate_deep_in_a_long_list(demo_db, db_path):
+    """Marked at the end (read by key), canceled with F8; evaluated with ctrl+e ten pages down:
+    the database has it, and the list shows it again with its count, the cursor where it was
+    (not pulled back to the first page that stands in for a count) and no OFFSET on the main thread."""
     fill_entries(20_000)
     total = InteractionLogEntry.select().count()
     last = last_entry_no()
@@ -141,20 +142,34 @@ async def test_marks_cancel_and_evaluate_at_the_end_of_a_long_list(demo_db, db_p
         await pilot.press("ctrl+end", "space", "up", "space")
         await pilot.pause()
         assert len(sheet.marked) == 2
-        await pilot.press("f8")
-        await settle(pilot)
+        row = sheet.cursor_row
+        with Statements() as sql:
+            await pilot.press("f8")
+            await settle(pilot)
+        assert sql.offsets() == []
         canceled = [e.entry_no for e in InteractionLogEntry.select().where(InteractionLogEntry.canceled == True)  # noqa: E712
                     .order_by(InteractionLogEntry.entry_no)]
         assert canceled == [last - 1, last]
         assert sheet.row_count == total and sheet.border_subtitle == f"{total:,}"
-        assert sheet.current_row["canceled"] is True
+        assert sheet.cursor_row == row and sheet.current_row["entry_no"] == last
+        assert sheet.current_row["canceled"] is True and not sheet.marked
+        # Ten pages down from the top: deeper than the first page, far from the end.
+        await pilot.press("ctrl+home", *["pagedown"] * 10)
+        await pilot.pause()
+        row = sheet.cursor_row
+        entry_no = sheet.current_row["entry_no"]
+        assert screen.source.PROBE < row < total - 1000
         await pilot.press("ctrl+e")
         await settle(pilot)
         assert isinstance(app.screen, ChoiceDialog)
-        app.screen.dismiss("positive")
-        await settle(pilot)
-        assert InteractionLogEntry.get_by_id(sheet.current_row["entry_no"]).evaluation == "positive"
+        with Statements() as sql:
+            app.screen.dismiss("positive")
+            await settle(pilot)
+        assert sql.offsets() == []
+        assert InteractionLogEntry.get_by_id(entry_no).evaluation == "positive"
+        assert sheet.cursor_row == row and sheet.current_row["entry_no"] == entry_no
         assert sheet.current_row["evaluation"] == "positive"
+        assert sheet.border_subtitle == f"{total:,}"
 
 
 def test_entries_read_from_the_end_keep_their_order(demo_db):

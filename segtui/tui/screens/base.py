@@ -187,10 +187,42 @@ class ListScreen(Screen):
         self.reload()
 
     def reload(self) -> None:
+        sheet = self.sheet
+        probe = getattr(self.source, "PROBE", 0)
+        if probe and sheet.cursor_row >= probe:
+            # Deep in a long list: a first page standing in for the count would pull the cursor
+            # back to it, so the rows are counted first (in a worker; the list shows what it had).
+            self._reload_at(list(self.filters), sheet.cursor_row, sheet.page_size)
+            return
         invalidate = getattr(self.source, "invalidate", None)
         if invalidate:
             invalidate()
-        self.sheet.refresh_data()
+        sheet.refresh_data()
+        self.show_count()
+
+    @work(thread=True, exclusive=True, group="list-count", exit_on_error=False)
+    def _reload_at(self, filters, row: int, page_size: int) -> None:
+        source = self.make_source(filters)
+        with worker_connection():  # its own connection, closed before the screen hears
+            try:
+                source.counted(source.counter())
+                # The cursor's page and the one before it: their keys let the sheet read them
+                # (and the pages around) by key; the one OFFSET is paid here, not in the main thread.
+                page = min(row, max(0, source.count() - 1)) // page_size
+                for number in (page, page - 1):
+                    if number >= 0:
+                        source.rows(number * page_size, page_size)
+            except Exception as exc:  # noqa: BLE001
+                self.app.call_from_thread(self.notify, f"The list could not be read: {exc}", severity="error")
+                return
+        self.app.call_from_thread(self._reloaded, filters, source)
+
+    def _reloaded(self, filters, source) -> None:
+        if not self.is_attached or filters != self.filters:
+            return  # another filter came meanwhile: its own source follows
+        self.source = source
+        self.sheet.source = source
+        self.sheet.refresh_data()  # keeps the cursor (within the new count)
         self.show_count()
 
     @on(Sheet.MarksChanged)
