@@ -306,7 +306,8 @@ def table(results: dict, lines: int) -> str:
     out = [HEADING, "",
            f"Measured by `bench/bench_worksheet.py` (`--lines {lines}`) on {time.strftime('%Y-%m-%d %H:%M')}, "
            f"load {load()} ({platform.python_version()}, SQLite {sqlite3.sqlite_version}); {lines:,} lines in "
-           f"the segment, {lines:,} contacts, {lines:,} interaction log entries; median of {len(next(iter(results.values())))} runs in ms "
+           f"the segment, {lines:,} contacts, {lines:,} interaction log entries; "
+           f"median of {len(next(iter(results.values())))} runs in ms "
            "(min-max in brackets). Time from the key until the sheet has drawn the cursor's row.", ""]
     head = "| step | " + " | ".join(f"{part} {w}x{h}" for w, h in results for part in PARTS) + " | target |"
     out += [head, "|---|" + "---:|" * (len(PARTS) * len(results)) + "---:|"]

@@ -14,7 +14,7 @@ from tui_helpers import SIZE_IDS, SIZES, make_app, settle, wait_for
 from segtui.models import InteractionLogEntry, database
 from segtui.services import interactions
 from segtui.tui.screens.dialogs import ChoiceDialog
-from segtui.tui.screens.interactions import InteractionsScreen
+from segtui.tui.screens.interactions import DeliveryErrorDialog, InteractionsScreen
 
 ENTRIES = 200_000
 
@@ -170,6 +170,35 @@ async def test_marks_cancel_and_evaluate_deep_in_a_long_list(demo_db, db_path):
         assert sheet.cursor_row == row and sheet.current_row["entry_no"] == entry_no
         assert sheet.current_row["evaluation"] == "positive"
         assert sheet.border_subtitle == f"{total:,}"
+
+
+async def test_f3_finds_a_delivery_error_deep_in_the_list_in_a_worker(demo_db, db_path, monkeypatch):
+    """F3 on an entry without an error goes to the next one with an error, far down a long list:
+    found and counted in a worker (the main thread reads by key only), then shown, the cursor on it."""
+    fill_entries(20_000)
+    InteractionLogEntry.update(delivery_status="").execute()
+    total = InteractionLogEntry.select().count()
+    wrong = last_entry_no() - 500
+    InteractionLogEntry.update(delivery_status="error", delivery_error="Mailbox full").where(
+        InteractionLogEntry.entry_no == wrong).execute()
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_entries(app, pilot)
+        threads = counted_where(monkeypatch, interactions, "count_interactions")
+        with Statements() as sql:
+            await pilot.press("f3")
+            await settle(pilot)
+        assert isinstance(app.screen, DeliveryErrorDialog) and app.screen.row["entry_no"] == wrong
+        assert sql.offsets() == [] and threads and all(t is not threading.main_thread() for t in threads)
+        await pilot.press("escape")
+        await settle(pilot)
+        sheet = screen.sheet
+        assert sheet.current_row["entry_no"] == wrong and sheet.cursor_row > screen.source.PROBE
+        assert sheet.row_count == total
+        # With the cursor on it, F3 shows its error again.
+        await pilot.press("f3")
+        await settle(pilot)
+        assert isinstance(app.screen, DeliveryErrorDialog) and app.screen.row["entry_no"] == wrong
 
 
 def test_entries_read_from_the_end_keep_their_order(demo_db):

@@ -22,6 +22,17 @@ from ..widgets.progress import close_thread_connection, worker_connection
 from ..widgets.sheet import Column, Sheet
 
 
+def read_around(source, row: int, page_size: int) -> None:
+    """The worker's half of a jump deep into a long list (a CountLaterSource): the real count, and
+    the page of `row` and the one before it read here (one OFFSET at most, off the main thread),
+    so the sheet then reads them and their neighbours by key."""
+    source.count_now()
+    page = min(row, max(0, source.count() - 1)) // page_size
+    for number in (page, page - 1):
+        if number >= 0:
+            source.rows(number * page_size, page_size)
+
+
 class ListScreen(Screen):
     """A filter bar, a virtual sheet and a status line."""
 
@@ -125,12 +136,6 @@ class ListScreen(Screen):
             self.sheet.recount()
         self.show_count()
 
-    def count_now(self) -> None:
-        """The real count before the worker brings it (an action that jumps to a given row)."""
-        if getattr(self.source, "provisional", 0):
-            self.source.count_now()
-            self.sheet.recount()
-
     def update_status(self) -> None:
         sheet = self.sheet
         marked = f"   {len(sheet.marked):,} marked" if sheet.marked else ""
@@ -205,13 +210,7 @@ class ListScreen(Screen):
         source = self.make_source(filters)
         with worker_connection():  # its own connection, closed before the screen hears
             try:
-                source.counted(source.counter())
-                # The cursor's page and the one before it: their keys let the sheet read them
-                # (and the pages around) by key; the one OFFSET is paid here, not in the main thread.
-                page = min(row, max(0, source.count() - 1)) // page_size
-                for number in (page, page - 1):
-                    if number >= 0:
-                        source.rows(number * page_size, page_size)
+                read_around(source, row, page_size)
             except Exception as exc:  # noqa: BLE001
                 self.app.call_from_thread(self.notify, f"The list could not be read: {exc}", severity="error")
                 return
