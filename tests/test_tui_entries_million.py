@@ -215,3 +215,33 @@ def test_entries_read_from_the_end_keep_their_order(demo_db):
                                                                   last=True)] == email[-2:]
     assert [e["entry_no"] for e in interactions.list_interactions([("correspondence_type", "email")], limit=2,
                                                                   before_entry_no=email[-2])] == email[-4:-2]
+
+
+def test_a_page_read_before_the_count_arrives_is_the_right_page():
+    """Before the count is known only a stand-in (the probe's 200 rows) is: a page that reaches it
+    is not the end of the list (it was once read as the last rows); within the probe it is served
+    from it, past it by key or position, never as the last rows."""
+    from segtui.tui.widgets.sources import CountLaterSource
+
+    data = [{"no": n} for n in range(1, 1001)]
+    calls = []
+
+    def fetch(limit, after=None, before=None, last=False, offset=0):
+        calls.append((after, before, last, offset))
+        if last:
+            return data[-limit:]
+        if after is not None:
+            return [r for r in data if r["no"] > after][:limit]
+        if before is not None:
+            return [r for r in data if r["no"] < before][-limit:]
+        return data[offset:offset + limit]
+
+    source = CountLaterSource(fetch, lambda: len(data), "no")
+    assert source.count() == 200 and source.provisional
+    assert [r["no"] for r in source.rows(100, 100)] == list(range(101, 201))
+    assert [r["no"] for r in source.rows(0, 100)] == list(range(1, 101))
+    assert [r["no"] for r in source.rows(200, 100)] == list(range(201, 301))
+    assert not any(last for _, _, last, _ in calls)
+    source.counted(1000)
+    assert [r["no"] for r in source.rows(900, 100)] == list(range(901, 1001))
+    assert calls[-1][2] is True  # with the count known, the end is read as the last rows
