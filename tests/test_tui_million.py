@@ -183,6 +183,15 @@ async def test_contacts_list_reads_by_key_from_either_end_and_counts_in_a_worker
         assert sheet.row_count == total
         assert sheet.border_subtitle == f"{total:,}"
         await walk_and_check(pilot, sheet, screen.source, total, last)
+        # ctrl+r deep in the list: counted again in a worker, the cursor stays, no OFFSET here.
+        await pilot.press(*["pagedown"] * 10)
+        await pilot.pause()
+        row, no = sheet.cursor_row, sheet.current_row["no"]
+        with Statements() as sql:
+            await pilot.press("ctrl+r")
+            await settle(pilot)
+        assert sheet.cursor_row == row and sheet.current_row["no"] == no and sql.offsets() == []
+        assert sheet.border_subtitle == f"{total:,}"
         # A new filter is counted in a worker too, and its end is read by key.
         screen.apply_filters([("city", "Bonn")])
         await settle(pilot)
@@ -224,6 +233,8 @@ def test_bench_worksheet_runs_and_writes_its_own_section(tmp_path):
     for step in ("| first lines |", "| ctrl+End |", "| 10 x PageDown |", "growth over the empty segment"):
         assert step in text
     assert text.count("## Worksheet and Contacts list") == 1
+    assert "| entries 120x40 |" in text  # the Interaction log entries list has its own columns
+    assert "and the entries list after its walk" in text
 
 
 async def test_lines_show_before_the_header_form_is_mounted(demo_db, db_path, monkeypatch):

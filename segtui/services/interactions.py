@@ -94,12 +94,24 @@ def condition(filters):
     return expression
 
 
-def list_interactions(filters=(), limit=100, offset=0, after_entry_no=None):
-    """Interaction log entries in entry order, with the contact's name; filters are (field, expression)."""
+def list_interactions(filters=(), limit=100, offset=0, after_entry_no=None, before_entry_no=None, last=False):
+    """Interaction log entries in entry order, with the contact's name; filters are (field, expression).
+
+    `after_entry_no` pages by key (fast at any depth); `before_entry_no` (the entries just before
+    it) and `last` (the last ones) read by key from the end, never by a deep OFFSET."""
+    entry = InteractionLogEntry
     query = _select().where(condition(filters))
     if after_entry_no is not None:
-        query = query.where(InteractionLogEntry.entry_no > int(after_entry_no))
-    query = query.order_by(InteractionLogEntry.entry_no)
+        query = query.where(entry.entry_no > int(after_entry_no))
+    if before_entry_no is not None or last:
+        # Read backwards by key and turned around: the end of a million entries without an OFFSET.
+        if before_entry_no is not None:
+            query = query.where(entry.entry_no < int(before_entry_no))
+        query = query.order_by(entry.entry_no.desc())
+        if limit:
+            query = query.limit(limit)
+        return [_dict(r) for r in reversed(list(query.dicts()))]
+    query = query.order_by(entry.entry_no)
     if limit:
         query = query.limit(limit)
     if offset:

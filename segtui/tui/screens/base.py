@@ -1,8 +1,10 @@
 """What the list screens share: a filter bar over a virtual sheet, counted in a worker.
 
-A list screen gives `make_source(filters)` (a data source for the sheet) and its columns. The
-count of a filtered million rows may take a moment, so a new filter is counted in a worker
-thread and the sheet switches to the new source only when it is ready: typing never waits.
+A list screen gives `make_source(filters)` (a data source for the sheet) and its columns. A long
+list's source is a CountLaterSource (widgets/sources.py): its first page shows at once and the
+screen counts its rows in a worker (`_count_rows`), so neither opening the list, a reload nor a
+new filter waits for the count of a million rows; a new filter's first page is read in a worker
+too and the sheet switches to the new source only when it is ready: typing never waits.
 """
 from __future__ import annotations
 
@@ -16,48 +18,19 @@ from textual.widgets import Header, Static
 from ...errors import SegtuiError
 from ..widgets.filter_bar import FilterBar
 from ..widgets.keybar import KeyBar, AppKeys, refresh_app_keys
-from ..widgets.progress import worker_connection
+from ..widgets.progress import close_thread_connection, worker_connection
 from ..widgets.sheet import Column, Sheet
 
 
-class KeyPagedSource:
-    """count() and rows(offset, limit) over a service that pages by key.
-
-    `fetch(limit, after, offset)` returns rows in key order; the end key of every page read is
-    remembered so the next page is read by key (fast at any depth); a jump pays for an offset once.
-    """
-
-    def __init__(self, fetch, counter, key: str) -> None:
-        self.fetch = fetch
-        self.counter = counter
-        self.key = key
-        self._count: int | None = None
-        self._after: dict[int, object] = {}
-        self.rows_read = 0
-
-    def count(self) -> int:
-        if self._count is None:
-            self._count = int(self.counter())
-        return self._count
-
-    def rows(self, offset: int, limit: int) -> list[dict]:
-        if offset == 0:
-            found = self.fetch(limit, None, 0)
-        elif offset in self._after:
-            found = self.fetch(limit, self._after[offset], 0)
-        else:
-            found = self.fetch(limit, None, offset)
-        found = list(found)
-        self.rows_read += len(found)
-        if found:
-            if len(self._after) > 4096:
-                self._after.clear()
-            self._after[offset + len(found)] = found[-1][self.key]
-        return found
-
-    def invalidate(self) -> None:
-        self._count = None
-        self._after.clear()
+def read_around(source, row: int, page_size: int) -> None:
+    """The worker's half of a jump deep into a long list (a CountLaterSource): the real count, and
+    the page of `row` and the one before it read here (one OFFSET at most, off the main thread),
+    so the sheet then reads them and their neighbours by key."""
+    source.count_now()
+    page = min(row, max(0, source.count() - 1)) // page_size
+    for number in (page, page - 1):
+        if number >= 0:
+            source.rows(number * page_size, page_size)
 
 
 class ListScreen(Screen):
@@ -139,6 +112,29 @@ class ListScreen(Screen):
         count = self.sheet.row_count
         self.sheet.border_subtitle = f"{count:,}"
         self.update_status()
+        if getattr(self.source, "provisional", 0):  # a first page stands in: the count comes later
+            self.sheet.border_subtitle = "counting…"
+            self._count_rows(self.source)
+
+    @work(thread=True, exclusive=True, group="list-count-rows", exit_on_error=False)
+    def _count_rows(self, source) -> None:
+        try:
+            count = source.counter()
+        except Exception as exc:  # noqa: BLE001 - shown, the list stays usable
+            self.app.call_from_thread(self.notify, f"The list could not be counted: {exc}", severity="error",
+                                      title=self.HELP_TITLE)
+            return
+        finally:
+            close_thread_connection()
+        self.app.call_from_thread(self._rows_counted, source, count)
+
+    def _rows_counted(self, source, count: int) -> None:
+        if source is not self.source or not self.is_attached:
+            return  # another filter (or a reload) came meanwhile: its own count follows
+        if source.provisional:
+            source.counted(count)
+            self.sheet.recount()
+        self.show_count()
 
     def update_status(self) -> None:
         sheet = self.sheet
@@ -196,10 +192,36 @@ class ListScreen(Screen):
         self.reload()
 
     def reload(self) -> None:
+        sheet = self.sheet
+        probe = getattr(self.source, "PROBE", 0)
+        if probe and sheet.cursor_row >= probe:
+            # Deep in a long list: a first page standing in for the count would pull the cursor
+            # back to it, so the rows are counted first (in a worker; the list shows what it had).
+            self._reload_at(list(self.filters), sheet.cursor_row, sheet.page_size)
+            return
         invalidate = getattr(self.source, "invalidate", None)
         if invalidate:
             invalidate()
-        self.sheet.refresh_data()
+        sheet.refresh_data()
+        self.show_count()
+
+    @work(thread=True, exclusive=True, group="list-count", exit_on_error=False)
+    def _reload_at(self, filters, row: int, page_size: int) -> None:
+        source = self.make_source(filters)
+        with worker_connection():  # its own connection, closed before the screen hears
+            try:
+                read_around(source, row, page_size)
+            except Exception as exc:  # noqa: BLE001
+                self.app.call_from_thread(self.notify, f"The list could not be read: {exc}", severity="error")
+                return
+        self.app.call_from_thread(self._reloaded, filters, source)
+
+    def _reloaded(self, filters, source) -> None:
+        if not self.is_attached or filters != self.filters:
+            return  # another filter came meanwhile: its own source follows
+        self.source = source
+        self.sheet.source = source
+        self.sheet.refresh_data()  # keeps the cursor (within the new count)
         self.show_count()
 
     @on(Sheet.MarksChanged)

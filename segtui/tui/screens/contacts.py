@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -14,7 +14,7 @@ from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Sta
 
 from ...errors import SegtuiError
 from ...labels import plural
-from ..widgets.progress import ProgressScreen, close_thread_connection
+from ..widgets.progress import ProgressScreen
 from ..widgets.sheet import Column, CountLaterSource, Sheet, option_text
 from .base import ListScreen
 from .contact_card import ContactCard, open_interaction_dialog, open_new_contact_dialog
@@ -66,33 +66,6 @@ class ContactsScreen(ListScreen):
 
     def make_source(self, filters):
         return contacts_source(filters)
-
-    # --- the count of a million contacts, worked out in a worker ------------------------------------
-
-    def show_count(self) -> None:
-        super().show_count()
-        if self.source.provisional:
-            self.sheet.border_subtitle = "counting…"
-            self._count_rows(self.source)
-
-    @work(thread=True, exclusive=True, group="contacts-count", exit_on_error=False)
-    def _count_rows(self, source) -> None:
-        try:
-            count = source.counter()
-        except Exception as exc:  # noqa: BLE001 - shown, the list stays usable
-            self.app.call_from_thread(self.notify, f"The contacts could not be counted: {exc}", severity="error")
-            return
-        finally:
-            close_thread_connection()
-        self.app.call_from_thread(self._rows_counted, source, count)
-
-    def _rows_counted(self, source, count: int) -> None:
-        if source is not self.source or not self.is_attached:
-            return  # another filter (or a reload) came meanwhile: its own count follows
-        if source.provisional:
-            source.counted(count)
-            self.sheet.recount()
-        self.show_count()
 
     def columns(self):
         return CONTACT_COLUMNS

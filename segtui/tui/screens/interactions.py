@@ -3,7 +3,7 @@ evaluate, resend, the document's name and saving it, statistics, delete canceled
 from __future__ import annotations
 
 from rich.table import Table
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -12,9 +12,9 @@ from textual.widgets import Footer, Static
 
 from ...errors import SegtuiError
 from ...labels import field_label, label, options, plural
-from ..widgets.progress import ProgressScreen
-from ..widgets.sheet import Column, Sheet
-from .base import KeyPagedSource, ListScreen
+from ..widgets.progress import ProgressScreen, worker_connection
+from ..widgets.sheet import Column, CountLaterSource, Sheet
+from .base import ListScreen, read_around
 from .dialogs import ChoiceDialog, ConfirmDialog, Field, FormDialog
 
 # Delivery comes before Segment so that it is on screen at 120 columns (Segment is in the details).
@@ -47,15 +47,18 @@ DETAIL_FIELDS = [
 ]
 
 
-def entries_source(filters) -> KeyPagedSource:
+def entries_source(filters) -> CountLaterSource:
+    """Entries read by number from either end (ctrl+End reads the last ones by key, never an
+    OFFSET), counted by the screen's worker while a first page stands in for the count."""
     from ...services import interactions
 
     filters = list(filters)
 
-    def fetch(limit, after, offset):
-        return interactions.list_interactions(filters, limit=limit, offset=offset, after_entry_no=after)
+    def fetch(limit, after=None, before=None, last=False, offset=0):
+        return interactions.list_interactions(filters, limit=limit, offset=offset, after_entry_no=after,
+                                              before_entry_no=before, last=last)
 
-    return KeyPagedSource(fetch, lambda: interactions.count_interactions(filters), "entry_no")
+    return CountLaterSource(fetch, lambda: interactions.count_interactions(filters), "entry_no")
 
 
 class InteractionsScreen(ListScreen):
@@ -251,21 +254,41 @@ class InteractionsScreen(ListScreen):
         self.next_delivery_error(row["entry_no"])
 
     def next_delivery_error(self, after_entry_no: int) -> None:
+        self._find_delivery_error(list(self.filters), after_entry_no, self.source, self.sheet.page_size)
+
+    @work(thread=True, exclusive=True, group="entries-delivery-error", exit_on_error=False)
+    def _find_delivery_error(self, filters, after_entry_no: int, source, page_size: int) -> None:
+        """The next entry with an error and its row are found in a worker: on a million entries its
+        row is a count, and its page deep in the list (read by key afterwards)."""
         from ...services import interactions
 
-        wanted = [*self.filters, ("delivery_status", "error")]
-        try:
-            found = interactions.list_interactions(wanted, limit=1, after_entry_no=after_entry_no)
-            if not found and after_entry_no:  # wrap around to the first one
-                found = interactions.list_interactions(wanted, limit=1)
-            position = (interactions.count_interactions([*self.filters, ("entry_no", f"..{found[0]['entry_no'] - 1}")])
-                        if found else None)
-        except SegtuiError as exc:
-            self.error(exc, "Delivery error")
-            return
+        wanted = [*filters, ("delivery_status", "error")]
+        with worker_connection():
+            try:
+                found = interactions.list_interactions(wanted, limit=1, after_entry_no=after_entry_no)
+                if not found and after_entry_no:  # wrap around to the first one
+                    found = interactions.list_interactions(wanted, limit=1)
+                position = None
+                if found:
+                    before = ("entry_no", f"..{found[0]['entry_no'] - 1}")
+                    position = interactions.count_interactions([*filters, before])
+                    read_around(source, position, page_size)
+            except SegtuiError as exc:
+                self.app.call_from_thread(self.error, exc, "Delivery error")
+                return
+            except Exception as exc:  # noqa: BLE001
+                self.app.call_from_thread(self.notify, f"The list could not be read: {exc}", severity="error")
+                return
+        self.app.call_from_thread(self._show_delivery_error, filters, source, found, position)
+
+    def _show_delivery_error(self, filters, source, found, position) -> None:
+        if not self.is_attached or filters != self.filters or source is not self.source:
+            return  # another filter came meanwhile
         if not found:
             self.notify("No entry in this list has a delivery error", title="Delivery")
             return
+        self.sheet.recount()  # the worker may have counted the rows
+        self.show_count()
         self.sheet.move_cursor(row=position)
         self.app.push_screen(DeliveryErrorDialog(found[0]), self._after_error_dialog)
 

@@ -65,8 +65,8 @@ class EndsPagedSource:
             found = self.fetch(limit, after=self._after[offset])
         elif end in self._before:
             found = self.fetch(limit, before=self._before[end])
-        elif end >= self.count():
-            found = self.fetch(self.count() - offset, last=True)
+        elif (known := self.known_count()) is not None and end >= known:
+            found = self.fetch(known - offset, last=True)
         else:
             self.offset_reads += 1
             found = self.fetch(limit, offset=offset)
@@ -79,6 +79,11 @@ class EndsPagedSource:
             self._after[offset + len(found)] = found[-1][self.key]
             self._before[offset] = found[0][self.key]
         return found
+
+    def known_count(self) -> int | None:
+        """The count when it is known for sure (None while a stand-in takes its place): only then
+        may a page that reaches it be read as the last rows."""
+        return self.count()
 
     def invalidate(self) -> None:
         self._count = None
@@ -97,6 +102,7 @@ class CountLaterSource(EndsPagedSource):
         super().__init__(self._fetch_first, counter, key)
         self._read = fetch
         self._first: list | None = None  # the probe's rows, for the sheet's first page
+        self._probe: list = []  # the same rows, for any page within them until the count is known
         self.provisional = 0  # the stand-in count while the real one is being worked out
 
     def _fetch_first(self, limit, after=None, before=None, last=False, offset=0):
@@ -110,18 +116,35 @@ class CountLaterSource(EndsPagedSource):
         if self._count is not None:
             return self._count
         if not self.provisional:
-            self._first = list(self._read(self.PROBE))
+            self._first = self._probe = list(self._read(self.PROBE))
             found = len(self._first)
             if found < self.PROBE:
                 self._count = found  # a short list: that is the count
+                self._probe = []
                 return found
             self.provisional = found
         return self.provisional
+
+    def known_count(self) -> int | None:
+        self.count()
+        return self._count
+
+    def rows(self, offset: int, limit: int) -> list[dict]:
+        # A page within the probe (a reload with the cursor on row 150, say) is there already:
+        # read again it would take an OFFSET, and the stand-in count is no end to read it from.
+        probe = self._probe
+        if offset > 0 and self.provisional and offset + limit <= len(probe):
+            found = probe[offset:offset + limit]
+            self._after[offset + len(found)] = found[-1][self.key]
+            self._before[offset] = found[0][self.key]
+            return found
+        return super().rows(offset, limit)
 
     def counted(self, count: int) -> None:
         """The owner's worker counted the rows."""
         self._count = int(count)
         self.provisional = 0
+        self._probe = []
 
     def count_now(self) -> int:
         """The real count, worked out here when the worker has not said it yet (a jump to the
@@ -133,3 +156,4 @@ class CountLaterSource(EndsPagedSource):
     def invalidate(self) -> None:
         super().invalidate()
         self.provisional = 0
+        self._probe = []
