@@ -14,7 +14,8 @@ from ...errors import SegtuiError
 from ...labels import field_label, label, options, plural
 from ..widgets.progress import ProgressScreen, worker_connection
 from ..widgets.sheet import Column, CountLaterSource, Sheet
-from .base import ListScreen, read_around
+from ..widgets.sources import read_around
+from .base import ListScreen
 from .dialogs import ChoiceDialog, ConfirmDialog, Field, FormDialog
 
 # Delivery comes before Segment so that it is on screen at 120 columns (Segment is in the details).

@@ -157,3 +157,14 @@ class CountLaterSource(EndsPagedSource):
         super().invalidate()
         self.provisional = 0
         self._probe = []
+
+
+def read_around(source, row: int, page_size: int) -> None:
+    """The worker's half of a jump deep into a long list (a CountLaterSource): the real count, and
+    the page of `row` and the one before it read here (one OFFSET at most, off the main thread),
+    so the sheet then reads them and their neighbours by key."""
+    source.count_now()
+    page = min(row, max(0, source.count() - 1)) // page_size
+    for number in (page, page - 1):
+        if number >= 0:
+            source.rows(number * page_size, page_size)

@@ -32,6 +32,7 @@ from ....text import visible
 from ...widgets.keybar import AppKeys, KeyBar, refresh_app_keys
 from ...widgets.message_line import MessageLine
 from ...widgets.progress import worker_connection
+from ...widgets.sources import read_around
 from ..segment_dialogs import LookupDialog
 from .actions import SegmentActions
 from .criteria import CriteriaPanel
@@ -272,7 +273,11 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
         Counting and the totals (cost, duration) go through every line: on a million lines that
         takes seconds, so they arrive when ready while the sheet already shows the first page.
         """
-        if self._loaded:  # the first time, the sheet reads what it draws by itself
+        if self._loaded and self.sheet.cursor_row >= self.source.PROBE:
+            # Deep in a long segment: a first page standing in for the count would pull the cursor
+            # back to it, so the lines around the cursor are read again in a worker first.
+            self._reload_lines_at(self.sheet.cursor_row, self.sheet.page_size)
+        elif self._loaded:  # the first time, the sheet reads what it draws by itself
             self.source.invalidate()
             self.sheet.refresh_data()
         self._loaded = True
@@ -299,6 +304,23 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
                 error = exc
         if header and not worker.is_cancelled:
             self.app.call_from_thread(self._show_segment, data, error)
+
+    @work(thread=True, exclusive=True, group="worksheet-lines", exit_on_error=False)
+    def _reload_lines_at(self, row: int, page_size: int) -> None:
+        source = lines_source(self.segment_no)
+        with worker_connection():  # its own connection, closed before the screen hears
+            try:
+                read_around(source, row, page_size)
+            except Exception as exc:  # noqa: BLE001 - shown on screen
+                self.app.call_from_thread(self.notify, f"The lines could not be read: {exc}", severity="error")
+                return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._lines_reloaded, source)
+
+    def _lines_reloaded(self, source) -> None:
+        self.source = source
+        self.sheet.source = source
+        self.sheet.refresh_data()  # keeps the cursor (within the new count)
 
     def _lines_counted(self, count: int) -> None:
         """The worker counted the lines: the sheet's scroll range becomes exact."""
