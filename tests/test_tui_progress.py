@@ -125,6 +125,9 @@ async def test_merging_300_letters_shows_a_bar_that_counts(demo_db, db_path, tmp
         assert (bar.progress, bar.total) == (120, 300)
         assert str(screen.query_one("#busy-count").render()) == "Merging 120 of 300 letters"
         assert any("Merging 120 of 300 letters" in line for line in screen_text(app))
+        # the count says what runs: "Merging documents…" before it would say it twice
+        assert not screen.query_one("#busy-label").display
+        assert not any("Merging documents" in line for line in screen_text(app))
         assert not screen.query_one("#keys").display  # the key bar gives way to the work
         gate.go.set()
         await wait_for(pilot, lambda: not screen._busy, timeout=60)

@@ -39,6 +39,7 @@ class SegmentActions:
         self.busy_what = label  # what runs, in the user's words (quitting asks about it)
         self._long = LongWork(self.app, self.show_progress)
         self.query_one("#busy-label", Label).update(label)
+        self.query_one("#busy-label", Label).display = True
         self.query_one("#busy-bar", ProgressBar).update(total=None, progress=0)
         self.query_one("#busy-count", Label).update("")
         job = (lambda report: fn(progress=report)) if progress else (lambda report: fn())
@@ -67,7 +68,10 @@ class SegmentActions:
         if self._cancel_requested:
             return  # "Canceling…" stays until the work has stopped
         self.query_one("#busy-bar", ProgressBar).update(total=total or None, progress=done)
-        self.query_one("#busy-count", Label).update(progress_text(done, total, what))
+        text = progress_text(done, total, what)
+        # "Merging 120 of 300 letters" says what runs: the label before the bar would repeat it.
+        self.query_one("#busy-label", Label).display = not text or text[0].isdigit()
+        self.query_one("#busy-count", Label).update(text)
 
     def _long_finished(self, outcome: Outcome, done, failed, cancelled) -> None:
         self._busy = False
@@ -97,6 +101,7 @@ class SegmentActions:
             return
         self._long.cancel()
         self.query_one("#busy-label", Label).update("Canceling…")
+        self.query_one("#busy-label", Label).display = True
 
     # --- actions: criteria ---------------------------------------------------------------------------
 
