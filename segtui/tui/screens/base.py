@@ -18,7 +18,7 @@ from textual.widgets import Header, Static
 from ...errors import SegtuiError
 from ..widgets.filter_bar import FilterBar
 from ..widgets.keybar import KeyBar, AppKeys, refresh_app_keys
-from ..widgets.progress import close_thread_connection, worker_connection
+from ..widgets.progress import worker_connection
 from ..widgets.sheet import Column, Sheet
 from ..widgets.sources import read_around
 
@@ -108,14 +108,13 @@ class ListScreen(Screen):
 
     @work(thread=True, exclusive=True, group="list-count-rows", exit_on_error=False)
     def _count_rows(self, source) -> None:
-        try:
-            count = source.counter()
-        except Exception as exc:  # noqa: BLE001 - shown, the list stays usable
-            self.app.call_from_thread(self.notify, f"The list could not be counted: {exc}", severity="error",
-                                      title=self.HELP_TITLE)
-            return
-        finally:
-            close_thread_connection()
+        with worker_connection():  # its own connection, closed before the screen hears
+            try:
+                count = source.counter()
+            except Exception as exc:  # noqa: BLE001 - shown, the list stays usable
+                self.app.call_from_thread(self.notify, f"The list could not be counted: {exc}", severity="error",
+                                          title=self.HELP_TITLE)
+                return
         self.app.call_from_thread(self._rows_counted, source, count)
 
     def _rows_counted(self, source, count: int) -> None:
