@@ -191,7 +191,7 @@ async def test_cancel_and_restore_a_logged_segment(fixed_db):
         screen = app.screen
         assert isinstance(screen, LoggedSegmentsScreen)
         assert screen.sheet.row_count == 2
-        await pilot.press("f8")
+        await pilot.press("f8", "enter")  # canceling asks first
         await settle(pilot)
         assert LoggedSegment.get_by_id(1).canceled is True
         assert LoggedSegment.get_by_id(2).canceled is False
@@ -205,6 +205,23 @@ async def test_cancel_and_restore_a_logged_segment(fixed_db):
         assert "yes" not in screen_lines(screen.sheet)[0]
 
 
+async def test_canceling_a_logged_segment_asks_and_no_keeps_it(fixed_db):
+    from segtui.tui.screens.dialogs import ConfirmDialog
+
+    app = make_app(fixed_db)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("g")
+        await settle(pilot)
+        await pilot.press("f8")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert "interactions leave the statistics" in app.screen.question
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not LoggedSegment.get_by_id(1).canceled
+        assert not InteractionLogEntry.select().where(InteractionLogEntry.canceled == True).exists()  # noqa: E712
+
+
 async def test_marked_logged_segments_are_canceled_together(fixed_db):
     app = make_app(fixed_db)
     async with app.run_test(size=SIZE) as pilot:
@@ -212,7 +229,7 @@ async def test_marked_logged_segments_are_canceled_together(fixed_db):
         await settle(pilot)
         await pilot.press("space", "space")
         assert app.screen.sheet.marked == {1, 2}
-        await pilot.press("f8")
+        await pilot.press("f8", "enter")
         await settle(pilot)
         assert [s.canceled for s in LoggedSegment.select().order_by(LoggedSegment.entry_no)] == [True, True]
         assert app.screen.sheet.marked == set()
@@ -495,7 +512,9 @@ async def test_delete_canceled_logged_segments_asks_then_deletes(fixed_db):
         await pilot.press("ctrl+d")  # none canceled yet: nothing to ask
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmDialog)
-        await pilot.press("f8", "ctrl+d")
+        await pilot.press("f8", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+d")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("escape")  # No: nothing deleted

@@ -68,6 +68,8 @@ def test_logged_segments(app, snap_compare):
         await still(pilot)
         await pilot.press("down", "f8")  # cancel the second one: the canceled mark shows
         await still(pilot)
+        await pilot.press("enter")  # canceling asks first
+        await still(pilot)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=before)
 

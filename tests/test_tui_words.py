@@ -171,7 +171,7 @@ async def test_logged_segments_speak_of_one_or_several(fixed_db, size):
     async with app.run_test(size=size) as pilot:
         await pilot.press("g")
         await settle(pilot)
-        await pilot.press("f8")
+        await pilot.press("f8", "enter")
         await settle(pilot)
         assert app._notifications and list(app._notifications)[-1].message == (
             "Canceled logged segment 1 with its interactions and campaign entries")

@@ -99,11 +99,25 @@ class LoggedSegmentsScreen(ListScreen):
                                                 title=f"Entries of logged segment {no} ({row['segment_no']})"))
 
     def action_toggle_canceled(self) -> None:
-        from ...services import logged
-
         keys = self.selected_keys()
         if not keys:
             return
+        canceled = {r["entry_no"] for r in self.source.data if r.get("canceled")}
+        to_cancel = [k for k in keys if k not in canceled]
+        if not to_cancel:  # restoring only: nothing is lost
+            self._toggle_canceled(keys)
+            return
+        which = "logged segment" if len(to_cancel) == 1 else "logged segments"
+        self.app.push_screen(ConfirmDialog(
+            "Cancel logged segments",
+            f"Cancel {which} {', '.join(map(str, to_cancel))} with "
+            f"{'its' if len(to_cancel) == 1 else 'their'} interactions and campaign entries? Canceled "
+            "interactions leave the statistics and reuse; F8 again restores them.", yes="Cancel them"),
+            lambda yes: self._toggle_canceled(keys) if yes else None)
+
+    def _toggle_canceled(self, keys) -> None:
+        from ...services import logged
+
         try:
             result = logged.toggle_canceled(keys)
         except SegtuiError as exc:
