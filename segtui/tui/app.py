@@ -19,6 +19,7 @@ from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
 from .. import config, db
+from .widgets.message_line import dismiss_error, error_showing, show_on
 
 PACKAGE_THEMES = Path(__file__).resolve().parents[1] / "themes"
 DEFAULT_THEME = "segtui-dark"
@@ -33,7 +34,8 @@ FALLBACK_THEME = Theme(name=DEFAULT_THEME, primary="#4f8fd6", secondary="#3a6ea5
 
 # Actions the palette and help leave out: Textual's own plumbing, not things a user does.
 HIDDEN_ACTIONS = {"command_palette", "app.command_palette", "screenshot", "app.screenshot", "app.focus_next",
-                  "app.focus_previous", "focus_next", "focus_previous", "screen.copy_text", "copy_text"}
+                  "app.focus_previous", "focus_next", "focus_previous", "screen.copy_text", "copy_text",
+                  "dismiss_message", "app.dismiss_message"}
 
 
 def theme_dirs() -> list[Path]:
@@ -138,6 +140,8 @@ class SegtuiApp(App):
         Binding("tab", "focus_next", "Next field", id="focus_next", priority=True, show=False),
         Binding("shift+tab", "focus_previous", "Previous field", id="focus_previous", priority=True,
                 show=False),
+        # Screens without an Esc of their own (Segments, Setup): Esc takes an error message away.
+        Binding("escape", "dismiss_message", "Dismiss the message", id="dismiss_message", show=False),
     ]
 
     def __init__(self, db_url: str | None = None, theme: str | None = None, mouse: bool = True,
@@ -204,6 +208,13 @@ class SegtuiApp(App):
             return
         self.refresh_screens()
 
+    def notify(self, message, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = True) -> None:
+        """Every notification also goes to the message line of the screen on top, where it has one
+        (the lists and the worksheet): their toasts are hidden, so nothing covers the data or keys."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        show_on(self.screen, str(message), title, severity, timeout)
+
     def refresh_screens(self) -> None:
         """Ask every screen to read its data again (after demo data, an import...)."""
         for stack in self._screen_stacks.values():
@@ -254,7 +265,12 @@ class SegtuiApp(App):
             return
         self.switch_mode(mode)
 
+    def action_dismiss_message(self) -> None:
+        dismiss_error(self.screen)
+
     def check_action(self, action: str, parameters) -> bool | None:
+        if action == "dismiss_message":
+            return error_showing(self.screen)
         if action in ("go", "pick_theme") and self._dialog_open():
             return False  # a dialog is open: answer it first (Esc), then move on
         # The key of the area the user is in is hidden from the footer (it would do nothing).

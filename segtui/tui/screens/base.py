@@ -18,6 +18,7 @@ from textual.widgets import Header, Static
 from ...errors import SegtuiError
 from ..widgets.filter_bar import FilterBar
 from ..widgets.keybar import KeyBar, AppKeys, refresh_app_keys
+from ..widgets.message_line import MessageLine, dismiss_error, error_showing, show_latest
 from ..widgets.progress import worker_connection
 from ..widgets.sheet import Column, Sheet
 from ..widgets.sources import read_around
@@ -64,6 +65,7 @@ class ListScreen(Screen):
                       empty_text=self.empty_text(), open_label=self.OPEN_LABEL, open_id=self.OPEN_ID)
         sheet.border_title = self.SHEET_TITLE
         yield sheet
+        yield MessageLine(id="message")
         with Horizontal(id="status-row"):
             yield Static("", id="status", classes="status-line")
             yield AppKeys(id="app-keys")
@@ -82,16 +84,19 @@ class ListScreen(Screen):
     def check_action(self, action: str, parameters) -> bool | None:
         if action == "focus_filter" and not self.has_filter_bar():
             return False
-        if action == "back" and len(self.app.screen_stack) < 2:
+        if action == "back" and len(self.app.screen_stack) < 2 and not error_showing(self):
             return False  # the first screen of an area has nowhere to go back to
         return True
 
     def action_back(self) -> None:
+        if dismiss_error(self):  # Esc takes an error away first, as on the worksheet
+            return
         if len(self.app.screen_stack) > 1:
             self.dismiss()
 
     def on_screen_resume(self) -> None:
         refresh_app_keys(self)
+        show_latest(self)
 
     def on_mount(self) -> None:
         self.sub_title = self.HELP_TITLE

@@ -18,6 +18,7 @@ from ...errors import SegtuiError
 from ...services import segments
 from ..widgets.filter_bar import FilterBar
 from ..widgets.keybar import KeyBar, AppKeys, refresh_app_keys
+from ..widgets.message_line import MessageLine, show_latest
 from ..widgets.progress import worker_connection
 from ..widgets.sheet import Column, ListSource, Sheet
 from .segment_dialogs import ConfirmDialog
@@ -77,6 +78,7 @@ class SegmentsScreen(Screen):
                       open_label="Open", open_id="open_segment")
         sheet.border_title = "Open segments"
         yield sheet
+        yield MessageLine(id="message")
         with Horizontal(id="segments-status-row"):
             yield Static("", id="segments-status")
             yield AppKeys(id="app-keys")
@@ -93,6 +95,7 @@ class SegmentsScreen(Screen):
 
     def on_screen_resume(self) -> None:
         refresh_app_keys(self)
+        show_latest(self)
         # Back from a worksheet: lines, descriptions or the segment itself may have changed.
         if self.is_mounted:
             self.refresh_segments()

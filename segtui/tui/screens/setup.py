@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 from ...errors import SegtuiError
 from ...labels import FIELDS, field_label, options
 from ..widgets.keybar import KeyBar, AppKeys, refresh_app_keys
+from ..widgets.message_line import MessageLine, show_latest
 from .dialogs import ConfirmDialog, Field, FormDialog
 
 TABS = [("template", "1 Templates"), ("salesperson", "2 Salespeople"), ("group", "3 Interaction groups"),
@@ -57,6 +58,7 @@ class SetupScreen(Screen):
             for kind, label in TABS:
                 with TabPane(label, id=f"tab-{kind}"):
                     yield DataTable(id=f"table-{kind}", cursor_type="row", zebra_stripes=True)
+        yield MessageLine(id="message")
         with Horizontal(id="status-row"):
             yield Static("0-9 switch lists   Enter or F2 edits", classes="status-line", id="status")
             yield AppKeys(id="app-keys")
@@ -64,6 +66,7 @@ class SetupScreen(Screen):
 
     def on_screen_resume(self) -> None:
         refresh_app_keys(self)
+        show_latest(self)
 
     def on_mount(self) -> None:
         self.sub_title = "Setup"

@@ -1,5 +1,8 @@
 """A screen's messages on a line of their own, instead of toasts over the data.
 
+The app sends every notification to the message line of the screen on top (SegtuiApp.notify);
+a screen with one hides its toasts (the `-messages` class the line gives it).
+
 Toasts cover the criteria panel and the status line for seconds and stack up. A screen that
 shows a MessageLine gets one line, shown only while there is a message: the others make room
 for it and nothing is hidden. Information goes after a few seconds; an error stays until it
@@ -35,6 +38,9 @@ class MessageLine(Static):
         background: $error 35%;
     }
     """
+
+    def on_mount(self) -> None:
+        self.screen.add_class("-messages")  # its screen shows no toasts (app.tcss)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__("", *args, **kwargs)
@@ -77,3 +83,31 @@ class MessageLine(Static):
 
     def on_click(self) -> None:
         self.dismiss()
+
+
+def show_on(screen, message: str, title: str = "", severity: str = "information",
+            timeout: float | None = None) -> None:
+    """Show a message on the screen's message line, if it has one."""
+    for line in screen.query("#message").results(MessageLine):
+        line.show(message, title, severity, timeout)
+
+
+def dismiss_error(screen) -> bool:
+    """Esc on a screen whose message line shows an error takes the error away; False if none."""
+    lines = [line for line in screen.query("#message").results(MessageLine) if line.error_shown]
+    for line in lines:
+        line.dismiss()
+    return bool(lines)
+
+
+def error_showing(screen) -> bool:
+    return any(line.error_shown for line in screen.query("#message").results(MessageLine))
+
+
+def show_latest(screen) -> None:
+    """A screen coming back shows the newest message still due (given while another screen was
+    on top: "Segment … logged" as the worksheet closes), since its toasts are not shown."""
+    live = [n for n in screen.app._notifications if not n.has_expired]
+    if live:
+        last = live[-1]
+        show_on(screen, str(last.message), last.title, last.severity, max(1.0, last.time_left))

@@ -30,7 +30,7 @@ from textual.worker import get_current_worker
 
 from ....text import visible
 from ...widgets.keybar import AppKeys, KeyBar, refresh_app_keys
-from ...widgets.message_line import MessageLine
+from ...widgets.message_line import MessageLine, show_on
 from ...widgets.progress import worker_connection
 from ...widgets.sources import read_around
 from ..segment_dialogs import LookupDialog
@@ -183,10 +183,11 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = True) -> None:
-        """Messages go to the message line above the status, not to toasts over the data."""
+        """Messages go to the message line above the status, not to toasts over the data: the app
+        puts them on the screen on top; under a dialog this screen shows them too."""
         self.app.notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
-        for line in self.query("#message").results(MessageLine):  # none once the screen is gone
-            line.show(message, title, severity, timeout)
+        if self.app.screen is not self:
+            show_on(self, message, title, severity, timeout)
 
     def own_change(self) -> None:
         """A change of ours to the lines bumped the header's version once: keep up with it, so

@@ -4,10 +4,6 @@ WORKSHEET_CSS = """
 WorksheetScreen {
     layout: vertical;
 }
-/* Messages show on the message line (notify): no toast over the lines or the criteria. */
-WorksheetScreen ToastRack ToastHolder {
-    display: none;  /* the rack's own display is set in code; its toasts are not */
-}
 /* The full header form shows on a key (F3) or by itself on a tall screen; otherwise the
    two-line summary stands in for it, so 80x24 keeps room for the lines. */
 WorksheetScreen #header {

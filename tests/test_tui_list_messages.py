@@ -1,0 +1,47 @@
+"""List screens show messages on a line of their own (no toast over the keys): one given while
+another screen was on top shows when the list comes back; an error stays until Esc."""
+import pytest
+
+from segtui.services import criteria
+from segtui.tui.widgets.message_line import MessageLine
+from tui_helpers import SIZE_IDS, SIZES, make_app, new_segment, open_worksheet, settle, wait_for
+
+
+def line_of(screen):
+    return screen.query_one("#message", MessageLine)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+async def test_logged_message_shows_on_the_segments_list_and_no_toast(demo_db, db_path, size):
+    no = new_segment("Message check", template_code="LETTER", salesperson_code="AK")
+    criteria.add_contacts(no, [("city", "@ber*")])
+    app = make_app(db_path)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        segments_screen = app.screen
+        await open_worksheet(pilot, no)
+        await pilot.press("f9")
+        await settle(pilot)
+        await pilot.press("f9")  # log
+        await wait_for(pilot, lambda: app.screen is segments_screen)
+        await settle(pilot)
+        line = line_of(segments_screen)
+        assert line.shown and f"Segment {no} logged" in line.message
+        assert segments_screen.has_class("-messages")  # its toasts are hidden (app.tcss)
+
+
+@pytest.mark.parametrize("keys", [("g",), ("c",), ()], ids=["logged", "contacts", "segments"])
+async def test_an_error_on_a_list_stays_until_esc(demo_db, db_path, keys):
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+        screen = app.screen
+        app.notify("the file could not be read", severity="error")
+        await pilot.pause()
+        line = line_of(screen)
+        assert line.error_shown and line._timer is None
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not line.shown and app.screen is screen  # Esc took the error away, nothing else
