@@ -401,6 +401,11 @@ class SegmentCriteriaLine(BaseModel):
         indexes = ((("segment_no", "action_no", "seq"), True),)
 
 
+# The columns a line carries (everything but its key, id and parking), in one fixed order.
+LINE_COLUMNS = [f for f in SegmentLine._meta.sorted_field_names
+                if f not in ("id", "segment_no", "line_no", "removed_by")]
+
+
 class SegmentHistory(LineFields):
     """What a criteria action inserted or deleted, so it can be undone with the line's edits."""
     id = AutoField()

@@ -16,7 +16,7 @@ from segtui.models import (
 from segtui.services import contact_io, criteria, delivery, merge, segment_log, segments
 from segtui.services.progress import Cancelled, phase, report, steps
 
-DATA = __import__("pathlib").Path(__file__).parent / "data"
+DATA = Path(__file__).parent / "data"
 
 
 class Heard:

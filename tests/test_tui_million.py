@@ -8,7 +8,8 @@ in a worker (never in the main thread), and the pages kept stay a handful after 
 import threading
 
 import pytest
-from test_tui_segments import fill_lines, make_app, new_segment, settle, wait_for
+from test_tui_segments import fill_lines
+from tui_helpers import SIZE_IDS, SIZES, make_app, new_segment, settle, wait_for
 
 from segtui.models import Contact, database
 from segtui.services import contacts as contact_service
@@ -17,8 +18,6 @@ from segtui.tui.screens.contacts import ContactsScreen
 from segtui.tui.screens.worksheet import WorksheetScreen
 
 LINES = 30_000
-SIZES = [(80, 24), (120, 40)]
-SIZE_IDS = ["80x24", "120x40"]
 
 
 class Statements:

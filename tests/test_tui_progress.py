@@ -17,8 +17,7 @@ from segtui.services import criteria, merge, segment_log, segments
 from segtui.tui.screens.log_dialog import LogDialog
 from segtui.tui.screens.segment_dialogs import FormDialog
 
-from tui_helpers import DATE, make_app, settle, wait_for
-from test_tui_worksheet_layout import open_ws, screen_text
+from tui_helpers import DATE, make_app, notes, open_ws, screen_text, settle, wait_for
 
 SMALL, LARGE = (80, 24), (120, 40)
 SIZES = pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
@@ -277,10 +276,6 @@ def test_progress_in_words(done, total, what, text):
 
 
 # --- log with delivery, and import: counts and Esc ------------------------------------------------------------
-
-def notes(app):
-    return [str(n.message) for n in app._notifications]
-
 
 async def test_log_with_delivery_counts_the_letters_and_esc_keeps_the_log_pending(demo_db, db_path, tmp_path,
                                                                                    monkeypatch, gates):

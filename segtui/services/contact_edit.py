@@ -31,6 +31,7 @@ from ..models import (
     normal_code,
 )
 from .contacts import contact_dict, get_contact, select_contacts
+from .versions import check_version
 
 # Fields a user may give (the import's fields); the rest are bookkeeping.
 EDIT_FIELDS = ("type", "name", "first_name", "surname", "company_no", "company_name", "address",
@@ -162,13 +163,6 @@ def _free_no():
     if Contact.select().where(Contact.no == no).exists():
         raise SegtuiError(f"contact number {no} is taken: set the CONTACT number series past it")
     return no
-
-
-def check_version(record, expected, what):
-    """Conflict when `record` changed since the user read version `expected`."""
-    from .versions import check_version as shared
-
-    return shared(record, expected, what)
 
 
 def set_contact(no, values, expected_version=None):

@@ -230,14 +230,10 @@ def go_back(no, steps=1) -> LinesChanged:
         if not action_nos:
             raise SegtuiError(f"segment {header.no} has no criteria actions to undo")
         for action_no in action_nos:  # a loop over actions (a few), never over lines
-            _undo(header.no, action_no)
+            history.undo_action(header.no, action_no)
         segments.touch_header(header)
         return {"undone": len(action_nos), "no_of_lines": count_lines(header.no)}
 
-
-def _undo(segment_no, action_no):
-    """Take back one action (the newest left): its added lines go, its removed lines come back."""
-    history.undo_action(segment_no, action_no)
 
 
 # --- saved criteria -----------------------------------------------------------------------------

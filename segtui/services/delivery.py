@@ -222,8 +222,8 @@ def _safe_deliver(nos, out_dir, settings, label, total, workers, one_per_address
                                  f"{left:,} stay pending and a later delivery resumes them")
             result["cancelled"] = True
     except Exception as exc:  # noqa: BLE001 - entries left unfinished are resumed by a rerun
-        result = Delivered(delivered=0, errors=0, same_address=0, combined=None, combined_files=[], files=[],
-                           failure=f"delivery stopped: {exc.__class__.__name__}: {exc}")
+        result = _new_result()
+        result["failure"] = f"delivery stopped: {exc.__class__.__name__}: {exc}"
         result["delivered"], result["errors"] = _tally(nos)
     result.setdefault("failure", "")
     result["skipped"] = max(0, total - result["delivered"] - result["errors"])

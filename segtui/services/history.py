@@ -11,13 +11,10 @@ place of the parked one.
 from peewee import Value, fn
 
 from ..db import is_sqlite
-from ..models import SegmentCriteriaLine, SegmentHistory, SegmentLine
+from ..models import LINE_COLUMNS, SegmentCriteriaLine, SegmentHistory, SegmentLine
 
 ADDED = "added"
 ANALYZE_ROWS = 10_000  # PostgreSQL: refresh planner statistics after inserting at least this many rows
-# The columns a line carries (everything but its key, id and parking), in one fixed order.
-LINE_COLUMNS = [f for f in SegmentLine._meta.sorted_field_names
-                if f not in ("id", "segment_no", "line_no", "removed_by")]
 
 
 def history_columns():
@@ -83,11 +80,6 @@ def delete_all_lines(segment_no):
     (one condition without `removed_by` could use neither and would read the whole table)."""
     SegmentLine.delete().where(SegmentLine.live(segment_no)).execute()
     SegmentLine.delete().where(SegmentLine.parked(segment_no)).execute()
-
-
-def parked_count(segment_no):
-    """How many removed lines the segment keeps for go-back."""
-    return SegmentLine.select().where(SegmentLine.parked(segment_no)).count()
 
 
 def undo_action(segment_no, action_no):

@@ -6,12 +6,10 @@ statement, and rows come back as plain tuples with no Peewee model or per-cell c
 (the sheet formats only the cells it draws). `segments.lines()` turns such a page into
 JSON-ready dicts for the command line.
 """
-from ..models import SegmentLine, database, normal_code
+from ..models import LINE_COLUMNS, database, normal_code
 
 # The columns of a page, in order (every line field but the attachment's bytes, then the contact's).
-LINE_FIELDS = ["segment_no", "line_no"] + [
-    f for f in SegmentLine._meta.sorted_field_names
-    if f not in ("id", "segment_no", "line_no", "attachment", "removed_by")]
+LINE_FIELDS = ["segment_no", "line_no"] + [f for f in LINE_COLUMNS if f != "attachment"]
 CONTACT_FIELDS = ["contact_name", "contact_company_name", "contact_email", "contact_phone"]
 COLUMNS = LINE_FIELDS + CONTACT_FIELDS + ["has_attachment"]
 INDEX = {name: i for i, name in enumerate(COLUMNS)}

@@ -489,7 +489,7 @@ def merge_segment(segment_no, out_dir, combined=None, workers=None, progress=Non
     values = values_for(lines)
     made_folder = not out.exists()
     private.make_private_dir(out)  # letters with personal data: owner-only when new
-    remove_unfinished(out, out.glob(".*" + UNFINISHED))  # left by a merge that was killed
+    remove_unfinished(out.glob(".*" + UNFINISHED))  # left by a merge that was killed
     files: list = []
     try:
         return _merge_lines(no, out, combined, lines, documents, values, without, workers, progress, files)
@@ -509,7 +509,7 @@ def unfinished(path):
     return path.with_name(f".{path.name}{UNFINISHED}")
 
 
-def remove_unfinished(out, paths):
+def remove_unfinished(paths):
     """Remove unfinished letters; returns the names that could not be removed."""
     left = []
     for path in paths:
@@ -525,7 +525,7 @@ def remove_unfinished(out, paths):
 def remove_partial(out, made_folder, files):
     """Take away what a merge that did not finish wrote (only unfinished letters: the folder's
     letters keep what they held); says what was done and what is left."""
-    left = remove_unfinished(out, [unfinished(path) for _, path in files])
+    left = remove_unfinished([unfinished(path) for _, path in files])
     if left:
         return f"{len(left):,} unfinished letters could not be removed from {out}: {', '.join(left[:5])}"
     if made_folder:

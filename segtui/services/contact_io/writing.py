@@ -8,6 +8,7 @@ from typing import Any
 from ... import db as dbmod
 from ...errors import SegtuiError
 from ...models import Contact, ContactOptOut, NumberSeries, database
+from ..batches import chunks
 from ..progress import report
 from .rows import ALL_FIELDS, COMPARED, DEFAULTS
 from ..results import Written
@@ -250,14 +251,13 @@ def _write_opt_outs(pairs):
     o = ContactOptOut
     have = set()
     wanted = sorted(pairs)
-    for i in range(0, len(wanted), 500):
-        part = wanted[i:i + 500]
+    for part in chunks(wanted, 500):
         have.update(o.select(o.contact_no, o.channel)
                     .where(o.contact_no.in_(sorted({no for no, _ in part}))).tuples())
     fresh = [p for p in wanted if p not in have]
     today = dt.date.today()
-    for i in range(0, len(fresh), 1000):
-        o.insert_many([(no, channel, today, "imported") for no, channel in fresh[i:i + 1000]],
+    for part in chunks(fresh, 1000):
+        o.insert_many([(no, channel, today, "imported") for no, channel in part],
                       fields=[o.contact_no, o.channel, o.date, o.reason]).on_conflict_ignore().execute()
     return len(fresh)
 

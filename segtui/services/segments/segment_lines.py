@@ -15,6 +15,7 @@ from ...models import (
     EVALUATIONS,
     INFORMATION_FLOWS,
     INITIATED_BY,
+    LINE_COLUMNS,
     Contact,
     InteractionTemplate,
     SegmentLine,
@@ -58,9 +59,6 @@ LINE_ALIASES = {"template": "interaction_template_code", "template_code": "inter
                 "contact": "contact_no", "note": "personal_note", "duration": "duration_min",
                 "send_as_attachment": "send_word_docs_as_attmt"}
 
-# The columns a line carries (everything but its key and id), in one fixed order.
-LINE_COLUMNS = [f for f in SegmentLine._meta.sorted_field_names
-                if f not in ("id", "segment_no", "line_no", "removed_by")]
 
 
 # --- reading ----------------------------------------------------------------------------------

@@ -30,16 +30,12 @@ LINE_COLUMNS = [
 ]
 
 
-class LinesSource(CountLaterSource):
-    """The lines read by key from either end (End / ctrl+End read the last ones by key), counted
-    by the worksheet's worker (`counted`) while a first page stands in for the count."""
-
-
-def lines_source(segment_no: str) -> LinesSource:
-    """The lines sheet's data source: pages read by line no from either end (fast at any depth)."""
+def lines_source(segment_no: str) -> CountLaterSource:
+    """The lines sheet's data source: pages read by line no from either end (End / ctrl+End read
+    the last ones by key), counted by the worksheet's worker while a first page stands in."""
     from ....services import segments
 
-    return LinesSource(segments.line_fetcher(segment_no), lambda: segments.count_lines(segment_no), key="line_no")
+    return CountLaterSource(segments.line_fetcher(segment_no), lambda: segments.count_lines(segment_no), key="line_no")
 
 
 def contact_search(text: str):

@@ -274,9 +274,11 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
         Counting and the totals (cost, duration) go through every line: on a million lines that
         takes seconds, so they arrive when ready while the sheet already shows the first page.
         """
-        if self._loaded and self.sheet.cursor_row >= self.source.PROBE:
+        deep = self._loaded and self.sheet.cursor_row >= self.source.PROBE
+        if deep:
             # Deep in a long segment: a first page standing in for the count would pull the cursor
-            # back to it, so the lines around the cursor are read again in a worker first.
+            # back to it, so the lines around the cursor are read again in a worker first (that
+            # worker counts them: the other one does not count again).
             self._reload_lines_at(self.sheet.cursor_row, self.sheet.page_size)
         elif self._loaded:  # the first time, the sheet reads what it draws by itself
             self.source.invalidate()
@@ -286,19 +288,20 @@ class WorksheetScreen(HeaderForm, LinesSheet, CriteriaPanel, SegmentActions, Scr
             self._show_segment(data, None)
         elif not self.header_data:
             self.query_one("#status", Static).update("Reading the segment…")
-        self._reload_worker(data is None)
+        self._reload_worker(data is None, count=not deep)
 
     @work(thread=True, exclusive=True, group="worksheet-reload", exit_on_error=False)
-    def _reload_worker(self, header: bool = True) -> None:
+    def _reload_worker(self, header: bool = True, count: bool = True) -> None:
         from ....services import segments
 
         worker = get_current_worker()
         data = error = None
         with worker_connection():  # its own connection, closed before the screen hears
             try:
-                count = segments.count_lines(self.segment_no)
-                if not worker.is_cancelled:
-                    self.app.call_from_thread(self._lines_counted, count)
+                if count:
+                    lines = segments.count_lines(self.segment_no)
+                    if not worker.is_cancelled:
+                        self.app.call_from_thread(self._lines_counted, lines)
                 if header:
                     data = segments.get_segment(self.segment_no)
             except Exception as exc:  # shown on screen
