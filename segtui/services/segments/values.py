@@ -3,6 +3,7 @@ dates and times, each checked with a message naming the field (SegtuiError / Not
 import datetime as dt
 import decimal
 
+from ... import text as words
 from ...errors import NotFound, SegtuiError
 from ...models import Campaign, Contact, InteractionGroup, InteractionTemplate, Language, Salesperson
 
@@ -17,8 +18,9 @@ LOOKUPS = {
     "interaction_group": (InteractionGroup, InteractionGroup.code, "interaction group"),
     "contact": (Contact, Contact.no, "contact"),
 }
-TRUE_WORDS = {"1", "true", "yes", "y", "on", "x"}
-FALSE_WORDS = {"0", "false", "no", "n", "off", ""}
+# The shared yes/no words, plus a ticked "x" and a blank for a line field typed as text.
+TRUE_WORDS = words.TRUE_WORDS | {"x"}
+FALSE_WORDS = words.FALSE_WORDS | {""}
 
 
 def _convert(name, kind, extra, value, where):
