@@ -263,7 +263,8 @@ def resend(entry_nos, correspondence_type=None, user_id=None, out_dir=None, prog
         new_nos = [n for (n,) in entry.select(entry.entry_no)
                    .where((entry.entry_no > last) & entry.resent_from_entry_no.in_(wanted))
                    .order_by(entry.entry_no).tuples()]
-    sent = delivery.deliver_entries(new_nos, out_dir=out_dir, progress=progress) or {}
+    listening = {} if progress is None else {"progress": progress}  # (services.progress) hears the delivery
+    sent = delivery.deliver_entries(new_nos, out_dir=out_dir, **listening) or {}
     return {"entries": get_entries(new_nos), "delivered": sent.get("delivered", 0),
             "errors": sent.get("errors", 0), "failure": sent.get("failure", "")}
 

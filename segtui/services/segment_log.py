@@ -365,8 +365,10 @@ def log_segment(segment_no, deliver=False, follow_up=False, out_dir=None, user_i
 
         # After the commit: the entries are logged whatever happens to the mail; entries still
         # 'in_progress' are resumed by a later delivery run.
-        sent = delivery.deliver_logged(result["logged_segment_entry_no"], out_dir=out_dir,
-                                       one_per_address=one_mail_per_address, progress=progress) or {}
+        options = {} if one_mail_per_address else {"one_per_address": False}  # (the default is on)
+        if progress is not None:
+            options["progress"] = progress
+        sent = delivery.deliver_logged(result["logged_segment_entry_no"], out_dir=out_dir, **options) or {}
         result["delivered"] = sent.get("delivered", 0)
         result["errors"] = sent.get("errors", 0)
         for key in ("combined", "files", "same_address", "failure", "pdf", "pdf_note",
