@@ -146,6 +146,18 @@ def timed(function, *args, **kwargs):
     return time.perf_counter() - start, result
 
 
+def pair(run, ours, raw):
+    """(segtui's time, its result, raw's time): segtui first on even runs and raw first on odd
+    ones, so that what the first leaves behind (a WAL checkpoint falling due, planner statistics
+    autoanalyze refreshed in between, warm pages) does not always land on the same side."""
+    if run % 2 == 0:
+        ours_time, result = timed(ours)
+        return ours_time, result, raw()
+    raw_time = raw()
+    ours_time, result = timed(ours)
+    return ours_time, result, raw_time
+
+
 def insert_lines(setting, segment, where, params=(), base=0):
     """A raw add: the contacts `where` selects as lines, numbered in the add order."""
     return (f"INSERT INTO segment_line ({LINE_COLUMNS}) SELECT ?, ? + 10 * ROW_NUMBER() OVER (ORDER BY company_name,"
@@ -181,25 +193,26 @@ def raw_no(state, letter, run):
 
 def op_add_narrow(s, state, run):
     state["A"] = segments.new_segment("Bench narrow", template_code=s.template, salesperson_code=s.salesperson)["no"]
-    ours, result = timed(criteria.add_contacts, state["A"], [NARROW])
-    raw = s.run_raw([insert_lines(s, raw_no(state, "A", run), "city = ?", (NARROW[1],))])
+    ours, result, raw = pair(run, lambda: criteria.add_contacts(state["A"], [NARROW]),
+                             lambda: s.run_raw([insert_lines(s, raw_no(state, "A", run), "city = ?", (NARROW[1],))]))
     return ours, raw, result["added"]
 
 
 def op_add_broad(s, state, run):
     state["B"] = segments.new_segment("Bench broad", template_code=s.template, salesperson_code=s.salesperson)["no"]
-    ours, result = timed(criteria.add_contacts, state["B"], [BROAD])
-    raw = s.run_raw([insert_lines(s, raw_no(state, "B", run), BROAD_SQL)])
+    ours, result, raw = pair(run, lambda: criteria.add_contacts(state["B"], [BROAD]),
+                             lambda: s.run_raw([insert_lines(s, raw_no(state, "B", run), BROAD_SQL)]))
     return ours, raw, result["added"]
 
 
 def _removal(filters, raw_delete, entire=False, refine=False):
     def run_fn(s, state, run):
         action = criteria.refine_contacts if refine else criteria.reduce_contacts
-        ours, result = timed(action, state["B"], filters, entire_companies=entire)
         delete, params = raw_delete(s)
-        raw = s.run_raw([(f"DELETE FROM segment_line WHERE segment_no = ? AND removed_by IS NULL AND {delete}",
-                          (raw_no(state, "B", run), *params))])
+        ours, result, raw = pair(
+            run, lambda: action(state["B"], filters, entire_companies=entire),
+            lambda: s.run_raw([(f"DELETE FROM segment_line WHERE segment_no = ? AND removed_by IS NULL AND {delete}",
+                                (raw_no(state, "B", run), *params))]))
         return ours, raw, result["removed"]
     return run_fn
 
@@ -207,10 +220,11 @@ def _removal(filters, raw_delete, entire=False, refine=False):
 def _go_back(raw_where, params=()):
     def run_fn(s, state, run):
         before = segments.count_lines(state["B"])
-        ours, result = timed(criteria.go_back, state["B"])
         state["base"] = state.get("base", 0) + 20_000_000  # raw line numbers that cannot clash
-        raw = s.run_raw([insert_lines(s, raw_no(state, "B", run), f"{BROAD_SQL} AND {raw_where}", params,
-                                      base=state["base"])])
+        ours, result, raw = pair(
+            run, lambda: criteria.go_back(state["B"]),
+            lambda: s.run_raw([insert_lines(s, raw_no(state, "B", run), f"{BROAD_SQL} AND {raw_where}", params,
+                                            base=state["base"])]))
         return ours, raw, result["no_of_lines"] - before
     return run_fn
 
@@ -227,40 +241,43 @@ def op_reuse_criteria(s, state, run):
     code = f"BENCH{run}{state['stamp'] % 1000:03d}"
     criteria.save_criteria(state["B"], code)
     state["C"] = segments.new_segment("Bench reuse", template_code=s.template, salesperson_code=s.salesperson)["no"]
-    ours, result = timed(criteria.reuse_criteria, state["C"], code)
     segment = raw_no(state, "C", run)
     delete, params = refine_entire_raw(s)
-    raw = s.run_raw([insert_lines(s, segment, BROAD_SQL),
-                     (f"DELETE FROM segment_line WHERE segment_no = ? AND removed_by IS NULL AND {delete}",
-                      (segment, *params))])
+    ours, result, raw = pair(
+        run, lambda: criteria.reuse_criteria(state["C"], code),
+        lambda: s.run_raw([insert_lines(s, segment, BROAD_SQL),
+                           (f"DELETE FROM segment_line WHERE segment_no = ? AND removed_by IS NULL AND {delete}",
+                            (segment, *params))]))
     return ours, raw, result["added"]
 
 
 def op_log_narrow(s, state, run):
     rows = segments.count_lines(state["A"])
-    ours, result = timed(segment_log.log_segment, state["A"], user_id="bench")
+    ours, result, raw = pair(run, lambda: segment_log.log_segment(state["A"], user_id="bench"),
+                             lambda: s.run_raw(log_lines(raw_no(state, "A", run), -1 - 10 * run)))
     state["logged_A"] = result["logged_segment_entry_no"]
-    raw = s.run_raw(log_lines(raw_no(state, "A", run), -1 - 10 * run))
     return ours, raw, rows
 
 
 def op_log_follow_up(s, state, run):
     rows = segments.count_lines(state["B"])
-    ours, result = timed(segment_log.log_segment, state["B"], follow_up=True, user_id="bench")
     entry = -2 - 10 * run
     follow = insert_lines(s, raw_no(state, "F", run),
                           "no IN (SELECT contact_no FROM interaction_log_entry WHERE logged_segment_entry_no = ?)",
                           (entry,))
-    raw = s.run_raw(log_lines(raw_no(state, "B", run), entry) + [follow])
+    ours, result, raw = pair(run, lambda: segment_log.log_segment(state["B"], follow_up=True, user_id="bench"),
+                             lambda: s.run_raw(log_lines(raw_no(state, "B", run), entry) + [follow]))
     return ours, raw, rows
 
 
 def op_reuse_logged(s, state, run):
     state["D"] = segments.new_segment("Bench logged", template_code=s.template, salesperson_code=s.salesperson)["no"]
-    ours, result = timed(criteria.reuse_logged, state["D"], state["logged_A"], confirm=True)
-    raw = s.run_raw([insert_lines(
-        s, raw_no(state, "D", run),
-        "no IN (SELECT contact_no FROM interaction_log_entry WHERE logged_segment_entry_no = ?)", (-1 - 10 * run,))])
+    ours, result, raw = pair(
+        run, lambda: criteria.reuse_logged(state["D"], state["logged_A"], confirm=True),
+        lambda: s.run_raw([insert_lines(
+            s, raw_no(state, "D", run),
+            "no IN (SELECT contact_no FROM interaction_log_entry WHERE logged_segment_entry_no = ?)",
+            (-1 - 10 * run,))]))
     return ours, raw, result["added"]
 
 

@@ -11,7 +11,7 @@ from . import config, private  # noqa: E402
 from .errors import Conflict, SegtuiError  # noqa: E402
 from .models import ALL_MODELS, InteractionLogEntry, SchemaInfo, database  # noqa: E402
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 BUSY_TIMEOUT_S = 10
 # A PostgreSQL statement running longer than this is stopped (a runaway query, not a wait).
 STATEMENT_TIMEOUT_S = 300
@@ -285,8 +285,34 @@ def _upgrade_to_8():
     database.execute_sql("DELETE FROM segment_history WHERE event = 'deleted'")
 
 
+def _upgrade_to_9():
+    """Version 9 (speed): a removal deletes its lines and go back makes them again from their
+    contacts and the header; lines with values of their own are kept whole. Lines get
+    `defaults_of` (0 on every older line: its history is not known, so it is kept whole), the
+    header `line_defaults`, the history `numbers`. Lines parked by version 8 stay parked and come
+    back as before. Idempotent: each column is checked first."""
+    from .models import SegmentHeader, SegmentHistory, SegmentLine
+
+    m = _migrator()
+    ops = []
+    for model, name in ((SegmentLine, "defaults_of"), (SegmentHeader, "line_defaults"), (SegmentHistory, "numbers")):
+        if name not in _columns(model._meta.table_name):
+            ops.append(m.add_column(model._meta.table_name, name, model._meta.fields[name]))
+    if ops:
+        _migrate(*ops)
+    _history_storage()
+
+
+def _history_storage():
+    """PostgreSQL: a removal's line numbers (a few hundred KB of JSON) stored as they are, not
+    compressed: writing them took 14 ms compressed against 5 ms, next to a DELETE of 16,000 lines
+    of about 50 ms. SQLite stores text as it is anyway."""
+    if not is_sqlite():
+        database.execute_sql("ALTER TABLE segment_history ALTER COLUMN numbers SET STORAGE EXTERNAL")
+
+
 MIGRATIONS = {2: _upgrade_to_2, 3: _upgrade_to_3, 4: _upgrade_to_4, 5: _upgrade_to_5, 6: _upgrade_to_6,
-              7: _upgrade_to_7, 8: _upgrade_to_8}
+              7: _upgrade_to_7, 8: _upgrade_to_8, 9: _upgrade_to_9}
 
 
 def init_database():
@@ -300,6 +326,7 @@ def init_database():
             SchemaInfo.create(version=SCHEMA_VERSION)
             _seed_number_series()
             _upgrade_to_7()  # indexes create_tables does not make (expressions, PostgreSQL only)
+            _history_storage()
             return SCHEMA_VERSION
         for version in range(current + 1, SCHEMA_VERSION + 1):
             if version in MIGRATIONS:  # numbers are assigned per change; a branch may lack some

@@ -333,18 +333,27 @@ class SegmentHeader(BaseModel):
     campaign_no = CharField(max_length=20, default="")
     campaign_target = BooleanField(default=False)
     campaign_response = BooleanField(default=False)
+    # The line defaults this header gives (schema 9): bumped when a field that lines take from the
+    # header changes without updating them, so a removed line that followed older defaults is kept
+    # whole for go back instead of being made again from the header (SegmentLine.defaults_of).
+    line_defaults = IntegerField(default=1, constraints=[SQL("DEFAULT 1")])
     # Bumped on every change so a second user's stale edit is a conflict, not a silent overwrite.
     version = IntegerField(default=0)
 
 
 class SegmentLine(LineFields):
-    """A line of a segment. A line a criteria action removed stays here, parked: `removed_by`
-    holds that action's number until go-back brings it back (edits and all) or the segment is
-    logged or deleted. Every read of a segment's lines takes live lines only (SegmentLine.live)."""
+    """A line of a segment. A criteria action deletes the lines it removes (services/history.py
+    keeps what go back needs). A line a contact swap replaced stays here, parked: `removed_by`
+    holds that action's number until go back brings it back or the segment is logged or deleted.
+    Every read of a segment's lines takes live lines only (SegmentLine.live)."""
     id = AutoField()
     segment_no = CharField(max_length=20)
     line_no = IntegerField()
     removed_by = IntegerField(null=True)
+    # The header's `line_defaults` the line's values follow, so that go back can make it again
+    # from its contact and the header; 0 once the line has values of its own (an edit by hand, a
+    # letter of its own): such a line is kept whole when removed.
+    defaults_of = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
 
     @classmethod
     def live(cls, segment_no):
@@ -354,16 +363,16 @@ class SegmentLine(LineFields):
 
     @classmethod
     def parked(cls, segment_no, action_no=None):
-        """The lines a criteria action (or any, without action_no) of the segment removed."""
+        """The lines a contact swap (or, before schema 9, a removal) parked: of one action or all."""
         if action_no is None:
             return (cls.segment_no == segment_no) & cls.removed_by.is_null(False)
         return (cls.segment_no == segment_no) & (cls.removed_by == action_no)
 
 
-# Partial indexes (schema 8): a removal is one UPDATE of `removed_by`, which takes the line out of
-# the live indexes and puts it in the parked one, no copy of its columns. Line numbers are unique
-# among live lines. The contact index finds a contact on a segment (add's NOT EXISTS) and, carrying
-# cost and duration, covers the header's totals: one index for both, as each costs a write per line.
+# Partial indexes (schema 8): live lines in two, parked lines (a contact swap's old line) in one.
+# Line numbers are unique among live lines. The contact index finds a contact on a segment (add's
+# NOT EXISTS) and, carrying cost and duration, covers the header's totals: one index for both, as
+# each costs a write per line.
 SegmentLine.add_index(SegmentLine.index(SegmentLine.segment_no, SegmentLine.line_no, unique=True,
                                         where=SegmentLine.removed_by.is_null(), name="segment_line_live_line_no"))
 # removed_by (always NULL in it) ends the contact index so that SQLite counts and totals live lines
@@ -401,9 +410,9 @@ class SegmentCriteriaLine(BaseModel):
         indexes = ((("segment_no", "action_no", "seq"), True),)
 
 
-# The columns a line carries (everything but its key, id and parking), in one fixed order.
+# The columns a line carries (everything but its key, id, parking and defaults mark), in one fixed order.
 LINE_COLUMNS = [f for f in SegmentLine._meta.sorted_field_names
-                if f not in ("id", "segment_no", "line_no", "removed_by")]
+                if f not in ("id", "segment_no", "line_no", "removed_by", "defaults_of")]
 
 
 class SegmentHistory(LineFields):
@@ -411,8 +420,11 @@ class SegmentHistory(LineFields):
     id = AutoField()
     segment_no = CharField(max_length=20)
     action_no = IntegerField()
-    event = CharField(max_length=10)  # inserted | deleted
+    event = CharField(max_length=10)  # added | removed | kept | inserted
     line_no = IntegerField()
+    # "removed": the removed lines that followed the header's defaults, as a JSON list of
+    # [line number, contact number] pairs (one row per action, whatever the number of lines).
+    numbers = TextField(null=True)
 
     class Meta:
         indexes = ((("segment_no", "action_no", "event"), False),)

@@ -1,15 +1,20 @@
-"""Removed lines are parked in segment_line (schema 8): what sees them, what does not, the migration."""
+"""Undo of removals: a removal deletes its lines and keeps their numbers (schema 9), go back makes
+them again as they were; lines with values of their own are kept whole; a contact swap parks the
+old line (schema 8); what sees removed lines, what does not; the migrations."""
+import json
+
 import pytest
 
 from segtui import db as dbmod
 from segtui.errors import NotFound
 from segtui.models import LoggedSegment, SchemaInfo, SegmentHistory, SegmentLine, database
-from segtui.services import contact_edit, criteria, line_pages, lookups, segment_log, segments, setup_uses
+from segtui.services import contact_edit, criteria, line_pages, lookups, merge, segment_log, segments, setup_uses
 from test_segments import build_small, line_of
 
 
-@pytest.fixture
-def seg(db):
+@pytest.fixture(params=["sqlite", "postgresql"])
+def seg(request):
+    request.getfixturevalue("db" if request.param == "sqlite" else "pg")  # PostgreSQL skips without a server
     build_small()
     no = segments.new_segment("Park", template_code="LTR", salesperson_code="AL")["no"]
     criteria.add_contacts(no, [])  # C1 P12 P11 C2 P22 P30 (P21 is excluded)
@@ -24,17 +29,74 @@ def parked(no):
     return sorted(r.contact_no for r in SegmentLine.select().where(SegmentLine.parked(no)))
 
 
-def test_a_reduce_parks_the_lines_under_its_action_and_copies_nothing(seg):
-    before = SegmentHistory.select().count()
+def all_line_values(no):
+    return {r["contact_no"]: r for r in segments.lines(no)}
+
+
+def history_of(no, action_no):
+    return {r.event: r for r in SegmentHistory.select().where((SegmentHistory.segment_no == no)
+                                                                & (SegmentHistory.action_no == action_no))}
+
+
+def test_a_reduce_deletes_its_lines_and_keeps_their_numbers_in_one_row(seg):
+    numbers = {r.contact_no: r.line_no for r in SegmentLine.select().where(SegmentLine.live(seg))}
     assert criteria.reduce_contacts(seg, [("city", "Berlin")])["removed"] == 3
-    assert parked(seg) == ["C1", "P11", "P22"]
-    assert {r.removed_by for r in SegmentLine.select().where(SegmentLine.parked(seg))} == {2}
-    assert SegmentHistory.select().count() == before  # no copy of the removed lines
+    assert SegmentLine.select().where(SegmentLine.segment_no == seg).count() == 3  # deleted, not parked
+    rows = history_of(seg, 2)
+    assert set(rows) == {"removed", "defaults"}  # no copy of a line: they follow the header
+    assert sorted(json.loads(rows["removed"].numbers)) == sorted(  # [line, contact, defaults followed]
+        [numbers[c], c, 1] for c in ("C1", "P11", "P22"))
+    assert json.loads(rows["defaults"].numbers)["description"] == "Park"
+
+
+def test_go_back_makes_the_removed_lines_again_value_for_value(seg):
+    before = all_line_values(seg)
+    criteria.reduce_contacts(seg, [("city", "Berlin")])
+    criteria.refine_contacts(seg, [("type", "person")], entire_companies=True)
+    criteria.go_back(seg, steps=2)
+    assert all_line_values(seg) == before  # every column, the line version included
+    assert SegmentHistory.select().where(SegmentHistory.segment_no == seg).count() == 1  # the add's mark
+
+
+def test_a_line_with_values_of_its_own_is_kept_whole_and_comes_back_as_it_was(seg):
+    p11 = line_of(seg, "P11").line_no
+    segments.set_line(seg, p11, {"personal_note": "Dear Ann", "correspondence_type": "email", "cost": "9"})
+    merge.set_line_document(seg, line_of(seg, "C1").line_no, b"own letter", "own.txt")
+    before = all_line_values(seg)
+    criteria.reduce_contacts(seg, [("city", "Berlin")])  # C1 and P11 own, P22 follows the header
+    rows = SegmentHistory.select().where((SegmentHistory.segment_no == seg) & (SegmentHistory.action_no == 2))
+    assert sorted((r.event, r.contact_no) for r in rows if r.event == "kept") == [("kept", "C1"), ("kept", "P11")]
+    assert [row[1] for row in json.loads(history_of(seg, 2)["removed"].numbers)] == ["P22"]
+    assert segments.count_lines(seg) == 3
+    criteria.go_back(seg)
+    assert all_line_values(seg) == before
+    assert bytes(line_of(seg, "C1").attachment) == b"own letter"
+
+
+def test_lines_left_on_older_header_values_come_back_with_them(seg):
+    segments.set_header(seg, {"description": "New text"})  # header only: the lines keep "Park"
+    before = all_line_values(seg)
+    criteria.reduce_contacts(seg, [("city", "Berlin")])
+    assert sorted(history_of(seg, 2)) == ["kept"]  # none follows the header's new defaults
+    criteria.go_back(seg)
+    assert all_line_values(seg) == before and {r["description"] for r in before.values()} == {"Park"}
+    # Lines added now follow the new header; the next removal needs no copy of them.
+    criteria.add_contacts(seg, [("no", "P21")], ignore_exclusion=True)
+    criteria.reduce_contacts(seg, [("no", "P21")])
+    assert sorted(history_of(seg, 3)) == ["defaults", "removed"]
+
+
+def test_a_contact_deleted_while_its_line_was_removed_does_not_come_back(seg):
+    criteria.reduce_contacts(seg, [("no", "P22")])
+    contact_edit.delete_contact("P22")
+    criteria.go_back(seg)
+    assert "P22" not in all_line_values(seg) and segments.count_lines(seg) == 5
 
 
 def test_every_read_of_lines_sees_live_lines_only(seg):
     segments.set_line(seg, line_of(seg, "P11").line_no, {"campaign_no": "CP01"})
     assert "1 segment line (" + seg + ")" in setup_uses.uses_of("campaign", "CP01")
+    removed = line_of(seg, "P11").line_no
     criteria.reduce_contacts(seg, [("city", "Berlin")])
     live = ["P30", "P12", "C2"]
     assert live_contacts(seg) == live and segments.count_lines(seg) == 3
@@ -46,7 +108,6 @@ def test_every_read_of_lines_sees_live_lines_only(seg):
     fetch = segments.line_fetcher(seg)
     assert [r["contact_no"] for r in fetch(2, last=True)] == live[1:]
     assert [r[line_pages.INDEX["contact_no"]] for r in line_pages.page(seg, 10, after_line_no=0)] == live
-    removed = SegmentLine.get(SegmentLine.parked(seg) & (SegmentLine.contact_no == "P11")).line_no
     with pytest.raises(NotFound):
         segments.get_line(seg, removed)
     with pytest.raises(NotFound):
@@ -57,7 +118,7 @@ def test_every_read_of_lines_sees_live_lines_only(seg):
     assert setup_uses.uses_of("campaign", "CP01") == ["1 interaction template (MAIL)"]
 
 
-def test_a_header_change_to_lines_leaves_parked_lines_as_they_were(seg):
+def test_a_header_change_to_lines_leaves_removed_lines_as_they_were(seg):
     criteria.reduce_contacts(seg, [("city", "Berlin")])
     segments.set_header(seg, {"description": "Changed"}, update_lines=True)
     assert {r.description for r in SegmentLine.select().where(SegmentLine.live(seg))} == {"Changed"}
@@ -91,7 +152,10 @@ def test_a_contact_swap_parks_the_old_line_and_go_back_restores_it(seg):
 
 
 def test_logging_logs_live_lines_only_and_cleans_the_parked_ones(seg):
+    segments.set_line(seg, line_of(seg, "P30").line_no, {"contact_no": "P21"})  # parks P30's line
+    segments.set_line(seg, line_of(seg, "P21").line_no, {"contact_no": "P30"})
     criteria.reduce_contacts(seg, [("city", "Berlin")])
+    assert parked(seg) == ["P21", "P30"]
     result = segment_log.log_segment(seg, user_id="t")
     assert result["interactions"] == 3
     logged = LoggedSegment.get(LoggedSegment.entry_no == result["logged_segment_entry_no"])
@@ -106,7 +170,8 @@ def logged_entries(entry_no):
 
 
 def test_deleting_a_segment_deletes_its_parked_lines(seg):
-    criteria.reduce_contacts(seg, [("city", "Berlin")])
+    segments.set_line(seg, line_of(seg, "P30").line_no, {"contact_no": "P21"})
+    assert parked(seg) == ["P30"]
     segments.delete_segment(seg)
     assert SegmentLine.select().where(SegmentLine.segment_no == seg).count() == 0
 
@@ -120,7 +185,8 @@ def test_schema_8_moves_old_history_copies_back_as_parked_lines_and_runs_twice(s
     assert parked(seg) == ["P11", "P22"] and segments.count_lines(seg) == 4
     assert SegmentHistory.select().where(SegmentHistory.event == "deleted").count() == 0
     indexes = {i.name: i.sql for i in database.get_indexes("segment_line")}
-    assert set(indexes) == {"segment_line_live_line_no", "segment_line_live_contact", "segment_line_parked"}
+    assert set(indexes) - {"segment_line_pkey"} == {
+        "segment_line_live_line_no", "segment_line_live_contact", "segment_line_parked"}
     assert segments.count_lines(seg) == 4  # the partial indexes hold the right lines
     criteria.go_back(seg)
     assert line_of(seg, "P11").line_no == p11.line_no and line_of(seg, "P11").personal_note == "edited"
@@ -173,3 +239,24 @@ def test_schema_8_upgrade_on_postgresql(tmp_path, monkeypatch):
     finally:
         database.drop_tables(ALL_MODELS, safe=True)
         pg.close()
+
+
+def test_schema_9_upgrade_keeps_schema_8_parked_lines_coming_back_and_runs_twice(seg):
+    """A database of schema 8: a reduce parked its lines; no defaults columns yet."""
+    p11 = line_of(seg, "P11")
+    SegmentLine.update(removed_by=2).where(SegmentLine.live(seg) & SegmentLine.contact_no.in_(["P11", "P22"])).execute()
+    segments.record_action(seg, 2, "reduce", [("no", "P11|P22")], no_of_contacts=2)
+    for table, column in (("segment_line", "defaults_of"), ("segment_header", "line_defaults"),
+                          ("segment_history", "numbers")):
+        database.execute_sql(f"ALTER TABLE {table} DROP COLUMN {column}")
+    SchemaInfo.update(version=8).execute()
+
+    assert dbmod.init_database() == dbmod.SCHEMA_VERSION == 9
+    dbmod._upgrade_to_9()  # again: every column is there, no error
+    assert {r.defaults_of for r in SegmentLine.select()} == {0}  # older lines are kept whole when removed
+    criteria.go_back(seg)
+    assert line_of(seg, "P11").line_no == p11.line_no and parked(seg) == [] and segments.count_lines(seg) == 6
+    criteria.reduce_contacts(seg, [("no", "P11")])
+    assert sorted(history_of(seg, 2)) == ["kept"]
+    criteria.go_back(seg)
+    assert line_of(seg, "P11").line_no == p11.line_no

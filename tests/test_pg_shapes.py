@@ -89,7 +89,8 @@ def every_set_operation():
 def test_add_reduce_refine_go_back_and_reuse_plan_without_subplans(pg, sent):
     no, other = every_set_operation()
     assert segments.count_lines(other) > 0 and SegmentHistory.select().count() > 0
-    assert SegmentLine.select().where(SegmentLine.parked(other)).count() > 0
+    assert SegmentHistory.select().where((SegmentHistory.segment_no == other)
+                                         & (SegmentHistory.event == "removed")).count() > 0
     assert sent, "no statement was seen"
     assert plans_with_subplans(pg, sent, "segment_line") == []
 
@@ -101,23 +102,24 @@ def test_log_with_follow_up_plans_without_subplans(pg, sent):
     assert plans_with_subplans(pg, sent, "interaction_log_entry") == []
 
 
-def test_refine_and_reduce_right_after_an_add_park_lines_with_one_update_each(pg, sent):
-    """A removal is one UPDATE that parks the lines (schema 8): no copy into segment_history and
-    no statement that reads the history back to find lines (the plan that went quadratic on stale
-    statistics); go-back is one UPDATE back."""
+def test_refine_and_reduce_right_after_an_add_delete_lines_with_one_delete_each(pg, sent):
+    """A removal is one DELETE that returns the lines' numbers, kept in one history row (schema 9):
+    no copy of the lines and no statement that reads the history back to find lines (the plan
+    that went quadratic on stale statistics); go back is one INSERT of the lines made again."""
     no = segments.new_segment("Moves")["no"]
     criteria.add_contacts(no, [])
     sent.clear()
     criteria.reduce_contacts(no, [("city", "Paris")])
     criteria.refine_contacts(no, [("type", "person")])
     on_lines = [sql for sql, _ in sent if "segment_line" in sql and not sql.startswith("SELECT")]
-    assert [sql.split()[0] for sql in on_lines] == ["UPDATE", "UPDATE"]
-    assert all('SET "removed_by"' in sql and "segment_history" not in sql for sql in on_lines)
-    assert not [sql for sql, _ in sent if "segment_history" in sql and sql.startswith(("INSERT", "WITH"))]
+    assert [sql.split()[0] for sql in on_lines] == ["DELETE", "DELETE"]
+    assert all("RETURNING" in sql and "segment_history" not in sql for sql in on_lines)
+    copies = [sql for sql, _ in sent if "segment_history" in sql and sql.startswith(("INSERT", "WITH"))]
+    assert len(copies) == 2 and all('"numbers"' in sql and "SELECT" not in sql for sql in copies)
     sent.clear()
     criteria.go_back(no, steps=2)
-    assert [sql.split()[0] for sql, _ in sent if sql.startswith("UPDATE") and "segment_line" in sql] == [
-        "UPDATE", "UPDATE"]
+    assert [sql.split()[0] for sql, _ in sent if "INTO \"segment_line\"" in sql] == ["INSERT", "INSERT"]
+    assert not [sql for sql, _ in sent if sql.startswith("UPDATE") and "segment_line" in sql]
     assert plans_with_subplans(pg, sent, "segment_line") == []
 
 

@@ -179,7 +179,7 @@ def _remove(header, line_condition, action, filters=(), reference="", dry_run=Fa
         report(progress, 0, SegmentLine.select(fn.COUNT(SQL("*"))).where(in_segment & line_condition).scalar(),
                REMOVED)
     action_no = segments.next_action_no(header.no)
-    removed = segments.park_lines(header.no, action_no, line_condition)
+    removed = segments.remove_lines(header, action_no, line_condition)
     segments.record_action(header.no, action_no, action, filters, no_of_contacts=removed, reference=reference,
                            entire_companies=entire_companies)
     segments.touch_header(header)
@@ -230,7 +230,9 @@ def go_back(no, steps=1) -> LinesChanged:
         if not action_nos:
             raise SegtuiError(f"segment {header.no} has no criteria actions to undo")
         for action_no in action_nos:  # a loop over actions (a few), never over lines
-            history.undo_action(header.no, action_no)
+            removed = history.undo_action(header.no, action_no)
+            if removed:
+                segments.insert_removed(*removed)
         segments.touch_header(header)
         return {"undone": len(action_nos), "no_of_lines": count_lines(header.no)}
 

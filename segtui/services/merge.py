@@ -263,7 +263,9 @@ def set_line_document(segment_no, line_no, path_or_bytes=None, file_name=None) -
                 or template.get((line.interaction_template_code, ""))
             unknown = templates.unknown_fields(fields, templates.load_mapping(chosen) if chosen else {})
     with dbmod.transaction():
-        SegmentLine.update(attachment=data, attachment_name=name).where(SegmentLine.id == line.id).execute()
+        # A letter of its own: the line is kept whole if a criteria action removes it (defaults_of 0).
+        (SegmentLine.update(attachment=data, attachment_name=name, defaults_of=0)
+         .where(SegmentLine.id == line.id).execute())
     return {"segment_no": no, "line_no": line.line_no, "attachment_name": name, "fields": fields,
             "unknown_fields": unknown}
 

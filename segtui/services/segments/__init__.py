@@ -16,7 +16,7 @@ Every function that changes data is one transaction (segtui.db.transaction()).
 """
 # The undo history's names are used as segments.x too.
 from ..history import (
-    ADDED, analyze_after, delete_all_lines, delete_recorded, history_columns, park_copy, park_lines, record_added,
+    ADDED, analyze_after, delete_all_lines, delete_recorded, history_columns, park_copy, record_added, remove_lines,
     record_history)
 from .headers import (
     ALIASES, DERIVED, HEADER_ALIASES, HEADER_FIELDS, HEADER_KINDS, HEADER_TO_LINE, RULE_FIELDS, TEMPLATE_TO_HEADER,
@@ -27,13 +27,14 @@ from .segment_lines import (
     LINE_ALIASES, LINE_COLUMNS, LINE_KINDS, LINE_VERSION_FIELDS, add_contact, count_lines, get_line, line_fetcher,
     line_select, line_version, lines, remove_line, set_line)
 from .statements import (
-    LINE_STEP, default_expressions, insert_lines, line_insert_columns, max_line_no, next_action_no, record_action)
+    LINE_STEP, default_expressions, insert_lines, insert_removed, line_insert_columns, max_line_no, next_action_no,
+    record_action)
 from .values import FALSE_WORDS, LOOKUPS, MAX_AMOUNT, TRUE_WORDS, parse_date
 
 __all__ = [
     # the undo history
-    "ADDED", "analyze_after", "delete_all_lines", "delete_recorded", "history_columns", "park_copy", "park_lines",
-    "record_added", "record_history",
+    "ADDED", "analyze_after", "delete_all_lines", "delete_recorded", "history_columns", "park_copy",
+    "record_added", "record_history", "remove_lines",
     # headers
     "ALIASES", "DERIVED", "HEADER_ALIASES", "HEADER_FIELDS", "HEADER_KINDS", "HEADER_TO_LINE", "RULE_FIELDS",
     "TEMPLATE_TO_HEADER", "_was_issued", "actions_from_rows", "check_header", "check_segment_filters",
@@ -44,8 +45,8 @@ __all__ = [
     "LINE_ALIASES", "LINE_COLUMNS", "LINE_KINDS", "LINE_VERSION_FIELDS", "add_contact", "count_lines", "get_line",
     "line_fetcher", "line_select", "line_version", "lines", "remove_line", "set_line",
     # set statements
-    "LINE_STEP", "default_expressions", "insert_lines", "line_insert_columns", "max_line_no", "next_action_no",
-    "record_action",
+    "LINE_STEP", "default_expressions", "insert_lines", "insert_removed", "line_insert_columns", "max_line_no",
+    "next_action_no", "record_action",
     # typed values
     "FALSE_WORDS", "LOOKUPS", "MAX_AMOUNT", "TRUE_WORDS", "parse_date",
 ]

@@ -136,6 +136,7 @@ def _was_issued(no):
 
 def header_dict(header, no_of_lines=None, cost=None, duration=None, actions=None):
     data = to_dict(header)
+    data.pop("line_defaults", None)  # bookkeeping for go back, not something the user sets
     if no_of_lines is None:
         row = (SegmentLine.select(fn.COUNT(SegmentLine.id), fn.SUM(SegmentLine.cost), fn.SUM(SegmentLine.duration_min))
                .where(SegmentLine.live(header.no)).tuples().first())
@@ -346,6 +347,10 @@ def set_header(no, fields, update_lines=False, expected_version=None) -> Segment
         for name, value in values.items():
             setattr(header, name, value)
         header.version = header.version + 1
+        if not update_lines and any(k in HEADER_TO_LINE or k in RULE_FIELDS for k in changed):
+            # The lines keep the old values: from now on a removed line is kept whole for go back
+            # rather than made again from these defaults (history.remove_lines).
+            header.line_defaults = header.line_defaults + 1
         header.save()
         if update_lines and changed:
             _update_lines(header, old_template, changed)

@@ -23,7 +23,7 @@ from ...models import (
     normal_code,
 )
 from .. import line_pages
-from ..history import park_copy, park_lines, record_added, record_history
+from ..history import park_copy, record_added, record_history, remove_lines
 from ..results import Line, LinesChanged
 from ..versions import check_version, content_version
 from .headers import get_header, touch_header
@@ -165,7 +165,9 @@ def _line_values(fields, where):
 
 def _apply_line_values(segment_no, line_no, values):
     if values:
-        (SegmentLine.update({getattr(SegmentLine, k): v for k, v in values.items()})
+        changes = {getattr(SegmentLine, k): v for k, v in values.items()}
+        changes[SegmentLine.defaults_of] = 0  # values of its own: kept whole if a criteria action removes it
+        (SegmentLine.update(changes)
          .where(SegmentLine.live(segment_no) & (SegmentLine.line_no == line_no)).execute())
 
 
@@ -239,7 +241,7 @@ def remove_line(no, line_no) -> LinesChanged:
         if line is None:
             raise NotFound(f"segment {header.no} has no line {line_no}")
         action_no = next_action_no(header.no)
-        park_lines(header.no, action_no, SegmentLine.line_no == line.line_no)
+        remove_lines(header, action_no, SegmentLine.line_no == line.line_no)
         record_action(header.no, action_no, "remove_line", no_of_contacts=1, reference=line.contact_no)
         touch_header(header)
     return {"removed": 1, "no_of_lines": count_lines(header.no)}

@@ -5,8 +5,9 @@ The rules of docs/domain.md, section 3 (the line defaults) are written once here
 so that adding a million contacts is one INSERT ... SELECT and adding one contact by hand uses the
 same rules. These run inside the caller's transaction.
 """
-from peewee import Case, Value, fn
+from peewee import SQL, Case, JOIN, Value, fn
 
+from ...db import is_sqlite
 from ...models import Contact, InteractionTemplate, InteractionTemplateAttachment, SegmentCriteriaLine, SegmentLine
 from ..history import analyze_after
 
@@ -52,17 +53,21 @@ def default_expressions(header, contact_col, template_code=None):
     return {"salesperson_code": salesperson, "correspondence_type": corres, "language_code": language}
 
 
-def line_insert_columns(header, line_base):
-    """(line fields, select expressions over Contact) for INSERT INTO segment_line ... SELECT.
-
-    Line numbers follow the add order: company name, company no, type (company first), name.
-    """
-    defaults = default_expressions(header, lambda name: getattr(Contact, name))
+def add_order_line_no(line_base):
+    """Line numbers in the add order (company name, company no, type (company first), name) above `line_base`."""
     row_number = fn.ROW_NUMBER().over(order_by=[Contact.company_name, Contact.company_no, Contact.type,
                                                 Contact.name, Contact.no])
+    return Value(line_base) + row_number * LINE_STEP
+
+
+def line_insert_columns(header, line_no):
+    """(line fields, select expressions over Contact) for INSERT INTO segment_line ... SELECT;
+    `line_no` is the expression that numbers the lines."""
+    defaults = default_expressions(header, lambda name: getattr(Contact, name))
     pairs = [
         (SegmentLine.segment_no, Value(header.no)),
-        (SegmentLine.line_no, Value(line_base) + row_number * LINE_STEP),
+        (SegmentLine.line_no, line_no),
+        (SegmentLine.defaults_of, Value(header.line_defaults)),
         (SegmentLine.contact_no, Contact.no),
         (SegmentLine.contact_company_no, Contact.company_no),
         (SegmentLine.correspondence_type, defaults["correspondence_type"]),
@@ -114,9 +119,29 @@ def record_action(segment_no, action_no, action, filters=(), no_of_contacts=0, r
 def insert_lines(header, condition):
     """INSERT INTO segment_line ... SELECT FROM contact WHERE condition; returns (count, previous max)."""
     base = max_line_no(header.no)
-    fields, columns = line_insert_columns(header, base)
+    fields, columns = line_insert_columns(header, add_order_line_no(base))
     query = Contact.select(*columns).where(condition)
     added = SegmentLine.insert_from(query, fields).as_rowcount().execute()
     analyze_after(added, "segment_line")
     return added, base
+
+
+def insert_removed(header, numbers):
+    """Make again the lines a removal deleted (history.remove_lines: JSON pairs of line and contact
+    numbers), with their numbers, as an add makes them from `header` (the header as it was at the
+    removal) and the contact's rules. A contact deleted since does not come back. Returns how many."""
+    param = SegmentLine._meta.database.param
+    if is_sqlite():
+        pairs = SQL(f"(SELECT value ->> 0 AS line_no, value ->> 1 AS contact_no FROM json_each({param})) AS r",
+                    [numbers])
+    else:
+        pairs = SQL(f"(SELECT (p ->> 0)::int AS line_no, p ->> 1 AS contact_no "
+                    f"FROM json_array_elements({param}::json) AS p) AS r", [numbers])
+    fields, columns = line_insert_columns(header, SQL("r.line_no"))
+    # The pairs drive the join (CROSS JOIN keeps SQLite from scanning contact), a probe of contact by key each.
+    query = (Contact.select(*columns).from_(pairs).join(Contact, JOIN.CROSS)
+             .where(Contact.no == SQL("r.contact_no")))
+    added = SegmentLine.insert_from(query, fields).as_rowcount().execute()
+    analyze_after(added, "segment_line")
+    return added
 
