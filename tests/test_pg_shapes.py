@@ -6,12 +6,10 @@ million lines. These tests run every set operation on PostgreSQL (SEGTUI_TEST_PG
 keep each write statement it sent, and check that EXPLAIN shows no SubPlan in any of them.
 Without a server they skip; the results themselves are compared with SQLite in test_criteria.py.
 """
-import os
 
 import pytest
 
-from segtui import db as dbmod
-from segtui.models import ALL_MODELS, SegmentHistory, SegmentLine, database
+from segtui.models import SegmentHistory, SegmentLine, database
 from segtui.services import criteria, segment_log, segments
 from test_segments import build_small
 
@@ -19,19 +17,10 @@ WRITES = ("INSERT", "DELETE", "UPDATE", "WITH", "ANALYZE")
 
 
 @pytest.fixture
-def pg(tmp_path, monkeypatch):
-    url = os.environ.get("SEGTUI_TEST_PG")
-    if not url:
-        pytest.skip("set SEGTUI_TEST_PG=postgresql://... to check the PostgreSQL plans")
-    monkeypatch.setenv("SEGTUI_CONFIG", str(tmp_path / "settings.toml"))
-    monkeypatch.setenv("SEGTUI_DATA_DIR", str(tmp_path / "data"))
-    db = dbmod.open_database(url)
-    database.drop_tables(ALL_MODELS, safe=True)
-    dbmod.init_database()
+def pg(pg):
+    """conftest's empty PostgreSQL database (skips without SEGTUI_TEST_PG) with the small world."""
     build_small()
-    yield db
-    database.drop_tables(ALL_MODELS, safe=True)
-    db.close()
+    return pg
 
 
 @pytest.fixture
