@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import bench_worksheet  # noqa: E402
-from bench_ops import OPERATIONS, Setting, Unavailable  # noqa: E402
+from bench_ops import OPERATIONS, STATEMENT_BOUND_S, Setting, Unavailable  # noqa: E402
 
 NOTES = Path(__file__).with_name("notes.md")
 
@@ -64,6 +64,11 @@ def run_backend(setting, repeat, log):
             except Unavailable as exc:
                 log(f"  {op.name}: skipped ({exc})")
                 continue
+            except Exception as exc:
+                if "statement timeout" in str(exc):
+                    raise SystemExit(f"{op.name}: a statement ran past the time bound of "
+                                     f"{STATEMENT_BOUND_S} s on {setting.kind}: {exc}") from exc
+                raise
             entry = results.setdefault(op.name, {"rows": rows, "ours": [], "raw": [], "ms": op.ms})
             entry["ours"].append(ours)
             if raw is not None:

@@ -385,9 +385,16 @@ def transaction():
             yield
     except peewee.DatabaseError as exc:
         if is_busy(exc):
-            raise Conflict(f"the database is busy (locked by another user or process); nothing was changed, "
-                           f"try again: {exc}") from exc
+            raise Conflict(busy_message(exc)) from exc
         raise
+
+
+def busy_message(exc):
+    """What to tell the user of a wait that ran out: a statement past the time limit is not a lock."""
+    if "statement timeout" in str(exc).lower():
+        return (f"a statement ran longer than the limit of {STATEMENT_TIMEOUT_S // 60} minutes on the "
+                f"database server; nothing was changed: {exc}")
+    return f"the database is busy (locked by another user or process); nothing was changed, try again: {exc}"
 
 
 def next_no(series_code):

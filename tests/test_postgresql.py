@@ -107,6 +107,25 @@ def test_deadlock_and_serialization_failures_are_busy():
     assert not dbmod.is_busy(PgError("23505"))  # a unique violation is not "busy"
 
 
+def test_a_statement_past_the_time_limit_is_not_called_a_lock(db):
+    import peewee
+
+    from segtui.errors import Conflict
+
+    class PgError(Exception):
+        pgcode = "57014"  # query_canceled: PostgreSQL's statement_timeout
+
+    timed_out = peewee.OperationalError("canceling statement due to statement timeout")
+    timed_out.__cause__ = PgError()
+    with pytest.raises(Conflict) as caught:
+        with dbmod.transaction():
+            raise timed_out
+    assert "ran longer than the limit of 5 minutes" in str(caught.value) and "locked" not in str(caught.value)
+    with pytest.raises(Conflict, match="busy .locked by another user"):
+        with dbmod.transaction():
+            raise peewee.OperationalError("database is locked")
+
+
 @NEEDS_PG
 def test_the_password_of_a_url_is_not_shown_when_it_cannot_connect():
     from urllib.parse import urlsplit
