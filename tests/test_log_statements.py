@@ -132,6 +132,23 @@ def test_without_description_an_entry_takes_the_headers_and_a_time(backend):
     assert all(r["time_of_interaction"] and r["user_id"] == "eve" for r in rows.values())
 
 
+@pytest.mark.parametrize("largest_list", [5_000, 0], ids=["codes-as-lists", "codes-probed"])
+def test_unknown_setup_codes_are_refused_and_nothing_written(backend, monkeypatch, largest_list):
+    """The three setup tables' codes are read in one query on PostgreSQL; a table above the
+    largest list is probed per line instead: the same refusals either way."""
+    monkeypatch.setattr(segment_log, "KNOWN_CODES_MAX", largest_list)
+    no = segment(lines=4, campaign_no="CP1001")
+    set_line(no, 10000, salesperson_code="ZZ")
+    set_line(no, 20000, interaction_template_code="NOPE")
+    set_line(no, 30000, campaign_no="CP9999")
+    with pytest.raises(segment_log.LogRefused) as refused:
+        log_segment(no)
+    rules = sorted(r["rule"] for r in refused.value.refusals)
+    assert rules == ["unknown_campaign", "unknown_salesperson", "unknown_template"]
+    assert LoggedSegment.select().count() == 0 and InteractionLogEntry.select().count() == 0
+    assert SegmentLine.select().where(SegmentLine.live(no)).count() == 4
+
+
 # --- campaign entries from the lines -------------------------------------------------------------
 
 def test_campaign_entries_sum_the_lines_of_each_campaign(backend):
