@@ -149,6 +149,42 @@ def test_unknown_setup_codes_are_refused_and_nothing_written(backend, monkeypatc
     assert SegmentLine.select().where(SegmentLine.live(no)).count() == 4
 
 
+def test_unknown_contact_and_email_without_address_are_refused_with_delivery(backend, monkeypatch):
+    fake_delivery(monkeypatch)
+    no = segment(lines=5, correspondence_type="email")  # contact 5 has no address
+    set_line(no, 20000, contact_no="CT999999")
+    with pytest.raises(segment_log.LogRefused) as refused:
+        log_segment(no, deliver=True, out_dir="/tmp/x")
+    found = {(r["rule"], r["line_no"]) for r in refused.value.refusals}
+    assert found == {("unknown_contact", 20000), ("email_without_address", 50000)}
+    assert LoggedSegment.select().count() == 0
+
+
+def test_on_postgresql_the_scan_looks_each_contact_up_by_its_key(backend, monkeypatch):
+    """With statistics that favour hashing every contact (as after an ANALYZE), the scan still
+    probes the contact of each line by its key (LATERAL ... OFFSET 0)."""
+    if backend != "postgresql":
+        pytest.skip("SQLite always looks the contact up by its key")
+    import logging_data
+
+    logging_data.add_contacts(20_000, start=6)
+    no = segment(lines=2_000)
+    database.execute_sql("ANALYZE")
+    scans = []
+    real = database.obj.execute_sql
+
+    def keep(sql, params=None, *args, **kwargs):
+        if sql.startswith('SELECT COUNT(*) AS "lines"'):
+            scans.append((sql, params))
+        return real(sql, params, *args, **kwargs)
+
+    monkeypatch.setattr(database.obj, "execute_sql", keep)
+    assert log_segment(no)["interactions"] == 2_000
+    sql, params = scans[0]
+    plan = "\n".join(row[0] for row in real("EXPLAIN " + sql, params).fetchall())
+    assert "contact_pkey" in plan and "Nested Loop" in plan and "Hash" not in plan, plan
+
+
 # --- campaign entries from the lines -------------------------------------------------------------
 
 def test_campaign_entries_sum_the_lines_of_each_campaign(backend):

@@ -128,16 +128,30 @@ def _setup_codes():
     return [list(codes) for codes in dbmod.database.execute_sql(f"SELECT {arrays}", (limit,) * 3).fetchone()]
 
 
+# The line's contact as the refusal rules see it: joined once per line (_lines_with_contact).
+CONTACT = Contact.alias("c")
+_PROBED = Contact.alias("probed")
+
+
 def _email_without_address():
-    """An e-mail line whose contact (LEFT JOINed once, see _lines_with_contact) has no e-mail address."""
-    return ((SegmentLine.correspondence_type == "email") & Contact.no.is_null(False)
-            & (fn.COALESCE(Contact.email, "") == ""))
+    """An e-mail line whose contact (joined once, see _lines_with_contact) has no e-mail address."""
+    return ((SegmentLine.correspondence_type == "email") & CONTACT.no.is_null(False)
+            & (fn.COALESCE(CONTACT.email, "") == ""))
 
 
 def _lines_with_contact(*columns):
     """The segment lines with their contact joined once: one probe per line serves both the unknown
-    contact and the missing address rules."""
-    return SegmentLine.select(*columns).join(Contact, JOIN.LEFT_OUTER, on=(Contact.no == SegmentLine.contact_no))
+    contact and the missing address rules. On PostgreSQL the probe is a LATERAL subquery behind
+    OFFSET 0, which the planner keeps as a lookup of the contact by its key per line: as a plain
+    join it costs random reads at 4x sequential ones and chose to hash every contact instead
+    (2,899 lines of 100,000 contacts: 20-90 ms against 7 ms by key, the contacts in memory; on a
+    third of the contacts both take the same)."""
+    query = SegmentLine.select(*columns)
+    if dbmod.is_sqlite():
+        return query.join(CONTACT, JOIN.LEFT_OUTER, on=(CONTACT.no == SegmentLine.contact_no))
+    probe = (_PROBED.select(_PROBED.no, _PROBED.email).where(_PROBED.no == SegmentLine.contact_no)
+             .offset(0).alias("c"))
+    return query.join(probe, JOIN.LEFT_LATERAL, on=SQL("TRUE"))
 
 
 def _line_rules(deliver):
@@ -147,7 +161,7 @@ def _line_rules(deliver):
     rules = [
         ("no_date", line.date.is_null(), "no date"),
         ("no_contact", line.contact_no == "", "no contact"),
-        ("unknown_contact", (line.contact_no != "") & Contact.no.is_null(), "contact {contact_no} does not exist"),
+        ("unknown_contact", (line.contact_no != "") & CONTACT.no.is_null(), "contact {contact_no} does not exist"),
         ("no_salesperson", line.salesperson_code == "", "no salesperson"),
         ("unknown_salesperson", _unknown(line.salesperson_code, Salesperson, Salesperson.code, salespersons),
          "salesperson {salesperson_code} does not exist"),
