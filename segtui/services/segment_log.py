@@ -15,7 +15,7 @@ log delivers, so a plain log does not load python-docx.
 import datetime as dt
 import json
 
-from peewee import JOIN, SQL, Case, fn
+from peewee import JOIN, SQL, fn
 
 from .. import db as dbmod
 from ..errors import Conflict, NoLongerOpen, NotFound, SegtuiError
@@ -186,7 +186,8 @@ def _scan(no, deliver, rules=None, listed=False):
     line = SegmentLine
 
     def count(condition):
-        return fn.COALESCE(fn.SUM(Case(None, [(condition, 1)], 0)), 0)
+        # COUNT(*) FILTER: half the work of SUM(CASE ...) per line and rule on PostgreSQL
+        return fn.COUNT(SQL("*")).filter(condition)
 
     columns = [fn.COUNT(SQL("*")).alias("lines"), count(line.contact_no != "").alias("with_contact"),
                count(_email_without_address()).alias("without_address"),
