@@ -3,6 +3,7 @@ made in the entries INSERT from the scan's list, the statements skipped when the
 nothing for them, the campaign entries read from the lines, the whole segment gone, all or
 nothing; on PostgreSQL the writes are one statement. PostgreSQL runs with SEGTUI_TEST_PG."""
 import pytest
+from peewee import SQL, fn
 
 from logging_data import contact_no, fake_delivery, segment, set_line, world
 from segtui import db as dbmod
@@ -63,6 +64,22 @@ def test_email_lines_without_address_lose_their_type_the_rest_keep_theirs(backen
     assert types == {contact_no(1): "email", contact_no(2): "email", contact_no(3): "hard_copy",
                      contact_no(4): "email", contact_no(5): ""}
     assert not any(s.startswith("UPDATE") for s in sent)  # corrected in the INSERT, no second pass
+
+
+def test_thousands_of_lines_without_address_lose_their_type_in_one_statement(backend):
+    import logging_data
+    from segtui.models import Contact
+
+    logging_data.add_contacts(3_000, start=6)
+    Contact.update(email="").where(Contact.no.between(contact_no(1), contact_no(2_400))).execute()
+    Contact.update(email="p@example.com").where(Contact.no == contact_no(3_000)).execute()  # add_contacts left it empty
+    no = segment(lines=3_000, correspondence_type="email")
+    assert log_segment(no)["without_correspondence_type"] == 2_400
+    e = InteractionLogEntry
+    typed = dict(e.select(e.correspondence_type, fn.COUNT(SQL("*"))).group_by(e.correspondence_type).tuples())
+    assert typed == {"": 2_400, "email": 600}
+    assert e.get(e.contact_no == contact_no(2_400)).correspondence_type == ""
+    assert e.get(e.contact_no == contact_no(2_401)).correspondence_type == "email"
 
 
 def test_no_line_without_address_sends_no_correction(backend, sent):
