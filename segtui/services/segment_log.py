@@ -330,7 +330,7 @@ def _insert_campaign_entries(values):
 
 
 def _write_postgresql(header, scan, deliver, values):
-    """The same writes as one PostgreSQL statement (one round trip instead of nine)."""
+    """The same writes as one PostgreSQL statement (one round trip instead of eight to ten)."""
     sql = log_statements.postgresql_statement(deliver, bool(header.send_word_docs_as_attmt), "no_address" in values,
                                               bool(scan["without_group"]), bool(scan["with_campaign"]))
     entry_no, interactions, campaign_entries = dbmod.database.execute_sql(sql, values).fetchone()
