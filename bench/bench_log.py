@@ -7,6 +7,12 @@ The difference is what segtui adds: the refusal checks, the campaign entries, cr
 bookkeeping, the line defaults of the follow-up.
 
     python bench/bench_log.py [--lines 100000]
+
+`--statements` instead times each statement of a small log (city=Hamburg, 2,899 lines of the
+100,000-contact demo) and its commit, medians over the runs, and what is left in Python: where
+a small log's time goes, on SQLite or (with --pg URL, emptied and filled first) on PostgreSQL.
+
+    python bench/bench_log.py --statements [--pg postgresql://...] [--repeat 10]
 """
 import argparse
 import shutil
@@ -17,6 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def build(path, lines):
@@ -115,11 +122,78 @@ def raw(base, work, no):
     return log_s, follow_s
 
 
+def statements(args):
+    """Each statement of a log of the contacts of one city, timed in process (see the docstring)."""
+    import statistics
+
+    from bench_ops import NARROW, Setting
+    from segtui.models import database
+    from segtui.services import criteria, segments
+
+    if args.pg:
+        setting = Setting.postgresql(args.pg, args.contacts, 1, print)
+    else:
+        base = Setting.demo_sqlite(Path(tempfile.gettempdir()) / "segtui-bench", args.contacts, 1, print)
+        work = Path(tempfile.mkdtemp(prefix="segtui-bench-log-"))
+        shutil.copy(base, work / "log.db")
+        setting = Setting.sqlite(work / "log.db")
+    connection, seen = database.obj, []
+    real_execute, real_commit = connection.execute_sql, connection.commit
+
+    def execute(sql, params=None, *rest, **options):
+        start = time.perf_counter()
+        try:
+            return real_execute(sql, params, *rest, **options)
+        finally:
+            seen.append((sql, time.perf_counter() - start))
+
+    def commit(*rest, **options):
+        start = time.perf_counter()
+        try:
+            return real_commit(*rest, **options)
+        finally:
+            seen.append(("COMMIT", time.perf_counter() - start))
+
+    connection.execute_sql, connection.commit = execute, commit
+    times, totals, lines = {}, [], 0
+    for _ in range(args.repeat):
+        no = segments.new_segment("Bench log", template_code=setting.template,
+                                  salesperson_code=setting.salesperson)["no"]
+        criteria.add_contacts(no, [NARROW])
+        seen.clear()
+        start = time.perf_counter()
+        lines = segment_log_call(no)
+        totals.append(time.perf_counter() - start)
+        for k, (sql, seconds) in enumerate(seen):
+            times.setdefault((k, " ".join(sql.split())[:90]), []).append(seconds)
+    connection.execute_sql, connection.commit = real_execute, real_commit
+    total = statistics.median(totals)
+    print(f"log of {lines:,} lines ({NARROW[0]}={NARROW[1]}), {setting.kind}, medians of {args.repeat} runs: "
+          f"{total * 1000:.1f} ms")
+    in_sql = 0.0
+    for (k, sql), values in sorted(times.items()):
+        in_sql += statistics.median(values)
+        print(f"  {statistics.median(values) * 1000:7.2f} ms  {sql}")
+    print(f"  {(total - in_sql) * 1000:7.2f} ms  the rest: Python, building statements and reading results")
+    setting.close()
+
+
+def segment_log_call(no):
+    from segtui.services import segment_log
+
+    return segment_log.log_segment(no, user_id="bench")["interactions"]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure; the best is shown")
+    parser.add_argument("--statements", action="store_true", help="time each statement of a small log instead")
+    parser.add_argument("--pg", help="with --statements: a PostgreSQL URL (emptied and filled with the demo)")
+    parser.add_argument("--contacts", type=int, default=100_000, help="with --statements: demo contacts")
     args = parser.parse_args()
+    if args.statements:
+        return statements(args)
     work = Path(tempfile.mkdtemp(prefix="segtui-bench-log-"))
     try:
         base = work / "base.db"

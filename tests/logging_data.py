@@ -44,11 +44,12 @@ def add_contacts(count, start=1):
                 if f.column_name not in ("no", "type", "name", "company_name", "email", "salesperson_code")}
     defaults = {k: (v() if callable(v) else v) for k, v in defaults.items()}
     columns = ["no", "type", "name", "company_name", "email", "salesperson_code", *defaults]
-    sql = (f"INSERT INTO contact ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})")
+    # The database's own placeholder (`?` or `%s`): the logging tests run on PostgreSQL too.
+    sql = (f"INSERT INTO contact ({', '.join(columns)}) VALUES ({', '.join([database.param] * len(columns))})")
     extra = tuple(defaults.values())
     with database.atomic():
         # Raw executemany: building 10,000 rows through the ORM would dominate the test's time.
-        database.connection().executemany(sql, [row + extra for row in rows])
+        database.cursor().executemany(sql, [row + extra for row in rows])
 
 
 def contact_no(i):

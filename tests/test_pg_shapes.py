@@ -31,7 +31,8 @@ def sent(pg, monkeypatch):
 
     def keep(sql, params=None, *args, **kwargs):
         if sql.lstrip().upper().startswith(WRITES):
-            statements.append((sql, tuple(params or ())))
+            # (logging passes its values by name: a dict)
+            statements.append((sql, params if isinstance(params, dict) else tuple(params or ())))
         return real(sql, params, *args, **kwargs)
 
     monkeypatch.setattr(pg, "execute_sql", keep)
