@@ -132,13 +132,15 @@ def insert_removed(header, numbers):
     removal) and the contact's rules. A contact deleted since does not come back. Returns how many."""
     param = SegmentLine._meta.database.param
     if is_sqlite():
-        pairs = SQL(f"(SELECT value ->> 0 AS line_no, value ->> 1 AS contact_no FROM json_each({param})) AS r",
-                    [numbers])
+        pairs = SQL(f"(SELECT value ->> 0 AS line_no, value ->> 1 AS contact_no FROM json_each({param}) "
+                    "ORDER BY 2) AS r", [numbers])
     else:
         pairs = SQL(f"(SELECT (p ->> 0)::int AS line_no, p ->> 1 AS contact_no "
-                    f"FROM json_array_elements({param}::json) AS p) AS r", [numbers])
+                    f"FROM json_array_elements({param}::json) AS p ORDER BY 2) AS r", [numbers])
     fields, columns = line_insert_columns(header, SQL("r.line_no"))
-    # The pairs drive the join (CROSS JOIN keeps SQLite from scanning contact), a probe of contact by key each.
+    # The pairs drive the join (CROSS JOIN keeps SQLite from scanning contact), a probe of contact by
+    # key each, in key order: on a million contacts not all in memory, probes in line order read
+    # pages at random (1.4 s for 62,950 lines on PostgreSQL, half of it in the probes).
     query = (Contact.select(*columns).from_(pairs).join(Contact, JOIN.CROSS)
              .where(Contact.no == SQL("r.contact_no")))
     added = SegmentLine.insert_from(query, fields).as_rowcount().execute()
