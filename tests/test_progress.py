@@ -7,12 +7,9 @@ import pytest
 from segtui.models import (
     Contact,
     InteractionLogEntry,
-    LoggedSegment,
-    SegmentCriteriaLine,
-    SegmentHeader,
-    SegmentHistory,
     SegmentLine,
 )
+from db_state import state
 from segtui.services import contact_io, criteria, delivery, merge, segment_log, segments
 from segtui.services.progress import Cancelled, phase, report, steps
 
@@ -40,13 +37,6 @@ def assert_counts_up_to_the_total(pairs, total):
     dones = [d for d, _ in pairs]
     assert dones == sorted(dones), pairs
     assert all(t is not None and d <= t for d, t in pairs), pairs
-
-
-def state():
-    """Everything an add, a log or a merge could change, to compare before and after."""
-    return {model.__name__: sorted(tuple(row.values()) for row in model.select().dicts())
-            for model in (SegmentHeader, SegmentLine, SegmentCriteriaLine, SegmentHistory, LoggedSegment,
-                          InteractionLogEntry)}
 
 
 def letters_segment(lines=None):

@@ -8,11 +8,9 @@ import pytest
 from segtui.models import (
     InteractionLogEntry,
     LoggedSegment,
-    SegmentCriteriaLine,
-    SegmentHeader,
-    SegmentHistory,
     SegmentLine,
 )
+from db_state import state
 from segtui.services import criteria, merge, segment_log, segments
 from segtui.tui.screens.log_dialog import LogDialog
 from segtui.tui.screens.segment_dialogs import FormDialog
@@ -21,13 +19,6 @@ from tui_helpers import DATE, make_app, notes, open_ws, screen_text, settle, wai
 
 SMALL, LARGE = (80, 24), (120, 40)
 SIZES = pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
-
-
-def state():
-    """Every table an add, a log or a merge could change, row by row."""
-    return {model.__name__: sorted(tuple(row.values()) for row in model.select().dicts())
-            for model in (SegmentHeader, SegmentLine, SegmentCriteriaLine, SegmentHistory, LoggedSegment,
-                          InteractionLogEntry)}
 
 
 def segment_of(lines, **header):
