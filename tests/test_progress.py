@@ -4,14 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from segtui.models import (
-    Contact,
-    InteractionLogEntry,
-    SegmentLine,
-)
-from db_state import state
+from segtui.models import Contact, InteractionLogEntry, SegmentLine
 from segtui.services import contact_io, criteria, delivery, merge, segment_log, segments
 from segtui.services.progress import Cancelled, phase, report, steps
+
+from db_state import state
 
 DATA = Path(__file__).parent / "data"
 

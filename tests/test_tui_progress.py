@@ -5,16 +5,12 @@ import threading
 
 import pytest
 
-from segtui.models import (
-    InteractionLogEntry,
-    LoggedSegment,
-    SegmentLine,
-)
-from db_state import state
+from segtui.models import InteractionLogEntry, LoggedSegment, SegmentLine
 from segtui.services import criteria, merge, segment_log, segments
 from segtui.tui.screens.log_dialog import LogDialog
 from segtui.tui.screens.segment_dialogs import FormDialog
 
+from db_state import state
 from tui_helpers import DATE, make_app, notes, open_ws, screen_text, settle, wait_for
 
 SMALL, LARGE = (80, 24), (120, 40)
