@@ -1,13 +1,8 @@
 """Settings: a TOML file read with tomllib and written with tomli-w; paths from platformdirs."""
 import os
 import re
-import tomllib
-from dataclasses import dataclass
+from collections import namedtuple
 from pathlib import Path
-from typing import Any, Callable
-
-import platformdirs
-import tomli_w
 
 from . import private
 from .errors import SegtuiError
@@ -42,15 +37,12 @@ def _sender(key: str, value: str) -> None:
                           "'Name <name@example.com>')")
 
 
-@dataclass(frozen=True)
-class Setting:
+# Every command reads the settings: tomllib, tomli_w and platformdirs are imported where they are
+# used, and Setting is a named tuple (dataclasses imports inspect), for a quick start-up.
+class Setting(namedtuple("Setting", "key default label check table", defaults=(None, False))):
     """One setting: its dotted key, default (whose type is the setting's type), what it is for,
-    and a check beyond the type. A `table` setting holds free keys (keymap: action -> key)."""
-    key: str
-    default: Any
-    label: str
-    check: Callable[[str, Any], None] | None = None
-    table: bool = False
+    and a check(key, value) beyond the type. A `table` setting holds free keys (keymap: action -> key)."""
+    __slots__ = ()
 
     @property
     def type(self) -> type:
@@ -79,8 +71,8 @@ FREE_TABLES = {s.key for s in SCHEMA if s.table}
 GROUPS = {s.key.rsplit(".", 1)[0] for s in SCHEMA if "." in s.key}
 
 
-def _defaults() -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _defaults() -> dict[str, object]:
+    out: dict[str, object] = {}
     for setting in SCHEMA:
         *groups, last = setting.key.split(".")
         node = out
@@ -91,7 +83,7 @@ def _defaults() -> dict[str, Any]:
 
 
 # The settings with nothing stored, nested as the file holds them (smtp is a table).
-DEFAULTS: dict[str, Any] = _defaults()
+DEFAULTS: dict[str, object] = _defaults()
 
 # Set by the command line from --config for this run (passed, not put in the environment).
 _chosen_file: Path | None = None
@@ -104,10 +96,16 @@ def use_file(path: str | os.PathLike | None) -> None:
 
 
 def data_dir():
-    return os.environ.get("SEGTUI_DATA_DIR") or platformdirs.user_data_dir(APP)
+    if os.environ.get("SEGTUI_DATA_DIR"):
+        return os.environ["SEGTUI_DATA_DIR"]
+    import platformdirs
+
+    return platformdirs.user_data_dir(APP)
 
 
 def default_config_dir():
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP))
 
 
@@ -140,7 +138,7 @@ def _known_keys() -> list[str]:
     return [s.key for s in SCHEMA]
 
 
-def _typed(key: str, value: Any, kind: type) -> Any:
+def _typed(key: str, value: object, kind: type) -> object:
     """`value` in the type `kind` (yes/no words for booleans), or SegtuiError naming the key."""
     if kind is bool:
         if isinstance(value, str):
@@ -163,7 +161,7 @@ def _typed(key: str, value: Any, kind: type) -> Any:
     return value
 
 
-def _no_control(key: str, value: Any) -> None:
+def _no_control(key: str, value: object) -> None:
     if isinstance(value, str) and any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
         raise SegtuiError(f"{key}: the value contains a control character (a line break, NUL...)")
 
@@ -224,6 +222,8 @@ def read_file(path=None):
     private.tighten_file(path)
     if path.parent == default_config_dir():
         private.make_private_dir(path.parent, ours=True)
+    import tomllib
+
     try:
         stored = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -257,6 +257,8 @@ def shown(settings):
 
 def parse_value(text):
     """A value typed on the command line: TOML syntax if it parses (true, 25, [..]), else a string."""
+    import tomllib
+
     try:
         return tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
@@ -285,6 +287,8 @@ def set_value(key, value, path=None):
     value = check_value(key, value)
     node[parts[-1]] = value
     target = config_path(path)
+    import tomli_w
+
     try:
         if key == "output_dir" and value:
             private.make_private_dir(Path(value).expanduser())  # documents go there: owner-only when new
