@@ -1,8 +1,9 @@
 """Settings: a TOML file read with tomllib and written with tomli-w; paths from platformdirs."""
 import os
 import re
-from collections import namedtuple
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable
 
 from . import private
 from .errors import SegtuiError
@@ -38,11 +39,16 @@ def _sender(key: str, value: str) -> None:
 
 
 # Every command reads the settings: tomllib, tomli_w and platformdirs are imported where they are
-# used, and Setting is a named tuple (dataclasses imports inspect), for a quick start-up.
-class Setting(namedtuple("Setting", "key default label check table", defaults=(None, False))):
+# used, for a quick start-up of a plain command.
+@dataclass(frozen=True)
+class Setting:
     """One setting: its dotted key, default (whose type is the setting's type), what it is for,
-    and a check(key, value) beyond the type. A `table` setting holds free keys (keymap: action -> key)."""
-    __slots__ = ()
+    and a check beyond the type. A `table` setting holds free keys (keymap: action -> key)."""
+    key: str
+    default: Any
+    label: str
+    check: Callable[[str, Any], None] | None = None
+    table: bool = False
 
     @property
     def type(self) -> type:
@@ -71,8 +77,8 @@ FREE_TABLES = {s.key for s in SCHEMA if s.table}
 GROUPS = {s.key.rsplit(".", 1)[0] for s in SCHEMA if "." in s.key}
 
 
-def _defaults() -> dict[str, object]:
-    out: dict[str, object] = {}
+def _defaults() -> dict[str, Any]:
+    out: dict[str, Any] = {}
     for setting in SCHEMA:
         *groups, last = setting.key.split(".")
         node = out
@@ -83,7 +89,7 @@ def _defaults() -> dict[str, object]:
 
 
 # The settings with nothing stored, nested as the file holds them (smtp is a table).
-DEFAULTS: dict[str, object] = _defaults()
+DEFAULTS: dict[str, Any] = _defaults()
 
 # Set by the command line from --config for this run (passed, not put in the environment).
 _chosen_file: Path | None = None
@@ -138,7 +144,7 @@ def _known_keys() -> list[str]:
     return [s.key for s in SCHEMA]
 
 
-def _typed(key: str, value: object, kind: type) -> object:
+def _typed(key: str, value: Any, kind: type) -> Any:
     """`value` in the type `kind` (yes/no words for booleans), or SegtuiError naming the key."""
     if kind is bool:
         if isinstance(value, str):
@@ -161,7 +167,7 @@ def _typed(key: str, value: object, kind: type) -> object:
     return value
 
 
-def _no_control(key: str, value: object) -> None:
+def _no_control(key: str, value: Any) -> None:
     if isinstance(value, str) and any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
         raise SegtuiError(f"{key}: the value contains a control character (a line break, NUL...)")
 

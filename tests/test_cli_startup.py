@@ -154,7 +154,7 @@ def test_the_group_a_command_line_names(argv, group):
 
 
 def test_a_plain_command_does_not_load_the_settings_readers_without_a_settings_file(empty_db):
-    # tomllib, tomli_w and dataclasses cost a plain command's start-up; the settings file is absent here.
+    # tomllib and tomli_w cost a plain command's start-up; the settings file is absent here.
     proc = subprocess.run(
         [sys.executable, "-c", "import sys\nfrom segtui.cli import main\nmain(['segment', 'list'])\n"
          "print(sorted({'tomllib', 'tomli_w'} & set(sys.modules)))"],
