@@ -23,3 +23,39 @@ def test_bench_smoke_writes_a_results_table_for_every_operation(tmp_path):
     for op in OPERATIONS:
         assert f"| {op.name} |" in text
     assert "commit" in text and "| operation | rows |" in text
+    # The merge: 50 letters against docx-mailmerge2 alone in the same run, the combined file, sizes.
+    merge = text[text.index("## Merge"):]
+    assert "| one file each, 1 core | 50 |" in merge and "| one combined file, 1 core | 50 |" in merge
+    assert "| one file each, in all |" in merge and "python-docx's default document" in merge
+    # Start-up: each one-line command against its target, with the machine, versions and commit.
+    startup = text[text.index("## Command-line start-up"):]
+    assert "| `segtui segment list --json` |" in startup and "≤ 0.15 s" in startup
+    assert "Python 3." in startup and "SQLite 3." in startup and "commit " in startup
+
+
+def test_a_part_run_alone_replaces_its_own_section_and_keeps_the_others_as_they_are(tmp_path):
+    out = tmp_path / "RESULTS.md"
+    others = {
+        "head": "# segtui benchmark results\n\nWritten by someone else.\n",
+        "sqlite": "## SQLite\n\n| operation | rows |\n| add | 1 |\n",
+        "sheet": "## Worksheet and Contacts list on a large segment\n\nsheet text kept\n",
+        "merge": "## Merge\n\nmerge text kept\n",
+    }
+    old_startup = "## Command-line start-up\n\nold figures\n"
+    out.write_text("\n".join([*others.values(), old_startup]), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--only", "startup",
+                           "--startup-runs", "1", "--out", str(out)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    text = out.read_text(encoding="utf-8")
+    for name, kept in others.items():
+        assert kept in text, name
+    assert "old figures" not in text and "| `segtui --version` |" in text
+    assert text.index("## SQLite") < text.index("## Merge") < text.index("## Command-line start-up")
+
+
+def test_an_unknown_part_is_a_usage_error(tmp_path):
+    out = tmp_path / "RESULTS.md"
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--only", "merge,speed",
+                           "--out", str(out)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "unknown part(s) speed" in done.stderr
+    assert not out.exists()
