@@ -290,6 +290,9 @@ def main(argv=None):
     for text in (sheet_section, merge_section, startup_section):
         if text:
             out += [text.rstrip() + "\n"]
+    # Sections of the file no part writes (someone else's) stay, before the notes (written anew).
+    ours = ("## SQLite", "## PostgreSQL", bench_worksheet.HEADING, MERGE_HEADING, bench_startup.HEADING, "## Notes")
+    out += [text.rstrip() + "\n" for heading, text in existing.items() if heading and not heading.startswith(ours)]
     if NOTES.exists():
         out += [NOTES.read_text(encoding="utf-8").strip(), ""]
     Path(args.out).write_text("\n".join(out), encoding="utf-8")

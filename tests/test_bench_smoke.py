@@ -40,6 +40,7 @@ def test_a_part_run_alone_replaces_its_own_section_and_keeps_the_others_as_they_
         "sqlite": "## SQLite\n\n| operation | rows |\n| add | 1 |\n",
         "sheet": "## Worksheet and Contacts list on a large segment\n\nsheet text kept\n",
         "merge": "## Merge\n\nmerge text kept\n",
+        "another": "## A table of someone else's\n\nkept too\n",
     }
     old_startup = "## Command-line start-up\n\nold figures\n"
     out.write_text("\n".join([*others.values(), old_startup]), encoding="utf-8")
