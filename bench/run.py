@@ -221,13 +221,14 @@ def run_operations(args, cache, log):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--contacts", type=int, default=100_000, help="demo contacts (default 100,000)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each operation (default 3)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each operation and of the merge (default 3)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pg", help="a PostgreSQL URL: also run there (its tables are emptied first)")
     parser.add_argument("--out", default=str(Path(__file__).with_name("RESULTS.md")), help="where to write the table")
     parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "segtui-bench"),
                         help="folder that keeps the demo databases between runs")
-    parser.add_argument("--smoke", action="store_true", help="20,000 contacts, one run, results to a temporary file")
+    parser.add_argument("--smoke", action="store_true",
+                        help="20,000 contacts, one run, 50 letters, 3 start-ups; results to a temporary file")
     parser.add_argument("--worksheet", action="store_true",
                         help="also drive the worksheet and the Contacts list on a large segment")
     parser.add_argument("--worksheet-lines", type=int, default=1_000_000,
