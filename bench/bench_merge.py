@@ -1,7 +1,8 @@
 """Letters per second: 1,000 contacts merged into one .docx each and into one combined .docx,
 on one core and on all cores; then 1,000 address labels and 1,000 HTML e-mail bodies.
 
-    python bench/bench_merge.py [--contacts 1000] [--template PATH.docx] [--repeat 1]
+    python bench/bench_merge.py [--contacts 1000] [--template PATH.docx] [--letters-only]
+    python bench/bench_merge.py --merge-only [--repeat 3]   # the merge only, as a markdown table
     python bench/bench_merge.py --merge-only --repeat 3 --json FILE   # what bench/run.py runs
 
 Builds a throw-away SQLite database in a temporary folder with the contacts on one segment and
