@@ -1,13 +1,9 @@
 """Settings: a TOML file read with tomllib and written with tomli-w; paths from platformdirs."""
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
-
-import platformdirs
-import tomli_w
 
 from . import private
 from .errors import SegtuiError
@@ -42,6 +38,8 @@ def _sender(key: str, value: str) -> None:
                           "'Name <name@example.com>')")
 
 
+# Every command reads the settings: tomllib, tomli_w and platformdirs are imported where they are
+# used, for a quick start-up of a plain command.
 @dataclass(frozen=True)
 class Setting:
     """One setting: its dotted key, default (whose type is the setting's type), what it is for,
@@ -104,10 +102,16 @@ def use_file(path: str | os.PathLike | None) -> None:
 
 
 def data_dir():
-    return os.environ.get("SEGTUI_DATA_DIR") or platformdirs.user_data_dir(APP)
+    if os.environ.get("SEGTUI_DATA_DIR"):
+        return os.environ["SEGTUI_DATA_DIR"]
+    import platformdirs
+
+    return platformdirs.user_data_dir(APP)
 
 
 def default_config_dir():
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP))
 
 
@@ -224,6 +228,8 @@ def read_file(path=None):
     private.tighten_file(path)
     if path.parent == default_config_dir():
         private.make_private_dir(path.parent, ours=True)
+    import tomllib
+
     try:
         stored = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -257,6 +263,8 @@ def shown(settings):
 
 def parse_value(text):
     """A value typed on the command line: TOML syntax if it parses (true, 25, [..]), else a string."""
+    import tomllib
+
     try:
         return tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
@@ -285,6 +293,8 @@ def set_value(key, value, path=None):
     value = check_value(key, value)
     node[parts[-1]] = value
     target = config_path(path)
+    import tomli_w
+
     try:
         if key == "output_dir" and value:
             private.make_private_dir(Path(value).expanduser())  # documents go there: owner-only when new

@@ -107,3 +107,59 @@ def test_a_postgresql_url_without_the_driver_is_refused_in_a_sentence(tmp_path):
                                "SEGTUI_CONFIG": str(tmp_path / "settings.toml")})
     assert proc.returncode == 1
     assert "needs the psycopg2 driver" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def _commands(parser, path=()):
+    """{command path: its options and arguments, as help lists them} of a parser and its sub-commands."""
+    import argparse
+
+    out = {path: sorted((tuple(a.option_strings), a.dest, str(a.help)) for a in parser._actions)}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                out.update(_commands(sub, path + (name,)))
+    return out
+
+
+def test_a_command_builds_only_its_own_group_and_that_group_is_whole():
+    # Start-up: a command builds the sub-commands of the group it names only; what it builds must
+    # be the same as in the whole parser (else a command or option would go missing).
+    from segtui.cli import GROUPS, build_parser
+
+    whole = _commands(build_parser())
+    for group in [*GROUPS, "_top"]:
+        part = _commands(build_parser(group))
+        mine = {path: value if not path or path[0] == group else [a for a in value if a[1] != "subcommand"]
+                for path, value in whole.items() if len(path) < 2 or path[0] == group}
+        assert part == mine, group
+        assert len(part) < len(whole)
+
+
+@pytest.mark.parametrize("argv, group", [
+    (["segment", "list", "--json"], "segment"),
+    (["--db", "x.db", "criteria", "list"], "criteria"),
+    (["--db=x.db", "--json", "logged", "list"], "logged"),
+    (["--config", "segment", "contacts", "list"], "contacts"),
+    (["init"], "_top"),
+    ([], "_top"),
+    (["--version"], "_top"),
+    (["--d", "x.db", "segment", "list"], None),
+    (["--", "segment"], None),
+], ids=["group", "db-before", "db-equals", "option-value-like-a-group", "top-command", "none", "version",
+        "abbreviated-option", "double-dash"])
+def test_the_group_a_command_line_names(argv, group):
+    from segtui.cli import group_named
+
+    assert group_named(argv) == group
+
+
+def test_a_plain_command_does_not_load_the_settings_readers_without_a_settings_file(empty_db):
+    # tomllib and tomli_w cost a plain command's start-up; the settings file is absent here.
+    proc = subprocess.run(
+        [sys.executable, "-c", "import sys\nfrom segtui.cli import main\nmain(['segment', 'list'])\n"
+         "print(sorted({'tomllib', 'tomli_w'} & set(sys.modules)))"],
+        capture_output=True, text=True, cwd=ROOT, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "SEGTUI_DB": str(empty_db), "HOME": str(empty_db.parent),
+             "SEGTUI_CONFIG": str(empty_db.parent / "settings.toml")})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[-1] == "[]"
