@@ -53,21 +53,18 @@ def remove_lines(header, action_no, line_condition):
     segment_no, defaults = header.no, header.line_defaults
     matching = SegmentLine.live(segment_no) & line_condition
     with SegmentLine._meta.database.atomic() as savepoint:
-        taken = _delete_returning(matching)
-        own = any(row[2] != defaults for row in taken)
+        removed, own, numbers = _delete_lines(matching, defaults)
         if own:
             savepoint.rollback()
     if own:
         record_history(segment_no, action_no, KEPT, line_condition & (SegmentLine.defaults_of != defaults))
-        taken = _delete_returning(matching)  # the same lines: the segment is locked, nothing changed
-    # [line, contact, defaults_of] as returned: go back reads the first two.
-    numbers = [row for row in taken if row[2] == defaults] if own else taken
+        removed, _, numbers = _delete_lines(matching, defaults)  # the same lines: the segment is locked
     if numbers:
-        row = dict(segment_no=segment_no, action_no=action_no, line_no=len(numbers))
+        row = dict(segment_no=segment_no, action_no=action_no, line_no=removed)
         SegmentHistory.insert_many([
-            dict(row, event=REMOVED, numbers=json.dumps(numbers, separators=(",", ":"))),
+            dict(row, event=REMOVED, numbers=numbers),
             dict(row, event=DEFAULTS, numbers=json.dumps(_header_values(header), default=str))]).execute()
-    return len(taken)
+    return removed
 
 
 def _header_values(header):
@@ -81,12 +78,25 @@ def removed_header(values):
                             if name in fields})
 
 
-def _delete_returning(condition):
-    """DELETE ... RETURNING (line, contact, defaults_of): the rows read straight from the cursor,
-    as Peewee's row wrapper took longer than the DELETE itself on 16,000 lines."""
+def _delete_lines(condition, defaults):
+    """DELETE ... RETURNING the lines' numbers, contacts and `defaults_of`; returns (how many,
+    whether one has values of its own, the JSON [[line, contact], ...] of those that follow
+    `defaults`, or None). PostgreSQL builds the JSON itself in the same statement; SQLite's
+    rows are read straight from the cursor (Peewee's row wrapper took longer than the DELETE)."""
     sql, params = (SegmentLine.delete().where(condition)
                    .returning(SegmentLine.line_no, SegmentLine.contact_no, SegmentLine.defaults_of).sql())
-    return SegmentLine._meta.database.execute_sql(sql, params).fetchall()
+    database = SegmentLine._meta.database
+    if not is_sqlite():
+        # One row back instead of one per line: 16,000 lines read into Python took 10 ms more.
+        removed, follow, numbers = database.execute_sql(
+            f"WITH d AS ({sql}) SELECT count(*), COALESCE(bool_and(defaults_of = %s), TRUE), "
+            "'[' || string_agg('[' || line_no || ',' || to_json(contact_no) || ']', ',') "
+            "FILTER (WHERE defaults_of = %s) || ']' FROM d", [*params, defaults, defaults]).fetchone()
+        return removed, not follow, numbers
+    rows = database.execute_sql(sql, params).fetchall()
+    own = any(row[2] != defaults for row in rows)
+    numbers = [row for row in rows if row[2] == defaults] if own else rows  # go back reads the first two
+    return len(rows), own, json.dumps(numbers, separators=(",", ":")) if numbers else None
 
 
 def park_copy(segment_no, action_no, line_no):
