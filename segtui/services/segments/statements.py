@@ -20,7 +20,7 @@ def default_expressions(header, contact_col, template_code=None):
     a correlated subquery in an UPDATE). The template is the line's (default: the header's).
     """
     template_code = header.interaction_template_code if template_code is None else template_code
-    tpl = InteractionTemplate.get_or_none(InteractionTemplate.code == template_code) if template_code else None
+    tpl, languages = _template_rules(header, template_code)
     # Salesperson: the header's, else the contact's.
     if header.salesperson_code:
         salesperson = Value(header.salesperson_code)
@@ -39,12 +39,6 @@ def default_expressions(header, contact_col, template_code=None):
             corres = Case(None, [(contact_type == "", Value(tpl_default))], contact_type)
     # Language: the contact's when the template has an attachment in it, else the default.
     default_language = header.language_code_default or (tpl.language_code_default if tpl else "")
-    languages = []
-    if tpl:
-        languages = [r.language_code for r in InteractionTemplateAttachment
-                     .select(InteractionTemplateAttachment.language_code)
-                     .where((InteractionTemplateAttachment.template_code == tpl.code)
-                            & (InteractionTemplateAttachment.language_code != ""))]
     if languages:
         contact_language = contact_col("language_code")
         language = Case(None, [(contact_language.in_(languages), contact_language)], Value(default_language))
@@ -58,6 +52,23 @@ def add_order_line_no(line_base):
     row_number = fn.ROW_NUMBER().over(order_by=[Contact.company_name, Contact.company_no, Contact.type,
                                                 Contact.name, Contact.no])
     return Value(line_base) + row_number * LINE_STEP
+
+
+def _template_rules(header, template_code):
+    """The template and the languages it has a Word document in, read once per action: an add
+    asks for them twice (its opt-out condition and its INSERT), two round trips each."""
+    kept = getattr(header, "_template_rules", None)
+    if kept is not None and kept[0] == template_code:
+        return kept[1], kept[2]
+    tpl = InteractionTemplate.get_or_none(InteractionTemplate.code == template_code) if template_code else None
+    languages = []
+    if tpl:
+        languages = [r.language_code for r in InteractionTemplateAttachment
+                     .select(InteractionTemplateAttachment.language_code)
+                     .where((InteractionTemplateAttachment.template_code == tpl.code)
+                            & (InteractionTemplateAttachment.language_code != ""))]
+    header._template_rules = (template_code, tpl, languages)
+    return tpl, languages
 
 
 def line_insert_columns(header, line_no):
