@@ -219,9 +219,9 @@ def section(result, when, machine_line):
         f"{result['combined_bytes'] / letters / kb:.2f} kB |",
         "",
         f"All {cores} cores: each worker is a new process (spawn: no database handle or screen thread is "
-        "copied into it) that imports the Word modules, about 0.1 s, before its first letter. On a machine "
-        "whose cores are busy with other work it gains little or nothing: here a warm pool of 2 processes "
-        "merging 500 letters each took 1.59 s where one process took 0.89 s for 500 (load 2).",
+        "copied into it) that imports the Word modules, about 0.1 s, before its first letter. What the "
+        "other cores give depends on what else runs on them: on this shared machine a warm pool of 2 "
+        "processes merging 500 letters each once took 1.59 s where one process took 0.89 s for 500 (load 2).",
         "",
     ]
     return "\n".join(lines)
