@@ -124,7 +124,7 @@ def open_database(url=None, create=True):
     except peewee.DatabaseError as exc:
         db.close()
         if is_busy(exc):
-            raise Conflict(f"the database is busy (locked by another user or process): {exc}") from exc
+            raise Conflict(busy_message(exc)) from exc
         raise SegtuiError(f"cannot open database {shown_url(url)}: {exc}; is it a segtui database?") from exc
     # A SQLite file is the database: one with other tables belongs to another program. A
     # PostgreSQL database may hold other applications' tables beside ours.

@@ -247,10 +247,8 @@ def test_an_add_records_one_history_mark_not_a_copy_of_its_lines(seg):
     criteria.add_contacts(seg, [])
     assert [(r.event, r.action_no, r.line_no) for r in SegmentHistory.select()] == [("added", 1, 0)]
     criteria.reduce_contacts(seg, [("city", "Berlin")])
-    # A removal keeps the removed lines' numbers in one row (and the header's values in another),
-    # not a copy of each line.
-    assert sorted((r.event, r.action_no) for r in SegmentHistory.select()) == [
-        ("added", 1), ("defaults", 2), ("removed", 2)]
+    # A removal keeps the removed lines' numbers in one row, not a copy of each line.
+    assert sorted((r.event, r.action_no) for r in SegmentHistory.select()) == [("added", 1), ("removed", 2)]
 
 
 def test_many_steps_back_through_edits_adds_and_removals_restore_every_state(seg):

@@ -7,7 +7,7 @@ import pytest
 
 from segtui import db as dbmod
 from segtui.errors import NotFound
-from segtui.models import LoggedSegment, SchemaInfo, SegmentHistory, SegmentLine, database
+from segtui.models import LoggedSegment, SchemaInfo, SegmentHeader, SegmentHistory, SegmentLine, database
 from segtui.services import contact_edit, criteria, line_pages, lookups, merge, segment_log, segments, setup_uses
 from test_segments import build_small, line_of
 
@@ -43,10 +43,9 @@ def test_a_reduce_deletes_its_lines_and_keeps_their_numbers_in_one_row(seg):
     assert criteria.reduce_contacts(seg, [("city", "Berlin")])["removed"] == 3
     assert SegmentLine.select().where(SegmentLine.segment_no == seg).count() == 3  # deleted, not parked
     rows = history_of(seg, 2)
-    assert set(rows) == {"removed", "defaults"}  # no copy of a line: they follow the header
-    assert sorted(row[:2] for row in json.loads(rows["removed"].numbers)) == sorted(  # [line, contact, ...]
-        [numbers[c], c] for c in ("C1", "P11", "P22"))
-    assert json.loads(rows["defaults"].numbers)["description"] == "Park"
+    assert set(rows) == {"removed"}  # no copy of a line: they follow the header's defaults (set 1)
+    assert rows["removed"].line_no == 1 == SegmentHeader.get_by_id(seg).line_defaults
+    assert sorted(json.loads(rows["removed"].numbers)) == sorted([numbers[c], c] for c in ("C1", "P11", "P22"))
 
 
 def test_go_back_makes_the_removed_lines_again_value_for_value(seg):
@@ -75,15 +74,33 @@ def test_a_line_with_values_of_its_own_is_kept_whole_and_comes_back_as_it_was(se
 
 def test_lines_left_on_older_header_values_come_back_with_them(seg):
     segments.set_header(seg, {"description": "New text"})  # header only: the lines keep "Park"
+    kept = SegmentHistory.get((SegmentHistory.action_no == 0) & (SegmentHistory.event == "defaults"))
+    assert (kept.line_no, json.loads(kept.numbers)["description"]) == (1, "Park")
     before = all_line_values(seg)
     criteria.reduce_contacts(seg, [("city", "Berlin")])
-    assert sorted(history_of(seg, 2)) == ["kept"]  # none follows the header's new defaults
-    criteria.go_back(seg)
+    assert sorted(history_of(seg, 2)) == ["removed"] and history_of(seg, 2)["removed"].line_no == 1
+    criteria.go_back(seg)  # made again from the defaults they followed, not the header's new ones
     assert all_line_values(seg) == before and {r["description"] for r in before.values()} == {"Park"}
-    # Lines added now follow the new header; the next removal needs no copy of them.
+    # A line added now follows the new defaults: one removal keeps both sets, go back makes each.
     criteria.add_contacts(seg, [("no", "P21")], ignore_exclusion=True)
-    criteria.reduce_contacts(seg, [("no", "P21")])
-    assert sorted(history_of(seg, 3)) == ["defaults", "removed"]
+    before = all_line_values(seg)
+    criteria.reduce_contacts(seg, [("no", "P21|P22")])
+    assert sorted(r.line_no for r in SegmentHistory.select().where(
+        (SegmentHistory.action_no == 3) & (SegmentHistory.event == "removed"))) == [1, 2]
+    criteria.go_back(seg)
+    assert all_line_values(seg) == before and before["P21"]["description"] == "New text"
+
+
+def test_lines_updated_with_the_header_follow_its_new_defaults_and_removed_ones_keep_theirs(seg):
+    criteria.reduce_contacts(seg, [("no", "P22")])
+    segments.set_header(seg, {"description": "Changed"}, update_lines=True)
+    criteria.go_back(seg)  # P22 was removed before the change: it comes back as it was
+    before = all_line_values(seg)
+    assert before["P22"]["description"] == "Park" and before["P11"]["description"] == "Changed"
+    for _ in range(2):  # and stays so through any number of removals and go backs
+        criteria.reduce_contacts(seg, [("no", "P22|P11")])
+        criteria.go_back(seg)
+        assert all_line_values(seg) == before
 
 
 def test_a_contact_deleted_while_its_line_was_removed_does_not_come_back(seg):

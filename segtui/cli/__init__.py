@@ -133,11 +133,10 @@ def main(argv=None):
         print(f"error: {visible(str(exc), keep_newlines=True)}", file=sys.stderr)
         return exc.exit_code
     except peewee.DatabaseError as exc:
-        from ..db import is_busy
+        from ..db import busy_message, is_busy
 
         if is_busy(exc):
-            print(f"error: the database is busy (another user or process holds it); try again: {exc}",
-                  file=sys.stderr)
+            print(f"error: {busy_message(exc)}", file=sys.stderr)
             return 3
         print(f"error: database: {exc}", file=sys.stderr)
         return 1

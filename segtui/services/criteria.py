@@ -230,9 +230,8 @@ def go_back(no, steps=1) -> LinesChanged:
         if not action_nos:
             raise SegtuiError(f"segment {header.no} has no criteria actions to undo")
         for action_no in action_nos:  # a loop over actions (a few), never over lines
-            removed = history.undo_action(header.no, action_no)
-            if removed:
-                segments.insert_removed(*removed)
+            for defaults, numbers in history.undo_action(header.no, action_no):
+                segments.insert_removed(history.defaults_header(header, defaults), numbers)
         segments.touch_header(header)
         return {"undone": len(action_nos), "no_of_lines": count_lines(header.no)}
 

@@ -2,11 +2,13 @@
 
 An add does not copy its lines: it records one row, event "added", with the segment's highest
 line number before it; undone newest first, the live lines above that number are exactly the ones
-it added. A removal (schema 9) deletes its lines and records one row, event "removed", with the
-numbers of the lines and of their contacts; go back makes those lines again, with their numbers,
-as an add makes them (criteria.go_back). Only a line with values of its own (edited by hand,
-given a letter, or left on older header defaults) is copied whole, event "kept", and comes back as
-it was. A contact swap parks the old line (`removed_by`) and marks the new one "inserted".
+it added. A removal (schema 9) deletes its lines and records, per set of header defaults the lines
+followed (`defaults_of`), one row, event "removed", with the numbers of the lines and of their
+contacts; go back makes those lines again, with their numbers, as an add makes them from those
+defaults (criteria.go_back). The header's values behind each older set of defaults are kept when
+they change (event "defaults", action 0). Only a line with values of its own (edited by hand,
+given a letter) is copied whole, event "kept", and comes back as it was. A contact swap parks
+the old line (`removed_by`) and marks the new one "inserted".
 """
 import json
 
@@ -42,61 +44,76 @@ def record_history(segment_no, action_no, event, line_condition):
 def remove_lines(header, action_no, line_condition):
     """Delete the segment's live lines that match, keeping what go back needs; returns how many.
 
-    A line that follows the header's defaults (`defaults_of` equal to the header's `line_defaults`)
-    needs no copy: the DELETE returns its number and contact, kept in one "removed" row, and the
-    header's values in a "defaults" row, from which go back makes the line again. When the DELETE
-    took a line with values of its own, it is taken back (to a savepoint), those lines are copied
-    whole first ("kept"), and the DELETE runs again. So the usual removal is one DELETE: an UPDATE
-    that parks the lines costs 1.5x (SQLite) to 2.6x (PostgreSQL: a new version of each row and
-    its index entries) a plain delete.
+    A line that follows a set of the header's defaults (`defaults_of`, the header's
+    `line_defaults` when it was made) needs no copy: the DELETE returns its number, contact and
+    defaults, kept as one "removed" row per set of defaults, from which go back makes the line
+    again. When the DELETE took a line with values of its own (`defaults_of` 0), it is taken back
+    (to a savepoint), those lines are copied whole first ("kept"), and the DELETE runs again. So
+    the usual removal is one DELETE: an UPDATE that parks the lines costs 1.5x (SQLite) to 2.6x
+    (PostgreSQL: a new version of each row and its index entries) a plain delete.
     """
-    segment_no, defaults = header.no, header.line_defaults
+    segment_no = header.no
     matching = SegmentLine.live(segment_no) & line_condition
     with SegmentLine._meta.database.atomic() as savepoint:
-        removed, own, numbers = _delete_lines(matching, defaults)
+        removed, own, numbers = _delete_lines(matching)
         if own:
             savepoint.rollback()
     if own:
-        record_history(segment_no, action_no, KEPT, line_condition & (SegmentLine.defaults_of != defaults))
-        removed, _, numbers = _delete_lines(matching, defaults)  # the same lines: the segment is locked
+        record_history(segment_no, action_no, KEPT, line_condition & (SegmentLine.defaults_of == 0))
+        removed, _, numbers = _delete_lines(matching)  # the same lines: the segment is locked
     if numbers:
-        row = dict(segment_no=segment_no, action_no=action_no, line_no=removed)
-        SegmentHistory.insert_many([
-            dict(row, event=REMOVED, numbers=numbers),
-            dict(row, event=DEFAULTS, numbers=json.dumps(_header_values(header), default=str))]).execute()
+        SegmentHistory.insert_many([dict(segment_no=segment_no, action_no=action_no, event=REMOVED,
+                                         line_no=defaults, numbers=text) for defaults, text in numbers]).execute()
     return removed
 
 
-def _header_values(header):
-    return {name: field.db_value(getattr(header, name)) for name, field in SegmentHeader._meta.fields.items()}
+def _delete_lines(condition):
+    """DELETE ... RETURNING the lines' numbers, contacts and `defaults_of`; returns (how many,
+    whether one has values of its own, [(defaults, JSON [[line, contact], ...])] of the others).
+    PostgreSQL builds the JSON itself in the same statement; SQLite's rows are read straight from
+    the cursor (Peewee's row wrapper took longer than the DELETE)."""
+    sql, params = (SegmentLine.delete().where(condition)
+                   .returning(SegmentLine.line_no, SegmentLine.contact_no, SegmentLine.defaults_of).sql())
+    database = SegmentLine._meta.database
+    if not is_sqlite():
+        # One row per set of defaults back instead of one per line (16,000 lines read into
+        # Python took 10 ms more); a contact number is written as a JSON string by to_json.
+        groups = database.execute_sql(
+            f"WITH d AS ({sql}) SELECT defaults_of, count(*), "
+            "'[' || string_agg('[' || line_no || ',' || to_json(contact_no) || ']', ',') || ']' "
+            "FROM d GROUP BY defaults_of", params).fetchall()
+        removed = sum(count for _, count, _ in groups)
+        return removed, any(d == 0 for d, _, _ in groups), [(d, text) for d, _, text in groups if d != 0]
+    rows = database.execute_sql(sql, params).fetchall()
+    by_defaults = {}
+    for line, contact, defaults in rows:
+        by_defaults.setdefault(defaults, []).append((line, contact))
+    own = by_defaults.pop(0, None) is not None
+    return len(rows), own, [(d, json.dumps(pairs, separators=(",", ":"))) for d, pairs in by_defaults.items()]
 
 
-def removed_header(values):
-    """The header as it was when the lines were removed (its "defaults" row), to make them again."""
+def record_defaults(header):
+    """Keep the header's values behind its current line defaults (before they change), so that go
+    back can make a line that follows them again: one row, event "defaults", action 0."""
+    SegmentHistory.insert(segment_no=header.no, action_no=0, event=DEFAULTS, line_no=header.line_defaults,
+                          numbers=json.dumps(_header_values(header), default=str)).execute()
+
+
+def defaults_header(header, defaults):
+    """The header whose values lines following `defaults` were made from: the header itself for
+    its current defaults, else the values kept when they changed (record_defaults)."""
+    if defaults == header.line_defaults:
+        return header
+    values = (SegmentHistory.select(SegmentHistory.numbers)
+              .where((SegmentHistory.segment_no == header.no) & (SegmentHistory.action_no == 0)
+                     & (SegmentHistory.event == DEFAULTS) & (SegmentHistory.line_no == defaults)).scalar())
     fields = SegmentHeader._meta.fields
     return SegmentHeader(**{name: fields[name].python_value(value) for name, value in json.loads(values).items()
                             if name in fields})
 
 
-def _delete_lines(condition, defaults):
-    """DELETE ... RETURNING the lines' numbers, contacts and `defaults_of`; returns (how many,
-    whether one has values of its own, the JSON [[line, contact], ...] of those that follow
-    `defaults`, or None). PostgreSQL builds the JSON itself in the same statement; SQLite's
-    rows are read straight from the cursor (Peewee's row wrapper took longer than the DELETE)."""
-    sql, params = (SegmentLine.delete().where(condition)
-                   .returning(SegmentLine.line_no, SegmentLine.contact_no, SegmentLine.defaults_of).sql())
-    database = SegmentLine._meta.database
-    if not is_sqlite():
-        # One row back instead of one per line: 16,000 lines read into Python took 10 ms more.
-        removed, follow, numbers = database.execute_sql(
-            f"WITH d AS ({sql}) SELECT count(*), COALESCE(bool_and(defaults_of = %s), TRUE), "
-            "'[' || string_agg('[' || line_no || ',' || to_json(contact_no) || ']', ',') "
-            "FILTER (WHERE defaults_of = %s) || ']' FROM d", [*params, defaults, defaults]).fetchone()
-        return removed, not follow, numbers
-    rows = database.execute_sql(sql, params).fetchall()
-    own = any(row[2] != defaults for row in rows)
-    numbers = [row for row in rows if row[2] == defaults] if own else rows  # go back reads the first two
-    return len(rows), own, json.dumps(numbers, separators=(",", ":")) if numbers else None
+def _header_values(header):
+    return {name: field.db_value(getattr(header, name)) for name, field in SegmentHeader._meta.fields.items()}
 
 
 def park_copy(segment_no, action_no, line_no):
@@ -139,32 +156,33 @@ def delete_all_lines(segment_no):
 def undo_action(segment_no, action_no):
     """Take back one action (the newest left): its added lines go, a swapped line goes, its parked
     and kept lines come back; then its history and criteria rows go. Returns the removed lines to
-    make again (remove_lines): (the header as it was, the JSON pairs of line and contact numbers),
-    or None; the caller makes them (segments.insert_removed, which history cannot import)."""
+    make again (remove_lines) as [(defaults, JSON pairs of line and contact numbers)], empty when
+    none; the caller makes them (segments.insert_removed, which history cannot import)."""
     of_action = (SegmentHistory.segment_no == segment_no) & (SegmentHistory.action_no == action_no)
-    # One read of what the action left (each event's mark and numbers), so that the statements
-    # below run only for what is there: go back stays a handful of statements per step.
-    events = {event: (mark, numbers) for event, mark, numbers in SegmentHistory
-              .select(SegmentHistory.event, fn.MIN(SegmentHistory.line_no), fn.MAX(SegmentHistory.numbers))
-              .where(of_action).group_by(SegmentHistory.event).tuples()}
+    # One read of what the action left (each event's mark), so that the statements below run
+    # only for what is there: go back stays a handful of statements per step.
+    events = dict(SegmentHistory.select(SegmentHistory.event, fn.MIN(SegmentHistory.line_no))
+                  .where(of_action).group_by(SegmentHistory.event).tuples())
     if ADDED in events:
         # Every later action is undone already, so the live lines above the mark are this action's
         # (parked lines above it belong to a contact swap before it and stay parked).
         (SegmentLine.delete()
-         .where(SegmentLine.live(segment_no) & (SegmentLine.line_no > events[ADDED][0])).execute())
+         .where(SegmentLine.live(segment_no) & (SegmentLine.line_no > events[ADDED])).execute())
     if INSERTED in events:
         delete_recorded(segment_no, action_no, INSERTED)
     if INSERTED in events or not events.keys() & {ADDED, REMOVED, KEPT}:
         unpark_lines(segment_no, action_no)  # a contact swap's old line, or a schema 8 removal's lines
     if KEPT in events:
         _restore_kept(of_action)
+    removed = []
+    if REMOVED in events:
+        removed = list(SegmentHistory.select(SegmentHistory.line_no, SegmentHistory.numbers)
+                       .where(of_action & (SegmentHistory.event == REMOVED)).tuples())
     if events:
         SegmentHistory.delete().where(of_action).execute()
     SegmentCriteriaLine.delete().where((SegmentCriteriaLine.segment_no == segment_no)
                                        & (SegmentCriteriaLine.action_no == action_no)).execute()
-    if REMOVED not in events:
-        return None
-    return removed_header(events[DEFAULTS][1]), events[REMOVED][1]
+    return removed
 
 
 def _restore_kept(of_action):

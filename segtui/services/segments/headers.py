@@ -7,7 +7,7 @@ Every function that changes data is one transaction (segtui.db.transaction()).
 import datetime as dt
 import decimal
 
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 
 from ... import filters as filter_language
 from ...db import is_sqlite, next_no, transaction
@@ -28,7 +28,7 @@ from ...models import (
     normal_code,
     to_dict,
 )
-from ..history import delete_all_lines
+from ..history import delete_all_lines, record_defaults
 from ..results import CriteriaAction, Segment
 from ..versions import check_version
 from .statements import default_expressions
@@ -344,21 +344,25 @@ def set_header(no, fields, update_lines=False, expected_version=None) -> Segment
             merged.update(values)
             values = merged
         changed = {k: v for k, v in values.items() if getattr(header, k) != v}
+        old_defaults = header.line_defaults
+        if any(k in HEADER_TO_LINE or k in RULE_FIELDS for k in changed):
+            # The lines' defaults change: the values lines made so far follow are kept, so that
+            # go back makes a removed line again as it was (history.remove_lines).
+            record_defaults(header)
+            header.line_defaults = old_defaults + 1
         for name, value in values.items():
             setattr(header, name, value)
         header.version = header.version + 1
-        if not update_lines and any(k in HEADER_TO_LINE or k in RULE_FIELDS for k in changed):
-            # The lines keep the old values: from now on a removed line is kept whole for go back
-            # rather than made again from these defaults (history.remove_lines).
-            header.line_defaults = header.line_defaults + 1
         header.save()
         if update_lines and changed:
-            _update_lines(header, old_template, changed)
+            _update_lines(header, old_template, changed, old_defaults)
     return get_segment(header.no)
 
 
-def _update_lines(header, old_template, changed):
-    """One UPDATE: header values to the lines that still carry the header's (old) template."""
+def _update_lines(header, old_template, changed, old_defaults):
+    """One UPDATE: header values to the lines that still carry the header's (old) template. A line
+    that followed the old defaults follows the new ones; one on older defaults now has values of
+    its own (some of its values changed, some not)."""
     updates = {}
     for name, value in changed.items():
         if name in HEADER_TO_LINE:
@@ -372,6 +376,8 @@ def _update_lines(header, old_template, changed):
         for rule in rules:
             updates[getattr(SegmentLine, rule)] = defaults[rule]
     if updates:
+        updates[SegmentLine.defaults_of] = Case(None, [(SegmentLine.defaults_of == old_defaults,
+                                                        header.line_defaults)], 0)
         (SegmentLine.update(updates)
          .where(SegmentLine.live(header.no) & (SegmentLine.interaction_template_code == old_template))
          .execute())

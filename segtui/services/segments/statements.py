@@ -139,12 +139,14 @@ def insert_lines(header, condition):
 
 def insert_removed(header, numbers):
     """Make again the lines a removal deleted (history.remove_lines: JSON pairs of line and contact
-    numbers), with their numbers, as an add makes them from `header` (the header as it was at the
-    removal) and the contact's rules. A contact deleted since does not come back. Returns how many."""
+    numbers), with their numbers, as an add makes them from `header` (the header whose defaults
+    they followed, history.defaults_header) and the contact's rules. A contact deleted since does
+    not come back. Returns how many."""
     param = SegmentLine._meta.database.param
     if is_sqlite():
-        pairs = SQL(f"(SELECT value ->> 0 AS line_no, value ->> 1 AS contact_no FROM json_each({param}) "
-                    "ORDER BY 2) AS r", [numbers])
+        # json_extract, not ->>, which SQLite has only since 3.38 (DELETE ... RETURNING since 3.35).
+        pairs = SQL("(SELECT json_extract(value, '$[0]') AS line_no, json_extract(value, '$[1]') AS contact_no "
+                    f"FROM json_each({param}) ORDER BY 2) AS r", [numbers])
     else:
         pairs = SQL(f"(SELECT (p ->> 0)::int AS line_no, p ->> 1 AS contact_no "
                     f"FROM json_array_elements({param}::json) AS p ORDER BY 2) AS r", [numbers])
