@@ -368,17 +368,6 @@ def measure(cache, lines: int, repeat: int = 3, log=print) -> str:
     return table(run(path, repeat, log), lines)
 
 
-def kept_section(target: Path) -> str:
-    """This benchmark's section as the results file has it now ("" when it has none): bench/run.py
-    keeps it when it rewrites the file without running this benchmark."""
-    text = target.read_text(encoding="utf-8") if target.exists() else ""
-    start = text.find(HEADING)
-    if start < 0:
-        return ""
-    after = text.find("\n## ", start + len(HEADING))
-    return text[start:after + 1 if after >= 0 else len(text)].rstrip() + "\n"
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lines", type=int, default=1_000_000, help="lines in the segment and contacts")

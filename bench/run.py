@@ -275,7 +275,7 @@ def main(argv=None):
                       *kept(existing, "## PostgreSQL")]
     # The worksheet's section: measured now with --worksheet, else the one the file has is kept.
     sheet_section = (bench_worksheet.measure(cache, args.worksheet_lines, args.repeat, log) if "worksheet" in parts
-                     else bench_worksheet.kept_section(Path(args.out)))
+                     else "".join(kept(existing, bench_worksheet.HEADING)))
     when = f"{dt.datetime.now():%Y-%m-%d %H:%M}"
     machine_line = (f"{machine(with_load=False)}, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
                     f"commit {commit()}")
