@@ -91,16 +91,15 @@ def _entry_select(p, deliver, attach_all, fix_address, fix_group, logged):
         # As in Business Central: the header's "send as attachment" for every line, else the line's own.
         "send_word_docs_as_attmt": "TRUE" if attach_all else line("send_word_docs_as_attmt"),
     }
-    columns, expressions = [], []
-    for name in LineFields._meta.sorted_field_names:
-        if name == "id" or name in extra:
-            continue
-        columns.append(_column(InteractionLogEntry, name))
-        expressions.append(special.get(name, line(name)))
-    for name, expression in extra.items():
-        columns.append(_column(InteractionLogEntry, name))
-        expressions.append(expression)
-    return columns, expressions
+    names = entry_names(extra)
+    return ([_column(InteractionLogEntry, name) for name in names],
+            [extra[name] if name in extra else special.get(name, line(name)) for name in names])
+
+
+def entry_names(extra):
+    """The interaction log entry fields an INSERT ... SELECT of lines (or entries) writes, in
+    order: every line field but those `extra` gives, then `extra`'s (the entry's own)."""
+    return [n for n in LineFields._meta.sorted_field_names if n != "id" and n not in extra] + list(extra)
 
 
 def _live_lines(p):

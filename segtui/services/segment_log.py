@@ -24,7 +24,6 @@ from ..models import (
     Contact,
     InteractionLogEntry,
     InteractionTemplate,
-    LineFields,
     LoggedSegment,
     Salesperson,
     SegmentHeader,
@@ -288,16 +287,9 @@ def entry_insert_columns(source, special, extra):
     """(interaction log entry fields, SELECT expressions) for an INSERT ... SELECT over `source`
     (segment lines when logging, entries when resending): every line field is taken over unless
     `special` gives its expression, then the entry's own fields from `extra`."""
-    fields, columns = [], []
-    for name in LineFields._meta.sorted_field_names:
-        if name == "id" or name in extra:
-            continue
-        fields.append(InteractionLogEntry._meta.fields[name])
-        columns.append(special.get(name, getattr(source, name)))
-    for name, expression in extra.items():
-        fields.append(InteractionLogEntry._meta.fields[name])
-        columns.append(expression)
-    return fields, columns
+    names = log_statements.entry_names(extra)
+    return ([InteractionLogEntry._meta.fields[name] for name in names],
+            [extra[name] if name in extra else special.get(name, getattr(source, name)) for name in names])
 
 
 def _log_values(header, scan, user_id, now, today):
