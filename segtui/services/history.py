@@ -107,6 +107,8 @@ def defaults_header(header, defaults):
     values = (SegmentHistory.select(SegmentHistory.numbers)
               .where((SegmentHistory.segment_no == header.no) & (SegmentHistory.action_no == 0)
                      & (SegmentHistory.event == DEFAULTS) & (SegmentHistory.line_no == defaults)).scalar())
+    if values is None:  # not kept (a database changed by hand): the header as it is, rather than nothing
+        return header
     fields = SegmentHeader._meta.fields
     return SegmentHeader(**{name: fields[name].python_value(value) for name, value in json.loads(values).items()
                             if name in fields})
