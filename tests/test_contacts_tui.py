@@ -6,7 +6,7 @@ from segtui.models import Contact, ContactMailingGroup, InteractionLogEntry
 from segtui.tui.screens.contact_card import ContactCard
 from segtui.tui.screens.contacts import ContactsScreen
 from segtui.tui.screens.dialogs import ConfirmDialog, FormDialog
-from tui_helpers import SIZES, SIZE_IDS, make_app, settle, wait_for, widget_text
+from tui_helpers import SIZE_IDS, SIZES, fill_form, make_app, settle, wait_for, widget_text
 
 AT_BOTH_SIZES = pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 
@@ -196,10 +196,7 @@ async def test_comments_are_added_from_the_entry_details(fixed_db, size):
         details = app.screen
         assert isinstance(details, EntryDetails)
         assert "none" in widget_text(details.query_one("#entry-comments"))
-        await pilot.press("ctrl+n")
-        await pilot.pause()
-        assert isinstance(app.screen, FormDialog)
-        await pilot.press(*"Asked for a visit", "ctrl+s")
+        await fill_form(pilot, "ctrl+n", *"Asked for a visit", dialog=FormDialog)
         await settle(pilot)
         assert app.screen is details
         (comment,) = InteractionComment.select()

@@ -8,7 +8,8 @@ from segtui.errors import NotFound, SegtuiError
 from segtui.models import Contact, InteractionLogEntry, InteractionTemplate
 from segtui.services import logged, resend, segment_log, templates
 from segtui.tui.screens.dialogs import FormDialog
-from tui_helpers import SIZE_IDS, SIZES, make_app, notes, settle, wait_for
+
+from tui_helpers import SIZE_IDS, SIZES, fill_form, make_app, notes, settle, wait_for
 from word_helpers import DATA, add_line, make_segment, make_world
 
 
@@ -110,9 +111,6 @@ async def test_f4_on_logged_segments_resends_as_email(sent, server, db_path, siz
     async with app.run_test(size=size) as pilot:
         await pilot.press("g")
         await settle(pilot)
-        await pilot.press("f4")
-        await pilot.pause()
-        assert isinstance(app.screen, FormDialog)
-        await pilot.press("ctrl+s")
+        await fill_form(pilot, "f4", dialog=FormDialog)
         await wait_for(pilot, lambda: any("resent 3 entries" in note for note in notes(app)), timeout=30)
     assert len(_new_entries()) == 3 and len(server.handler.received) == 2

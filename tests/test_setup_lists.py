@@ -4,9 +4,10 @@ import pytest
 from segtui.errors import NotFound, SegtuiError
 from segtui.models import BusinessRelation, Contact, IndustryGroup, JobResponsibility, Language
 from segtui.services import contact_edit, setup
-from segtui.tui.screens.dialogs import FormDialog
 from segtui.tui.screens.setup import SetupScreen
-from tui_helpers import SIZES, SIZE_IDS, make_app, settle
+from segtui.tui.screens.dialogs import FormDialog
+
+from tui_helpers import SIZE_IDS, SIZES, fill_form, make_app, settle
 from tui_fixtures import fill_fixed
 
 EIGHT = ["salesperson", "campaign", "interaction-group", "mailing-group", "industry-group",
@@ -93,10 +94,7 @@ async def test_setup_screen_has_the_new_lists(db, db_path, size):
         await pilot.press("f7")
         await settle(pilot)
         assert isinstance(app.screen, SetupScreen)
-        await pilot.press("6", "ctrl+n")
-        await pilot.pause()
-        assert isinstance(app.screen, FormDialog)
-        await pilot.press(*"retail", "tab", *"Retail trade", "ctrl+s")
+        await fill_form(pilot, ("6", "ctrl+n"), *"retail", "tab", *"Retail trade", dialog=FormDialog)
         await settle(pilot)
         assert IndustryGroup.get_by_id("RETAIL").description == "Retail trade"
         assert app.screen.table("industry_group").row_count == 1

@@ -9,7 +9,7 @@ from segtui.services import profiles
 from segtui.tui.screens.dialogs import ConfirmDialog, FormDialog
 from segtui.tui.screens.questionnaire_dialog import QuestionnaireDialog
 from segtui.tui.screens.setup import SetupScreen
-from tui_helpers import SIZES, SIZE_IDS, make_app, settle, widget_text
+from tui_helpers import SIZE_IDS, SIZES, fill_form, make_app, settle, widget_text
 from tui_fixtures import fill_fixed
 
 
@@ -59,10 +59,7 @@ async def test_questions_and_answers_from_the_setup_screen(db, db_path, size):
         assert isinstance(app.screen, QuestionnaireDialog)
         dialog = app.screen
         # A new question: its number is proposed (1), the text typed.
-        await pilot.press("ctrl+n")
-        await pilot.pause()
-        assert isinstance(app.screen, FormDialog)
-        await pilot.press("tab", *"Employees", "ctrl+s")
+        await fill_form(pilot, "ctrl+n", "tab", *"Employees", dialog=FormDialog)
         await settle(pilot)
         assert questions() == {1: "Employees"}
         # Two answers to it, from the question's row and then from the answer's row.

@@ -12,9 +12,8 @@ from textual.widgets import Checkbox
 from segtui.models import Contact, InteractionLogEntry, LoggedSegment, SegmentHeader, SegmentLine
 from segtui.services import criteria, merge, segments
 from segtui.tui.screens.log_dialog import LogDialog
-from segtui.tui.screens.segment_dialogs import FormDialog
 
-from tui_helpers import SIZE, make_app, new_segment, notes, open_worksheet, settle, wait_for
+from tui_helpers import SIZE, fill_form, make_app, new_segment, notes, open_worksheet, settle, wait_for
 
 
 @pytest.fixture(autouse=True)
@@ -39,10 +38,7 @@ async def test_merge_preview_of_hundreds_of_lines_from_the_worksheet(demo_db, db
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await open_worksheet(pilot, no)
-        await pilot.press("m")
-        await pilot.pause()
-        assert isinstance(app.screen, FormDialog)
-        await pilot.press(*str(out), "ctrl+s")
+        await fill_form(pilot, "m", *str(out))
         await wait_for(pilot, lambda: not app.screen._busy, timeout=120)
         assert not any("fds_to_keep" in n for n in notes(app)), notes(app)
         assert any(f"{count:,} documents in" in n for n in notes(app)), notes(app)

@@ -4,11 +4,11 @@ user is told after go back, reuse criteria, apply mailing group and add line com
 Keys pressed as a user would, at 80x24 and 120x40; then the database and the message are checked.
 """
 import pytest
-from tui_helpers import DATE, make_app, open_worksheet, settle
+from tui_helpers import DATE, fill_form, make_app, open_worksheet, settle
 
 from segtui.services import criteria, segments
 from segtui.tui.screens.criteria_dialog import sample_names
-from segtui.tui.screens.segment_dialogs import FormDialog, LookupDialog
+from segtui.tui.screens.segment_dialogs import LookupDialog
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 
@@ -69,10 +69,7 @@ async def test_apply_mailing_group_tells_how_many_contacts_have_it(demo_db, db_p
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         await open_worksheet(pilot, no)
-        await pilot.press("p")
-        await pilot.pause()
-        assert isinstance(app.screen, FormDialog)
-        await pilot.press(*"vip", "ctrl+s")
+        await fill_form(pilot, "p", *"vip")
         await settle(pilot)
         assert "Mailing group VIP given to 2 contacts" in messages(app)
 
@@ -86,10 +83,7 @@ async def test_add_line_jumps_to_the_line_the_service_returned(demo_db, db_path,
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         screen = await open_worksheet(pilot, no)
-        await pilot.press("insert")
-        await pilot.pause()
-        assert isinstance(app.screen, FormDialog)
-        await pilot.press(*"ct000005", "ctrl+s")
+        await fill_form(pilot, "insert", *"ct000005")
         await settle(pilot)
         added = [line for line in segments.lines(no, limit=10) if line["contact_no"] == "CT000005"]
         assert len(added) == 1

@@ -12,7 +12,7 @@ from segtui.services import criteria, segments
 from segtui.tui.screens.log_dialog import LogDialog
 from segtui.tui.screens.segment_dialogs import FormDialog
 from segtui.tui.screens.worksheet import WorksheetScreen
-from tui_helpers import SIZE, make_app, new_segment, open_worksheet, settle, status_text
+from tui_helpers import SIZE, fill_form, make_app, new_segment, open_worksheet, settle, status_text
 
 
 # --- log ----------------------------------------------------------------------------------------------------
@@ -94,10 +94,7 @@ async def test_apply_mailing_group_and_export(demo_db, db_path, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await open_worksheet(pilot, no)
-        await pilot.press("p")
-        await pilot.pause()
-        assert isinstance(app.screen, FormDialog)
-        await pilot.press(*"vip", "ctrl+s")
+        await fill_form(pilot, "p", *"vip")
         await settle(pilot)
         linked = {r.contact_no for r in ContactMailingGroup.select().where(
             ContactMailingGroup.mailing_group_code == "VIP")}
@@ -122,10 +119,7 @@ async def test_merge_preview_writes_one_document_per_line(demo_db, db_path, tmp_
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await open_worksheet(pilot, no)
-        await pilot.press("m")
-        await pilot.pause()
-        assert isinstance(app.screen, FormDialog)
-        await pilot.press(*str(out), "ctrl+s")
+        await fill_form(pilot, "m", *str(out))
         await settle(pilot, 5)
         assert len(list(out.glob("*.docx"))) == 2
         assert any("2 documents" in str(n.message) for n in app._notifications)

@@ -138,3 +138,15 @@ async def open_worksheet(pilot, no):
     assert isinstance(pilot.app.screen, WorksheetScreen)
     assert pilot.app.screen.segment_no == no
     return pilot.app.screen
+
+
+async def fill_form(pilot, keys, *typed, dialog=None):
+    """Open a form dialog with `keys`, type `typed` into it and save it with ctrl+s, as a user does.
+    `dialog`: the form's class (the worksheet's FormDialog unless given: the lists have their own)."""
+    if dialog is None:
+        from segtui.tui.screens.segment_dialogs import FormDialog as dialog
+
+    await pilot.press(*([keys] if isinstance(keys, str) else keys))
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, dialog), type(pilot.app.screen).__name__
+    await pilot.press(*typed, "ctrl+s")
