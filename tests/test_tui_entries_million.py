@@ -9,9 +9,10 @@ import threading
 
 import pytest
 from test_tui_million import Statements, counted_where, walk_and_check
+from bulk import fill_rows
 from tui_helpers import SIZE_IDS, SIZES, make_app, settle, wait_for
 
-from segtui.models import InteractionLogEntry, database
+from segtui.models import InteractionLogEntry
 from segtui.services import interactions
 from segtui.tui.screens.dialogs import ChoiceDialog
 from segtui.tui.screens.interactions import DeliveryErrorDialog, InteractionsScreen
@@ -22,26 +23,11 @@ ENTRIES = 200_000
 def fill_entries(count):
     """`count` more entries in one INSERT ... SELECT (test data only): every other one by e-mail,
     every fourth one evaluated positive; their entry numbers follow the ones already there."""
-    given = {"date": "'2026-02-01'", "contact_no": "'CT' || substr('000000' || (x % 300 + 1), -6)",
-             "description": "'Bulk ' || x", "interaction_template_code": "'BULK'",
-             "correspondence_type": "CASE WHEN x % 2 = 0 THEN 'email' ELSE 'hard_copy' END",
-             "evaluation": "CASE WHEN x % 4 = 0 THEN 'positive' ELSE '' END"}
-    fields = [f for f in InteractionLogEntry._meta.sorted_fields if f.name != "entry_no"]
-    values = []
-    for f in fields:
-        if f.name in given:
-            values.append(given[f.name])
-        elif f.null:
-            values.append("NULL")
-        elif f.field_type in ("VARCHAR", "TEXT"):
-            values.append("''")
-        else:
-            values.append("0")
-    with database.atomic():
-        database.execute_sql(
-            f"INSERT INTO interaction_log_entry ({', '.join(f.column_name for f in fields)}) "
-            f"WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < {count}) "
-            f"SELECT {', '.join(values)} FROM n")
+    fill_rows(InteractionLogEntry, count, {
+        "date": "'2026-02-01'", "contact_no": "'CT' || substr('000000' || (x % 300 + 1), -6)",
+        "description": "'Bulk ' || x", "interaction_template_code": "'BULK'",
+        "correspondence_type": "CASE WHEN x % 2 = 0 THEN 'email' ELSE 'hard_copy' END",
+        "evaluation": "CASE WHEN x % 4 = 0 THEN 'positive' ELSE '' END"})
 
 
 def last_entry_no(*where):

@@ -9,6 +9,7 @@ import threading
 
 import pytest
 from test_tui_segments import fill_lines
+from bulk import fill_rows
 from tui_helpers import SIZE_IDS, SIZES, make_app, new_segment, settle, wait_for
 
 from segtui.models import Contact, database
@@ -58,14 +59,9 @@ def counted_where(monkeypatch, module, name):
 
 def fill_contacts(count):
     """`count` more contacts (CX0000001..., city Bonn) in one INSERT ... SELECT (test data only)."""
-    given = {"no": "'CX' || substr('0000000' || x, -7)", "type": "'person'", "name": "'Person ' || x",
-             "city": "'Bonn'", "created_at": "'2026-01-15 09:30:00'", "modified_at": "'2026-01-15 09:30:00'"}
-    fields = Contact._meta.sorted_fields
-    values = [given.get(f.name, "0" if f.field_type in ("INT", "BOOL") else "''") for f in fields]
-    database.execute_sql(
-        f"INSERT INTO contact ({', '.join(f.column_name for f in fields)}) "
-        f"WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < {count}) "
-        f"SELECT {', '.join(values)} FROM n")
+    fill_rows(Contact, count, {"no": "'CX' || substr('0000000' || x, -7)", "type": "'person'",
+                               "name": "'Person ' || x", "city": "'Bonn'",
+                               "created_at": "'2026-01-15 09:30:00'", "modified_at": "'2026-01-15 09:30:00'"})
 
 
 async def walk_and_check(pilot, sheet, source, total, last_key):

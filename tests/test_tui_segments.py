@@ -7,14 +7,14 @@ is on the screen.
 import time
 
 import pytest
-from peewee import CharField, TextField
 from textual.widgets import Input, OptionList, Static
 
-from segtui.models import SegmentHeader, SegmentLine, database
+from segtui.models import SegmentHeader, SegmentLine
 from segtui.services import criteria, segments
 from segtui.tui.screens.segment_dialogs import ConfirmDialog, FormDialog, LookupDialog
 from segtui.tui.screens.segments import SegmentsScreen
 from segtui.tui.screens.worksheet import WorksheetScreen
+from bulk import fill_rows
 from tui_helpers import (SIZE, criteria_rows, make_app, new_segment, open_worksheet, settle, status_text,
                          wait_for)
 
@@ -225,28 +225,10 @@ async def test_add_and_remove_a_line_with_keys(demo_db, db_path):
 # --- a million lines ------------------------------------------------------------------------------------------
 
 def fill_lines(segment_no, count):
-    """`count` lines in one INSERT ... SELECT over a recursive CTE (test data only)."""
-    fields = [f for f in SegmentLine._meta.sorted_fields if f.name != "id"]
-    columns, values = [], []
-    for f in fields:
-        columns.append(f.column_name)
-        if f.name == "segment_no":
-            values.append(f"'{segment_no}'")
-        elif f.name == "line_no":
-            values.append("x * 10")
-        elif f.name == "contact_no":
-            values.append("'CT' || substr('000000' || (x % 300 + 1), -6)")
-        elif f.name == "description":
-            values.append("'Line ' || x")
-        elif f.null:
-            values.append("NULL")
-        else:
-            values.append("''" if isinstance(f, (CharField, TextField)) else "0")
-    sql = (f"INSERT INTO segment_line ({', '.join(columns)}) "
-           f"WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < {count}) "
-           f"SELECT {', '.join(values)} FROM n")
-    with database.atomic():
-        database.execute_sql(sql)
+    """`count` lines in one INSERT ... SELECT (test data only)."""
+    fill_rows(SegmentLine, count, {"segment_no": f"'{segment_no}'", "line_no": "x * 10",
+                                   "contact_no": "'CT' || substr('000000' || (x % 300 + 1), -6)",
+                                   "description": "'Line ' || x"})
 
 
 @pytest.mark.slow
