@@ -49,6 +49,17 @@ def test_add_skips_contacts_already_on_the_segment_unless_allowed(seg):
     assert criteria.add_contacts(seg, [("city", "Berlin")], allow_existing=True) == {"added": 3, "no_of_lines": 6}
 
 
+def test_an_add_into_a_segment_emptied_by_a_reduce_takes_the_contacts_again_and_counts_right(seg):
+    # An add into a segment without lines skips the probe for contacts already on it and the count.
+    assert criteria.add_contacts(seg, [("city", "Berlin")]) == {"added": 3, "no_of_lines": 3}
+    criteria.reduce_contacts(seg, [("city", "Berlin")])
+    assert criteria.add_contacts(seg, [("city", "Berlin|London")]) == {"added": 4, "no_of_lines": 4}
+    assert criteria.add_contacts(seg, [("city", "Berlin")]) == {"added": 0, "no_of_lines": 4}
+    assert sorted(contacts_on(seg)) == ["C1", "C2", "P11", "P22"]
+    criteria.go_back(seg, steps=2)  # the second add's lines go; the reduce's lines do not come back yet
+    assert contacts_on(seg) == []
+
+
 def test_add_skips_excluded_contacts_unless_ignore_exclusion(seg):
     criteria.add_contacts(seg, [("city", "London")])
     assert contacts_on(seg) == ["C2"]

@@ -8,7 +8,7 @@ import pytest
 from segtui import db as dbmod
 from segtui.errors import NotFound
 from segtui.models import LoggedSegment, SchemaInfo, SegmentHeader, SegmentHistory, SegmentLine, database
-from segtui.services import contact_edit, criteria, line_pages, lookups, merge, segment_log, segments, setup_uses
+from segtui.services import contact_edit, criteria, history, line_pages, lookups, merge, segment_log, segments, setup_uses
 from test_segments import build_small, line_of
 
 
@@ -46,6 +46,38 @@ def test_a_reduce_deletes_its_lines_and_keeps_their_numbers_in_one_row(seg):
     assert set(rows) == {"removed"}  # no copy of a line: they follow the header's defaults (set 1)
     assert rows["removed"].line_no == 1 == SegmentHeader.get_by_id(seg).line_defaults
     assert sorted(json.loads(rows["removed"].numbers)) == sorted([numbers[c], c] for c in ("C1", "P11", "P22"))
+
+
+def test_a_removal_leaves_no_trigger_behind_so_later_deletes_record_nothing(db):
+    # SQLite keeps a removal's lines through a trigger of the connection made for that one DELETE.
+    build_small()
+    no = segments.new_segment("Park", template_code="LTR", salesperson_code="AL")["no"]
+    criteria.add_contacts(no, [])
+    criteria.reduce_contacts(no, [("city", "Berlin")])
+    temp = database.execute_sql("SELECT type, name FROM sqlite_temp_master").fetchall()
+    assert ("trigger", "removed_line_kept") not in temp
+    assert database.execute_sql("SELECT count(*) FROM temp.removed_line").fetchone() == (0,)
+    segments.delete_all_lines(no)  # a delete outside a removal
+    assert database.execute_sql("SELECT count(*) FROM temp.removed_line").fetchone() == (0,)
+    with pytest.raises(NotFound):  # a removal that fails after its DELETE
+        with dbmod.transaction():
+            criteria.add_contacts(no, [])
+            history.remove_lines(segments.get_header(no), 99, SegmentLine.contact_no == "C1")
+            raise NotFound("stop")
+    assert ("trigger", "removed_line_kept") not in database.execute_sql(
+        "SELECT type, name FROM sqlite_temp_master").fetchall()
+    assert segments.count_lines(no) == 0  # the failed action changed nothing
+
+
+def test_a_second_removal_in_one_action_keeps_only_its_own_lines(seg):
+    # The temporary table is emptied after each DELETE: two removals record their own lines each.
+    header = segments.get_header(seg)
+    numbers = {r.contact_no: r.line_no for r in SegmentLine.select().where(SegmentLine.live(seg))}
+    with dbmod.transaction():
+        history.remove_lines(header, 7, SegmentLine.contact_no == "C1")
+        history.remove_lines(header, 8, SegmentLine.contact_no == "P12")
+    assert json.loads(history_of(seg, 7)["removed"].numbers) == [[numbers["C1"], "C1"]]
+    assert json.loads(history_of(seg, 8)["removed"].numbers) == [[numbers["P12"], "P12"]]
 
 
 def test_go_back_makes_the_removed_lines_again_value_for_value(seg):

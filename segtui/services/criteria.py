@@ -90,10 +90,13 @@ def _add(header, base, action, filters=(), reference="", dry_run=False, progress
     With a `progress` listener the contacts are counted first (the add itself stays one
     INSERT ... SELECT); without one nothing more is read."""
     opted_out = add_opted_out(header)
+    # A segment without lines has no contact to leave out as already on it: its first add (the
+    # usual one) needs neither that probe per contact nor a count of the lines for the answer.
+    last_line = segments.last_line_no(header.no)
+    allow_existing = options.get("allow_existing_contacts", False) or last_line is None
     condition = add_condition(header.no, base, options.get("expand_contact", False),
                               options.get("allow_company_with_persons", False),
-                              options.get("ignore_exclusion", False),
-                              options.get("allow_existing_contacts", False), opted_out)
+                              options.get("ignore_exclusion", False), allow_existing, opted_out)
     if dry_run:
         count = Contact.select(fn.COUNT(SQL("*"))).where(condition).scalar()
         chosen = add_condition(header.no, base, options.get("expand_contact", False),
@@ -105,14 +108,14 @@ def _add(header, base, action, filters=(), reference="", dry_run=False, progress
     if progress is not None:
         report(progress, 0, Contact.select(fn.COUNT(SQL("*"))).where(condition).scalar(), ADDED)
     action_no = segments.next_action_no(header.no)
-    added, base_line = segments.insert_lines(header, condition)
+    added, base_line = segments.insert_lines(header, condition, last_line or 0)
     if added:
         segments.record_added(header.no, action_no, base_line)
     segments.record_action(header.no, action_no, action, filters, no_of_contacts=added, reference=reference,
                            **{k: bool(options.get(k, False)) for k in OPTION_NAMES})
     segments.touch_header(header)
     report(progress, added, added, ADDED)  # inside the transaction: a cancel here writes nothing
-    return {"added": added, "no_of_lines": count_lines(header.no)}
+    return {"added": added, "no_of_lines": added if last_line is None else count_lines(header.no)}
 
 
 def add_contacts(no, filters, allow_existing=False, expand_contact=False, allow_company_with_persons=False,

@@ -104,8 +104,13 @@ def line_insert_columns(header, line_no):
     return [p[0] for p in pairs], [p[1] for p in pairs]
 
 
+def last_line_no(segment_no):
+    """The highest live line number, None when the segment has no lines."""
+    return SegmentLine.select(fn.MAX(SegmentLine.line_no)).where(SegmentLine.live(segment_no)).scalar()
+
+
 def max_line_no(segment_no):
-    return SegmentLine.select(fn.MAX(SegmentLine.line_no)).where(SegmentLine.live(segment_no)).scalar() or 0
+    return last_line_no(segment_no) or 0
 
 
 def next_action_no(segment_no):
@@ -127,9 +132,10 @@ def record_action(segment_no, action_no, action, filters=(), no_of_contacts=0, r
     SegmentCriteriaLine.insert_many(rows).execute()
 
 
-def insert_lines(header, condition):
-    """INSERT INTO segment_line ... SELECT FROM contact WHERE condition; returns (count, previous max)."""
-    base = max_line_no(header.no)
+def insert_lines(header, condition, base=None):
+    """INSERT INTO segment_line ... SELECT FROM contact WHERE condition, numbered above `base`
+    (default: the highest line number); returns (count, previous max)."""
+    base = max_line_no(header.no) if base is None else base
     fields, columns = line_insert_columns(header, add_order_line_no(base))
     query = Contact.select(*columns).where(condition)
     added = SegmentLine.insert_from(query, fields).as_rowcount().execute()
