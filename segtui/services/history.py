@@ -55,56 +55,81 @@ def remove_lines(header, action_no, line_condition):
     segment_no = header.no
     matching = SegmentLine.live(segment_no) & line_condition
     with SegmentLine._meta.database.atomic() as savepoint:
-        removed, own, numbers = _delete_lines(matching)
+        removed, own = _delete_lines(matching, segment_no, action_no, own_kept=False)
         if own:
             savepoint.rollback()
     if own:
         record_history(segment_no, action_no, KEPT, line_condition & (SegmentLine.defaults_of == 0))
-        removed, _, numbers = _delete_lines(matching)  # the same lines: the segment is locked
-    if numbers:
-        SegmentHistory.insert_many([dict(segment_no=segment_no, action_no=action_no, event=REMOVED,
-                                         line_no=defaults, numbers=text) for defaults, text in numbers]).execute()
+        removed, _ = _delete_lines(matching, segment_no, action_no, own_kept=True)  # the segment is locked
     return removed
 
 
-def _delete_lines(condition):
-    """DELETE the lines, keeping each one's number, contact and `defaults_of`; returns (how many,
-    whether one has values of its own, [(defaults, JSON [[line, contact], ...])] of the others).
-    The JSON is built by the database, one row per set of defaults, never a row per line in Python.
-    """
+def _delete_lines(condition, segment_no, action_no, own_kept):
+    """DELETE the lines and record, for each set of defaults but 0, one "removed" row with the
+    JSON [[line, contact], ...] of its lines; returns (how many, whether one has values of its
+    own). The JSON is built and written by the database, never a row per line in Python. While a
+    line with values of its own is among them and not yet copied (`own_kept` False), nothing is
+    recorded: the caller takes the DELETE back."""
     sql, params = SegmentLine.delete().where(condition).sql()
     database = SegmentLine._meta.database
+    names, values = _removed_row_defaults()
+    columns = ", ".join(["segment_no", "action_no", "event", "line_no", "numbers", *names])
+    p = database.param
+    # segment_no, action_no, event, then defaults_of and the JSON, then the other columns' defaults.
+    row = f"{p}, {p}, {p}, defaults_of, NUMBERS" + "".join(f", {p}" for _ in values)
+    given = [segment_no, action_no, REMOVED, *values]
     if is_sqlite():
-        groups = _delete_lines_sqlite(database, sql, params)
-    else:
-        # A DELETE ... RETURNING in a CTE, the JSON built in the same statement; a contact number
-        # is written as a JSON string by to_json.
-        groups = database.execute_sql(
-            f"WITH d AS ({sql} RETURNING line_no, contact_no, defaults_of) SELECT defaults_of, count(*), "
-            "'[' || string_agg('[' || line_no || ',' || to_json(contact_no) || ']', ',') || ']' "
-            "FROM d GROUP BY defaults_of", params).fetchall()
-    removed = sum(count for _, count, _ in groups)
-    return removed, any(d == 0 for d, _, _ in groups), [(d, text) for d, _, text in groups if d != 0]
+        return _delete_lines_sqlite(database, sql, params, columns, row, given, own_kept)
+    # One statement: the DELETE ... RETURNING, the JSON (a contact number written as a JSON string
+    # by to_json) and its INSERT; sending 16,000 lines' JSON back as a parameter took 16 ms more.
+    groups = database.execute_sql(
+        f"WITH d AS ({sql} RETURNING line_no, contact_no, defaults_of), "
+        "g AS (SELECT defaults_of, count(*) AS lines, "
+        "'[' || string_agg('[' || line_no || ',' || to_json(contact_no) || ']', ',') || ']' AS numbers "
+        "FROM d GROUP BY defaults_of), "
+        f"h AS (INSERT INTO segment_history ({columns}) SELECT {row.replace('NUMBERS', 'numbers')} FROM g "
+        f"WHERE defaults_of <> 0 AND ({p} OR NOT EXISTS (SELECT 1 FROM g WHERE defaults_of = 0))) "
+        "SELECT defaults_of, lines FROM g",
+        [*params, *given, own_kept]).fetchall()
+    return sum(lines for _, lines in groups), any(d == 0 for d, _ in groups)
 
 
-def _delete_lines_sqlite(database, sql, params):
+def _delete_lines_sqlite(database, sql, params, columns, row, given, own_kept):
     """SQLite: a trigger of this connection only, made for this one DELETE, copies each deleted
-    line's keys into a temporary table, which one query then turns into JSON. RETURNING hands its
-    rows through a temporary b-tree and then to Python one by one: 1.4-1.6x a plain DELETE, where
-    the trigger costs 1.1-1.3x (16,000 and 33,000 lines, bench/notes.md). The trigger is dropped in
-    the same transaction, so no other statement of this connection fires it."""
+    line's keys into a temporary table, which one INSERT ... SELECT then turns into the JSON rows.
+    RETURNING hands its rows through a temporary b-tree and then to Python one by one: 1.4-1.6x a
+    plain DELETE, where the trigger costs 1.1-1.3x (16,000 and 33,000 lines, bench/notes.md). The
+    trigger is dropped in the same transaction, so no other statement of this connection fires it."""
     database.execute_sql("CREATE TEMP TABLE IF NOT EXISTS removed_line "
                          "(line_no INTEGER, contact_no TEXT, defaults_of INTEGER)")
     database.execute_sql("CREATE TEMP TRIGGER removed_line_kept AFTER DELETE ON main.segment_line BEGIN "
                          "INSERT INTO removed_line VALUES (old.line_no, old.contact_no, old.defaults_of); END")
     try:
         database.execute_sql(sql, params)
-        return database.execute_sql(
-            "SELECT defaults_of, count(*), json_group_array(json_array(line_no, contact_no)) "
-            "FROM temp.removed_line GROUP BY defaults_of").fetchall()
+        groups = database.execute_sql("SELECT defaults_of, count(*) FROM temp.removed_line "
+                                      "GROUP BY defaults_of").fetchall()
+        own = any(d == 0 for d, _ in groups)
+        if groups and (own_kept or not own):
+            json_rows = row.replace("NUMBERS", "json_group_array(json_array(line_no, contact_no))")
+            database.execute_sql(f"INSERT INTO segment_history ({columns}) SELECT {json_rows} "
+                                 "FROM temp.removed_line WHERE defaults_of <> 0 GROUP BY defaults_of", given)
+        return sum(lines for _, lines in groups), own
     finally:
         database.execute_sql("DROP TRIGGER temp.removed_line_kept")
         database.execute_sql("DELETE FROM temp.removed_line")
+
+
+def _removed_row_defaults():
+    """The history columns a "removed" row leaves at their defaults, and those defaults (as
+    stored), for writing the rows in SQL."""
+    names, values = [], []
+    for field in SegmentHistory._meta.sorted_fields:
+        if field.name in ("id", "segment_no", "action_no", "event", "line_no", "numbers"):
+            continue
+        default = field.default() if callable(field.default) else field.default
+        names.append(field.column_name)
+        values.append(field.db_value(default))
+    return names, values
 
 
 def record_defaults(header):
