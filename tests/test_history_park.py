@@ -8,7 +8,8 @@ import pytest
 from segtui import db as dbmod
 from segtui.errors import NotFound
 from segtui.models import LoggedSegment, SchemaInfo, SegmentHeader, SegmentHistory, SegmentLine, database
-from segtui.services import contact_edit, criteria, history, line_pages, lookups, merge, segment_log, segments, setup_uses
+from segtui.services import (contact_edit, criteria, history, line_pages, lookups, merge, segment_log, segments,
+                             setup_uses)
 from test_segments import build_small, line_of
 
 

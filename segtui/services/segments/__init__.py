@@ -27,8 +27,8 @@ from .segment_lines import (
     LINE_ALIASES, LINE_COLUMNS, LINE_KINDS, LINE_VERSION_FIELDS, add_contact, count_lines, get_line, line_fetcher,
     line_select, line_version, lines, remove_line, set_line)
 from .statements import (
-    LINE_STEP, default_expressions, insert_lines, insert_removed, last_line_no, line_insert_columns, max_line_no, next_action_no,
-    record_action)
+    LINE_STEP, default_expressions, insert_lines, insert_removed, last_line_no, line_insert_columns, max_line_no,
+    next_action_no, record_action)
 from .values import FALSE_WORDS, LOOKUPS, MAX_AMOUNT, TRUE_WORDS, parse_date
 
 __all__ = [
@@ -45,8 +45,8 @@ __all__ = [
     "LINE_ALIASES", "LINE_COLUMNS", "LINE_KINDS", "LINE_VERSION_FIELDS", "add_contact", "count_lines", "get_line",
     "line_fetcher", "line_select", "line_version", "lines", "remove_line", "set_line",
     # set statements
-    "LINE_STEP", "default_expressions", "insert_lines", "insert_removed", "last_line_no", "line_insert_columns", "max_line_no",
-    "next_action_no", "record_action",
+    "LINE_STEP", "default_expressions", "insert_lines", "insert_removed", "last_line_no", "line_insert_columns",
+    "max_line_no", "next_action_no", "record_action",
     # typed values
     "FALSE_WORDS", "LOOKUPS", "MAX_AMOUNT", "TRUE_WORDS", "parse_date",
 ]
