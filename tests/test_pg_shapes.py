@@ -165,3 +165,24 @@ def test_a_new_segment_does_not_wait_for_a_log_with_follow_up(pg, monkeypatch):
     assert "error" not in seen, seen.get("error")
     follow = seen["result"]["follow_up_segment_no"]
     assert follow != other and {follow, other} == {"SM00002", "SM00003"}
+
+
+def test_reuse_logged_looks_the_entries_contacts_up_by_key(pg, sent):
+    """An IN over a logged segment's entries made PostgreSQL hash every contact (a seq scan of
+    contact for a few thousand entries); the contacts read into an array are looked up by key."""
+    no = segments.new_segment("Logged", template_code="LTR", salesperson_code="AL")["no"]
+    criteria.add_contacts(no, [("city", "Berlin")])
+    logged = segment_log.log_segment(no, user_id="t")["logged_segment_entry_no"]
+    other = segments.new_segment("Again", template_code="LTR", salesperson_code="AL")["no"]
+    sent.clear()
+    assert criteria.reuse_logged(other, logged, confirm=True)["added"] == 3
+    inserts = [(sql, params) for sql, params in sent if sql.startswith('INSERT INTO "segment_line"')]
+    assert len(inserts) == 1 and "= ANY(ARRAY(" in inserts[0][0]
+    cursor = pg.connection().cursor()
+    cursor.execute("SET enable_seqscan = off")  # a world of 9 contacts: the plan a large one gets
+    try:
+        cursor.execute("EXPLAIN " + inserts[0][0], inserts[0][1])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    finally:
+        cursor.execute("RESET enable_seqscan")
+    assert "contact_pkey" in plan and "SubPlan" not in plan
