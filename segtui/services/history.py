@@ -98,7 +98,7 @@ def _delete_lines_sqlite(database, sql, params, columns, row, given, own_kept):
     """SQLite: a trigger of this connection only, made for this one DELETE, copies each deleted
     line's keys into a temporary table, which one INSERT ... SELECT then turns into the JSON rows.
     RETURNING hands its rows through a temporary b-tree and then to Python one by one: 1.4-1.6x a
-    plain DELETE, where the trigger costs 1.1-1.3x (16,000 and 33,000 lines, bench/notes.md). The
+    plain DELETE, where the trigger with the JSON costs 1.2-1.4x (bench/bench_removal.py). The
     trigger is dropped in the same transaction, so no other statement of this connection fires it."""
     database.execute_sql("CREATE TEMP TABLE IF NOT EXISTS removed_line "
                          "(line_no INTEGER, contact_no TEXT, defaults_of INTEGER)")
