@@ -120,3 +120,21 @@ async def test_resend_menu_words_come_from_the_labels_table(db, db_path, size):
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, LoggedSegmentsScreen)
+
+
+@SIZES
+async def test_a_reduce_of_one_line_says_one_line(demo_db, db_path, size):
+    from segtui.tui.screens.criteria_dialog import CriteriaDialog
+
+    no = new_segment()
+    criteria.add_contacts(no, [("city", "@b*")])
+    before = segments.count_lines(no)
+    contact = segments.lines(no, limit=1)[0]["contact_no"]
+    app = make_app(db_path)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await open_worksheet(pilot, no)
+        await fill_form(pilot, "r", *contact, dialog=CriteriaDialog)  # the No. field has the focus
+        await settle(pilot)
+        assert segments.count_lines(no) == before - 1
+        assert f"1 line removed; {before - 1:,} lines" in messages(app)

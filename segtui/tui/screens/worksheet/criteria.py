@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import DataTable, Static
 
 from ....errors import SegtuiError
-from ....labels import label
+from ....labels import label, plural
 from ....text import visible
 from ..criteria_dialog import CriteriaDialog
 from ..segment_dialogs import ConfirmDialog, FormDialog, FormField, LookupDialog
@@ -60,9 +60,11 @@ class CriteriaPanel:
         def done(result):
             self.reload()
             if action == "add":
-                self.notify(f"{result.get('added', 0):,} contacts added; {result.get('no_of_lines', 0):,} lines")
+                self.notify(f"{plural(result.get('added', 0), 'contact')} added; "
+                            f"{plural(result.get('no_of_lines', 0), 'line')}")
             else:
-                self.notify(f"{result.get('removed', 0):,} lines removed; {result.get('no_of_lines', 0):,} lines")
+                self.notify(f"{plural(result.get('removed', 0), 'line')} removed; "
+                            f"{plural(result.get('no_of_lines', 0), 'line')}")
 
         self.run_long(f"{verb} contacts…", lambda progress: fn(self.segment_no, filters, progress=progress, **options),
                       done, progress=True)
@@ -98,7 +100,7 @@ class CriteriaPanel:
             def done(result: LinesChanged) -> None:
                 self.reload()
                 undone, lines = result.get("undone", steps), result["no_of_lines"]
-                self.notify(f"Went back {undone} step{'s' if undone != 1 else ''}; {lines:,} lines")
+                self.notify(f"Went back {plural(undone, 'step')}; {plural(lines, 'line')}")
 
             self.run_long("Going back…", lambda: criteria.go_back(self.segment_no, steps=steps), done)
 
