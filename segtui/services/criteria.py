@@ -144,17 +144,31 @@ def line_match(condition, entire_companies=False, keep=False):
         if entire_companies and is_sqlite():
             # SQLite cannot probe an index by the company expression inside a correlated EXISTS;
             # its NOT IN builds the set once, which is what we want there.
-            return ~line_key.in_(Contact.select(company_key(Contact.no, Contact.company_no)).where(condition))
+            return ~line_key.in_(company_keys(condition))
         if entire_companies:
             return ~fn.EXISTS(Contact.select(SQL("1")).where(
                 (company_key(Contact.no, Contact.company_no) == line_key) & condition))
         return ~fn.EXISTS(Contact.select(SQL("1")).where((Contact.no == SegmentLine.contact_no) & condition))
     if entire_companies:
-        return line_key.in_(Contact.select(company_key(Contact.no, Contact.company_no)).where(condition))
+        return line_key.in_(company_keys(condition))
     numbers = contact_numbers(condition)
     if numbers is not None:
         return SegmentLine.contact_no.in_(numbers)
     return SegmentLine.contact_no.in_(Contact.select(Contact.no).where(condition))
+
+
+def company_keys(condition):
+    """The company keys of the contacts that match. A condition on a related source only (a set of
+    contact numbers) is joined to contact: SQLite otherwise builds that set as a list of its own
+    before the list of keys (7 ms of 47 for the 46,000 contacts of a mailing group)."""
+    key = company_key(Contact.no, Contact.company_no)
+    numbers = contact_numbers(condition)
+    if numbers is None or len(numbers._returning) != 1:
+        return Contact.select(key).where(condition)
+    chosen = numbers.clone()
+    chosen._returning = [numbers._returning[0].alias("chosen_no")]
+    chosen = chosen.alias("chosen")
+    return Contact.select(key).join(chosen, on=(Contact.no == chosen.c.chosen_no))
 
 
 def contact_numbers(condition):
