@@ -160,7 +160,7 @@ def line_match(condition, entire_companies=False, keep=False):
 def company_keys(condition):
     """The company keys of the contacts that match. A condition on a related source only (a set of
     contact numbers) is joined to contact: SQLite otherwise builds that set as a list of its own
-    before the list of keys (7 ms of 47 for the 46,000 contacts of a mailing group)."""
+    before the list of keys (5.5 ms of 46 for the 46,000 contacts of a mailing group)."""
     key = company_key(Contact.no, Contact.company_no)
     numbers = contact_numbers(condition)
     if numbers is None or len(numbers._returning) != 1:
