@@ -31,7 +31,7 @@ def parked(no):
 
 
 def all_line_values(no):
-    return {r["contact_no"]: r for r in segments.lines(no)}
+    return {r["contact_no"]: r for r in segments.lines(no, limit=100_000)}
 
 
 def history_of(no, action_no):
@@ -310,3 +310,32 @@ def test_schema_9_upgrade_keeps_schema_8_parked_lines_coming_back_and_runs_twice
     assert sorted(history_of(seg, 2)) == ["kept"]
     criteria.go_back(seg)
     assert line_of(seg, "P11").line_no == p11.line_no
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def world(request):
+    request.getfixturevalue("db" if request.param == "sqlite" else "pg")
+    build_small()
+    return request.param
+
+
+def test_removals_of_thousands_of_lines_come_back_value_for_value(world):
+    # At a real size: 6,000 more contacts (a company every fifth, every third in NEWS), lines
+    # made on two sets of header values, one line with values of its own.
+    from test_set_based import add_contacts
+
+    add_contacts(6_000)
+    no = segments.new_segment("Thousands", template_code="LTR", salesperson_code="AL")["no"]
+    criteria.add_contacts(no, [("city", "Berlin")])
+    segments.set_header(no, {"description": "Second text"}, update_lines=False)
+    criteria.add_contacts(no, [("city", "Munich")])
+    segments.set_line(no, line_of(no, "X000003").line_no, {"personal_note": "Own note"})
+    before = all_line_values(no)
+    assert len(before) > 5_000
+    removed = criteria.reduce_contacts(no, [("mailing_group", "NEWS")])["removed"]
+    refined = criteria.refine_contacts(no, [("city", "Munich")])["removed"]
+    companies = criteria.reduce_contacts(no, [("no", "X000000..X000999")], entire_companies=True)["removed"]
+    assert removed > 1_500 and refined > 1_000 and companies > 100
+    assert segments.count_lines(no) == len(before) - removed - refined - companies
+    criteria.go_back(no, steps=3)
+    assert all_line_values(no) == before
