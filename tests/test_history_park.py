@@ -105,6 +105,16 @@ def test_a_line_with_values_of_its_own_is_kept_whole_and_comes_back_as_it_was(se
     assert bytes(line_of(seg, "C1").attachment) == b"own letter"
 
 
+def test_a_removal_of_own_lines_only_records_no_removed_row(seg):
+    p11 = line_of(seg, "P11").line_no
+    segments.set_line(seg, p11, {"personal_note": "Dear Ann"})
+    before = all_line_values(seg)
+    assert criteria.reduce_contacts(seg, [("no", "P11")])["removed"] == 1
+    assert set(history_of(seg, 2)) == {"kept"}  # no "removed" row with an empty list of lines
+    criteria.go_back(seg)
+    assert all_line_values(seg) == before
+
+
 def test_lines_left_on_older_header_values_come_back_with_them(seg):
     segments.set_header(seg, {"description": "New text"})  # header only: the lines keep "Park"
     kept = SegmentHistory.get((SegmentHistory.action_no == 0) & (SegmentHistory.event == "defaults"))

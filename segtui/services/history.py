@@ -105,15 +105,18 @@ def _delete_lines_sqlite(database, sql, params, columns, row, given, own_kept):
     database.execute_sql("CREATE TEMP TRIGGER removed_line_kept AFTER DELETE ON main.segment_line BEGIN "
                          "INSERT INTO removed_line VALUES (old.line_no, old.contact_no, old.defaults_of); END")
     try:
-        database.execute_sql(sql, params)
-        groups = database.execute_sql("SELECT defaults_of, count(*) FROM temp.removed_line "
-                                      "GROUP BY defaults_of").fetchall()
-        own = any(d == 0 for d, _ in groups)
-        if groups and (own_kept or not own):
+        removed = database.execute_sql(sql, params).rowcount
+        # One pass for whether a line has values of its own (0) and whether they all followed
+        # one set of defaults (the usual case: the JSON is then built without sorting by set).
+        lowest, highest = database.execute_sql(
+            "SELECT min(defaults_of), max(defaults_of) FROM temp.removed_line").fetchone()
+        own = lowest == 0
+        if highest and (own_kept or not own):  # a line that follows a set of defaults is among them
             json_rows = row.replace("NUMBERS", "json_group_array(json_array(line_no, contact_no))")
+            by_set = "" if lowest == highest else " GROUP BY defaults_of"
             database.execute_sql(f"INSERT INTO segment_history ({columns}) SELECT {json_rows} "
-                                 "FROM temp.removed_line WHERE defaults_of <> 0 GROUP BY defaults_of", given)
-        return sum(lines for _, lines in groups), own
+                                 f"FROM temp.removed_line WHERE defaults_of <> 0{by_set}", given)
+        return removed, own
     finally:
         database.execute_sql("DROP TRIGGER temp.removed_line_kept")
         database.execute_sql("DELETE FROM temp.removed_line")
