@@ -58,7 +58,7 @@ def test_a_removal_leaves_no_trigger_behind_so_later_deletes_record_nothing(db):
     temp = database.execute_sql("SELECT type, name FROM sqlite_temp_master").fetchall()
     assert ("trigger", "removed_line_kept") not in temp
     assert database.execute_sql("SELECT count(*) FROM temp.removed_line").fetchone() == (0,)
-    segments.delete_all_lines(no)  # a delete outside a removal
+    SegmentLine.delete().where(SegmentLine.segment_no == no).execute()  # a delete outside a removal
     assert database.execute_sql("SELECT count(*) FROM temp.removed_line").fetchone() == (0,)
     with pytest.raises(NotFound):  # a removal that fails after its DELETE
         with dbmod.transaction():

@@ -45,9 +45,8 @@ def remove_lines(header, action_no, line_condition):
     """Delete the segment's live lines that match, keeping what go back needs; returns how many.
 
     A line that follows a set of the header's defaults (`defaults_of`, the header's
-    `line_defaults` when it was made) needs no copy: the DELETE returns its number, contact and
-    defaults, kept as one "removed" row per set of defaults, from which go back makes the line
-    again. When the DELETE took a line with values of its own (`defaults_of` 0), it is taken back
+    `line_defaults` when it was made) needs no copy: its number and contact are kept, as one
+    "removed" row per set of defaults (_delete_lines), from which go back makes the line again. When the DELETE took a line with values of its own (`defaults_of` 0), it is taken back
     (to a savepoint), those lines are copied whole first ("kept"), and the DELETE runs again. So
     the usual removal is one DELETE: an UPDATE that parks the lines costs 1.5x (SQLite) to 2.6x
     (PostgreSQL: a new version of each row and its index entries) a plain delete.
@@ -189,13 +188,6 @@ def delete_recorded(segment_no, action_no, event="inserted"):
     return (SegmentLine.delete()
             .where(SegmentLine.live(segment_no) & SegmentLine.line_no.in_(recorded))
             .execute())
-
-
-def delete_all_lines(segment_no):
-    """Delete the segment's lines, live and parked: two statements, each on its partial index
-    (one condition without `removed_by` could use neither and would read the whole table)."""
-    SegmentLine.delete().where(SegmentLine.live(segment_no)).execute()
-    SegmentLine.delete().where(SegmentLine.parked(segment_no)).execute()
 
 
 def undo_action(segment_no, action_no):

@@ -20,21 +20,9 @@ from ..models import (
     InteractionTemplate,
     LineFields,
     LoggedSegment,
-    SegmentCriteriaLine,
-    SegmentHeader,
-    SegmentHistory,
     SegmentLine,
 )
-
-# What delete_segment_rows (segments) deletes, as conditions on the segment number: written out
-# here for the PostgreSQL statement; tests/test_log_statements.py checks both name the same tables.
-SEGMENT_ROWS = (
-    (SegmentLine, "segment_no = {no} AND removed_by IS NULL"),
-    (SegmentLine, "segment_no = {no} AND removed_by IS NOT NULL"),
-    (SegmentCriteriaLine, "segment_no = {no}"),
-    (SegmentHistory, "segment_no = {no}"),
-    (SegmentHeader, "no = {no}"),
-)
+from .segments.headers import SEGMENT_ROWS  # what deleting a segment deletes, in that order
 
 
 def _q(name):

@@ -28,7 +28,7 @@ from ...models import (
     normal_code,
     to_dict,
 )
-from ..history import delete_all_lines, record_defaults
+from ..history import record_defaults
 from ..results import CriteriaAction, Segment
 from ..versions import check_version
 from .statements import default_expressions
@@ -390,14 +390,26 @@ def delete_segment(no):
     return {"deleted": header.no}
 
 
+# What deleting a segment deletes, as conditions on its number, in order: run one by one here and
+# written into the one PostgreSQL statement that logs a segment (log_statements). The lines in two
+# statements, each on its partial index (one condition without `removed_by` could use neither and
+# would read the whole table).
+SEGMENT_ROWS = (
+    (SegmentLine, "segment_no = {no} AND removed_by IS NULL"),
+    (SegmentLine, "segment_no = {no} AND removed_by IS NOT NULL"),
+    (SegmentCriteriaLine, "segment_no = {no}"),
+    (SegmentHistory, "segment_no = {no}"),
+    (SegmentHeader, "no = {no}"),
+)
+
+
 def delete_segment_rows(no):
     """Delete the segment's lines (live and parked), criteria, history and header (in the caller's
     transaction); also used by logging, which removes the segment once it is logged."""
-    delete_all_lines(no)
-    for model in (SegmentCriteriaLine, SegmentHistory):
-        model.delete().where(model.segment_no == no).execute()
-    SegmentHeader.delete().where(SegmentHeader.no == no).execute()
-
+    database = SegmentHeader._meta.database
+    for model, condition in SEGMENT_ROWS:
+        database.execute_sql(f'DELETE FROM "{model._meta.table_name}" WHERE {condition.format(no=database.param)}',
+                             [no])
 
 
 def touch_header(header):

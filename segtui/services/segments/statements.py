@@ -150,7 +150,7 @@ def insert_removed(header, numbers):
     not come back. Returns how many."""
     param = SegmentLine._meta.database.param
     if is_sqlite():
-        # json_extract, not ->>, which SQLite has only since 3.38 (DELETE ... RETURNING since 3.35).
+        # json_extract, not ->>, which SQLite has only since 3.38.
         pairs = SQL("(SELECT json_extract(value, '$[0]') AS line_no, json_extract(value, '$[1]') AS contact_no "
                     f"FROM json_each({param}) ORDER BY 2) AS r", [numbers])
     else:
