@@ -46,9 +46,10 @@ def remove_lines(header, action_no, line_condition):
 
     A line that follows a set of the header's defaults (`defaults_of`, the header's
     `line_defaults` when it was made) needs no copy: its number and contact are kept, as one
-    "removed" row per set of defaults (_delete_lines), from which go back makes the line again. When the DELETE took a line with values of its own (`defaults_of` 0), it is taken back
-    (to a savepoint), those lines are copied whole first ("kept"), and the DELETE runs again. So
-    the usual removal is one DELETE: an UPDATE that parks the lines costs 1.5x (SQLite) to 2.6x
+    "removed" row per set of defaults (_delete_lines), from which go back makes the line again.
+    When the DELETE took a line with values of its own (`defaults_of` 0), it is taken back (to a
+    savepoint), those lines are copied whole first ("kept"), and the DELETE runs again. So the
+    usual removal is one DELETE: an UPDATE that parks the lines costs 1.5x (SQLite) to 2.6x
     (PostgreSQL: a new version of each row and its index entries) a plain delete.
     """
     segment_no = header.no
