@@ -11,7 +11,7 @@ from . import config, private  # noqa: E402
 from .errors import Conflict, SegtuiError  # noqa: E402
 from .models import ALL_MODELS, InteractionLogEntry, SchemaInfo, database  # noqa: E402
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 BUSY_TIMEOUT_S = 10
 # A PostgreSQL statement running longer than this is stopped (a runaway query, not a wait).
 STATEMENT_TIMEOUT_S = 300
@@ -311,8 +311,24 @@ def _history_storage():
         database.execute_sql("ALTER TABLE segment_history ALTER COLUMN numbers SET STORAGE EXTERNAL")
 
 
+def _upgrade_to_10():
+    """Version 10 (speed): the header keeps its number of live lines (`line_count`, right while
+    `line_count_version` equals `version`). Upgraded headers start unknown (NULL): a segment's next
+    action counts its lines once and keeps the number. Idempotent: each column is checked first."""
+    from .models import SegmentHeader
+
+    m = _migrator()
+    have = _columns(SegmentHeader._meta.table_name)
+    ops = [m.add_column(SegmentHeader._meta.table_name, name, SegmentHeader._meta.fields[name])
+           for name in ("line_count", "line_count_version") if name not in have]
+    if ops:
+        _migrate(*ops)
+    # Whatever an older version kept there is not trusted (it never carried the count on).
+    SegmentHeader.update(line_count_version=None).execute()
+
+
 MIGRATIONS = {2: _upgrade_to_2, 3: _upgrade_to_3, 4: _upgrade_to_4, 5: _upgrade_to_5, 6: _upgrade_to_6,
-              7: _upgrade_to_7, 8: _upgrade_to_8, 9: _upgrade_to_9}
+              7: _upgrade_to_7, 8: _upgrade_to_8, 9: _upgrade_to_9, 10: _upgrade_to_10}
 
 
 def init_database():

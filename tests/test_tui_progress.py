@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from segtui.models import InteractionLogEntry, LoggedSegment, SegmentLine
+from segtui.models import InteractionLogEntry, LoggedSegment, SegmentHeader, SegmentLine
 from segtui.services import criteria, merge, segment_log, segments
 from segtui.tui.screens.log_dialog import LogDialog
 from segtui.tui.screens.segment_dialogs import FormDialog
@@ -27,6 +27,8 @@ def segment_of(lines, **header):
     last = (SegmentLine.select(SegmentLine.line_no).where(SegmentLine.segment_no == no)
             .order_by(SegmentLine.line_no).offset(lines - 1).limit(1).scalar())
     SegmentLine.delete().where((SegmentLine.segment_no == no) & (SegmentLine.line_no > last)).execute()
+    # Lines changed by hand: bump the version, as every change does, so the kept count is not trusted.
+    SegmentHeader.update(version=SegmentHeader.version + 1).where(SegmentHeader.no == no).execute()
     assert segments.count_lines(no) == lines
     return no
 

@@ -113,9 +113,10 @@ def _add(header, base, action, filters=(), reference="", dry_run=False, progress
         segments.record_added(header.no, action_no, base_line)
     segments.record_action(header.no, action_no, action, filters, no_of_contacts=added, reference=reference,
                            **{k: bool(options.get(k, False)) for k in OPTION_NAMES})
-    segments.touch_header(header)
+    # Added to a segment without lines, the count is what was added.
+    segments.touch_header(header, added, count=added if last_line is None else None)
     report(progress, added, added, ADDED)  # inside the transaction: a cancel here writes nothing
-    return {"added": added, "no_of_lines": added if last_line is None else count_lines(header.no)}
+    return {"added": added, "no_of_lines": added if last_line is None else count_lines(header.no, keep=True)}
 
 
 def add_contacts(no, filters, allow_existing=False, expand_contact=False, allow_company_with_persons=False,
@@ -199,9 +200,9 @@ def _remove(header, line_condition, action, filters=(), reference="", dry_run=Fa
     removed = segments.remove_lines(header, action_no, line_condition)
     segments.record_action(header.no, action_no, action, filters, no_of_contacts=removed, reference=reference,
                            entire_companies=entire_companies)
-    segments.touch_header(header)
+    segments.touch_header(header, -removed)
     report(progress, removed, removed, REMOVED)
-    return {"removed": removed, "no_of_lines": count_lines(header.no)}
+    return {"removed": removed, "no_of_lines": count_lines(header.no, keep=True)}
 
 
 def _need_filters(filters, what):
@@ -246,11 +247,14 @@ def go_back(no, steps=1) -> LinesChanged:
                       .order_by(SegmentCriteriaLine.action_no.desc()).limit(steps)]
         if not action_nos:
             raise SegtuiError(f"segment {header.no} has no criteria actions to undo")
+        change = 0  # lines made again less lines taken away
         for action_no in action_nos:  # a loop over actions (a few), never over lines
-            for defaults, numbers in history.undo_action(header.no, action_no):
-                segments.insert_removed(history.defaults_header(header, defaults), numbers)
-        segments.touch_header(header)
-        return {"undone": len(action_nos), "no_of_lines": count_lines(header.no)}
+            removed, undone = history.undo_action(header.no, action_no)
+            change += undone
+            for defaults, numbers in removed:
+                change += segments.insert_removed(history.defaults_header(header, defaults), numbers)
+        segments.touch_header(header, change)
+        return {"undone": len(action_nos), "no_of_lines": count_lines(header.no, keep=True)}
 
 
 
@@ -378,7 +382,7 @@ def reuse_criteria(no, code, confirm=False, progress=None) -> LinesChanged:
             added += result.get("added", 0)
             removed += result.get("removed", 0)
             report(progress, done, len(saved["actions"]), REPLAYED)
-        return {"added": added, "removed": removed, "no_of_lines": count_lines(header.no)}
+        return {"added": added, "removed": removed, "no_of_lines": count_lines(header.no, keep=True)}
 
 
 def _logged_entry(logged_entry_no):

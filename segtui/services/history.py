@@ -172,7 +172,7 @@ def park_copy(segment_no, action_no, line_no):
 
 def unpark_lines(segment_no, action_no):
     """Bring back the lines the action parked, as they were (one UPDATE); returns how many."""
-    return SegmentLine.update(removed_by=None).where(SegmentLine.parked(segment_no, action_no)).execute()
+    return SegmentLine.update(removed_by=None).where(SegmentLine.parked(segment_no, action_no)).execute() or 0
 
 
 def delete_recorded(segment_no, action_no, event="inserted"):
@@ -195,23 +195,25 @@ def undo_action(segment_no, action_no):
     """Take back one action (the newest left): its added lines go, a swapped line goes, its parked
     and kept lines come back; then its history and criteria rows go. Returns the removed lines to
     make again (remove_lines) as [(defaults, JSON pairs of line and contact numbers)], empty when
-    none; the caller makes them (segments.insert_removed, which history cannot import)."""
+    none, which the caller makes (segments.insert_removed, which history cannot import), and by how
+    many live lines this changed the segment (for its kept line count)."""
     of_action = (SegmentHistory.segment_no == segment_no) & (SegmentHistory.action_no == action_no)
     # One read of what the action left (each event's mark), so that the statements below run
     # only for what is there: go back stays a handful of statements per step.
     events = dict(SegmentHistory.select(SegmentHistory.event, fn.MIN(SegmentHistory.line_no))
                   .where(of_action).group_by(SegmentHistory.event).tuples())
+    change = 0
     if ADDED in events:
         # Every later action is undone already, so the live lines above the mark are this action's
         # (parked lines above it belong to a contact swap before it and stay parked).
-        (SegmentLine.delete()
-         .where(SegmentLine.live(segment_no) & (SegmentLine.line_no > events[ADDED])).execute())
+        change -= (SegmentLine.delete()
+                   .where(SegmentLine.live(segment_no) & (SegmentLine.line_no > events[ADDED])).execute())
     if INSERTED in events:
-        delete_recorded(segment_no, action_no, INSERTED)
+        change -= delete_recorded(segment_no, action_no, INSERTED)
     if INSERTED in events or not events.keys() & {ADDED, REMOVED, KEPT}:
-        unpark_lines(segment_no, action_no)  # a contact swap's old line, or a schema 8 removal's lines
+        change += unpark_lines(segment_no, action_no)  # a contact swap's old line, or a schema 8 removal's lines
     if KEPT in events:
-        _restore_kept(of_action)
+        change += _restore_kept(of_action)
     removed = []
     if REMOVED in events:
         removed = list(SegmentHistory.select(SegmentHistory.line_no, SegmentHistory.numbers)
@@ -220,7 +222,7 @@ def undo_action(segment_no, action_no):
         SegmentHistory.delete().where(of_action).execute()
     SegmentCriteriaLine.delete().where((SegmentCriteriaLine.segment_no == segment_no)
                                        & (SegmentCriteriaLine.action_no == action_no)).execute()
-    return removed
+    return removed, change
 
 
 def _restore_kept(of_action):
@@ -228,7 +230,7 @@ def _restore_kept(of_action):
     names = history_columns()
     query = (SegmentHistory.select(*[getattr(SegmentHistory, n) for n in names])
              .where(of_action & (SegmentHistory.event == KEPT)))
-    SegmentLine.insert_from(query, [getattr(SegmentLine, n) for n in names]).execute()
+    return SegmentLine.insert_from(query, [getattr(SegmentLine, n) for n in names]).as_rowcount().execute()
 
 
 def analyze_after(rows, table="segment_line"):

@@ -136,7 +136,8 @@ def _was_issued(no):
 
 def header_dict(header, no_of_lines=None, cost=None, duration=None, actions=None):
     data = to_dict(header)
-    data.pop("line_defaults", None)  # bookkeeping for go back, not something the user sets
+    for name in BOOKKEEPING:  # for go back and the line count, not something the user sets or sees
+        data.pop(name, None)
     if no_of_lines is None:
         row = (SegmentLine.select(fn.COUNT(SegmentLine.id), fn.SUM(SegmentLine.cost), fn.SUM(SegmentLine.duration_min))
                .where(SegmentLine.live(header.no)).tuples().first())
@@ -172,6 +173,9 @@ def list_segments(filter_text=None):
     return out
 
 
+# Header columns that are bookkeeping (go back's line defaults, the kept line count).
+BOOKKEEPING = ("line_defaults", "line_count", "line_count_version")
+
 # Filters on the list of open segments (few rows: evaluated in Python, derived totals included).
 # Derived columns a filter may name, with the kind of value they hold.
 DERIVED = {"no_of_lines": "number", "no_of_criteria_actions": "number", "cost": "number",
@@ -184,8 +188,8 @@ def _segment_field_kind(field):
     if field in DERIVED:
         return DERIVED[field]
     model_field = SegmentHeader._meta.fields.get(field)
-    if model_field is None or field == "version":
-        known = sorted(set(SegmentHeader._meta.fields) - {"version"} | set(DERIVED))
+    if model_field is None or field == "version" or field in BOOKKEEPING:
+        known = sorted(set(SegmentHeader._meta.fields) - {"version", *BOOKKEEPING} | set(DERIVED))
         raise FilterError(f"unknown field {field!r} for segments; known: {', '.join(known)}", field=field)
     return filter_language.kind_of(model_field)
 
@@ -352,6 +356,8 @@ def set_header(no, fields, update_lines=False, expected_version=None) -> Segment
             header.line_defaults = old_defaults + 1
         for name, value in values.items():
             setattr(header, name, value)
+        if header.line_count_version == header.version:  # the lines did not change: still right
+            header.line_count_version = header.version + 1
         header.version = header.version + 1
         header.save()
         if update_lines and changed:
@@ -412,6 +418,24 @@ def delete_segment_rows(no):
                              [no])
 
 
-def touch_header(header):
-    """Bump the header's version: lines changed, so a stale view is detected."""
-    SegmentHeader.update(version=SegmentHeader.version + 1).where(SegmentHeader.no == header.no).execute()
+def touch_header(header, added=0, count=None):
+    """Bump the header's version (lines changed, so a stale view is detected) and carry its line
+    count on by `added` (negative for lines removed) when it was known, or set it to `count` when
+    the caller knows it. One UPDATE whose values come from the row itself, so a header object read
+    before an earlier touch in the same action is still right."""
+    if count is not None:
+        line_count, line_count_version = int(count), SegmentHeader.version + 1
+    else:
+        line_count = SegmentHeader.line_count + int(added)
+        known = SegmentHeader.line_count_version == SegmentHeader.version
+        line_count_version = Case(None, [(known, SegmentHeader.version + 1)], None)
+    (SegmentHeader.update(version=SegmentHeader.version + 1, line_count=line_count,
+                          line_count_version=line_count_version)
+     .where(SegmentHeader.no == header.no).execute())
+
+
+def keep_line_count(segment_no, count):
+    """Keep a line count just taken (inside the transaction that holds the header) as right for the
+    header's current version."""
+    (SegmentHeader.update(line_count=count, line_count_version=SegmentHeader.version)
+     .where(SegmentHeader.no == segment_no).execute())

@@ -18,6 +18,7 @@ from ...models import (
     LINE_COLUMNS,
     Contact,
     InteractionTemplate,
+    SegmentHeader,
     SegmentLine,
     json_value,
     normal_code,
@@ -26,7 +27,7 @@ from .. import line_pages
 from ..history import park_copy, record_added, record_history, remove_lines
 from ..results import Line, LinesChanged
 from ..versions import check_version, content_version
-from .headers import get_header, touch_header
+from .headers import get_header, keep_line_count, touch_header
 from .statements import LINE_STEP, default_expressions, insert_lines, next_action_no, record_action
 from .values import _convert
 
@@ -124,8 +125,20 @@ def line_fetcher(segment_no):
     return fetch
 
 
-def count_lines(no):
-    return SegmentLine.select().where(SegmentLine.live(normal_code(no))).count()
+def count_lines(no, keep=False):
+    """The segment's number of live lines: the header's kept count while it is right (see
+    SegmentHeader.line_count), else counted. `keep` (inside a transaction that holds the header)
+    keeps a count it had to take, so the segment's next actions need not count."""
+    no = normal_code(no)
+    kept = (SegmentHeader.select(SegmentHeader.line_count)
+            .where((SegmentHeader.no == no) & (SegmentHeader.line_count_version == SegmentHeader.version))
+            .scalar())
+    if kept is not None:
+        return kept
+    count = SegmentLine.select().where(SegmentLine.live(no)).count()
+    if keep:
+        keep_line_count(no, count)
+    return count
 
 
 def get_line(no, line_no) -> Line:
@@ -187,7 +200,7 @@ def add_contact(no, contact_no, fields=None) -> Line:
         line_no = base + LINE_STEP
         _apply_line_values(header.no, line_no, values)
         record_action(header.no, action_no, "add_contact", no_of_contacts=added, reference=code)
-        touch_header(header)
+        touch_header(header, added)
     return get_line(header.no, line_no)
 
 
@@ -241,8 +254,8 @@ def remove_line(no, line_no) -> LinesChanged:
         if line is None:
             raise NotFound(f"segment {header.no} has no line {line_no}")
         action_no = next_action_no(header.no)
-        remove_lines(header, action_no, SegmentLine.line_no == line.line_no)
+        removed = remove_lines(header, action_no, SegmentLine.line_no == line.line_no)
         record_action(header.no, action_no, "remove_line", no_of_contacts=1, reference=line.contact_no)
-        touch_header(header)
-    return {"removed": 1, "no_of_lines": count_lines(header.no)}
+        touch_header(header, -removed)
+        return {"removed": 1, "no_of_lines": count_lines(header.no, keep=True)}
 
