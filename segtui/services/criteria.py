@@ -116,7 +116,7 @@ def _add(header, base, action, filters=(), reference="", dry_run=False, progress
     # Added to a segment without lines, the count is what was added.
     segments.touch_header(header, added, count=added if last_line is None else None)
     report(progress, added, added, ADDED)  # inside the transaction: a cancel here writes nothing
-    return {"added": added, "no_of_lines": added if last_line is None else count_lines(header.no, keep=True)}
+    return {"added": added, "no_of_lines": added if last_line is None else segments.lines_now(header)}
 
 
 def add_contacts(no, filters, allow_existing=False, expand_contact=False, allow_company_with_persons=False,
@@ -202,7 +202,7 @@ def _remove(header, line_condition, action, filters=(), reference="", dry_run=Fa
                            entire_companies=entire_companies)
     segments.touch_header(header, -removed)
     report(progress, removed, removed, REMOVED)
-    return {"removed": removed, "no_of_lines": count_lines(header.no, keep=True)}
+    return {"removed": removed, "no_of_lines": segments.lines_now(header)}
 
 
 def _need_filters(filters, what):
@@ -254,7 +254,7 @@ def go_back(no, steps=1) -> LinesChanged:
             for defaults, numbers in removed:
                 change += segments.insert_removed(history.defaults_header(header, defaults), numbers)
         segments.touch_header(header, change)
-        return {"undone": len(action_nos), "no_of_lines": count_lines(header.no, keep=True)}
+        return {"undone": len(action_nos), "no_of_lines": segments.lines_now(header)}
 
 
 
@@ -382,7 +382,7 @@ def reuse_criteria(no, code, confirm=False, progress=None) -> LinesChanged:
             added += result.get("added", 0)
             removed += result.get("removed", 0)
             report(progress, done, len(saved["actions"]), REPLAYED)
-        return {"added": added, "removed": removed, "no_of_lines": count_lines(header.no, keep=True)}
+        return {"added": added, "removed": removed, "no_of_lines": segments.lines_now(header)}
 
 
 def _logged_entry(logged_entry_no):

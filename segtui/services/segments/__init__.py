@@ -25,7 +25,7 @@ from .headers import (
     new_segment, set_header, take_segment_no, template_defaults, touch_header)
 from .segment_lines import (
     LINE_ALIASES, LINE_COLUMNS, LINE_KINDS, LINE_VERSION_FIELDS, add_contact, count_lines, get_line, line_fetcher,
-    line_select, line_version, lines, remove_line, set_line)
+    line_select, line_version, lines, lines_now, remove_line, set_line)
 from .statements import (
     LINE_STEP, default_expressions, insert_lines, insert_removed, last_line_no, line_insert_columns, max_line_no,
     next_action_no, record_action)
@@ -43,7 +43,7 @@ __all__ = [
     "template_defaults", "touch_header",
     # lines
     "LINE_ALIASES", "LINE_COLUMNS", "LINE_KINDS", "LINE_VERSION_FIELDS", "add_contact", "count_lines", "get_line",
-    "line_fetcher", "line_select", "line_version", "lines", "remove_line", "set_line",
+    "line_fetcher", "line_select", "line_version", "lines", "lines_now", "remove_line", "set_line",
     # set statements
     "LINE_STEP", "default_expressions", "insert_lines", "insert_removed", "last_line_no", "line_insert_columns",
     "max_line_no", "next_action_no", "record_action",

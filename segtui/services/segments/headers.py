@@ -432,6 +432,14 @@ def touch_header(header, added=0, count=None):
     (SegmentHeader.update(version=SegmentHeader.version + 1, line_count=line_count,
                           line_count_version=line_count_version)
      .where(SegmentHeader.no == header.no).execute())
+    # The same on the object, which the action holds locked: its answer needs no read (lines_now).
+    if count is not None:
+        header.line_count, header.line_count_version = int(count), header.version + 1
+    elif header.line_count_version is not None and header.line_count_version == header.version:
+        header.line_count, header.line_count_version = header.line_count + int(added), header.version + 1
+    else:
+        header.line_count_version = None
+    header.version += 1
 
 
 def keep_line_count(segment_no, count):

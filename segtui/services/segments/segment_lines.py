@@ -141,6 +141,14 @@ def count_lines(no, keep=False):
     return count
 
 
+def lines_now(header):
+    """The number of live lines after an action that touched `header` (touch_header), which it
+    holds: the count the object carries when known, else counted once and kept."""
+    if header.line_count_version is not None and header.line_count_version == header.version:
+        return header.line_count
+    return count_lines(header.no, keep=True)
+
+
 def get_line(no, line_no) -> Line:
     row = line_select(normal_code(no)).where(SegmentLine.line_no == int(line_no)).dicts().first()
     if row is None:
@@ -257,5 +265,5 @@ def remove_line(no, line_no) -> LinesChanged:
         removed = remove_lines(header, action_no, SegmentLine.line_no == line.line_no)
         record_action(header.no, action_no, "remove_line", no_of_contacts=1, reference=line.contact_no)
         touch_header(header, -removed)
-        return {"removed": 1, "no_of_lines": count_lines(header.no, keep=True)}
+        return {"removed": 1, "no_of_lines": lines_now(header)}
 
