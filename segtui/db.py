@@ -405,6 +405,21 @@ def transaction():
         raise
 
 
+def run_together(*queries):
+    """Run write queries whose results nobody reads: on PostgreSQL in one round trip (psycopg2 sends
+    the statements as one text), on SQLite, which runs in process, one after another."""
+    if is_sqlite() or len(queries) == 1:
+        for query in queries:
+            query.execute()
+        return
+    texts, params = [], []
+    for query in queries:
+        sql, values = query.sql()
+        texts.append(sql)
+        params.extend(values)
+    database.execute_sql("; ".join(texts), params)
+
+
 def busy_message(exc):
     """What to tell the user of a wait that ran out: a statement past the time limit is not a lock."""
     if "statement timeout" in str(exc).lower():

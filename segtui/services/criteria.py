@@ -107,14 +107,14 @@ def _add(header, base, action, filters=(), reference="", dry_run=False, progress
                 "no_of_lines": count_lines(header.no), "left_out": left_out}
     if progress is not None:
         report(progress, 0, Contact.select(fn.COUNT(SQL("*"))).where(condition).scalar(), ADDED)
-    action_no = segments.next_action_no(header.no)
+    action_no = segments.next_action_no(header)
     added, base_line = segments.insert_lines(header, condition, last_line or 0)
     if added:
         segments.record_added(header.no, action_no, base_line)
-    segments.record_action(header.no, action_no, action, filters, no_of_contacts=added, reference=reference,
-                           **{k: bool(options.get(k, False)) for k in OPTION_NAMES})
     # Added to a segment without lines, the count is what was added.
-    segments.touch_header(header, added, count=added if last_line is None else None)
+    segments.action_done(header, action_no, action, filters, no_of_contacts=added, reference=reference,
+                         added=added, count=added if last_line is None else None,
+                         **{k: bool(options.get(k, False)) for k in OPTION_NAMES})
     report(progress, added, added, ADDED)  # inside the transaction: a cancel here writes nothing
     return {"added": added, "no_of_lines": added if last_line is None else segments.lines_now(header)}
 
@@ -196,11 +196,10 @@ def _remove(header, line_condition, action, filters=(), reference="", dry_run=Fa
     if progress is not None:
         report(progress, 0, SegmentLine.select(fn.COUNT(SQL("*"))).where(in_segment & line_condition).scalar(),
                REMOVED)
-    action_no = segments.next_action_no(header.no)
+    action_no = segments.next_action_no(header)
     removed = segments.remove_lines(header, action_no, line_condition)
-    segments.record_action(header.no, action_no, action, filters, no_of_contacts=removed, reference=reference,
-                           entire_companies=entire_companies)
-    segments.touch_header(header, -removed)
+    segments.action_done(header, action_no, action, filters, no_of_contacts=removed, reference=reference,
+                         added=-removed, entire_companies=entire_companies)
     report(progress, removed, removed, REMOVED)
     return {"removed": removed, "no_of_lines": segments.lines_now(header)}
 

@@ -20,7 +20,7 @@ from ..history import (
     record_history)
 from .headers import (
     ALIASES, DERIVED, HEADER_ALIASES, HEADER_FIELDS, HEADER_KINDS, HEADER_TO_LINE, RULE_FIELDS, TEMPLATE_TO_HEADER,
-    _was_issued, actions_from_rows, check_header, check_segment_filters, criteria_actions, delete_segment,
+    _was_issued, action_done, actions_from_rows, check_header, check_segment_filters, criteria_actions, delete_segment,
     delete_segment_rows, filter_segments, get_header, get_segment, give_back_segment_no, header_dict, list_segments,
     new_segment, set_header, take_segment_no, template_defaults, touch_header)
 from .segment_lines import (
@@ -37,7 +37,7 @@ __all__ = [
     "record_added", "record_history", "remove_lines",
     # headers
     "ALIASES", "DERIVED", "HEADER_ALIASES", "HEADER_FIELDS", "HEADER_KINDS", "HEADER_TO_LINE", "RULE_FIELDS",
-    "TEMPLATE_TO_HEADER", "_was_issued", "actions_from_rows", "check_header", "check_segment_filters",
+    "TEMPLATE_TO_HEADER", "_was_issued", "action_done", "actions_from_rows", "check_header", "check_segment_filters",
     "criteria_actions", "delete_segment", "delete_segment_rows", "filter_segments", "get_header", "get_segment",
     "give_back_segment_no", "header_dict", "list_segments", "new_segment", "set_header", "take_segment_no",
     "template_defaults", "touch_header",

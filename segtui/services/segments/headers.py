@@ -10,7 +10,7 @@ import decimal
 from peewee import JOIN, Case, fn
 
 from ... import filters as filter_language
-from ...db import is_sqlite, next_no, transaction
+from ...db import is_sqlite, next_no, run_together, transaction
 from ...errors import FilterError, NoLongerOpen, NotFound, SegtuiError
 from ...models import (
     CORRESPONDENCE_TYPES,
@@ -31,7 +31,7 @@ from ...models import (
 from ..history import record_defaults
 from ..results import CriteriaAction, Segment
 from ..versions import check_version
-from .statements import default_expressions
+from .statements import action_insert, default_expressions, last_action_no
 from .values import _convert
 
 # Header fields a user may set, with their kind (the TUI builds its form from this).
@@ -109,6 +109,9 @@ def get_header(no, lock=False):
     """
     no = normal_code(no)
     query = SegmentHeader.select().where(SegmentHeader.no == no)
+    if lock:  # a change follows: its action number is read with the header (next_action_no)
+        query = SegmentHeader.select(SegmentHeader, last_action_no(no).alias("last_action_no")).where(
+            SegmentHeader.no == no)
     if lock and not is_sqlite():
         query = query.for_update()
     header = query.first()
@@ -421,18 +424,31 @@ def delete_segment_rows(no):
 def touch_header(header, added=0, count=None):
     """Bump the header's version (lines changed, so a stale view is detected) and carry its line
     count on by `added` (negative for lines removed) when it was known, or set it to `count` when
-    the caller knows it. One UPDATE whose values come from the row itself, so a header object read
-    before an earlier touch in the same action is still right."""
+    the caller knows it."""
+    _touch(header, added, count).execute()
+
+
+def action_done(header, action_no, action, filters=(), no_of_contacts=0, reference="", added=0, count=None,
+                **options):
+    """Record a criteria action (record_action) and touch the header (touch_header): one round
+    trip on PostgreSQL, where each costs about half a millisecond next to a reduce of 25 ms."""
+    run_together(action_insert(header.no, action_no, action, filters, no_of_contacts, reference, **options),
+                 _touch(header, added, count))
+
+
+def _touch(header, added, count):
+    """touch_header's UPDATE, not run; its values come from the row itself, so a header object
+    read before an earlier touch in the same action is still right. The object, which the action
+    holds locked, gets the same values (its answer then needs no read: lines_now)."""
     if count is not None:
         line_count, line_count_version = int(count), SegmentHeader.version + 1
     else:
         line_count = SegmentHeader.line_count + int(added)
         known = SegmentHeader.line_count_version == SegmentHeader.version
         line_count_version = Case(None, [(known, SegmentHeader.version + 1)], None)
-    (SegmentHeader.update(version=SegmentHeader.version + 1, line_count=line_count,
-                          line_count_version=line_count_version)
-     .where(SegmentHeader.no == header.no).execute())
-    # The same on the object, which the action holds locked: its answer needs no read (lines_now).
+    query = (SegmentHeader.update(version=SegmentHeader.version + 1, line_count=line_count,
+                                  line_count_version=line_count_version)
+             .where(SegmentHeader.no == header.no))
     if count is not None:
         header.line_count, header.line_count_version = int(count), header.version + 1
     elif header.line_count_version is not None and header.line_count_version == header.version:
@@ -440,6 +456,7 @@ def touch_header(header, added=0, count=None):
     else:
         header.line_count_version = None
     header.version += 1
+    return query
 
 
 def keep_line_count(segment_no, count):

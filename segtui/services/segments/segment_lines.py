@@ -27,7 +27,7 @@ from .. import line_pages
 from ..history import park_copy, record_added, record_history, remove_lines
 from ..results import Line, LinesChanged
 from ..versions import check_version, content_version
-from .headers import get_header, keep_line_count, touch_header
+from .headers import action_done, get_header, keep_line_count, touch_header
 from .statements import LINE_STEP, default_expressions, insert_lines, next_action_no, record_action
 from .values import _convert
 
@@ -202,13 +202,12 @@ def add_contact(no, contact_no, fields=None) -> Line:
         values = _line_values({k: v for k, v in (fields or {}).items()
                                if LINE_ALIASES.get(k.lower(), k.lower()) != "contact_no"},
                               f"segment {header.no} new line: ")
-        action_no = next_action_no(header.no)
+        action_no = next_action_no(header)
         added, base = insert_lines(header, Contact.no == code)
         record_added(header.no, action_no, base)
         line_no = base + LINE_STEP
         _apply_line_values(header.no, line_no, values)
-        record_action(header.no, action_no, "add_contact", no_of_contacts=added, reference=code)
-        touch_header(header, added)
+        action_done(header, action_no, "add_contact", no_of_contacts=added, reference=code, added=added)
     return get_line(header.no, line_no)
 
 
@@ -230,7 +229,7 @@ def set_line(no, line_no, fields, expected_version=None) -> Line:
         values = _line_values(fields, f"segment {header.no} line {line.line_no}: ")
         new_contact = values.pop("contact_no", None)
         if new_contact and new_contact != line.contact_no:
-            action_no = next_action_no(header.no)
+            action_no = next_action_no(header)
             key = SegmentLine.line_no == line.line_no
             park_copy(header.no, action_no, line.line_no)  # the line as it was, for go-back
             template = values.get("interaction_template_code", line.interaction_template_code)
@@ -261,9 +260,8 @@ def remove_line(no, line_no) -> LinesChanged:
         line = SegmentLine.get_or_none(SegmentLine.live(header.no) & (SegmentLine.line_no == int(line_no)))
         if line is None:
             raise NotFound(f"segment {header.no} has no line {line_no}")
-        action_no = next_action_no(header.no)
+        action_no = next_action_no(header)
         removed = remove_lines(header, action_no, SegmentLine.line_no == line.line_no)
-        record_action(header.no, action_no, "remove_line", no_of_contacts=1, reference=line.contact_no)
-        touch_header(header, -removed)
+        action_done(header, action_no, "remove_line", no_of_contacts=1, reference=line.contact_no, added=-removed)
         return {"removed": 1, "no_of_lines": lines_now(header)}
 

@@ -113,14 +113,29 @@ def max_line_no(segment_no):
     return last_line_no(segment_no) or 0
 
 
-def next_action_no(segment_no):
-    last = (SegmentCriteriaLine.select(fn.MAX(SegmentCriteriaLine.action_no))
-            .where(SegmentCriteriaLine.segment_no == segment_no).scalar())
-    return (last or 0) + 1
+def last_action_no(segment_no):
+    """The segment's highest criteria action number (a subquery; 0 when it has none)."""
+    return fn.COALESCE(SegmentCriteriaLine.select(fn.MAX(SegmentCriteriaLine.action_no))
+                       .where(SegmentCriteriaLine.segment_no == segment_no), 0)
+
+
+def next_action_no(header):
+    """The number of the action about to be recorded on the segment. A header read locked
+    (get_header(lock=True)) carries its highest action number, read with it: taken from there
+    and counted on (a replay records several actions), without a query of its own."""
+    if getattr(header, "last_action_no", None) is None:
+        header.last_action_no = SegmentCriteriaLine.select(last_action_no(header.no)).scalar()
+    header.last_action_no += 1
+    return header.last_action_no
 
 
 def record_action(segment_no, action_no, action, filters=(), no_of_contacts=0, reference="", **options):
     """One criteria action row (seq 0) and one row per filter, in one INSERT."""
+    action_insert(segment_no, action_no, action, filters, no_of_contacts, reference, **options).execute()
+
+
+def action_insert(segment_no, action_no, action, filters=(), no_of_contacts=0, reference="", **options):
+    """The INSERT of record_action, not run."""
     from ..contacts import split_field
 
     rows = [dict(segment_no=segment_no, action_no=action_no, seq=0, kind="action", action=action,
@@ -129,7 +144,7 @@ def record_action(segment_no, action_no, action, filters=(), no_of_contacts=0, r
         source, field = split_field(typed)
         rows.append(dict(segment_no=segment_no, action_no=action_no, seq=seq, kind="filter", action=action,
                          source=source, field=field, expression=expression))
-    SegmentCriteriaLine.insert_many(rows).execute()
+    return SegmentCriteriaLine.insert_many(rows).as_rowcount()
 
 
 def insert_lines(header, condition, base=None):
