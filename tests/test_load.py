@@ -111,6 +111,11 @@ def test_four_processes_on_one_database(target, tmp_path):
     assert lines == contacts == numbers
     actions = sql("SELECT COUNT(*) FROM segment_criteria_line WHERE segment_no = ? AND kind = 'action'", shared_no)[0]
     assert actions == total["shared"]
+    # Each header's kept line count, where it is known, is its number of lines.
+    wrong = sql("SELECT COUNT(*) FROM segment_header h WHERE line_count_version = version AND line_count <> "
+                "(SELECT COUNT(*) FROM segment_line l WHERE l.segment_no = h.no AND l.removed_by IS NULL)")[0]
+    known = sql("SELECT COUNT(*) FROM segment_header WHERE no = ? AND line_count_version = version", shared_no)[0]
+    assert wrong == 0 and known == 1
     print(f"\nload ({url.split(':')[0] if '://' in url else 'sqlite'}): {PROCESSES} processes x {SECONDS:.0f} s: "
           f"{total['ops']} commands ({total['ops'] / elapsed:.0f}/s), {total['created']} segments, "
           f"{total['logged']} logged ({total['entries']} entries), {total['deleted']} deleted, "

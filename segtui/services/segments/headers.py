@@ -31,7 +31,7 @@ from ...models import (
 from ..history import record_defaults
 from ..results import CriteriaAction, Segment
 from ..versions import check_version
-from .statements import action_insert, default_expressions, last_action_no
+from .statements import action_insert, default_expressions
 from .values import _convert
 
 # Header fields a user may set, with their kind (the TUI builds its form from this).
@@ -109,9 +109,6 @@ def get_header(no, lock=False):
     """
     no = normal_code(no)
     query = SegmentHeader.select().where(SegmentHeader.no == no)
-    if lock:  # a change follows: its action number is read with the header (next_action_no)
-        query = SegmentHeader.select(SegmentHeader, last_action_no(no).alias("last_action_no")).where(
-            SegmentHeader.no == no)
     if lock and not is_sqlite():
         query = query.for_update()
     header = query.first()

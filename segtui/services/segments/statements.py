@@ -113,18 +113,14 @@ def max_line_no(segment_no):
     return last_line_no(segment_no) or 0
 
 
-def last_action_no(segment_no):
-    """The segment's highest criteria action number (a subquery; 0 when it has none)."""
-    return fn.COALESCE(SegmentCriteriaLine.select(fn.MAX(SegmentCriteriaLine.action_no))
-                       .where(SegmentCriteriaLine.segment_no == segment_no), 0)
-
-
 def next_action_no(header):
-    """The number of the action about to be recorded on the segment. A header read locked
-    (get_header(lock=True)) carries its highest action number, read with it: taken from there
-    and counted on (a replay records several actions), without a query of its own."""
+    """The number of the action about to be recorded on the segment, whose header the caller holds
+    locked: read once, after the lock (read with the locked header on PostgreSQL it would come
+    from the snapshot before the wait, and two users' actions got one number), then counted on
+    for the further actions of a replay."""
     if getattr(header, "last_action_no", None) is None:
-        header.last_action_no = SegmentCriteriaLine.select(last_action_no(header.no)).scalar()
+        header.last_action_no = (SegmentCriteriaLine.select(fn.MAX(SegmentCriteriaLine.action_no))
+                                 .where(SegmentCriteriaLine.segment_no == header.no).scalar()) or 0
     header.last_action_no += 1
     return header.last_action_no
 
