@@ -10,7 +10,7 @@ and the ratio to a plain DELETE:
   plain       DELETE ... WHERE (what the bench's raw side runs; it keeps nothing)
   returning   DELETE ... RETURNING the line numbers, contacts and defaults, read into Python and
               written there as JSON (the last round's way; no history row)
-  segtui      what segtui runs (history._delete_lines): on SQLite a trigger of the connection
+  segtui      what segtui runs (history._delete_lines_*): on SQLite a trigger of the connection
               into a temporary table, on PostgreSQL one statement with RETURNING, the JSON and
               the history row
 """
@@ -57,7 +57,9 @@ def main():
             return len(rows)
 
         def ours():
-            return history._delete_lines(condition, no, 999_999, own_kept=True)[0]
+            if setting.kind == "sqlite":
+                return history._delete_lines_sqlite(condition, no, 999_999, own_kept=True)[0]
+            return history._delete_lines_postgresql(condition, no, 999_999)
 
         ways = {"plain": plain, "returning": returning, "segtui": ours}
         times = {name: [] for name in ways}

@@ -7,6 +7,8 @@ keep each write statement it sent, and check that EXPLAIN shows no SubPlan in an
 Without a server they skip; the results themselves are compared with SQLite in test_criteria.py.
 """
 
+import logging
+
 import pytest
 
 from segtui.models import SegmentHistory, SegmentLine, database
@@ -112,6 +114,42 @@ def test_refine_and_reduce_right_after_an_add_delete_lines_with_one_delete_each(
     assert [sql.split()[0] for sql, _ in sent if "INTO \"segment_line\"" in sql] == ["INSERT", "INSERT"]
     assert not [sql for sql, _ in sent if sql.startswith("UPDATE") and "segment_line" in sql]
     assert plans_with_subplans(pg, sent, "segment_line") == []
+
+
+def test_a_removal_of_lines_with_values_of_their_own_is_one_statement_too(pg, sent):
+    """Lines with values of their own are copied whole ("kept") by the removal's own statement,
+    from the rows it deletes: no savepoint, no DELETE taken back and run again; go back brings
+    them back as they were."""
+    no = segments.new_segment("Own", template_code="LTR", salesperson_code="AL")["no"]
+    criteria.add_contacts(no, [])
+    own = SegmentLine.select().where(SegmentLine.live(no) & (SegmentLine.contact_no == "P11")).get()
+    segments.set_line(no, own.line_no, {"personal_note": "Kept whole", "subject": "Mine"})
+    before = {line["line_no"]: line for line in segments.lines(no, limit=100)}
+    sent.clear()
+    every = []  # every statement, savepoints too (`sent` keeps the writes)
+
+    class Seen(logging.Handler):
+        def emit(self, record):
+            every.append(str(record.msg))
+
+    seen, log = Seen(), logging.getLogger("peewee")
+    level = log.level
+    log.setLevel(logging.DEBUG)
+    log.addHandler(seen)
+    try:
+        assert criteria.reduce_contacts(no, [("city", "Berlin")])["removed"] == 3  # C1, P11 (own), P22
+    finally:
+        log.removeHandler(seen)
+        log.setLevel(level)
+    on_lines = [sql for sql, _ in sent if "segment_line" in sql and not sql.startswith("SELECT")]
+    assert len(on_lines) == 1 and "(whole)" in on_lines[0]
+    assert every and not [sql for sql in every if "SAVEPOINT" in sql.upper()]
+    events = sorted(SegmentHistory.select(SegmentHistory.event).where(SegmentHistory.segment_no == no).tuples())
+    assert events == [("added",), ("kept",), ("removed",)]
+    criteria.go_back(no)
+    after = {line["line_no"]: line for line in segments.lines(no, limit=100)}
+    assert after == before
+    assert after[own.line_no]["personal_note"] == "Kept whole"
 
 
 def test_a_bulk_add_analyzes_the_lines_and_a_removal_does_not(pg, sent, monkeypatch):

@@ -46,60 +46,78 @@ def remove_lines(header, action_no, line_condition):
 
     A line that follows a set of the header's defaults (`defaults_of`, the header's
     `line_defaults` when it was made) needs no copy: its number and contact are kept, as one
-    "removed" row per set of defaults (_delete_lines), from which go back makes the line again.
-    When the DELETE took a line with values of its own (`defaults_of` 0), it is taken back (to a
-    savepoint), those lines are copied whole first ("kept"), and the DELETE runs again. So the
-    usual removal is one DELETE: an UPDATE that parks the lines costs 1.5x (SQLite) to 2.6x
-    (PostgreSQL: a new version of each row and its index entries) a plain delete.
+    "removed" row per set of defaults, from which go back makes the line again. A line with
+    values of its own (`defaults_of` 0) is copied whole ("kept"). So a removal is one DELETE: an
+    UPDATE that parks the lines costs 1.5x (SQLite) to 2.6x (PostgreSQL: a new version of each
+    row and its index entries) a plain delete. On PostgreSQL one statement does it all
+    (_delete_lines_postgresql); on SQLite, when the DELETE took a line with values of its own, it
+    is taken back (to a savepoint), those lines are copied first, and the DELETE runs again.
     """
     segment_no = header.no
     matching = SegmentLine.live(segment_no) & line_condition
+    if not is_sqlite():
+        return _delete_lines_postgresql(matching, segment_no, action_no)
     with SegmentLine._meta.database.atomic() as savepoint:
-        removed, own = _delete_lines(matching, segment_no, action_no, own_kept=False)
+        removed, own = _delete_lines_sqlite(matching, segment_no, action_no, own_kept=False)
         if own:
             savepoint.rollback()
     if own:
         record_history(segment_no, action_no, KEPT, line_condition & (SegmentLine.defaults_of == 0))
-        removed, _ = _delete_lines(matching, segment_no, action_no, own_kept=True)  # the segment is locked
+        removed, _ = _delete_lines_sqlite(matching, segment_no, action_no, own_kept=True)  # the segment is locked
     return removed
 
 
-def _delete_lines(condition, segment_no, action_no, own_kept):
-    """DELETE the lines and record, for each set of defaults but 0, one "removed" row with the
-    JSON [[line, contact], ...] of its lines; returns (how many, whether one has values of its
-    own). The JSON is built and written by the database, never a row per line in Python. While a
-    line with values of its own is among them and not yet copied (`own_kept` False), nothing is
-    recorded: the caller takes the DELETE back."""
-    sql, params = SegmentLine.delete().where(condition).sql()
-    database = SegmentLine._meta.database
+def _removed_row(segment_no, action_no):
+    """(columns, SELECT expressions with NUMBERS for the JSON, their parameters) of a "removed"
+    history row: segment, action, event, the set of defaults and the JSON, then the other
+    columns at their defaults."""
     names, values = _removed_row_defaults()
     columns = ", ".join(["segment_no", "action_no", "event", "line_no", "numbers", *names])
-    p = database.param
-    # segment_no, action_no, event, then defaults_of and the JSON, then the other columns' defaults.
+    p = SegmentLine._meta.database.param
     row = f"{p}, {p}, {p}, defaults_of, NUMBERS" + "".join(f", {p}" for _ in values)
-    given = [segment_no, action_no, REMOVED, *values]
-    if is_sqlite():
-        return _delete_lines_sqlite(database, sql, params, columns, row, given, own_kept)
-    # One statement: the DELETE ... RETURNING, the JSON (a contact number written as a JSON string
-    # by to_json) and its INSERT; sending 16,000 lines' JSON back as a parameter took 16 ms more.
-    groups = database.execute_sql(
-        f"WITH d AS ({sql} RETURNING line_no, contact_no, defaults_of), "
-        "g AS (SELECT defaults_of, count(*) AS lines, "
+    return columns, row, [segment_no, action_no, REMOVED, *values]
+
+
+def _delete_lines_postgresql(condition, segment_no, action_no):
+    """One statement: the DELETE ... RETURNING, the JSON [[line, contact], ...] of each set of
+    defaults but 0 (a contact number written as a JSON string by to_json) with its "removed" row,
+    and a whole copy ("kept") of each line with values of its own, taken from the deleted row
+    itself (RETURNING it only for those lines). Sending 16,000 lines' JSON back as a parameter
+    took 16 ms more; taking the DELETE back to copy lines of their own first cost a savepoint's
+    two round trips on every removal. Returns how many lines it deleted."""
+    sql, params = SegmentLine.delete().where(condition).sql()
+    columns, row, given = _removed_row(segment_no, action_no)
+    names = history_columns()
+    kept = ", ".join(f'(whole)."{getattr(SegmentLine, n).column_name}"' for n in names)
+    table = SegmentLine._meta.table_name
+    (removed,) = SegmentLine._meta.database.execute_sql(
+        f'WITH d AS ({sql} RETURNING line_no, contact_no, defaults_of, '
+        f'CASE WHEN defaults_of = 0 THEN "{table}" END AS whole), '
+        "g AS (SELECT defaults_of, "
         "'[' || string_agg('[' || line_no || ',' || to_json(contact_no) || ']', ',') || ']' AS numbers "
-        "FROM d GROUP BY defaults_of), "
-        f"h AS (INSERT INTO segment_history ({columns}) SELECT {row.replace('NUMBERS', 'numbers')} FROM g "
-        f"WHERE defaults_of <> 0 AND ({p} OR NOT EXISTS (SELECT 1 FROM g WHERE defaults_of = 0))) "
-        "SELECT defaults_of, lines FROM g",
-        [*params, *given, own_kept]).fetchall()
-    return sum(lines for _, lines in groups), any(d == 0 for d, _ in groups)
+        "FROM d WHERE defaults_of <> 0 GROUP BY defaults_of), "
+        f"h AS (INSERT INTO segment_history ({columns}) SELECT {row.replace('NUMBERS', 'numbers')} FROM g), "
+        f"k AS (INSERT INTO segment_history ({', '.join(names)}, action_no, event) "
+        f"SELECT {kept}, %s, %s FROM d WHERE defaults_of = 0) "
+        "SELECT count(*) FROM d",
+        [*params, *given, action_no, KEPT]).fetchone()
+    return removed
 
 
-def _delete_lines_sqlite(database, sql, params, columns, row, given, own_kept):
-    """SQLite: a trigger of this connection only, made for this one DELETE, copies each deleted
+def _delete_lines_sqlite(condition, segment_no, action_no, own_kept):
+    """DELETE the lines and record, for each set of defaults but 0, one "removed" row with the
+    JSON [[line, contact], ...] of its lines; returns (how many, whether one has values of its
+    own). While such a line is among them and not yet copied (`own_kept` False), nothing is
+    recorded: the caller takes the DELETE back.
+
+    A trigger of this connection only, made for this one DELETE, copies each deleted
     line's keys into a temporary table, which one INSERT ... SELECT then turns into the JSON rows.
     RETURNING hands its rows through a temporary b-tree and then to Python one by one: 1.4-1.6x a
     plain DELETE, where the trigger with the JSON costs 1.2-1.4x (bench/bench_removal.py). The
     trigger is dropped in the same transaction, so no other statement of this connection fires it."""
+    sql, params = SegmentLine.delete().where(condition).sql()
+    database = SegmentLine._meta.database
+    columns, row, given = _removed_row(segment_no, action_no)
     database.execute_sql("CREATE TEMP TABLE IF NOT EXISTS removed_line "
                          "(line_no INTEGER, contact_no TEXT, defaults_of INTEGER)")
     database.execute_sql("CREATE TEMP TRIGGER removed_line_kept AFTER DELETE ON main.segment_line BEGIN "
