@@ -1,15 +1,13 @@
 """The header's kept line count (schema 10): every change of lines carries it on, so an action
 answers without counting; a change that does not carry it on leaves it unknown, and the lines are
 counted again. Checked against the lines themselves after each step, on both databases."""
-import logging
-
 import pytest
 
 from segtui import db as dbmod
 from segtui.models import SchemaInfo, SegmentHeader, SegmentLine, database
 from segtui.services import criteria, segment_log, segments
 from test_segments import build_small
-from test_set_based import add_contacts
+from test_set_based import StatementCounter, add_contacts
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -118,26 +116,12 @@ def test_an_action_on_a_known_count_counts_no_lines(world):
     add_contacts(300)
     no = segments.new_segment("Statements", template_code="LTR", salesperson_code="AL")["no"]
     criteria.add_contacts(no, [("city", "Berlin")])
-    statements = []
-
-    class Seen(logging.Handler):
-        def emit(self, record):
-            statements.append(str(record.msg))
-
-    seen = Seen()
-    log = logging.getLogger("peewee")
-    level = log.level
-    log.setLevel(logging.DEBUG)
-    log.addHandler(seen)
-    try:
+    with StatementCounter(database.obj) as seen:
         criteria.reduce_contacts(no, [("mailing_group", "NEWS")])
         criteria.go_back(no)
         criteria.add_contacts(no, [("city", "Munich")])
-    finally:
-        log.removeHandler(seen)
-        log.setLevel(level)
-    counts = [s for s in statements if s.upper().startswith("('SELECT COUNT") and '"segment_line"' in s]
-    assert statements and counts == []
+    counts = [s for s in seen.statements if s.upper().startswith("SELECT COUNT") and '"segment_line"' in s]
+    assert seen.statements and counts == []
     assert_right(no, "after the three actions")
 
 

@@ -7,13 +7,12 @@ keep each write statement it sent, and check that EXPLAIN shows no SubPlan in an
 Without a server they skip; the results themselves are compared with SQLite in test_criteria.py.
 """
 
-import logging
-
 import pytest
 
 from segtui.models import SegmentHistory, SegmentLine, database
 from segtui.services import criteria, segment_log, segments
 from test_segments import build_small
+from test_set_based import StatementCounter
 
 WRITES = ("INSERT", "DELETE", "UPDATE", "WITH", "ANALYZE")
 
@@ -126,24 +125,11 @@ def test_a_removal_of_lines_with_values_of_their_own_is_one_statement_too(pg, se
     segments.set_line(no, own.line_no, {"personal_note": "Kept whole", "subject": "Mine"})
     before = {line["line_no"]: line for line in segments.lines(no, limit=100)}
     sent.clear()
-    every = []  # every statement, savepoints too (`sent` keeps the writes)
-
-    class Seen(logging.Handler):
-        def emit(self, record):
-            every.append(str(record.msg))
-
-    seen, log = Seen(), logging.getLogger("peewee")
-    level = log.level
-    log.setLevel(logging.DEBUG)
-    log.addHandler(seen)
-    try:
+    with StatementCounter(pg) as every:  # every statement, savepoints too (`sent` keeps the writes)
         assert criteria.reduce_contacts(no, [("city", "Berlin")])["removed"] == 3  # C1, P11 (own), P22
-    finally:
-        log.removeHandler(seen)
-        log.setLevel(level)
     on_lines = [sql for sql, _ in sent if "segment_line" in sql and not sql.startswith("SELECT")]
     assert len(on_lines) == 1 and "(whole)" in on_lines[0]
-    assert every and not [sql for sql in every if "SAVEPOINT" in sql.upper()]
+    assert every.statements and not [sql for sql in every.statements if "SAVEPOINT" in sql.upper()]
     events = sorted(SegmentHistory.select(SegmentHistory.event).where(SegmentHistory.segment_no == no).tuples())
     assert events == [("added",), ("kept",), ("removed",)]
     criteria.go_back(no)

@@ -31,23 +31,33 @@ def add_contacts(n):
 
 
 class StatementCounter:
+    """The statements a database runs while active (savepoints too): `count`, and their text."""
+
     def __init__(self, db):
         self.db = db
         self.original = db.execute_sql
-        self.count = 0
+        self.wrapped = "execute_sql" in vars(db)  # a test's own wrapper is already in place
+        self.statements = []
+
+    @property
+    def count(self):
+        return len(self.statements)
 
     def __enter__(self):
-        self.count = 0
+        self.statements = []
 
         def counting(sql, params=None, *args, **kwargs):
-            self.count += 1
+            self.statements.append(sql)
             return self.original(sql, params, *args, **kwargs)
 
         self.db.execute_sql = counting
         return self
 
     def __exit__(self, *exc):
-        del self.db.execute_sql  # back to the class's method
+        if self.wrapped:
+            self.db.execute_sql = self.original
+        else:
+            del self.db.execute_sql  # back to the class's method
 
 
 def run_actions(path, n, monkeypatch):

@@ -107,7 +107,7 @@ def _add(header, base, action, filters=(), reference="", dry_run=False, progress
                 "no_of_lines": count_lines(header.no), "left_out": left_out}
     if progress is not None:
         report(progress, 0, Contact.select(fn.COUNT(SQL("*"))).where(condition).scalar(), ADDED)
-    action_no = segments.next_action_no(header)
+    action_no = segments.next_action_no(header.no)
     added, base_line = segments.insert_lines(header, condition, last_line or 0)
     if added:
         segments.record_added(header.no, action_no, base_line)
@@ -116,7 +116,7 @@ def _add(header, base, action, filters=(), reference="", dry_run=False, progress
                          added=added, count=added if last_line is None else None,
                          **{k: bool(options.get(k, False)) for k in OPTION_NAMES})
     report(progress, added, added, ADDED)  # inside the transaction: a cancel here writes nothing
-    return {"added": added, "no_of_lines": added if last_line is None else segments.lines_now(header)}
+    return {"added": added, "no_of_lines": segments.lines_now(header)}
 
 
 def add_contacts(no, filters, allow_existing=False, expand_contact=False, allow_company_with_persons=False,
@@ -196,7 +196,7 @@ def _remove(header, line_condition, action, filters=(), reference="", dry_run=Fa
     if progress is not None:
         report(progress, 0, SegmentLine.select(fn.COUNT(SQL("*"))).where(in_segment & line_condition).scalar(),
                REMOVED)
-    action_no = segments.next_action_no(header)
+    action_no = segments.next_action_no(header.no)
     removed = segments.remove_lines(header, action_no, line_condition)
     segments.action_done(header, action_no, action, filters, no_of_contacts=removed, reference=reference,
                          added=-removed, entire_companies=entire_companies)

@@ -190,7 +190,7 @@ def park_copy(segment_no, action_no, line_no):
 
 def unpark_lines(segment_no, action_no):
     """Bring back the lines the action parked, as they were (one UPDATE); returns how many."""
-    return SegmentLine.update(removed_by=None).where(SegmentLine.parked(segment_no, action_no)).execute() or 0
+    return SegmentLine.update(removed_by=None).where(SegmentLine.parked(segment_no, action_no)).execute()
 
 
 def delete_recorded(segment_no, action_no, event="inserted"):

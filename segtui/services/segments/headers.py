@@ -448,7 +448,7 @@ def _touch(header, added, count):
              .where(SegmentHeader.no == header.no))
     if count is not None:
         header.line_count, header.line_count_version = int(count), header.version + 1
-    elif header.line_count_version is not None and header.line_count_version == header.version:
+    elif known_count(header) is not None:
         header.line_count, header.line_count_version = header.line_count + int(added), header.version + 1
     else:
         header.line_count_version = None
@@ -456,8 +456,14 @@ def _touch(header, added, count):
     return query
 
 
-def keep_line_count(segment_no, count):
+def known_count(header):
+    """The header's kept line count when it is right for its version, else None."""
+    return header.line_count if header.line_count_version == header.version else None
+
+
+def keep_line_count(header, count):
     """Keep a line count just taken (inside the transaction that holds the header) as right for the
-    header's current version."""
+    header's current version, in the row and on the object."""
     (SegmentHeader.update(line_count=count, line_count_version=SegmentHeader.version)
-     .where(SegmentHeader.no == segment_no).execute())
+     .where(SegmentHeader.no == header.no).execute())
+    header.line_count, header.line_count_version = count, header.version

@@ -27,7 +27,7 @@ from .. import line_pages
 from ..history import park_copy, record_added, record_history, remove_lines
 from ..results import Line, LinesChanged
 from ..versions import check_version, content_version
-from .headers import action_done, get_header, keep_line_count, touch_header
+from .headers import action_done, get_header, keep_line_count, known_count, touch_header
 from .statements import LINE_STEP, default_expressions, insert_lines, next_action_no, record_action
 from .values import _convert
 
@@ -125,28 +125,29 @@ def line_fetcher(segment_no):
     return fetch
 
 
-def count_lines(no, keep=False):
+def count_lines(no):
     """The segment's number of live lines: the header's kept count while it is right (see
-    SegmentHeader.line_count), else counted. `keep` (inside a transaction that holds the header)
-    keeps a count it had to take, so the segment's next actions need not count."""
+    SegmentHeader.line_count), else counted."""
     no = normal_code(no)
     kept = (SegmentHeader.select(SegmentHeader.line_count)
             .where((SegmentHeader.no == no) & (SegmentHeader.line_count_version == SegmentHeader.version))
             .scalar())
-    if kept is not None:
-        return kept
-    count = SegmentLine.select().where(SegmentLine.live(no)).count()
-    if keep:
-        keep_line_count(no, count)
-    return count
+    return kept if kept is not None else _live_count(no)
+
+
+def _live_count(no):
+    return SegmentLine.select().where(SegmentLine.live(no)).count()
 
 
 def lines_now(header):
     """The number of live lines after an action that touched `header` (touch_header), which it
-    holds: the count the object carries when known, else counted once and kept."""
-    if header.line_count_version is not None and header.line_count_version == header.version:
-        return header.line_count
-    return count_lines(header.no, keep=True)
+    holds: the count the object carries when known, else counted once and kept, so the segment's
+    next actions need not count."""
+    known = known_count(header)
+    if known is None:
+        known = _live_count(header.no)
+        keep_line_count(header, known)
+    return known
 
 
 def get_line(no, line_no) -> Line:
@@ -202,7 +203,7 @@ def add_contact(no, contact_no, fields=None) -> Line:
         values = _line_values({k: v for k, v in (fields or {}).items()
                                if LINE_ALIASES.get(k.lower(), k.lower()) != "contact_no"},
                               f"segment {header.no} new line: ")
-        action_no = next_action_no(header)
+        action_no = next_action_no(header.no)
         added, base = insert_lines(header, Contact.no == code)
         record_added(header.no, action_no, base)
         line_no = base + LINE_STEP
@@ -229,7 +230,7 @@ def set_line(no, line_no, fields, expected_version=None) -> Line:
         values = _line_values(fields, f"segment {header.no} line {line.line_no}: ")
         new_contact = values.pop("contact_no", None)
         if new_contact and new_contact != line.contact_no:
-            action_no = next_action_no(header)
+            action_no = next_action_no(header.no)
             key = SegmentLine.line_no == line.line_no
             park_copy(header.no, action_no, line.line_no)  # the line as it was, for go-back
             template = values.get("interaction_template_code", line.interaction_template_code)
@@ -260,7 +261,7 @@ def remove_line(no, line_no) -> LinesChanged:
         line = SegmentLine.get_or_none(SegmentLine.live(header.no) & (SegmentLine.line_no == int(line_no)))
         if line is None:
             raise NotFound(f"segment {header.no} has no line {line_no}")
-        action_no = next_action_no(header)
+        action_no = next_action_no(header.no)
         removed = remove_lines(header, action_no, SegmentLine.line_no == line.line_no)
         action_done(header, action_no, "remove_line", no_of_contacts=1, reference=line.contact_no, added=-removed)
         return {"removed": 1, "no_of_lines": lines_now(header)}

@@ -113,16 +113,13 @@ def max_line_no(segment_no):
     return last_line_no(segment_no) or 0
 
 
-def next_action_no(header):
-    """The number of the action about to be recorded on the segment, whose header the caller holds
-    locked: read once, after the lock (read with the locked header on PostgreSQL it would come
-    from the snapshot before the wait, and two users' actions got one number), then counted on
-    for the further actions of a replay."""
-    if getattr(header, "last_action_no", None) is None:
-        header.last_action_no = (SegmentCriteriaLine.select(fn.MAX(SegmentCriteriaLine.action_no))
-                                 .where(SegmentCriteriaLine.segment_no == header.no).scalar()) or 0
-    header.last_action_no += 1
-    return header.last_action_no
+def next_action_no(segment_no):
+    """The number of the action about to be recorded, read after the caller locked the header (read
+    with the locked header, PostgreSQL takes it from the snapshot before the wait for the lock, and
+    two users' actions got one number)."""
+    last = (SegmentCriteriaLine.select(fn.MAX(SegmentCriteriaLine.action_no))
+            .where(SegmentCriteriaLine.segment_no == segment_no).scalar())
+    return (last or 0) + 1
 
 
 def record_action(segment_no, action_no, action, filters=(), no_of_contacts=0, reference="", **options):
