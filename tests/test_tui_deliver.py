@@ -99,6 +99,8 @@ async def _deliver_and_cancel(app, gate, size, ProgressScreen, notes, until):
         assert "Delivering 0 of 2 entries" in str(app.screen.query_one("#progress-text").render())
         await pilot.press("escape")
         gate.go.set()
-        await wait_for(pilot, lambda: not isinstance(app.screen, ProgressScreen), timeout=30)
+        # The progress screen closes first and the result is said after it: wait for both.
+        await wait_for(pilot, lambda: not isinstance(app.screen, ProgressScreen)
+                       and "delivered" in " ".join(notes(app)), timeout=30)
         said = " ".join(notes(app))
         assert "delivered 1, errors 0" in said and "delivery canceled after 1 of 2 entries; 1 stay pending" in said
