@@ -9,10 +9,10 @@ rolled back (so the commit is not in the figures), the ways taking turns; min an
 and the ratio to a plain DELETE:
   plain       DELETE ... WHERE (what the bench's raw side runs; it keeps nothing)
   returning   DELETE ... RETURNING the line numbers, contacts and defaults, read into Python and
-              written there as JSON (the last round's way; no history row)
+              written there as JSON (an earlier round's way; no history row)
   segtui      what segtui runs (history._delete_lines_*): on SQLite a trigger of the connection
-              into a temporary table, on PostgreSQL one statement with RETURNING, the JSON and
-              the history row
+              into a temporary table, on PostgreSQL one statement that selects the lines with
+              their row address, deletes them by it and writes the history row from the selection
 """
 import argparse
 import json

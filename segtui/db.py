@@ -11,7 +11,7 @@ from . import config, private  # noqa: E402
 from .errors import Conflict, SegtuiError  # noqa: E402
 from .models import ALL_MODELS, InteractionLogEntry, SchemaInfo, database  # noqa: E402
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 BUSY_TIMEOUT_S = 10
 # A PostgreSQL statement running longer than this is stopped (a runaway query, not a wait).
 STATEMENT_TIMEOUT_S = 300
@@ -327,8 +327,23 @@ def _upgrade_to_10():
     SegmentHeader.update(line_count_version=None).execute()
 
 
+def _upgrade_to_11():
+    """Version 11 (speed): on PostgreSQL a removal records its lines as {"lines": [...],
+    "contacts": [...]} instead of [[line, contact], ...] (history._delete_lines_postgresql); the
+    rows older versions wrote are rewritten in the new form, order kept, so go back reads one form.
+    SQLite keeps the pairs. Idempotent: only rows still in the old form are rewritten."""
+    if is_sqlite():
+        return
+    elements = "FROM json_array_elements(CAST(numbers AS json)) WITH ORDINALITY AS e(p, i) ORDER BY i"
+    database.execute_sql(
+        "UPDATE segment_history SET numbers = CAST(json_build_object("
+        f"'lines', ARRAY(SELECT CAST(p ->> 0 AS int) {elements}), "
+        f"'contacts', ARRAY(SELECT p ->> 1 {elements})) AS text) "
+        "WHERE event = 'removed' AND left(numbers, 1) = '['")
+
+
 MIGRATIONS = {2: _upgrade_to_2, 3: _upgrade_to_3, 4: _upgrade_to_4, 5: _upgrade_to_5, 6: _upgrade_to_6,
-              7: _upgrade_to_7, 8: _upgrade_to_8, 9: _upgrade_to_9, 10: _upgrade_to_10}
+              7: _upgrade_to_7, 8: _upgrade_to_8, 9: _upgrade_to_9, 10: _upgrade_to_10, 11: _upgrade_to_11}
 
 
 def init_database():

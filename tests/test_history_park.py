@@ -10,6 +10,7 @@ from segtui.errors import NotFound
 from segtui.models import LoggedSegment, SchemaInfo, SegmentHeader, SegmentHistory, SegmentLine, database
 from segtui.services import (contact_edit, criteria, history, line_pages, lookups, merge, segment_log, segments,
                              setup_uses)
+from segtui.services.history import removed_pairs
 from test_segments import build_small, line_of
 
 
@@ -46,7 +47,7 @@ def test_a_reduce_deletes_its_lines_and_keeps_their_numbers_in_one_row(seg):
     rows = history_of(seg, 2)
     assert set(rows) == {"removed"}  # no copy of a line: they follow the header's defaults (set 1)
     assert rows["removed"].line_no == 1 == SegmentHeader.get_by_id(seg).line_defaults
-    assert sorted(json.loads(rows["removed"].numbers)) == sorted([numbers[c], c] for c in ("C1", "P11", "P22"))
+    assert sorted(removed_pairs(rows["removed"].numbers)) == sorted([numbers[c], c] for c in ("C1", "P11", "P22"))
 
 
 def test_a_removal_leaves_no_trigger_behind_so_later_deletes_record_nothing(db):
@@ -77,8 +78,8 @@ def test_a_second_removal_in_one_action_keeps_only_its_own_lines(seg):
     with dbmod.transaction():
         history.remove_lines(header, 7, SegmentLine.contact_no == "C1")
         history.remove_lines(header, 8, SegmentLine.contact_no == "P12")
-    assert json.loads(history_of(seg, 7)["removed"].numbers) == [[numbers["C1"], "C1"]]
-    assert json.loads(history_of(seg, 8)["removed"].numbers) == [[numbers["P12"], "P12"]]
+    assert removed_pairs(history_of(seg, 7)["removed"].numbers) == [[numbers["C1"], "C1"]]
+    assert removed_pairs(history_of(seg, 8)["removed"].numbers) == [[numbers["P12"], "P12"]]
 
 
 def test_go_back_makes_the_removed_lines_again_value_for_value(seg):
@@ -98,7 +99,7 @@ def test_a_line_with_values_of_its_own_is_kept_whole_and_comes_back_as_it_was(se
     criteria.reduce_contacts(seg, [("city", "Berlin")])  # C1 and P11 own, P22 follows the header
     rows = SegmentHistory.select().where((SegmentHistory.segment_no == seg) & (SegmentHistory.action_no == 2))
     assert sorted((r.event, r.contact_no) for r in rows if r.event == "kept") == [("kept", "C1"), ("kept", "P11")]
-    assert [row[1] for row in json.loads(history_of(seg, 2)["removed"].numbers)] == ["P22"]
+    assert [row[1] for row in removed_pairs(history_of(seg, 2)["removed"].numbers)] == ["P22"]
     assert segments.count_lines(seg) == 3
     criteria.go_back(seg)
     assert all_line_values(seg) == before
@@ -350,3 +351,26 @@ def test_removals_of_thousands_of_lines_come_back_value_for_value(world):
     assert segments.count_lines(no) == len(before) - removed - refined - companies
     criteria.go_back(no, steps=3)
     assert all_line_values(no) == before
+
+
+def test_upgrading_to_schema_11_rewrites_the_pairs_an_older_postgresql_removal_wrote(seg):
+    """PostgreSQL writes a removal's lines as two arrays since schema 11; the upgrade rewrites the
+    pairs older versions wrote, in their order, and go back makes the lines again from them.
+    SQLite keeps writing (and reading) the pairs: its rows stay as they are."""
+    before = live_contacts(seg)
+    criteria.reduce_contacts(seg, [("type", "person")])
+    row = history_of(seg, 2)["removed"]
+    pairs = removed_pairs(row.numbers)
+    assert len(pairs) == 4 and row.numbers.startswith("[" if dbmod.is_sqlite() else "{")
+    older = sorted(pairs, key=lambda pair: pair[1], reverse=True)  # an order the rewrite must keep
+    SegmentHistory.update(numbers=json.dumps(older)).where(SegmentHistory.id == row.id).execute()
+    SchemaInfo.update(version=10).execute()
+
+    assert dbmod.init_database() == dbmod.SCHEMA_VERSION >= 11
+    dbmod._upgrade_to_11()  # again: nothing left in the old form, nothing changes
+    numbers = SegmentHistory.get_by_id(row.id).numbers
+    assert removed_pairs(numbers) == older
+    assert numbers == json.dumps(older) if dbmod.is_sqlite() else json.loads(numbers) == {
+        "lines": [line for line, _ in older], "contacts": [contact for _, contact in older]}
+    criteria.go_back(seg)
+    assert live_contacts(seg) == before

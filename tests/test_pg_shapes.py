@@ -94,18 +94,20 @@ def test_log_with_follow_up_plans_without_subplans(pg, sent):
 
 
 def test_refine_and_reduce_right_after_an_add_delete_lines_with_one_delete_each(pg, sent):
-    """A removal is one statement: a DELETE that returns the lines' numbers, written into one
-    history row by the same statement (schema 9); no copy of the lines and no statement that reads
-    the history back to find lines (the plan that went quadratic on stale statistics); go back is
-    one INSERT of the lines made again."""
+    """A removal is one statement: the lines selected once, deleted by their row address and
+    written into one history row by the same statement (schemas 9 and 11); no copy of the lines
+    and no statement that reads the history back to find lines (the plan that went quadratic on
+    stale statistics); go back is one INSERT of the lines made again."""
     no = segments.new_segment("Moves")["no"]
     criteria.add_contacts(no, [])
     sent.clear()
     criteria.reduce_contacts(no, [("city", "Paris")])
     criteria.refine_contacts(no, [("type", "person")])
     on_lines = [sql for sql, _ in sent if "segment_line" in sql and not sql.startswith("SELECT")]
-    assert [sql.split("(")[1].split()[0] for sql in on_lines] == ["DELETE", "DELETE"]  # WITH d AS (DELETE ...
-    assert all("RETURNING" in sql and "string_agg" in sql and "INSERT INTO segment_history" in sql
+    assert len(on_lines) == 2
+    assert all(sql.startswith("WITH s AS MATERIALIZED (SELECT ctid") and sql.count("DELETE") == 1
+               and 'DELETE FROM "segment_line" WHERE ctid = ANY(ARRAY(SELECT address FROM s))' in sql
+               and "INSERT INTO segment_history" in sql
                and "FROM segment_history" not in sql and 'FROM "segment_history"' not in sql for sql in on_lines)
     assert [sql for sql, _ in sent if sql.startswith("INSERT") and "segment_history" in sql] == []
     sent.clear()
@@ -117,8 +119,8 @@ def test_refine_and_reduce_right_after_an_add_delete_lines_with_one_delete_each(
 
 def test_a_removal_of_lines_with_values_of_their_own_is_one_statement_too(pg, sent):
     """Lines with values of their own are copied whole ("kept") by the removal's own statement,
-    from the rows it deletes: no savepoint, no DELETE taken back and run again; go back brings
-    them back as they were."""
+    read by the address of the rows it deletes: no savepoint, no DELETE taken back and run again;
+    go back brings them back as they were."""
     no = segments.new_segment("Own", template_code="LTR", salesperson_code="AL")["no"]
     criteria.add_contacts(no, [])
     own = SegmentLine.select().where(SegmentLine.live(no) & (SegmentLine.contact_no == "P11")).get()
@@ -128,7 +130,7 @@ def test_a_removal_of_lines_with_values_of_their_own_is_one_statement_too(pg, se
     with StatementCounter(pg) as every:  # every statement, savepoints too (`sent` keeps the writes)
         assert criteria.reduce_contacts(no, [("city", "Berlin")])["removed"] == 3  # C1, P11 (own), P22
     on_lines = [sql for sql, _ in sent if "segment_line" in sql and not sql.startswith("SELECT")]
-    assert len(on_lines) == 1 and "(whole)" in on_lines[0]
+    assert len(on_lines) == 1 and "SELECT address FROM s WHERE defaults_of = 0" in on_lines[0]
     assert every.statements and not [sql for sql in every.statements if "SAVEPOINT" in sql.upper()]
     events = sorted(SegmentHistory.select(SegmentHistory.event).where(SegmentHistory.segment_no == no).tuples())
     assert events == [("added",), ("kept",), ("removed",)]
@@ -136,6 +138,35 @@ def test_a_removal_of_lines_with_values_of_their_own_is_one_statement_too(pg, se
     after = {line["line_no"]: line for line in segments.lines(no, limit=100)}
     assert after == before
     assert after[own.line_no]["personal_note"] == "Kept whole"
+
+
+def test_a_line_document_waits_for_the_header_like_every_change_of_lines(pg):
+    """A removal deletes lines by the address it read them at, so every change of a segment's lines
+    holds the header first: giving a line its own document while another user's action holds it
+    waits, and past the lock timeout is busy (exit 3), the line unchanged."""
+    import os
+
+    import psycopg2
+
+    from segtui.errors import Conflict
+    from segtui.services import merge
+
+    no = segments.new_segment("Held", template_code="LTR", salesperson_code="AL")["no"]
+    criteria.add_contacts(no, [])
+    line = SegmentLine.select().where(SegmentLine.live(no)).order_by(SegmentLine.line_no).first()
+    other = psycopg2.connect(os.environ["SEGTUI_TEST_PG"])  # this worker's database (conftest)
+    try:
+        other.cursor().execute("SELECT no FROM segment_header WHERE no = %s FOR UPDATE", (no,))
+        database.execute_sql("SET lock_timeout = '300ms'")
+        with pytest.raises(Conflict, match="busy"):
+            merge.set_line_document(no, line.line_no, b"any file", "note.txt")
+    finally:
+        other.rollback()
+        other.close()
+        database.execute_sql("RESET lock_timeout")
+    assert SegmentLine.get_by_id(line.id).attachment_name == ""
+    assert merge.set_line_document(no, line.line_no, b"any file", "note.txt")["attachment_name"] == "note.txt"
+    assert SegmentLine.get_by_id(line.id).defaults_of == 0
 
 
 def test_a_bulk_add_analyzes_the_lines_and_a_removal_does_not(pg, sent, monkeypatch):

@@ -4,15 +4,15 @@ An add does not copy its lines: it records one row, event "added", with the segm
 line number before it; undone newest first, the live lines above that number are exactly the ones
 it added. A removal (schema 9) deletes its lines and records, per set of header defaults the lines
 followed (`defaults_of`), one row, event "removed", with the numbers of the lines and of their
-contacts; go back makes those lines again, with their numbers, as an add makes them from those
-defaults (criteria.go_back). The header's values behind each older set of defaults are kept when
-they change (event "defaults", action 0). Only a line with values of its own (edited by hand,
-given a letter) is copied whole, event "kept", and comes back as it was. A contact swap parks
-the old line (`removed_by`) and marks the new one "inserted".
+contacts (JSON, see removed_pairs); go back makes those lines again, with their numbers, as an
+add makes them from those defaults (criteria.go_back). The header's values behind each older set
+of defaults are kept when they change (event "defaults", action 0). Only a line with values of
+its own (edited by hand, given a letter) is copied whole, event "kept", and comes back as it was.
+A contact swap parks the old line (`removed_by`) and marks the new one "inserted".
 """
 import json
 
-from peewee import Value, fn
+from peewee import SQL, Value, fn
 
 from ..db import is_sqlite
 from ..models import LINE_COLUMNS, SegmentCriteriaLine, SegmentHeader, SegmentHistory, SegmentLine
@@ -79,29 +79,43 @@ def _removed_row(segment_no, action_no):
 
 
 def _delete_lines_postgresql(condition, segment_no, action_no):
-    """One statement: the DELETE ... RETURNING, the JSON [[line, contact], ...] of each set of
-    defaults but 0 (a contact number written as a JSON string by to_json) with its "removed" row,
-    and a whole copy ("kept") of each line with values of its own, taken from the deleted row
-    itself (RETURNING it only for those lines). Sending 16,000 lines' JSON back as a parameter
-    took 16 ms more; taking the DELETE back to copy lines of their own first cost a savepoint's
-    two round trips on every removal. Returns how many lines it deleted."""
-    sql, params = SegmentLine.delete().where(condition).sql()
+    """One statement: the lines are selected once (with their row address, ctid), deleted by that
+    address, and recorded from the selection: per set of defaults but 0 a "removed" row with the
+    JSON {"lines": [...], "contacts": [...]}, and a whole copy ("kept") of each line with values of
+    its own, read by address before the delete (every part of one statement sees the same rows).
+    The addresses hold because every change of a segment's lines holds its header first
+    (segments.get_header(lock=True)), as this removal does.
+
+    A DELETE ... RETURNING into the record measured 1.6-1.8x a plain DELETE of 16,000 lines,
+    this 1.3x (bench/bench_removal.py): RETURNING fetches each deleted row again, and the JSON
+    pairs cost a to_json and four concatenations a line. Returns how many lines it deleted."""
+    sql, params = (SegmentLine.select(SQL("ctid AS address"), SegmentLine.line_no, SegmentLine.contact_no,
+                                      SegmentLine.defaults_of).where(condition).sql())
     columns, row, given = _removed_row(segment_no, action_no)
-    names = history_columns()
-    kept = ", ".join(f'(whole)."{getattr(SegmentLine, n).column_name}"' for n in names)
     table = SegmentLine._meta.table_name
+    names = history_columns()
+    kept = ", ".join(f'"{getattr(SegmentLine, n).column_name}"' for n in names)
     (removed,) = SegmentLine._meta.database.execute_sql(
-        f'WITH d AS ({sql} RETURNING line_no, contact_no, defaults_of, '
-        f'CASE WHEN defaults_of = 0 THEN "{table}" END AS whole), '
+        f"WITH s AS MATERIALIZED ({sql}), "
+        f'd AS (DELETE FROM "{table}" WHERE ctid = ANY(ARRAY(SELECT address FROM s))), '
         "g AS (SELECT defaults_of, "
-        "'[' || string_agg('[' || line_no || ',' || to_json(contact_no) || ']', ',') || ']' AS numbers "
-        "FROM d WHERE defaults_of <> 0 GROUP BY defaults_of), "
+        "json_build_object('lines', array_agg(line_no), 'contacts', json_agg(contact_no))::text AS numbers "
+        "FROM s WHERE defaults_of <> 0 GROUP BY defaults_of), "
         f"h AS (INSERT INTO segment_history ({columns}) SELECT {row.replace('NUMBERS', 'numbers')} FROM g), "
-        f"k AS (INSERT INTO segment_history ({', '.join(names)}, action_no, event) "
-        f"SELECT {kept}, %s, %s FROM d WHERE defaults_of = 0) "
-        "SELECT count(*) FROM d",
+        f"k AS (INSERT INTO segment_history ({', '.join(names)}, action_no, event) SELECT {kept}, %s, %s "
+        f'FROM "{table}" WHERE ctid = ANY(ARRAY(SELECT address FROM s WHERE defaults_of = 0))) '
+        "SELECT count(*) FROM s",
         [*params, *given, action_no, KEPT]).fetchone()
     return removed
+
+
+def removed_pairs(numbers):
+    """[[line, contact], ...] of a "removed" row's JSON, in either form: SQLite writes the pairs,
+    PostgreSQL {"lines": [...], "contacts": [...]} (each the cheaper to write there)."""
+    value = json.loads(numbers)
+    if isinstance(value, dict):
+        return [list(pair) for pair in zip(value["lines"], value["contacts"])]
+    return value
 
 
 def _delete_lines_sqlite(condition, segment_no, action_no, own_kept):
@@ -212,7 +226,7 @@ def delete_recorded(segment_no, action_no, event="inserted"):
 def undo_action(segment_no, action_no):
     """Take back one action (the newest left): its added lines go, a swapped line goes, its parked
     and kept lines come back; then its history and criteria rows go. Returns the removed lines to
-    make again (remove_lines) as [(defaults, JSON pairs of line and contact numbers)], empty when
+    make again (remove_lines) as [(defaults, JSON of their line and contact numbers)], empty when
     none, which the caller makes (segments.insert_removed, which history cannot import), and by how
     many live lines this changed the segment (for its kept line count)."""
     of_action = (SegmentHistory.segment_no == segment_no) & (SegmentHistory.action_no == action_no)

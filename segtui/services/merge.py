@@ -33,6 +33,7 @@ from ..models import (
 )
 from . import templates, word
 from .batches import by_key, chunks
+from .segments import get_header
 from .results import LineDocument, Merged
 from .progress import Cancelled, steps
 
@@ -263,9 +264,14 @@ def set_line_document(segment_no, line_no, path_or_bytes=None, file_name=None) -
                 or template.get((line.interaction_template_code, ""))
             unknown = templates.unknown_fields(fields, templates.load_mapping(chosen) if chosen else {})
     with dbmod.transaction():
+        # Held like every change of the segment's lines: a removal meanwhile finds its lines by
+        # their row address (history.remove_lines), which this update would move.
+        get_header(no, lock=True)
         # A letter of its own: the line is kept whole if a criteria action removes it (defaults_of 0).
-        (SegmentLine.update(attachment=data, attachment_name=name, defaults_of=0)
-         .where(SegmentLine.id == line.id).execute())
+        changed = (SegmentLine.update(attachment=data, attachment_name=name, defaults_of=0)
+                   .where(SegmentLine.live(no) & (SegmentLine.line_no == line.line_no)).execute())
+        if not changed:
+            raise NotFound(f"segment {no} has no line {line_no}")
     return {"segment_no": no, "line_no": line.line_no, "attachment_name": name, "fields": fields,
             "unknown_fields": unknown}
 

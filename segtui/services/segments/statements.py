@@ -152,18 +152,22 @@ def insert_lines(header, condition, base=None):
 
 
 def insert_removed(header, numbers):
-    """Make again the lines a removal deleted (history.remove_lines: JSON pairs of line and contact
-    numbers), with their numbers, as an add makes them from `header` (the header whose defaults
-    they followed, history.defaults_header) and the contact's rules. A contact deleted since does
-    not come back. Returns how many."""
+    """Make again the lines a removal deleted (history.remove_lines: the JSON of their line and
+    contact numbers, pairs on SQLite, two arrays on PostgreSQL), with their numbers, as an add
+    makes them from `header` (the header whose defaults they followed, history.defaults_header)
+    and the contact's rules. A contact deleted since does not come back. Returns how many."""
     param = SegmentLine._meta.database.param
     if is_sqlite():
         # json_extract, not ->>, which SQLite has only since 3.38.
         pairs = SQL("(SELECT json_extract(value, '$[0]') AS line_no, json_extract(value, '$[1]') AS contact_no "
                     f"FROM json_each({param}) ORDER BY 2) AS r", [numbers])
     else:
-        pairs = SQL(f"(SELECT (p ->> 0)::int AS line_no, p ->> 1 AS contact_no "
-                    f"FROM json_array_elements({param}::json) AS p ORDER BY 2) AS r", [numbers])
+        # {"lines": [...], "contacts": [...]}: the two arrays side by side, in their order.
+        pairs = SQL(f"(SELECT p.line_no, p.contact_no FROM (SELECT CAST({param} AS json) AS x) AS j, unnest("
+                    "ARRAY(SELECT CAST(v AS int) FROM json_array_elements_text(j.x -> 'lines') "
+                    "WITH ORDINALITY AS e(v, i) ORDER BY i), "
+                    "ARRAY(SELECT v FROM json_array_elements_text(j.x -> 'contacts') WITH ORDINALITY AS e(v, i) "
+                    "ORDER BY i)) AS p(line_no, contact_no) ORDER BY 2) AS r", [numbers])
     fields, columns = line_insert_columns(header, SQL("r.line_no"))
     # The pairs drive the join (CROSS JOIN keeps SQLite from scanning contact), a probe of contact by
     # key each, in key order: on a million contacts not all in memory, probes in line order read
