@@ -11,7 +11,7 @@ from . import config, private  # noqa: E402
 from .errors import Conflict, SegtuiError  # noqa: E402
 from .models import ALL_MODELS, InteractionLogEntry, SchemaInfo, database  # noqa: E402
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 BUSY_TIMEOUT_S = 10
 # A PostgreSQL statement running longer than this is stopped (a runaway query, not a wait).
 STATEMENT_TIMEOUT_S = 300
@@ -342,8 +342,27 @@ def _upgrade_to_11():
         "WHERE event = 'removed' AND left(numbers, 1) = '['")
 
 
+# The very expression criteria.company_key compiles to, so the planner matches it to the index.
+COMPANY_KEY_SQL = "COALESCE(NULLIF(company_no, ''), no)"
+
+
+def _upgrade_to_12():
+    """Version 12 (PostgreSQL only): an index on a contact's company key (its company's number, or
+    its own without one), the key "entire companies" matches lines by (criteria.company_key).
+    A segment just filled is unknown to the planner's statistics until the next ANALYZE, so it
+    is planned as one line; without the index, the match per line was then a join of every
+    contact again: a reduce with entire companies of 27,702 lines just added ran past 20 s at
+    1,000,000 contacts, and a reuse of criteria past 120 s. With it, a lookup by key per line:
+    0.8 s. SQLite builds the set of keys once (criteria.line_match) and needs no index.
+    Idempotent."""
+    if is_sqlite():
+        return
+    database.execute_sql(f"CREATE INDEX IF NOT EXISTS contact_company_key ON contact (({COMPANY_KEY_SQL}))")
+
+
 MIGRATIONS = {2: _upgrade_to_2, 3: _upgrade_to_3, 4: _upgrade_to_4, 5: _upgrade_to_5, 6: _upgrade_to_6,
-              7: _upgrade_to_7, 8: _upgrade_to_8, 9: _upgrade_to_9, 10: _upgrade_to_10, 11: _upgrade_to_11}
+              7: _upgrade_to_7, 8: _upgrade_to_8, 9: _upgrade_to_9, 10: _upgrade_to_10, 11: _upgrade_to_11,
+              12: _upgrade_to_12}
 
 
 def init_database():
@@ -357,6 +376,7 @@ def init_database():
             SchemaInfo.create(version=SCHEMA_VERSION)
             _seed_number_series()
             _upgrade_to_7()  # indexes create_tables does not make (expressions, PostgreSQL only)
+            _upgrade_to_12()
             _history_storage()
             return SCHEMA_VERSION
         for version in range(current + 1, SCHEMA_VERSION + 1):
