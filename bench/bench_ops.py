@@ -120,18 +120,16 @@ class Setting:
 
     @staticmethod
     def _analyze_like_segtui(cursor, rows):
-        """What segtui does after a bulk insert of lines (history.analyze_after), so the raw side
+        """What segtui does after a bulk insert of lines (db.analyze_after), so the raw side
         plans its next DELETE on real sizes too: without it, a raw DELETE of 322,949 lines right
         after an add ran past 3 minutes on 1,000,000 contacts (issue 16's stale-statistics plan)."""
-        from segtui.services import history
-
-        if rows < history.ANALYZE_ROWS:
+        if rows < dbmod.ANALYZE_ROWS:
             return
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'segment_line'")
         found = cursor.fetchone()
         if found and found[0] > 0 and rows < 0.1 * found[0]:
             return
-        cursor.execute("ANALYZE segment_line (segment_no, contact_no, removed_by)")
+        cursor.execute(f"ANALYZE segment_line ({', '.join(dbmod.LINE_STATISTICS)})")
 
     def settle(self):
         """Before each timed part, untimed: SQLite's WAL checkpointed (a checkpoint of the previous

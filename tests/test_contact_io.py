@@ -253,6 +253,16 @@ def test_strict_imports_a_clean_file(db):
 
 # --- PostgreSQL (with SEGTUI_TEST_PG=postgresql://...) ---------------------------------------
 
+def test_a_bulk_import_on_postgresql_analyzes_the_contacts(pg, monkeypatch):
+    """An import large next to what was there refreshes contact's statistics, the company key's
+    counts included, so a reduce right after it plans on real counts (dbmod.analyze_after)."""
+    monkeypatch.setattr(dbmod, "ANALYZE_ROWS", 1)  # the sample file stands in for a bulk import
+    contact_io.import_contacts(DATA / SAMPLES[0])
+    analyzed = {name for (name,) in pg.execute_sql(
+        "SELECT DISTINCT tablename FROM pg_stats WHERE schemaname = 'public'").fetchall()}
+    assert {"contact", "contact_company_key"} <= analyzed
+
+
 def test_postgresql_import_reimport_and_round_trip(pg, tmp_path):
     for name in SAMPLES:
         contact_io.import_contacts(DATA / name)

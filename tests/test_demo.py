@@ -457,6 +457,15 @@ def test_postgresql_when_available(pg):
         demo.fill_demo(contacts=5)
 
 
+def test_a_demo_on_postgresql_leaves_statistics_of_what_it_filled(pg):
+    """The first reduce on a new demo plans on real counts, a company key's contacts among them
+    (the expression index of schema 12), not on the planner's guess until autoanalyze comes."""
+    demo.fill_demo(contacts=300, seed=1)
+    analyzed = {name for (name,) in pg.execute_sql(
+        "SELECT DISTINCT tablename FROM pg_stats WHERE schemaname = 'public'").fetchall()}
+    assert {"contact", "contact_company_key", "contact_mailing_group"} <= analyzed
+
+
 def test_numbers_widen_when_the_series_would_overflow(db):
     # With a 2-digit series, 150 contacts need 3 digits to keep number order = text order.
     NumberSeries.update(width=2).where(NumberSeries.code == "CONTACT").execute()

@@ -19,7 +19,6 @@ from ..models import LINE_COLUMNS, SegmentCriteriaLine, SegmentHeader, SegmentHi
 
 ADDED = "added"
 REMOVED, DEFAULTS, KEPT, INSERTED = "removed", "defaults", "kept", "inserted"
-ANALYZE_ROWS = 10_000  # PostgreSQL: refresh planner statistics after inserting at least this many rows
 
 
 def history_columns():
@@ -263,19 +262,3 @@ def _restore_kept(of_action):
     query = (SegmentHistory.select(*[getattr(SegmentHistory, n) for n in names])
              .where(of_action & (SegmentHistory.event == KEPT)))
     return SegmentLine.insert_from(query, [getattr(SegmentLine, n) for n in names]).as_rowcount().execute()
-
-
-def analyze_after(rows, table="segment_line"):
-    """ANALYZE a table on PostgreSQL after a bulk insert that is large next to it (at least
-    ANALYZE_ROWS rows and a tenth of its rows), so the next statements plan on real sizes:
-    autoanalyze comes too late for a reduce right after an add. Only the columns statements
-    select lines by are analyzed (the whole-table ANALYZE took most of an add's time). SQLite
-    plans without statistics; deletes leave the estimates on the safe side and are not analyzed.
-    """
-    if rows < ANALYZE_ROWS or is_sqlite():
-        return
-    db = SegmentLine._meta.database
-    found = db.execute_sql("SELECT reltuples FROM pg_class WHERE relname = %s", (table,)).fetchone()
-    if found and found[0] > 0 and rows < 0.1 * found[0]:
-        return
-    db.execute_sql(f"ANALYZE {table} (segment_no, contact_no, removed_by)")

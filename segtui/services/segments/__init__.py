@@ -16,7 +16,7 @@ Every function that changes data is one transaction (segtui.db.transaction()).
 """
 # The undo history's names are used as segments.x too.
 from ..history import (
-    ADDED, analyze_after, delete_recorded, history_columns, park_copy, record_added, remove_lines,
+    ADDED, delete_recorded, history_columns, park_copy, record_added, remove_lines,
     record_history)
 from .headers import (
     ALIASES, DERIVED, HEADER_ALIASES, HEADER_FIELDS, HEADER_KINDS, HEADER_TO_LINE, RULE_FIELDS, TEMPLATE_TO_HEADER,
@@ -33,7 +33,7 @@ from .values import FALSE_WORDS, LOOKUPS, MAX_AMOUNT, TRUE_WORDS, parse_date
 
 __all__ = [
     # the undo history
-    "ADDED", "analyze_after", "delete_recorded", "history_columns", "park_copy",
+    "ADDED", "delete_recorded", "history_columns", "park_copy",
     "record_added", "record_history", "remove_lines",
     # headers
     "ALIASES", "DERIVED", "HEADER_ALIASES", "HEADER_FIELDS", "HEADER_KINDS", "HEADER_TO_LINE", "RULE_FIELDS",
