@@ -113,21 +113,21 @@ class Setting:
             with self.raw.cursor() as cursor:
                 for statement, params in statements:
                     cursor.execute(self.sql(statement), params)
-                    if statement.startswith("INSERT INTO segment_line"):
-                        self._analyze_like_segtui(cursor, cursor.rowcount)
+                    if statement.startswith("INSERT INTO segment_line"):  # (insert_lines: the segment first)
+                        self._analyze_like_segtui(cursor, cursor.rowcount, params[0])
             self.raw.commit()
         return time.perf_counter() - start
 
     @staticmethod
-    def _analyze_like_segtui(cursor, rows):
+    def _analyze_like_segtui(cursor, rows, segment_no):
         """What segtui does after a bulk insert of lines (db.analyze_after), so the raw side
         plans its next DELETE on real sizes too: without it, a raw DELETE of 322,949 lines right
         after an add ran past 3 minutes on 1,000,000 contacts (issue 16's stale-statistics plan)."""
-        if rows < dbmod.ANALYZE_ROWS:
-            return
-        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'segment_line'")
-        found = cursor.fetchone()
-        if found and found[0] > 0 and rows < 0.1 * found[0]:
+        def run(sql, params):
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+
+        if rows < dbmod.ANALYZE_ROWS or not dbmod.statistics_stale(run, rows, "segment_line", segment_no):
             return
         cursor.execute(f"ANALYZE segment_line ({', '.join(dbmod.LINE_STATISTICS)})")
 

@@ -181,6 +181,30 @@ def test_a_bulk_add_analyzes_the_lines_and_a_removal_does_not(pg, sent, monkeypa
     assert not [sql for sql, _ in sent if sql.startswith("ANALYZE")]
 
 
+def test_an_add_to_a_segment_the_statistics_do_not_know_analyzes_the_lines_however_large_the_table(
+        pg, sent, monkeypatch):
+    """A table of many lines, all its segments known to the statistics: a new segment is taken for
+    one line whatever it holds, so an add of lines that is no tenth of the table still analyzes
+    when the estimate is below a quarter of what it wrote; once known, a further add does not."""
+    monkeypatch.setattr(dbmod, "ANALYZE_ROWS", 5)  # the small world stands in for a bulk write
+    pg.execute_sql("INSERT INTO segment_line (segment_no, line_no, contact_no, contact_company_no, "
+                   "correspondence_type, interaction_template_code, interaction_group_code, language_code, "
+                   "subject, description, cost, duration_min, salesperson_code, campaign_no, campaign_target, "
+                   "campaign_response, information_flow, initiated_by, evaluation, attempt_failed, personal_note, "
+                   "attachment_name) SELECT 'BULK', n, 'P11', '', '', '', '', '', '', '', 0, 0, '', '', FALSE, "
+                   "FALSE, '', '', '', FALSE, '', '' FROM generate_series(1, 3000) AS n")
+    pg.execute_sql("ANALYZE segment_line")
+    no = segments.new_segment("Unknown")["no"]
+    sent.clear()
+    added = criteria.add_contacts(no, [])["added"]
+    assert 5 <= added < 300  # no tenth of the table
+    assert [sql for sql, _ in sent if sql.startswith("ANALYZE")] == [
+        "ANALYZE segment_line (segment_no, contact_no, removed_by)"]
+    sent.clear()
+    assert criteria.add_contacts(no, [], allow_existing=True)["added"] == added  # the segment is known now
+    assert not [sql for sql, _ in sent if sql.startswith("ANALYZE")]
+
+
 def test_a_new_segment_does_not_wait_for_a_log_with_follow_up(pg, monkeypatch):
     """The follow-up's number is taken before the log's transaction, so a `segment new` by
     another user while a long log --follow-up runs gets its number at once."""

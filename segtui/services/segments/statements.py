@@ -146,7 +146,7 @@ def insert_lines(header, condition, base=None):
     fields, columns = line_insert_columns(header, add_order_line_no(base))
     query = Contact.select(*columns).where(condition)
     added = SegmentLine.insert_from(query, fields).as_rowcount().execute()
-    analyze_after(added, "segment_line", LINE_STATISTICS)
+    analyze_after(added, "segment_line", LINE_STATISTICS, header.no)
     return added, base
 
 
@@ -174,6 +174,6 @@ def insert_removed(header, numbers):
     query = (Contact.select(*columns).from_(pairs).join(Contact, JOIN.CROSS)
              .where(Contact.no == SQL("r.contact_no")))
     added = SegmentLine.insert_from(query, fields).as_rowcount().execute()
-    analyze_after(added, "segment_line", LINE_STATISTICS)
+    analyze_after(added, "segment_line", LINE_STATISTICS, header.no)
     return added
 
