@@ -19,7 +19,7 @@ from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
 from .. import config, db
-from .widgets.message_line import dismiss_error, error_showing, show_on
+from .widgets.message_line import Given, dismiss_error, error_showing, show_on
 
 PACKAGE_THEMES = Path(__file__).resolve().parents[1] / "themes"
 DEFAULT_THEME = "segtui-dark"
@@ -152,6 +152,7 @@ class SegtuiApp(App):
         self.database = db.ensure_ready(db_url)
         self.mouse = bool(mouse) and bool(self.settings.get("mouse", True))
         self.offer_demo = offer_demo
+        self.latest_message: Given | None = None  # for a screen coming back (notify)
         self.theme_problems: list[str] = []
         self._register_themes()
         wanted = theme or self.settings.get("theme") or DEFAULT_THEME
@@ -213,6 +214,9 @@ class SegtuiApp(App):
         """Every notification also goes to the message line of the screen on top, where it has one
         (the lists and the worksheet): their toasts are hidden, so nothing covers the data or keys."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        # Kept here at once for a screen coming back (show_latest): Textual files the
+        # notification only when it handles its message, which can come after the screen is back.
+        self.latest_message = Given.now(str(message), title, severity, timeout or self.NOTIFICATION_TIMEOUT)
         show_on(self.screen, str(message), title, severity, timeout)
 
     def refresh_screens(self) -> None:

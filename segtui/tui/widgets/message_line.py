@@ -10,6 +10,9 @@ is dismissed (a click on it, Esc, or the next message).
 """
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+
 from rich.text import Text
 from textual.timer import Timer
 from textual.widgets import Static
@@ -104,10 +107,23 @@ def error_showing(screen) -> bool:
     return any(line.error_shown for line in screen.query("#message").results(MessageLine))
 
 
+@dataclass(frozen=True)
+class Given:
+    """The app's newest message, and until when it is due (SegtuiApp.notify keeps it)."""
+    message: str
+    title: str
+    severity: str
+    due: float  # time.monotonic()
+
+    @classmethod
+    def now(cls, message, title, severity, timeout) -> "Given":
+        return cls(message, title, severity, time.monotonic() + timeout)
+
+
 def show_latest(screen) -> None:
     """A screen coming back shows the newest message still due (given while another screen was
     on top: "Segment … logged" as the worksheet closes), since its toasts are not shown."""
-    live = [n for n in screen.app._notifications if not n.has_expired]
-    if live:
-        last = live[-1]
-        show_on(screen, str(last.message), last.title, last.severity, max(1.0, last.time_left))
+    latest = getattr(screen.app, "latest_message", None)  # (an app other than segtui's has none)
+    left = latest.due - time.monotonic() if latest else 0
+    if left > 0:
+        show_on(screen, latest.message, latest.title, latest.severity, max(1.0, left))
