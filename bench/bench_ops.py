@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable
 
 from segtui import db as dbmod
+from segtui import planner_stats
 from segtui.models import InteractionTemplate, LineFields, Salesperson, SegmentLine
 from segtui.services import criteria, segment_log, segments
 
@@ -120,16 +121,18 @@ class Setting:
 
     @staticmethod
     def _analyze_like_segtui(cursor, rows, segment_no):
-        """What segtui does after a bulk insert of lines (db.analyze_after), so the raw side
+        """What segtui does after a bulk insert of lines (planner_stats.analyze_after), so the raw side
         plans its next DELETE on real sizes too: without it, a raw DELETE of 322,949 lines right
         after an add ran past 3 minutes on 1,000,000 contacts (issue 16's stale-statistics plan)."""
         def run(sql, params):
             cursor.execute(sql, params)
             return cursor.fetchone()
 
-        if rows < dbmod.ANALYZE_ROWS or not dbmod.statistics_stale(run, rows, "segment_line", segment_no):
+        if rows < planner_stats.ANALYZE_ROWS:
             return
-        cursor.execute(f"ANALYZE segment_line ({', '.join(dbmod.LINE_STATISTICS)})")
+        sql = planner_stats.needed_analyze(run, rows, "segment_line", planner_stats.LINE_STATISTICS, segment_no)
+        if sql:
+            cursor.execute(sql)
 
     def settle(self):
         """Before each timed part, untimed: SQLite's WAL checkpointed (a checkpoint of the previous

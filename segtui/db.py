@@ -342,43 +342,6 @@ def _upgrade_to_11():
         "WHERE event = 'removed' AND left(numbers, 1) = '['")
 
 
-ANALYZE_ROWS = 1_000  # PostgreSQL: refresh planner statistics after writing at least this many rows
-# The columns statements select a segment's lines by: what an add or go back has the lines analyzed for.
-LINE_STATISTICS = ("segment_no", "contact_no", "removed_by")
-
-
-def analyze_after(rows, table, columns=(), segment_no=None):
-    """ANALYZE a table on PostgreSQL after a bulk write, so the next statements plan on real
-    sizes (autoanalyze comes too late for a reduce right after an add or an import): when at
-    least ANALYZE_ROWS rows were written and they are a tenth of the table, or (lines) the
-    planner takes the segment for less than a quarter of the lines just written to it.
-    `columns`: only those (analyzing every column of the lines took most of an add's time);
-    none: every column and the expression indexes' values (the company key). SQLite plans
-    without statistics; deletes leave the estimates on the safe side and are not analyzed."""
-    if rows < ANALYZE_ROWS or is_sqlite():
-        return
-    run = lambda sql, params: database.execute_sql(sql, params).fetchone()  # noqa: E731
-    if statistics_stale(run, rows, table, segment_no):
-        database.execute_sql(f"ANALYZE {table}" + (f" ({', '.join(columns)})" if columns else ""))
-
-
-def statistics_stale(run, rows, table, segment_no=None):
-    """Whether `rows` just written to `table` (to the lines of `segment_no`) leave PostgreSQL's
-    statistics behind; `run(sql, params)` gives the first row (so the bench's raw side asks the
-    same). A segment the statistics do not know is estimated at one line whatever its size, and
-    statements on it then plan a loop per line over a set read again each time: at 1,000,000
-    contacts a count for an add ran past 20 s on 448,000 lines that the table's tenth (600,000
-    lines) did not reach."""
-    (tuples,) = run("SELECT reltuples FROM pg_class WHERE relname = %s", (table,)) or (0,)
-    if tuples <= 0 or rows >= 0.1 * tuples:
-        return True
-    if segment_no is None:
-        return False
-    (plan,) = run("EXPLAIN (FORMAT JSON) SELECT 1 FROM segment_line WHERE segment_no = %s AND removed_by IS NULL",
-                  (segment_no,))
-    return plan[0]["Plan"]["Plan Rows"] * 4 < rows
-
-
 # The very expression criteria.company_key compiles to, so the planner matches it to the index.
 COMPANY_KEY_SQL = "COALESCE(NULLIF(company_no, ''), no)"
 

@@ -255,8 +255,10 @@ def test_strict_imports_a_clean_file(db):
 
 def test_a_bulk_import_on_postgresql_analyzes_the_contacts(pg, monkeypatch):
     """An import large next to what was there refreshes contact's statistics, the company key's
-    counts included, so a reduce right after it plans on real counts (dbmod.analyze_after)."""
-    monkeypatch.setattr(dbmod, "ANALYZE_ROWS", 1)  # the sample file stands in for a bulk import
+    counts included, so a reduce right after it plans on real counts (planner_stats.analyze_after)."""
+    from segtui import planner_stats
+
+    monkeypatch.setattr(planner_stats, "ANALYZE_ROWS", 1)  # the sample file stands in for a bulk import
     contact_io.import_contacts(DATA / SAMPLES[0])
     analyzed = {name for (name,) in pg.execute_sql(
         "SELECT DISTINCT tablename FROM pg_stats WHERE schemaname = 'public'").fetchall()}

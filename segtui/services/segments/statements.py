@@ -7,7 +7,8 @@ same rules. These run inside the caller's transaction.
 """
 from peewee import SQL, Case, JOIN, Value, fn
 
-from ...db import LINE_STATISTICS, analyze_after, is_sqlite
+from ...db import is_sqlite
+from ...planner_stats import LINE_STATISTICS, analyze_after
 from ...models import Contact, InteractionTemplate, InteractionTemplateAttachment, SegmentCriteriaLine, SegmentLine
 
 LINE_STEP = 10  # gap between line numbers; small so a million lines fit a 32-bit integer
