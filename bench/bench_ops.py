@@ -121,16 +121,14 @@ class Setting:
 
     @staticmethod
     def _analyze_like_segtui(cursor, rows, segment_no):
-        """What segtui does after a bulk insert of lines (planner_stats.analyze_after), so the raw side
+        """What segtui does after a bulk insert of lines (planner_stats.analyze_lines_after), so the raw side
         plans its next DELETE on real sizes too: without it, a raw DELETE of 322,949 lines right
         after an add ran past 3 minutes on 1,000,000 contacts (issue 16's stale-statistics plan)."""
         def run(sql, params):
             cursor.execute(sql, params)
             return cursor.fetchone()
 
-        if rows < planner_stats.ANALYZE_ROWS:
-            return
-        sql = planner_stats.needed_analyze(run, rows, "segment_line", planner_stats.LINE_STATISTICS, segment_no)
+        sql = planner_stats.needed_analyze(run, rows, "segment_line", segment_no)
         if sql:
             cursor.execute(sql)
 

@@ -364,6 +364,8 @@ def _upgrade_to_12():
 
 
 def _company_key_index():
+    if is_sqlite():
+        return
     database.execute_sql(f"CREATE INDEX IF NOT EXISTS contact_company_key ON contact (({COMPANY_KEY_SQL}))")
 
 
@@ -383,8 +385,7 @@ def init_database():
             SchemaInfo.create(version=SCHEMA_VERSION)
             _seed_number_series()
             _upgrade_to_7()  # indexes create_tables does not make (expressions, PostgreSQL only)
-            if not is_sqlite():
-                _company_key_index()  # (no contacts yet to analyze)
+            _company_key_index()  # (no contacts yet to analyze)
             _history_storage()
             return SCHEMA_VERSION
         for version in range(current + 1, SCHEMA_VERSION + 1):

@@ -12,33 +12,50 @@ from .db import is_sqlite
 from .models import database
 
 ANALYZE_ROWS = 1_000  # refresh after writing at least this many rows
-# The columns statements select a segment's lines by: what a large add has the lines analyzed for.
-LINE_STATISTICS = ("segment_no", "contact_no", "removed_by")
+# What a large write has analyzed, per table: of the lines, the columns statements select them
+# by; of contact, every column and the expression indexes' values (the company key).
+COLUMNS = {"segment_line": ("segment_no", "contact_no", "removed_by"), "contact": ()}
 # Making a segment known takes a small sample of one column: 3,000 rows, 15-20 ms on 1,500,000
 # lines, where the default sample of the three took 230 ms (and an add of 2,899 lines 22 ms).
 KNOW_SEGMENT = ("SET LOCAL default_statistics_target = 10; ANALYZE segment_line (segment_no); "
                 "RESET default_statistics_target")
 
 
-def analyze_after(rows, table, columns=(), segment_no=None):
-    """After `rows` were written to `table` (to the lines of `segment_no`), the ANALYZE that
-    needed_analyze names, if any. `columns`: only those; none: every column and the expression
-    indexes' values (the company key)."""
-    if rows < ANALYZE_ROWS or is_sqlite():
+def analyze_lines_after(rows, segment_no):
+    """After an insert of `rows` lines into segment `segment_no` (an add, a go back)."""
+    _analyze_after(rows, "segment_line", segment_no)
+
+
+def analyze_contacts_after(rows):
+    """After an import wrote `rows` contacts."""
+    _analyze_after(rows, "contact")
+
+
+def analyze_everything():
+    """After a demo filled the database: every table, so its first actions plan on real counts."""
+    if not is_sqlite():
+        database.execute_sql("ANALYZE")
+
+
+def _analyze_after(rows, table, segment_no=None):
+    if is_sqlite():
         return
-    sql = needed_analyze(lambda text, params: database.execute_sql(text, params).fetchone(),
-                         rows, table, columns, segment_no)
+    sql = needed_analyze(lambda text, params: database.execute_sql(text, params).fetchone(), rows, table, segment_no)
     if sql:
         database.execute_sql(sql)
 
 
-def needed_analyze(run, rows, table, columns=(), segment_no=None):
-    """The ANALYZE to run after `rows` were written, or None; `run(sql, params)` gives the first
-    row of a query (the bench's raw side asks the same). The whole table's statistics when the
-    rows are a tenth of it; only the segment's, on a small sample, when the planner takes the
-    segment for less than a quarter of the lines just written to it."""
+def needed_analyze(run, rows, table, segment_no=None):
+    """The ANALYZE to run after `rows` were written to `table` (to the lines of `segment_no`), or
+    None; `run(sql, params)` gives the first row of a query (the bench's raw side asks the same).
+    None under ANALYZE_ROWS rows; the table's statistics when the rows are a tenth of it; only the
+    segment's, on a small sample, when the planner takes the segment for less than a quarter of
+    the lines just written to it."""
+    if rows < ANALYZE_ROWS:
+        return None
     (tuples,) = run("SELECT reltuples FROM pg_class WHERE relname = %s", (table,)) or (0,)
     if tuples <= 0 or rows >= 0.1 * tuples:
+        columns = COLUMNS[table]
         return f"ANALYZE {table}" + (f" ({', '.join(columns)})" if columns else "")
     if segment_no is None:
         return None

@@ -255,7 +255,7 @@ def test_strict_imports_a_clean_file(db):
 
 def test_a_bulk_import_on_postgresql_analyzes_the_contacts(pg, monkeypatch):
     """An import large next to what was there refreshes contact's statistics, the company key's
-    counts included, so a reduce right after it plans on real counts (planner_stats.analyze_after)."""
+    counts included, so a reduce right after it plans on real counts (planner_stats.analyze_contacts_after)."""
     from segtui import planner_stats
 
     monkeypatch.setattr(planner_stats, "ANALYZE_ROWS", 1)  # the sample file stands in for a bulk import

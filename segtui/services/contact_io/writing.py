@@ -234,7 +234,7 @@ def write(rows, progress=None) -> Written:
     _bulk_write(list(new.values()))
     # Changed contacts are rewritten with an upsert on their no: set-based, any number at once.
     _bulk_write(list(changed.values()), upsert=True)
-    planner_stats.analyze_after(len(new) + len(changed), "contact")  # the company key's counts too
+    planner_stats.analyze_contacts_after(len(new) + len(changed))  # the company key's counts too
     opted_out = _write_opt_outs(opt_outs)
     if counter[0] != series.last_no:
         # Advance the number series once for the whole import.

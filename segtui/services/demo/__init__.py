@@ -19,6 +19,7 @@ import threading
 import time
 
 from ... import db as dbmod
+from ... import planner_stats
 from ...errors import SegtuiError
 from ...models import (
     BusinessRelation,
@@ -277,10 +278,8 @@ def fill_demo(contacts: int = 2000, seed: int = 1, progress=None) -> dict:
 
         profile_answers = fill_profiles(prefix)
         opted_out = fill_opt_outs(prefix, picks.reference.date())
-        if not dbmod.is_sqlite():
-            # Statistics of what was just filled: the first actions on it plan on real counts
-            # (a company key's contacts among them), not on autoanalyze's later guess.
-            database.execute_sql("ANALYZE")
+        # The first actions on it plan on real counts (a company key's contacts among them).
+        planner_stats.analyze_everything()
     companies = Contact.select().where(Contact.type == "company").count()
     return {
         "contacts": contacts, "companies": companies, "persons": contacts - companies,

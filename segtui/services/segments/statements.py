@@ -8,7 +8,7 @@ same rules. These run inside the caller's transaction.
 from peewee import SQL, Case, JOIN, Value, fn
 
 from ...db import is_sqlite
-from ...planner_stats import LINE_STATISTICS, analyze_after
+from ...planner_stats import analyze_lines_after
 from ...models import Contact, InteractionTemplate, InteractionTemplateAttachment, SegmentCriteriaLine, SegmentLine
 
 LINE_STEP = 10  # gap between line numbers; small so a million lines fit a 32-bit integer
@@ -147,7 +147,7 @@ def insert_lines(header, condition, base=None):
     fields, columns = line_insert_columns(header, add_order_line_no(base))
     query = Contact.select(*columns).where(condition)
     added = SegmentLine.insert_from(query, fields).as_rowcount().execute()
-    analyze_after(added, "segment_line", LINE_STATISTICS, header.no)
+    analyze_lines_after(added, header.no)
     return added, base
 
 
@@ -175,6 +175,6 @@ def insert_removed(header, numbers):
     query = (Contact.select(*columns).from_(pairs).join(Contact, JOIN.CROSS)
              .where(Contact.no == SQL("r.contact_no")))
     added = SegmentLine.insert_from(query, fields).as_rowcount().execute()
-    analyze_after(added, "segment_line", LINE_STATISTICS, header.no)
+    analyze_lines_after(added, header.no)
     return added
 
