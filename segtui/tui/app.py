@@ -13,12 +13,14 @@ from pathlib import Path
 from typing import Iterable
 
 import platformdirs
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.theme import Theme
 
 from .. import config, db
+from .key_turns import KeyTurns
 from .widgets.message_line import Given, dismiss_error, error_showing, show_on
 
 PACKAGE_THEMES = Path(__file__).resolve().parents[1] / "themes"
@@ -153,6 +155,7 @@ class SegtuiApp(App):
         self.mouse = bool(mouse) and bool(self.settings.get("mouse", True))
         self.offer_demo = offer_demo
         self.latest_message: Given | None = None  # for a screen coming back (notify)
+        self.key_turns = KeyTurns(self)  # keys typed ahead wait for the one before (key_turns.py)
         self.theme_problems: list[str] = []
         self._register_themes()
         wanted = theme or self.settings.get("theme") or DEFAULT_THEME
@@ -178,6 +181,11 @@ class SegtuiApp(App):
         if url.startswith("sqlite"):
             return Path(url.split(":///", 1)[-1]).name
         return url.rsplit("@", 1)[-1]  # never show a password
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded and self.key_turns.must_wait(event):
+            return
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         keymap = self.settings.get("keymap") or {}
