@@ -24,15 +24,20 @@ def post_burst(app, keys):
         app.post_message(events.Key(key, character))
 
 
+async def typed_into_the_new_segment_form(app, pilot, keys):
+    """The new segment form's fields after `keys` came in one burst."""
+    await settle(pilot)
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+    post_burst(app, keys)
+    await settle(pilot, rounds=6)
+    return list(app.screen.query(Input))
+
+
 async def test_tab_typed_ahead_moves_to_the_next_field_of_a_form(demo_db, db_path):
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        post_burst(app, BURST)
-        await settle(pilot, rounds=6)
-        fields = list(app.screen.query(Input))
+        fields = await typed_into_the_new_segment_form(app, pilot, BURST)
         assert [f.value for f in fields[:2]] == ["Spring", "LETTER"]
         assert app.focused is fields[0]  # shift+tab in the burst went back as well
 
@@ -40,14 +45,10 @@ async def test_tab_typed_ahead_moves_to_the_next_field_of_a_form(demo_db, db_pat
 async def test_editing_keys_typed_ahead_apply_where_and_when_they_were_typed(demo_db, db_path):
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
         # Backspace took the E, not the X typed after it; Left went back past the L, in the
         # second field (Tab came before it), where Q went in front of the L.
-        post_burst(app, ["D", "E", "backspace", "X", "tab", "L", "E", "T", "backspace", "backspace", "left", "Q"])
-        await settle(pilot, rounds=6)
-        fields = list(app.screen.query(Input))
+        fields = await typed_into_the_new_segment_form(
+            app, pilot, ["D", "E", "backspace", "X", "tab", "L", "E", "T", "backspace", "backspace", "left", "Q"])
         assert [f.value for f in fields[:2]] == ["DX", "QL"]
 
 
@@ -55,10 +56,7 @@ async def test_a_save_typed_right_after_the_text_saves_the_text(demo_db, db_path
     before = {h.no for h in SegmentHeader.select()}
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        post_burst(app, [*"Autumn fair", "ctrl+s"])
+        await typed_into_the_new_segment_form(app, pilot, [*"Autumn fair", "ctrl+s"])
         await wait_for(pilot, lambda: isinstance(app.screen, WorksheetScreen))
         await settle(pilot)
         made = [h for h in SegmentHeader.select() if h.no not in before]
