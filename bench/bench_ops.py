@@ -89,7 +89,7 @@ class Setting:
         demo.fill_demo(contacts=contacts, seed=seed)
         database.execute_sql("ANALYZE")
         log(f"PostgreSQL demo of {contacts:,} contacts in {time.perf_counter() - start:.1f} s")
-        raw = psycopg2.connect(url)
+        raw = psycopg2.connect(url, options=dbmod.pg_session_options())  # segtui's settings, for a fair floor
         version = database.execute_sql("SHOW server_version").fetchone()[0]
         setting = cls("postgresql", url, raw, version)
         # The time bound: a statement past it fails the run (issue 16: a quadratic plan showed as
