@@ -62,3 +62,13 @@ def needed_analyze(run, rows, table, segment_no=None):
     (plan,) = run("EXPLAIN (FORMAT JSON) SELECT 1 FROM segment_line WHERE segment_no = %s AND removed_by IS NULL",
                   (segment_no,))
     return KNOW_SEGMENT if plan[0]["Plan"]["Plan Rows"] * 4 < rows else None
+
+
+def probe_each_line_once():
+    """For the rest of this transaction, a lookup per line goes straight to its index, without
+    PostgreSQL's Memoize cache in front. The log's refusal scan looks up each line's contact;
+    the statistics of the lines see every contact in many segments, so the planner put a cache
+    in front that never hits (a segment names a contact once): 1.5 ms of a log of 2,899 lines
+    (100,000 contacts), 37.5 against 36.0 ms. Memoize came with PostgreSQL 14."""
+    if not is_sqlite() and (database.server_version or 0) >= 140000:
+        database.execute_sql("SET LOCAL enable_memoize = off")

@@ -18,6 +18,7 @@ import json
 from peewee import JOIN, SQL, Case, fn
 
 from .. import db as dbmod
+from .. import planner_stats
 from ..errors import Conflict, NoLongerOpen, NotFound, SegtuiError
 from ..models import (
     Campaign,
@@ -394,6 +395,7 @@ def _log(segment_no, deliver, follow_up, user_id, now, today, number, progress=N
     with dbmod.transaction():
         header = open_header(segment_no)
         no = header.no
+        planner_stats.probe_each_line_once()  # the scan's lookup of each line's contact
         rules = _line_rules(deliver)  # the setup codes are read once per log
         scan = _scan(no, deliver, rules, listed=not deliver)
         refusals = _refusals(header, deliver, REFUSALS_PER_RULE, scan, rules)
