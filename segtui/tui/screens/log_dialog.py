@@ -118,11 +118,13 @@ class LogDialog(ModalScreen[dict | None]):
                           else "Ready to log. Nothing stands in the way.")
             listing.add_class("-empty")
             return
-        n = len(self.refusals)
+
+        def kind(r):
+            return r.get("rule") or r.get("message", "")
+
         per_rule = {}
         for r in self.refusals:
-            rule = r.get("rule") or r.get("message", "")
-            per_rule[rule] = max(per_rule.get(rule, 0), r.get("rule_total") or 1)
+            per_rule[kind(r)] = max(per_rule.get(kind(r), 0), r.get("rule_total") or 1)
         # A problem is a kind of refusal, however many lines it touches: one blank header field
         # refused on 178 lines is one problem on 178 lines, not 178 problems.
         kinds = len(per_rule)
@@ -130,9 +132,12 @@ class LogDialog(ModalScreen[dict | None]):
         lines = sum(per_rule.values())
         if kinds == 1 and lines > 1:
             text += f" on {plural(lines, 'line')}"
-        if lines > n:
-            text += f" (the first {n} listed)"
-        status.update(text + "; Enter on one goes to its line:")
+        # Only lines are listed in part, and only a line is somewhere to go: a problem of the whole
+        # segment (no SMTP server) on 115 lines is listed once, whole.
+        on_lines = [r for r in self.refusals if r.get("line_no") is not None]
+        if sum(per_rule[k] for k in {kind(r) for r in on_lines}) > len(on_lines):
+            text += f" (the first {len(on_lines)} listed)"
+        status.update(text + ("; Enter on one goes to its line:" if on_lines else ":"))
         options = []
         said = set()
         for i, r in enumerate(self.refusals):
