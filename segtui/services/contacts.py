@@ -7,6 +7,7 @@ interaction.FIELD=. A contact qualifies when it passes the contact filters and, 
 source with filters, at least one related row passes all of that source's filters
 (docs/domain.md, section 2).
 """
+import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -75,17 +76,26 @@ def split_field(name):
     return "contact", name
 
 
-def source_field(source_name, field_name, typed=None):
-    """The model field a user's field name means, or a FilterError naming it."""
+HIDDEN_FIELDS = ("attachment", "content", "id")
+
+
+def source_field(source_name, field_name, typed=None, expression=""):
+    """The model field a user's field name means, or a FilterError naming it (with the
+    expression it was given, and the nearest known name when one is close)."""
     typed = typed or field_name
     source = SOURCES.get(source_name)
     if source is None:
         raise FilterError(f"unknown filter source {source_name!r}; known: {', '.join(SOURCES)}",
-                          field=typed)
+                          expression, field=typed)
     name = dict(source.aliases).get(field_name, field_name)
     field = source.model._meta.fields.get(name)
-    if field is None or name in ("attachment", "content", "id"):
-        raise FilterError(f"unknown field {field_name!r} for {source.label.lower()}", field=typed)
+    if field is None or name in HIDDEN_FIELDS:
+        known = [n for n in source.model._meta.fields if n not in HIDDEN_FIELDS] + [a for a, _ in source.aliases]
+        if source.name == "contact":
+            known += [n for n in SOURCES if n not in ("contact", "interaction")]  # mailing_group=NEWS
+        close = difflib.get_close_matches(field_name, known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise FilterError(f"unknown field {field_name!r} for {source.label.lower()}{hint}", expression, field=typed)
     return source, field
 
 
@@ -95,7 +105,7 @@ def contact_condition(filters):
     by_source: dict = {}
     for typed, expression in filters:
         source_name, field_name = split_field(typed)
-        source, field = source_field(source_name, field_name, typed)
+        source, field = source_field(source_name, field_name, typed, expression)
         by_source.setdefault(source.name, []).append(compile_filter(field, expression, name=typed))
     condition = SQL("1 = 1")
     for name, conditions in by_source.items():
