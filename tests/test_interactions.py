@@ -42,6 +42,10 @@ def test_list_with_filters_and_contact_names(entries):
 def test_unknown_filter_field_is_refused(entries):
     with pytest.raises(FilterError, match="no_such_field"):
         interactions.list_interactions([("no_such_field", "x")])
+    # A typo gets the nearest field, not a list of thirty that fills the screen.
+    with pytest.raises(FilterError, match="unknown field 'evalution' for interaction log entries; "
+                                          "did you mean 'evaluation'\\?$"):
+        interactions.list_interactions([("evalution", "x")])
 
 
 def test_toggle_canceled_entries(entries):

@@ -4,7 +4,7 @@ import decimal
 
 import pytest
 
-from segtui.errors import NotFound, SegtuiError
+from segtui.errors import FilterError, NotFound, SegtuiError
 from segtui.models import (
     Campaign,
     Contact,
@@ -134,6 +134,16 @@ def test_list_segments_counts_lines_and_searches(small):
     assert [r["no"] for r in rows] == ["SM00001", "SM00002"]
     assert rows[0]["no_of_lines"] == 3 and rows[0]["no_of_criteria_actions"] == 1 and rows[1]["no_of_lines"] == 0
     assert [r["no"] for r in segments.list_segments("berlin")] == ["SM00001"]
+
+
+
+def test_a_segment_filter_on_a_mistyped_field_names_the_field_meant(small):
+    with pytest.raises(FilterError) as typo:
+        segments.check_segment_filters([("descripton", "@*fair*")])
+    assert str(typo.value).endswith("unknown field 'descripton' for segments; did you mean 'description'?")
+    assert typo.value.unknown_field
+    with pytest.raises(FilterError, match="unknown field 'xyzzy' for segments; known: campaign_no, "):
+        segments.check_segment_filters([("xyzzy", "1")])
 
 
 def test_get_segment_refuses_unknown_and_logged_segments(small):

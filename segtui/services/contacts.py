@@ -7,13 +7,12 @@ interaction.FIELD=. A contact qualifies when it passes the contact filters and, 
 source with filters, at least one related row passes all of that source's filters
 (docs/domain.md, section 2).
 """
-import difflib
 from dataclasses import dataclass
 from typing import Any
 
 from peewee import SQL, fn
 
-from ..errors import FilterError, NotFound
+from ..errors import FilterError, NotFound, unknown_name_hint
 from ..filters import compile_filter
 from ..models import (
     Contact,
@@ -85,17 +84,17 @@ def source_field(source_name, field_name, typed=None, expression=""):
     typed = typed or field_name
     source = SOURCES.get(source_name)
     if source is None:
-        raise FilterError(f"unknown filter source {source_name!r}; known: {', '.join(SOURCES)}",
-                          expression, field=typed)
+        raise FilterError(f"unknown filter source {source_name!r}{unknown_name_hint(source_name, list(SOURCES))}",
+                          expression, field=typed, unknown_field=True)
     name = dict(source.aliases).get(field_name, field_name)
     field = source.model._meta.fields.get(name)
     if field is None or name in HIDDEN_FIELDS:
         known = [n for n in source.model._meta.fields if n not in HIDDEN_FIELDS] + [a for a, _ in source.aliases]
         if source.name == "contact":
             known += [n for n in SOURCES if n not in ("contact", "interaction")]  # mailing_group=NEWS
-        close = difflib.get_close_matches(field_name, known, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        raise FilterError(f"unknown field {field_name!r} for {source.label.lower()}{hint}", expression, field=typed)
+        hint = unknown_name_hint(field_name, known, list_known=False)
+        raise FilterError(f"unknown field {field_name!r} for {source.label.lower()}{hint}", expression, field=typed,
+                          unknown_field=True)
     return source, field
 
 

@@ -10,7 +10,7 @@ import json
 from peewee import JOIN, SQL, Value, fn
 
 from .. import db as dbmod
-from ..errors import FilterError, NotFound, SegtuiError
+from ..errors import FilterError, NotFound, SegtuiError, unknown_name_hint
 from ..models import (
     CORRESPONDENCE_TYPES,
     EVALUATIONS,
@@ -78,8 +78,8 @@ def filter_field(name):
     field = InteractionLogEntry._meta.fields.get(field_name)
     if field is None or field_name in ("attachment",):
         known = sorted(set(InteractionLogEntry._meta.fields) - {"attachment"} | set(CONTACT_FIELDS))
-        raise FilterError(f"unknown field {name!r} for interaction log entries; known: {', '.join(known)}",
-                          field=name)
+        raise FilterError(f"unknown field {name!r} for interaction log entries{unknown_name_hint(typed, known)}",
+                          field=name, unknown_field=True)
     return field
 
 

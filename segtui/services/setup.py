@@ -8,7 +8,7 @@ import decimal
 from typing import Any
 
 from .. import db as dbmod
-from ..errors import NotFound, SegtuiError
+from ..errors import NotFound, SegtuiError, unknown_name_hint
 from ..text import yes_no
 from ..models import (
     CORRESPONDENCE_TYPES,
@@ -133,8 +133,8 @@ def _clean(kind, values):
     what = title.lower().rstrip("s")
     unknown = sorted(set(values) - {name for name, _label, _typ in specs})
     if unknown:
-        raise SegtuiError(f"unknown field {unknown[0]!r} for {title.lower()}; known: "
-                          f"{', '.join(name for name, _label, _typ in specs)}")
+        known = [name for name, _label, _typ in specs]
+        raise SegtuiError(f"unknown field {unknown[0]!r} for {title.lower()}{unknown_name_hint(unknown[0], known)}")
     out: dict[str, Any] = {}
     for name, label, typ in specs:
         if name not in values:

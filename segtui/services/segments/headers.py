@@ -11,7 +11,7 @@ from peewee import JOIN, Case, fn
 
 from ... import filters as filter_language
 from ...db import is_sqlite, next_no, run_together, transaction
-from ...errors import FilterError, NoLongerOpen, NotFound, SegtuiError
+from ...errors import FilterError, NoLongerOpen, NotFound, SegtuiError, unknown_name_hint
 from ...models import (
     CORRESPONDENCE_TYPES,
     INFORMATION_FLOWS,
@@ -190,7 +190,8 @@ def _segment_field_kind(field):
     model_field = SegmentHeader._meta.fields.get(field)
     if model_field is None or field == "version" or field in BOOKKEEPING:
         known = sorted(set(SegmentHeader._meta.fields) - {"version", *BOOKKEEPING} | set(DERIVED))
-        raise FilterError(f"unknown field {field!r} for segments; known: {', '.join(known)}", field=field)
+        raise FilterError(f"unknown field {field!r} for segments{unknown_name_hint(field, known)}", field=field,
+                          unknown_field=True)
     return filter_language.kind_of(model_field)
 
 

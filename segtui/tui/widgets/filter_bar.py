@@ -81,7 +81,7 @@ def parse_bar(text: str, validate: Callable[[list[tuple[str, str]]], None] | Non
                 validate([(field, expression)])
             except FilterError as exc:
                 position = start + (exc.position or 1)
-                if exc.position is None and not exc.expression:
+                if exc.position is None and exc.unknown_field:
                     position = start - len(field)  # the field itself is wrong
                 raise BarError(f"{field}: {exc.reason}", position) from exc
             except SegtuiError as exc:
