@@ -60,9 +60,30 @@ async def test_a_message_given_just_before_a_list_comes_back_shows_there(demo_db
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         segments_screen = app.screen
-        await app.push_screen(Screen())
+        worksheet = Screen()
+        await app.push_screen(worksheet)
         await settle(pilot)
         app.notify("Segment SM00001 logged", timeout=10)
-        show_latest(segments_screen)  # as its resume does, before Textual has filed the message
+        await app.pop_screen()  # the worksheet closes at once; the list resumes (show_latest)
         line = line_of(segments_screen)
+        line.dismiss()
+        show_latest(segments_screen)  # as its resume does, before Textual has filed the message
         assert line.shown and line.message == "Segment SM00001 logged"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+async def test_an_error_of_a_list_still_open_underneath_does_not_follow_to_the_next(demo_db, db_path, size):
+    app = make_app(db_path)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        segments_screen = app.screen
+        await pilot.press("ctrl+f", *"descripton=x", "enter")
+        await settle(pilot)
+        assert "did you mean 'description'?" in line_of(segments_screen).message
+        await pilot.press("escape", "c")  # out of the filter, to the Contacts list
+        await wait_for(pilot, lambda: app.screen is not segments_screen)
+        await settle(pilot)
+        assert not line_of(app.screen).shown, line_of(app.screen).message
+        await pilot.press("f6")  # back to the segments list, which still shows its error
+        await wait_for(pilot, lambda: app.screen is segments_screen)
+        assert "did you mean 'description'?" in line_of(segments_screen).message

@@ -224,8 +224,13 @@ class SegtuiApp(App):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
         # Kept here at once for a screen coming back (show_latest): Textual files the
         # notification only when it handles its message, which can come after the screen is back.
-        self.latest_message = Given.now(str(message), title, severity, timeout or self.NOTIFICATION_TIMEOUT)
+        self.latest_message = Given.now(str(message), title, severity, timeout or self.NOTIFICATION_TIMEOUT,
+                                        self.screen)
         show_on(self.screen, str(message), title, severity, timeout)
+
+    def is_open(self, screen) -> bool:
+        """The screen is on a stack of any mode (the lists each have their own)."""
+        return any(screen in stack for stack in self._screen_stacks.values())
 
     def refresh_screens(self) -> None:
         """Ask every screen to read its data again (after demo data, an import...)."""

@@ -11,7 +11,9 @@ is dismissed (a click on it, Esc, or the next message).
 from __future__ import annotations
 
 import time
+import weakref
 from dataclasses import dataclass
+from typing import Callable
 
 from rich.text import Text
 from textual.timer import Timer
@@ -109,21 +111,30 @@ def error_showing(screen) -> bool:
 
 @dataclass(frozen=True)
 class Given:
-    """The app's newest message, and until when it is due (SegtuiApp.notify keeps it)."""
+    """The app's newest message, until when it is due, and the screen it was given on (weakly:
+    SegtuiApp.notify keeps it)."""
     message: str
     title: str
     severity: str
     due: float  # time.monotonic()
+    given_on: Callable[[], object] = lambda: None
 
     @classmethod
-    def now(cls, message, title, severity, timeout) -> "Given":
-        return cls(message, title, severity, time.monotonic() + timeout)
+    def now(cls, message, title, severity, timeout, screen=None) -> "Given":
+        return cls(message, title, severity, time.monotonic() + timeout,
+                   weakref.ref(screen) if screen is not None else (lambda: None))
 
 
 def show_latest(screen) -> None:
     """A screen coming back shows the newest message still due (given while another screen was
-    on top: "Segment … logged" as the worksheet closes), since its toasts are not shown."""
+    on top: "Segment … logged" as the worksheet closes), since its toasts are not shown. Not a
+    message of a screen still open underneath: a filter error of the segments list is no news on
+    the Contacts list opened from it."""
     latest = getattr(screen.app, "latest_message", None)  # (an app other than segtui's has none)
     left = latest.due - time.monotonic() if latest else 0
+    given_on = latest.given_on() if latest else None
+    is_open = getattr(screen.app, "is_open", None)
+    if given_on is not None and given_on is not screen and is_open is not None and is_open(given_on):
+        return
     if left > 0:
         show_on(screen, latest.message, latest.title, latest.severity, max(1.0, left))
