@@ -176,8 +176,26 @@ def test_refusals_list_a_few_and_count_all(setup):
     with pytest.raises(LogRefused) as info:
         log_segment(no2)
     assert info.value.total == 25 and len(info.value.refusals) == segment_log.REFUSALS_PER_RULE
+    assert str(info.value).startswith(f"segment {no2} cannot be logged: 1 problem on 25 lines\n  - ")
     assert "... and 15 more" in str(info.value)
-    assert "by rule: no date 25" in str(info.value)
+
+
+def test_a_problem_of_the_whole_segment_is_one_problem_and_lines_are_listed_in_part(setup):
+    smtp = dict(segment_log.segment_refusal("SM00001", "48 e-mail lines to send, but no SMTP server is set",
+                                            "smtp_not_set"), rule_total=48)
+    assert str(LogRefused("SM00001", [smtp], 48)) == (
+        "segment SM00001 cannot be logged: 1 problem on 48 lines\n"
+        "  - segment SM00001: 48 e-mail lines to send, but no SMTP server is set")  # not "and 47 more"
+    import logging_data
+
+    logging_data.add_contacts(20, start=6)
+    no = segment(lines=25, date=None)
+    SegmentHeader.update(description="").where(SegmentHeader.no == no).execute()
+    with pytest.raises(LogRefused) as info:
+        log_segment(no)
+    text = str(info.value)
+    assert text.startswith(f"segment {no} cannot be logged: 2 problems\n  - segment {no}: the description is empty")
+    assert "\n  ... and 16 more\n  by rule: no description 1, no date 25" in text  # 9 of 25 lines shown
 
 
 def test_several_rules_on_one_line_are_all_reported(setup):

@@ -20,6 +20,7 @@ from peewee import JOIN, SQL, Case, fn
 from .. import db as dbmod
 from .. import planner_stats
 from ..errors import Conflict, NoLongerOpen, NotFound, SegtuiError
+from ..labels import plural
 from ..models import (
     Campaign,
     Contact,
@@ -43,23 +44,32 @@ FOLLOW_UP_DESCRIPTION = "Follow-up on segment {no}"
 
 
 class LogRefused(SegtuiError):
-    """The segment cannot be logged; `refusals` lists the first problems, `total` counts them all."""
+    """The segment cannot be logged; `refusals` lists the first problems, `total` counts the lines
+    (or, for a problem of the whole segment, the lines it stops) of them all."""
 
     def __init__(self, segment_no, refusals, total, shown=10):
         self.segment_no = segment_no
         self.refusals = refusals
         self.total = total
-        lines = [r["message"] for r in refusals[:shown]]
-        more = total - len(lines)
-        text = f"segment {segment_no} cannot be logged: {total} problem{'s' if total != 1 else ''}"
-        text += "".join(f"\n  - {line}" for line in lines)
+        # A problem is a kind of refusal (as the log dialog counts): one blank header field on 178
+        # lines is one problem on 178 lines, and only lines are listed in part.
+        per_rule = {}
+        for r in refusals:
+            rule = r.get("rule") or r["message"]
+            per_rule[rule] = max(per_rule.get(rule, 0), r.get("rule_total") or 1)
+        on_lines = {r.get("rule") or r["message"] for r in refusals if r.get("line_no") is not None}
+        listed = refusals[:shown]
+        more = (sum(per_rule[rule] for rule in on_lines) - sum(1 for r in listed if r.get("line_no") is not None)
+                + sum(1 for r in refusals[shown:] if r.get("line_no") is None))
+        kinds, lines = len(per_rule), sum(per_rule.values())
+        text = f"segment {segment_no} cannot be logged: {plural(kinds, 'problem')}"
+        if kinds == 1 and lines > 1:
+            text += f" on {plural(lines, 'line')}"
+        text += "".join(f"\n  - {r['message']}" for r in listed)
         if more > 0:
             text += f"\n  ... and {more} more"
-            # With many problems the first lines may all be one rule: say how many each rule has.
-            counts = {}
-            for r in refusals:
-                counts[r.get("rule") or "other"] = r.get("rule_total") or 1
-            text += "\n  by rule: " + ", ".join(f"{rule.replace('_', ' ')} {n}" for rule, n in counts.items())
+            if kinds > 1:  # with many problems the first lines may all be one rule
+                text += "\n  by rule: " + ", ".join(f"{rule.replace('_', ' ')} {n}" for rule, n in per_rule.items())
         super().__init__(text)
 
 
