@@ -51,13 +51,7 @@ class LogRefused(SegtuiError):
         self.segment_no = segment_no
         self.refusals = refusals
         self.total = total
-        # A problem is a kind of refusal (as the log dialog counts): one blank header field on 178
-        # lines is one problem on 178 lines, and only lines are listed in part.
-        per_rule = {}
-        for r in refusals:
-            rule = r.get("rule") or r["message"]
-            per_rule[rule] = max(per_rule.get(rule, 0), r.get("rule_total") or 1)
-        on_lines = {r.get("rule") or r["message"] for r in refusals if r.get("line_no") is not None}
+        per_rule, on_lines = problems(refusals)
         listed = refusals[:shown]
         more = (sum(per_rule[rule] for rule in on_lines) - sum(1 for r in listed if r.get("line_no") is not None)
                 + sum(1 for r in refusals[shown:] if r.get("line_no") is None))
@@ -71,6 +65,19 @@ class LogRefused(SegtuiError):
             if kinds > 1:  # with many problems the first lines may all be one rule
                 text += "\n  by rule: " + ", ".join(f"{rule.replace('_', ' ')} {n}" for rule, n in per_rule.items())
         super().__init__(text)
+
+
+def problems(refusals):
+    """({problem: the lines it refuses}, the problems that are about lines). A problem is a kind
+    of refusal: one blank header field on 178 lines is one problem on 178 lines, not 178; only
+    the lines of a problem are listed in part (the first few), a problem of the whole segment
+    (no SMTP server) is listed once."""
+    per_rule = {}
+    for r in refusals:
+        rule = r.get("rule") or r.get("message", "")
+        per_rule[rule] = max(per_rule.get(rule, 0), r.get("rule_total") or 1)
+    on_lines = {r.get("rule") or r.get("message", "") for r in refusals if r.get("line_no") is not None}
+    return per_rule, on_lines
 
 
 # --- which segment ------------------------------------------------------------------------

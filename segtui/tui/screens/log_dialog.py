@@ -21,6 +21,7 @@ from textual.worker import get_current_worker
 
 from ...errors import SegtuiError
 from ...labels import plural
+from ...services.segment_log import problems
 from ..widgets.progress import worker_connection
 from ..widgets.tick import Tick
 from .segment_dialogs import DIALOG_CSS
@@ -119,23 +120,14 @@ class LogDialog(ModalScreen[dict | None]):
             listing.add_class("-empty")
             return
 
-        def kind(r):
-            return r.get("rule") or r.get("message", "")
-
-        per_rule = {}
-        for r in self.refusals:
-            per_rule[kind(r)] = max(per_rule.get(kind(r), 0), r.get("rule_total") or 1)
-        # A problem is a kind of refusal, however many lines it touches: one blank header field
-        # refused on 178 lines is one problem on 178 lines, not 178 problems.
+        per_rule, line_problems = problems(self.refusals)
         kinds = len(per_rule)
         text = f"{plural(kinds, 'problem')} stand{'s' if kinds == 1 else ''} in the way"
         lines = sum(per_rule.values())
         if kinds == 1 and lines > 1:
             text += f" on {plural(lines, 'line')}"
-        # Only lines are listed in part, and only a line is somewhere to go: a problem of the whole
-        # segment (no SMTP server) on 115 lines is listed once, whole.
         on_lines = [r for r in self.refusals if r.get("line_no") is not None]
-        if sum(per_rule[k] for k in {kind(r) for r in on_lines}) > len(on_lines):
+        if sum(per_rule[k] for k in line_problems) > len(on_lines):
             text += f" (the first {len(on_lines)} listed)"
         status.update(text + ("; Enter on one goes to its line:" if on_lines else ":"))
         options = []
