@@ -6,11 +6,11 @@ import pytest
 from textual.widgets import Checkbox, OptionList, Static
 
 from segtui import config
-from segtui.models import LoggedSegment, SegmentHeader, SegmentLine
+from segtui.models import Contact, InteractionLogEntry, LoggedSegment, SegmentHeader, SegmentLine
 from segtui.services import criteria, segments
 from segtui.tui.screens.log_dialog import LogDialog
 
-from tui_helpers import SIZES, SIZE_IDS, make_app, new_segment, open_worksheet, settle
+from tui_helpers import SIZES, SIZE_IDS, make_app, new_segment, open_worksheet, settle, wait_for
 
 
 def email_segment():
@@ -81,6 +81,28 @@ async def test_deliver_with_a_server_that_answers_is_ready_and_says_what_it_will
             assert status(dialog) == f"Ready to log and deliver: {lines:,} e-mails through 127.0.0.1:{port}."
     finally:
         server.close()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
+async def test_the_dialog_says_before_the_log_which_lines_lose_their_correspondence_type(demo_db, db_path, size):
+    no = new_segment("Mail, some without address", template_code="LETTER", salesperson_code="AK")
+    criteria.add_contacts(no, [("email", "''")])
+    criteria.add_contacts(no, [("email", "<>''")])
+    without = SegmentLine.update(correspondence_type="email").where(
+        (SegmentLine.segment_no == no) & SegmentLine.contact_no.in_(
+            Contact.select(Contact.no).where(Contact.email == ""))).execute()
+    assert 1 < without < segments.count_lines(no)
+    app = make_app(db_path)
+    async with app.run_test(size=size) as pilot:
+        dialog = await open_log_dialog(pilot, no, deliver=False)
+        await wait_for(pilot, lambda: status(dialog) != "Checking…")
+        assert status(dialog) == (f"Ready to log. {without:,} e-mail lines whose contact has no e-mail address "
+                                  "are logged without a correspondence type."), status(dialog)
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: LoggedSegment.select().where(LoggedSegment.segment_no == no).exists())
+    entry = LoggedSegment.get(LoggedSegment.segment_no == no).entry_no
+    assert InteractionLogEntry.select().where((InteractionLogEntry.logged_segment_entry_no == entry)
+                                              & (InteractionLogEntry.correspondence_type == "")).count() == without
 
 
 async def test_one_blank_field_on_every_line_is_one_problem(demo_db, db_path):

@@ -57,13 +57,13 @@ class LogDialog(ModalScreen[dict | None]):
 
     def __init__(self, segment_no: str, description: str = "", refusals=None) -> None:
         """`refusals(segment_no, deliver)` lists what stands in the way, or gives (that list, a summary
-        of what delivery would do); tests may swap it."""
+        of what delivery would do, or without delivery of what the log changes); tests may swap it."""
         super().__init__(classes="segtui-dialog")
         self.segment_no = segment_no
         self.description = description
         self.refusals_fn = refusals or find_refusals
         self.refusals: list[dict] | None = None
-        self.delivery_summary = ""
+        self.summary = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog") as box:
@@ -106,7 +106,7 @@ class LogDialog(ModalScreen[dict | None]):
         status = self.query_one("#status", Static)
         listing = self.query_one("#refusals", OptionList)
         listing.clear_options()
-        found, self.delivery_summary = found if isinstance(found, tuple) else (found, "")
+        found, self.summary = found if isinstance(found, tuple) else (found, "")
         if error:
             self.refusals = None
             status.update(error)
@@ -115,8 +115,12 @@ class LogDialog(ModalScreen[dict | None]):
         self.refusals = list(found or [])
         if not self.refusals:
             deliver = self.query_one("#deliver", Checkbox).value
-            status.update(f"Ready to log and deliver: {self.delivery_summary}." if deliver and self.delivery_summary
-                          else "Ready to log. Nothing stands in the way.")
+            if deliver and self.summary:
+                status.update(f"Ready to log and deliver: {self.summary}.")
+            elif self.summary:  # without delivery: what the log changes, if anything
+                status.update(f"Ready to log. {self.summary[0].upper()}{self.summary[1:]}.")
+            else:
+                status.update("Ready to log. Nothing stands in the way.")
             listing.add_class("-empty")
             return
 
@@ -178,13 +182,18 @@ class LogDialog(ModalScreen[dict | None]):
 
 
 def find_refusals(segment_no, deliver):
-    """Logging's refusals; with deliver, also what the settings would make fail, and a summary of
-    what delivery would do: (refusals, summary)."""
+    """Logging's refusals and a summary: (refusals, summary). With deliver, also what the settings
+    would make fail, and the summary says what delivery would do; without, what the log changes."""
     from ...services import delivery_check, segment_log
 
-    found = segment_log.log_refusals(segment_no, deliver=deliver)
     if not deliver:
-        return found, ""
+        # What logging will change without asking: e-mail lines whose contact has no address.
+        preview = segment_log.log_preview(segment_no)
+        n = preview["without_correspondence_type"]
+        note = (f"{plural(n, 'e-mail line')} whose contact has no e-mail address "
+                f"{'is' if n == 1 else 'are'} logged without a correspondence type") if n else ""
+        return preview["refusals"], note
+    found = segment_log.log_refusals(segment_no, deliver=deliver)
     found += delivery_check.settings_problems(segment_no)
     # What stops the whole mailing (no SMTP server, an empty description) first, then the lines.
     found.sort(key=lambda r: r.get("line_no") is not None)
