@@ -118,3 +118,15 @@ async def test_setup_screen_has_the_new_lists(db, db_path, size):
 
         assert ProfileQuestionnaire.get_by_id("SIZE").description == "Company size"
         assert app.screen.table("questionnaire").row_count == 1
+
+
+def test_a_code_used_thousands_of_times_says_how_many_as_every_count_does(demo_db):
+    from segtui.services import criteria, segments
+
+    no = segments.new_segment("Many", template_code="LETTER", salesperson_code="AK")["no"]
+    for _ in range(4):  # 300 demo contacts, four times over
+        criteria.add_contacts(no, [], allow_existing=True)
+    lines = segments.count_lines(no)  # (opted out and excluded contacts stay out)
+    assert lines > 1_000
+    with pytest.raises(SegtuiError, match=f"{lines:,} segment lines \\({no}\\)"):
+        setup.delete_record(setup.kind_of("salesperson"), "AK")

@@ -11,6 +11,7 @@ from peewee import SQL, Value, fn
 
 from .. import db as dbmod
 from ..errors import SegtuiError
+from ..labels import plural
 from ..models import (
     BusinessRelation,
     Contact,
@@ -213,12 +214,12 @@ def delete_refusals(no):
                .where((InteractionLogEntry.contact_no == no) & (InteractionLogEntry.canceled == False))  # noqa: E712
                .scalar())
     if entries:
-        reasons.append(f"it has {entries} interaction log entr{'y' if entries == 1 else 'ies'} that "
+        reasons.append(f"it has {plural(entries, 'interaction log entry')} that "
                        f"{'is' if entries == 1 else 'are'} not canceled")
     persons = _persons(no)
     if persons:
         shown = ", ".join(persons[:5]) + (" and more" if len(persons) > 5 else "")
-        reasons.append(f"it is a company with {len(persons)} person(s): {shown}")
+        reasons.append(f"it is a company with {plural(len(persons), 'person')}: {shown}")
     return reasons
 
 

@@ -4,6 +4,7 @@ One query per place (a count and the first few numbers), never a loop over recor
 """
 from peewee import SQL, fn
 
+from ..labels import plural
 from ..models import (
     Campaign,
     Contact,
@@ -57,12 +58,6 @@ USES = {
 }
 
 
-def _plural(word, n):
-    if n == 1:
-        return word
-    return word[:-1] + "ies" if word.endswith("y") else word + "s"
-
-
 def uses_of(kind, code):
     """['2 contacts (CT000001, CT000002)', '1 segment (SM00001)', ...]; empty when unused."""
     out = []
@@ -77,5 +72,5 @@ def uses_of(kind, code):
         names = [str(n) for (n,) in model.select(name_column).distinct().where(where)
                  .order_by(name_column).limit(SHOWN + 1).tuples()]
         more = ", ..." if len(names) > SHOWN else ""
-        out.append(f"{count} {_plural(what, count)} ({', '.join(names[:SHOWN])}{more})")
+        out.append(f"{plural(count, what)} ({', '.join(names[:SHOWN])}{more})")
     return out
