@@ -103,7 +103,7 @@ def test_cli_opt_out_through_the_real_entry_point(small, run_cli):
     code, dry, err = run_cli("segment", "add", no, "--filter", "no=P30|P11", "--dry-run")
     assert code == 0 and dry["left_out"]["opted_out"] == 1, err
     code, text, err = run_cli("segment", "add", no, "--filter", "no=P30|P11", "--dry-run", json_out=False)
-    assert "would add 1 contact(s); nothing changed\nleft out: 1 opted out of the channel" in text
+    assert "would add 1 contact; nothing changed\nleft out: 1 opted out of the channel" in text
     code, _out, err = run_cli("contacts", "opt-out", "P30", "fax")
     assert code == 1 and "channel 'fax'" in err
     code, got, err = run_cli("contacts", "opt-in", "P30", "email")

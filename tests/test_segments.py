@@ -483,7 +483,7 @@ def test_cli_segment_commands(small, cli_main):
     code, shown, _ = cli_main("segment", "show", no)
     assert [a["action"] for a in shown["criteria"]] == ["add", "add_contact", "remove_line"]
     code, text, _ = cli_main("segment", "show", no, json_out=False)
-    assert "1 add city=Berlin [expand contact] -> 5 contact(s)" in text
+    assert "1 add city=Berlin [expand contact] -> 5 contacts" in text
     code, listed, _ = cli_main("segment", "list")
     assert [s["no"] for s in listed] == [no] and listed[0]["no_of_lines"] == 5
     code, applied, _ = cli_main("segment", "apply-mailing-group", no, "vip")
@@ -571,3 +571,18 @@ def test_filter_segments_in_the_filter_language(small):
         segments.check_segment_filters([("colour", "red")])
     with pytest.raises(FilterError, match="position"):
         segments.check_segment_filters([("lines", "abc")])
+
+
+def test_the_command_line_says_counts_as_a_person_would(demo_db, run_cli):
+    """'the segment has 1,156 lines', not '1156 line(s)'."""
+    code, made, _ = run_cli("segment", "new", "--description", "Counts", "--template", "LETTER")
+    no = made["no"]
+    for _ in range(4):  # 289 of the 300 demo contacts each time
+        code, out, err = run_cli("segment", "add", no, "--allow-existing", json_out=False)
+        assert code == 0, err
+    lines = segments.count_lines(no)
+    assert lines > 1_000 and out.strip().endswith(f"; the segment has {lines:,} lines"), out
+    code, out, _ = run_cli("segment", "reduce", no, "--filter", "no=CT000001", json_out=False)
+    assert out.strip() == f"removed 4 lines; the segment has {lines - 4:,} lines", out
+    code, out, _ = run_cli("segment", "go-back", no, json_out=False)
+    assert out.strip() == f"undid 1 action; the segment has {lines:,} lines", out

@@ -174,5 +174,5 @@ async def test_the_setup_screen_names_the_fields_on_attach(db, db_path, tmp_path
         await pilot.press("ctrl+s")
         await pilot.pause()
         note = next(n for n in app._notifications if "Word template attached" in n.message)
-    assert "ADDRESSBLOCK" in note.message and "NEXT field(s) ignored" in note.message
+    assert "ADDRESSBLOCK" in note.message and "NEXT field ignored" in note.message
     assert note.severity == "warning"

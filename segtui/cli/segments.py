@@ -153,8 +153,19 @@ def action_text(action):
     if options:
         text += f" [{', '.join(options)}]"
     if action.get("no_of_contacts") is not None:
-        text += f" -> {action['no_of_contacts']} contact(s)"
+        text += f" -> {_count(action['no_of_contacts'], 'contact')}"
     return text
+
+
+def _count(n, noun):
+    """'1 contact', '1,758 contacts' (the models load only when a command runs, not for --help)."""
+    from ..labels import plural
+
+    return plural(int(n or 0), noun)
+
+
+def _has_lines(result):
+    return f"the segment has {_count(result['no_of_lines'], 'line')}"
 
 
 def cmd_lines(args):
@@ -176,7 +187,7 @@ def _sample_text(result, verb):
     from ..services.opt_outs import left_out_text
 
     why = left_out_text(result.get("left_out"))  # an add's dry run says who was left out and why
-    return f"{verb} {result.get('would_add', result.get('would_remove'))} contact(s); nothing changed" + (
+    return f"{verb} {_count(result.get('would_add', result.get('would_remove')), 'contact')}; nothing changed" + (
         f"\n{why}" if why else "") + (f"\nfor example: {names}" if names else "")
 
 
@@ -189,7 +200,7 @@ def cmd_add(args):
                                    ignore_exclusion=args.ignore_exclusion, dry_run=args.dry_run)
     if args.dry_run:
         return Text(_sample_text(result, "would add"), result)
-    return Text(f"added {result['added']} contact(s); the segment has {result['no_of_lines']} line(s)", result)
+    return Text(f"added {_count(result['added'], 'contact')}; {_has_lines(result)}", result)
 
 
 def _remove(args, function):
@@ -198,7 +209,7 @@ def _remove(args, function):
                       dry_run=args.dry_run)
     if args.dry_run:
         return Text(_sample_text(result, "would remove"), result)
-    return Text(f"removed {result['removed']} line(s); the segment has {result['no_of_lines']} line(s)", result)
+    return Text(f"removed {_count(result['removed'], 'line')}; {_has_lines(result)}", result)
 
 
 def cmd_reduce(args):
@@ -226,14 +237,14 @@ def cmd_remove_line(args):
     segments, _ = _services()
     connect(args)
     result = segments.remove_line(args.no, args.line_no)
-    return Text(f"removed line {args.line_no}; the segment has {result['no_of_lines']} line(s)", result)
+    return Text(f"removed line {args.line_no}; {_has_lines(result)}", result)
 
 
 def cmd_go_back(args):
     _, criteria = _services()
     connect(args)
     result = criteria.go_back(args.no, steps=args.steps)
-    return Text(f"undid {result['undone']} action(s); the segment has {result['no_of_lines']} line(s)", result)
+    return Text(f"undid {_count(result['undone'], 'action')}; {_has_lines(result)}", result)
 
 
 def cmd_save_criteria(args):
@@ -246,22 +257,21 @@ def cmd_reuse_criteria(args):
     _, criteria = _services()
     connect(args)
     result = criteria.reuse_criteria(args.no, args.code, confirm=args.yes)
-    return Text(f"added {result['added']}, removed {result['removed']}; "
-                f"the segment has {result['no_of_lines']} line(s)", result)
+    return Text(f"added {result['added']:,}, removed {result['removed']:,}; {_has_lines(result)}", result)
 
 
 def cmd_reuse_logged(args):
     _, criteria = _services()
     connect(args)
     result = criteria.reuse_logged(args.no, args.entry_no, confirm=args.yes, ignore_exclusion=args.ignore_exclusion)
-    return Text(f"added {result['added']} contact(s); the segment has {result['no_of_lines']} line(s)", result)
+    return Text(f"added {_count(result['added'], 'contact')}; {_has_lines(result)}", result)
 
 
 def cmd_apply_mailing_group(args):
     _, criteria = _services()
     connect(args)
     result = criteria.apply_mailing_group(args.no, args.code, delete_old=args.delete_old)
-    return Text(f"mailing group {args.code.upper()} applied to {result['applied']} contact(s)", result)
+    return Text(f"mailing group {args.code.upper()} applied to {_count(result['applied'], 'contact')}", result)
 
 
 def cmd_delete(args):

@@ -179,7 +179,7 @@ def set_contact(no, values, expected_version=None):
         if current["type"] == "person" and contact.type == "company":
             persons = _persons(contact.no)
             if persons:
-                raise SegtuiError(f"contact {contact.no} is a company with {len(persons)} person(s) "
+                raise SegtuiError(f"contact {contact.no} is a company with {plural(len(persons), 'person')} "
                                   f"({', '.join(persons[:5])}): it stays a company")
         fields = _checked(current, current_no=contact.no)
         warnings = duplicates(fields, except_no=contact.no) if ("email" in given or "name" in given) else []

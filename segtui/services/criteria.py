@@ -8,6 +8,7 @@ from peewee import JOIN, OP, SQL, Expression, SelectQuery, Value, fn
 
 from ..db import is_sqlite, transaction
 from ..errors import NotFound, SegtuiError
+from ..labels import plural
 from ..models import (
     Contact,
     ContactMailingGroup,
@@ -347,7 +348,7 @@ def _check_confirm(header, confirm):
     count = (SegmentCriteriaLine.select().where((SegmentCriteriaLine.segment_no == header.no)
                                                 & (SegmentCriteriaLine.kind == "action")).count())
     if count and not confirm:
-        raise SegtuiError(f"segment {header.no} already has {count} criteria action(s): "
+        raise SegtuiError(f"segment {header.no} already has {plural(count, 'criteria action')}: "
                           "confirm with --yes to add to them")
 
 

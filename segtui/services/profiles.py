@@ -6,6 +6,7 @@ from peewee import JOIN, fn
 
 from .. import db as dbmod
 from ..errors import NotFound, SegtuiError
+from ..labels import plural
 from ..models import (
     Contact,
     ContactProfileAnswer,
@@ -88,7 +89,7 @@ def delete_question(questionnaire, question_no):
                 .where((ContactProfileAnswer.questionnaire_code == code)
                        & (ContactProfileAnswer.question_no == number)).scalar())
         if used:
-            raise SegtuiError(f"question {number} of {code} cannot be deleted: {used} contact(s) answered it")
+            raise SegtuiError(f"question {number} of {code} cannot be deleted: {plural(used, 'contact')} answered it")
         ProfileAnswer.delete().where((ProfileAnswer.questionnaire_code == code)
                                      & (ProfileAnswer.question_no == number)).execute()
         ProfileQuestion.delete().where(ProfileQuestion.id == q.id).execute()
@@ -101,7 +102,7 @@ def delete_answer(questionnaire, answer_code):
         used = (ContactProfileAnswer.select(fn.COUNT(ContactProfileAnswer.id))
                 .where(ContactProfileAnswer.profile_code == f"{code}.{answer}").scalar())
         if used:
-            raise SegtuiError(f"answer {code}.{answer} cannot be deleted: {used} contact(s) gave it")
+            raise SegtuiError(f"answer {code}.{answer} cannot be deleted: {plural(used, 'contact')} gave it")
         gone = ProfileAnswer.delete().where((ProfileAnswer.questionnaire_code == code)
                                             & (ProfileAnswer.code == answer)).execute()
         if not gone:

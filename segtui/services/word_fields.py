@@ -48,7 +48,8 @@ class FieldReport:
         """Sentences for the user about what the merge does not do as Word would."""
         out = []
         if self.ignored:
-            out.append(f"{', '.join(self.ignored)} field(s) ignored: segtui writes one letter per contact")
+            fields = "fields" if len(self.ignored) > 1 else "field"
+            out.append(f"{', '.join(self.ignored)} {fields} ignored: segtui writes one letter per contact")
         if self.unsupported:
             out.append("fields the merge cannot fill (their old text would stay in every letter): "
                        + "; ".join(self.unsupported))

@@ -208,9 +208,12 @@ def read_csv(path, text, mapping):
         if problem:
             row.errors.append(problem)
         rows.append(row)
+    from ...labels import plural
+
     for i, what in watched.items():
         if filled[i]:
             parsed.notes.append({"line": first + 1, "field": columns[i], "reason": (
                 f"column '{columns[i]}' looks like {what} column but segtui does not read it "
-                f"({filled[i]} row(s) have a value there); to read it, say --map \"{columns[i]}=FIELD\"")})
+                f"({plural(filled[i], 'row')} {'has' if filled[i] == 1 else 'have'} a value there); "
+                f"to read it, say --map \"{columns[i]}=FIELD\"")})
     return parsed

@@ -21,10 +21,12 @@ class ImportRefused(SegtuiError):
     """--strict and some rows are bad: nothing was imported. `rejected` lists them."""
 
     def __init__(self, rejected):
+        from ...labels import plural
+
         self.rejected = rejected
         listed = "; ".join(f"line {r['line']}: {r['reason']}" for r in rejected[:20])
         more = f" (and {len(rejected) - 20} more)" if len(rejected) > 20 else ""
-        super().__init__(f"{len(rejected)} row(s) cannot be imported, so nothing was imported "
+        super().__init__(f"{plural(len(rejected), 'row')} cannot be imported, so nothing was imported "
                          f"(strict): {listed}{more}")
 
 
