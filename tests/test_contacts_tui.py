@@ -6,7 +6,7 @@ from segtui.models import Contact, ContactMailingGroup, InteractionLogEntry
 from segtui.tui.screens.contact_card import ContactCard
 from segtui.tui.screens.contacts import ContactsScreen
 from segtui.tui.screens.dialogs import ConfirmDialog, FormDialog
-from tui_helpers import SIZE_IDS, SIZES, fill_form, make_app, settle, wait_for, widget_text
+from tui_helpers import SIZE_IDS, SIZES, fill_form, make_app, screen_text, settle, wait_for, widget_text
 
 AT_BOTH_SIZES = pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 
@@ -246,3 +246,22 @@ async def test_the_groups_tab_takes_profile_answers_and_opt_outs(fixed_db, size)
         await settle(pilot)
         assert not ContactOptOut.select().exists()
         assert card.query_one("#card-groups").row_count == 1
+
+
+@AT_BOTH_SIZES
+async def test_the_card_shows_the_contacts_interactions_at_every_size(fixed_db, size):
+    from segtui.services import interaction_entry
+
+    for text in ("Called about the fair", "Sent the catalogue"):
+        interaction_entry.new_interaction("CT000002", "LETTER", {"description": text})
+    app = make_app(fixed_db)
+    async with app.run_test(size=size) as pilot:
+        card = await open_card(pilot)  # CT000002
+        await settle(pilot)
+        table = card.query_one("#card-interactions")
+        shown = "\n".join(screen_text(app))
+        assert table.row_count >= 2 and "Sent the catalogue" in shown, shown
+        if table.virtual_size.width > table.size.width:  # columns beyond the card's width (80x24)
+            await pilot.press("right", "right", "right", "right", "right")
+            await settle(pilot)
+            assert table.scroll_x > 0

@@ -72,7 +72,9 @@ class ContactCard(ModalScreen[bool]):
     ContactCard.-editing #card-fields { display: none; }
     ContactCard #card-form Label { color: $text-muted; }
     ContactCard #card-error { color: $error; height: auto; }
-    ContactCard #card-interactions { height: 1fr; }
+    /* At 80x24 the table has three rows: a horizontal scrollbar took the one under the header,
+       and a contact with interactions showed none. Left and Right still scroll it. */
+    ContactCard #card-interactions { height: 1fr; scrollbar-size-horizontal: 0; }
     ContactCard .card-note { color: $text-muted; height: 1; }
     """
 
