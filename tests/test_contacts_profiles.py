@@ -59,7 +59,7 @@ def test_a_questionnaire_or_answer_in_use_is_not_deleted(sized):
     profiles.answer("C2", "SIZE", "SMALL")
     with pytest.raises(SegtuiError, match="used by 1 contact \\(C2\\)"):
         setup.delete_record("questionnaire", "SIZE")
-    with pytest.raises(SegtuiError, match="1 contact\\(s\\) gave it"):
+    with pytest.raises(SegtuiError, match="1 contact gave it"):
         profiles.delete_answer("SIZE", "SMALL")
     profiles.remove_answer("C2", "SIZE", "SMALL")
     assert setup.delete_record("questionnaire", "SIZE") == {"deleted": "SIZE"}
