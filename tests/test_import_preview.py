@@ -31,6 +31,7 @@ async def test_preview_shows_unread_columns_and_warnings_then_imports(fixed_db, 
         assert "Columns not read: Hobby" in shown
         assert "warning, line 4, email" in shown and "warning, line 4, country_code" in shown
         summary = " ".join(widget_text(dialog.query_one("#import-summary")).split())  # as wrapped
+        assert summary.startswith("2 rows read as csv") and summary.endswith("All 2 are below."), summary
         assert "2 can be imported" in summary and "2 warnings" in summary
         assert Contact.select().count() == before  # a preview writes nothing
         await pilot.press("ctrl+s")
@@ -40,3 +41,19 @@ async def test_preview_shows_unread_columns_and_warnings_then_imports(fixed_db, 
     assert (ulla.email, ulla.country_code) == ("", "")
     ola = Contact.get(Contact.name == "Ola Lund")
     assert (ola.email, ola.country_code) == ("ola@localhost", "NO")
+
+
+async def test_a_preview_of_one_row_says_one_row(fixed_db, tmp_path):
+    path = tmp_path / "one.csv"
+    path.write_text("First Name,Last Name,E-mail Address\nUlla,Berg,ulla@example.org\n", encoding="utf-8")
+    app = make_app(fixed_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        app.screen.query_one("#import-path").value = str(path)
+        await pilot.press("enter")
+        await pilot.pause()
+        summary = " ".join(widget_text(app.screen.query_one("#import-summary")).split())
+        assert summary.startswith("1 row read as csv") and summary.endswith("It is below."), summary

@@ -586,3 +586,16 @@ def test_the_command_line_says_counts_as_a_person_would(demo_db, run_cli):
     assert out.strip() == f"removed 4 lines; the segment has {lines - 4:,} lines", out
     code, out, _ = run_cli("segment", "go-back", no, json_out=False)
     assert out.strip() == f"undid 1 action; the segment has {lines:,} lines", out
+
+
+def test_answers_of_one_say_one(demo_db, run_cli, tmp_path):
+    code, made, _ = run_cli("segment", "new", "--description", "One", "--template", "LETTER", "--salesperson", "AK")
+    no = made["no"]
+    code, out, err = run_cli("segment", "add", no, "--filter", "no=CT000002", json_out=False)
+    assert out.strip() == "added 1 contact; the segment has 1 line", out + err
+    code, out, err = run_cli("segment", "log", no, json_out=False)
+    assert code == 0 and out.strip().endswith(": 1 interaction, 0 campaign entries"), out + err
+    path = tmp_path / "one.csv"
+    path.write_text("First Name,Last Name,E-mail Address\nUlla,Berg,ulla@example.org\n", encoding="utf-8")
+    code, out, err = run_cli("contacts", "import", path, json_out=False)
+    assert out.startswith("imported 1 new contact (0 companies), updated 0"), out + err

@@ -1,7 +1,7 @@
 """contacts import / contacts export (docs/cli.md)."""
 from ..errors import SegtuiError
 from .common import connect
-from .output import Text
+from .output import Text, count
 
 # The formats services.contact_io.FORMATS reads and writes; named here so that building the
 # parser (every command's start-up) does not load the import/export code (~20 ms).
@@ -48,7 +48,7 @@ def cmd_import(args):
     result = contact_io.import_contacts(args.file, format=args.format, mapping=mapping,
                                         dry_run=args.dry_run, strict=args.strict, encoding=args.encoding)
     verb = "would import" if args.dry_run else "imported"
-    text = (f"{verb} {result['imported']} new contacts ({result['companies']} companies), "
+    text = (f"{verb} {count(result['imported'], 'new contact')} ({count(result['companies'], 'company')}), "
             f"updated {result['updated']}, unchanged {result['unchanged']}, "
             f"rejected {len(result['rejected'])}, warnings {len(result['warnings'])} "
             f"(read as {result['format']}, {result['source']}, {result['encoding']})")
@@ -70,4 +70,4 @@ def cmd_export(args):
 
     connect(args)
     result = contact_io.export_contacts(args.file, segment_no=args.segment, format=args.format)
-    return Text(f"exported {result['exported']} contacts to {args.file}", result)
+    return Text(f"exported {count(result['exported'], 'contact')} to {args.file}", result)

@@ -1,7 +1,7 @@
 """init, demo, config, backup. Each handler imports what it needs (start-up time)."""
 from ..errors import SegtuiError
 from .common import connect
-from .output import Text
+from .output import Text, count
 
 
 def register(groups, common):
@@ -43,7 +43,7 @@ def cmd_demo(args):
         raise SegtuiError("--contacts must be at least 1")
     connect(args, create=True)
     result = demo.fill_demo(contacts=args.contacts, seed=args.seed, progress=_progress_on_terminal())
-    return Text(f"demo data: {result['contacts']} contacts in {result['seconds']:.1f} s", result)
+    return Text(f"demo data: {count(result['contacts'], 'contact')} in {result['seconds']:.1f} s", result)
 
 
 def _progress_on_terminal():

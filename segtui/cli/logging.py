@@ -1,6 +1,6 @@
 """segment log; logged segments; interaction log entries; template list/show (docs/cli.md)."""
 from .common import add_filter_option, connect, parse_filters
-from .output import Text
+from .output import Text, count
 
 
 def register(groups, common):
@@ -100,7 +100,7 @@ def cmd_log(args):
     r = segment_log.log_segment(args.no, deliver=args.deliver, follow_up=args.follow_up, out_dir=args.out,
                                 one_mail_per_address=not args.every_address)
     text = (f"segment {r['segment_no']} logged as logged segment {r['logged_segment_entry_no']}: "
-            f"{r['interactions']} interactions, {r['campaign_entries']} campaign entries")
+            f"{count(r['interactions'], 'interaction')}, {count(r['campaign_entries'], 'campaign entry')}")
     if r["without_correspondence_type"]:
         text += (f"; {r['without_correspondence_type']} e-mail lines whose contact has no e-mail address "
                  f"were logged with no correspondence type")
@@ -198,7 +198,7 @@ def cmd_logged_resend(args):
                              update_merge_fields=args.update_merge_fields, out_dir=args.out,
                              one_per_address=not args.every_address)
     nos = [e["entry_no"] for e in r["entries"]]
-    text = f"logged segment {r['logged_segment_entry_no']}: resent {len(nos)} entries"
+    text = f"logged segment {r['logged_segment_entry_no']}: resent {count(len(nos), 'entry')}"
     if nos:
         text += f" as entries {nos[0]}..{nos[-1]}" if len(nos) > 1 else f" as entry {nos[0]}"
         text += f"; delivered {r['delivered']}, errors {r['errors']}"
@@ -243,7 +243,7 @@ def cmd_interactions_evaluate(args):
 
     connect(args)
     r = interactions.evaluate(args.entry_nos, args.evaluation)
-    return Text(f"evaluation set on {r['updated']} entries", r)
+    return Text(f"evaluation set on {count(r['updated'], 'entry')}", r)
 
 
 def cmd_interactions_resend(args):

@@ -35,6 +35,14 @@ def emit(result, as_json=False, stream=None):
         stream.write(f"{result}\n")
 
 
+def count(n, noun):
+    """'1 contact', '1,758 contacts' for an answer's text (the models load only when a command
+    runs, not for --help)."""
+    from ..labels import plural
+
+    return plural(int(n or 0), noun)
+
+
 def _cell(value, column=""):
     """A value as a table shows it: stored choices in words (JSON keeps the stored values)."""
     from ..labels import FIELDS, field_label

@@ -4,7 +4,7 @@ save-criteria/reuse-criteria/reuse-logged/apply-mailing-group/delete, and criter
 Each handler connects, makes one service call and returns its result (docs/cli.md).
 """
 from .common import add_filter_option, add_if_version_option, command, connect, parse_assignments, parse_filters
-from .output import Text, record, table
+from .output import Text, count, record, table
 
 LINE_COLUMNS_SHOWN = ["line_no", "contact_no", "contact_name", "contact_company_name", "correspondence_type",
                       "language_code", "salesperson_code", "evaluation", "description", "version"]
@@ -153,19 +153,12 @@ def action_text(action):
     if options:
         text += f" [{', '.join(options)}]"
     if action.get("no_of_contacts") is not None:
-        text += f" -> {_count(action['no_of_contacts'], 'contact')}"
+        text += f" -> {count(action['no_of_contacts'], 'contact')}"
     return text
 
 
-def _count(n, noun):
-    """'1 contact', '1,758 contacts' (the models load only when a command runs, not for --help)."""
-    from ..labels import plural
-
-    return plural(int(n or 0), noun)
-
-
 def _has_lines(result):
-    return f"the segment has {_count(result['no_of_lines'], 'line')}"
+    return f"the segment has {count(result['no_of_lines'], 'line')}"
 
 
 def cmd_lines(args):
@@ -187,7 +180,7 @@ def _sample_text(result, verb):
     from ..services.opt_outs import left_out_text
 
     why = left_out_text(result.get("left_out"))  # an add's dry run says who was left out and why
-    return f"{verb} {_count(result.get('would_add', result.get('would_remove')), 'contact')}; nothing changed" + (
+    return f"{verb} {count(result.get('would_add', result.get('would_remove')), 'contact')}; nothing changed" + (
         f"\n{why}" if why else "") + (f"\nfor example: {names}" if names else "")
 
 
@@ -200,7 +193,7 @@ def cmd_add(args):
                                    ignore_exclusion=args.ignore_exclusion, dry_run=args.dry_run)
     if args.dry_run:
         return Text(_sample_text(result, "would add"), result)
-    return Text(f"added {_count(result['added'], 'contact')}; {_has_lines(result)}", result)
+    return Text(f"added {count(result['added'], 'contact')}; {_has_lines(result)}", result)
 
 
 def _remove(args, function):
@@ -209,7 +202,7 @@ def _remove(args, function):
                       dry_run=args.dry_run)
     if args.dry_run:
         return Text(_sample_text(result, "would remove"), result)
-    return Text(f"removed {_count(result['removed'], 'line')}; {_has_lines(result)}", result)
+    return Text(f"removed {count(result['removed'], 'line')}; {_has_lines(result)}", result)
 
 
 def cmd_reduce(args):
@@ -244,7 +237,7 @@ def cmd_go_back(args):
     _, criteria = _services()
     connect(args)
     result = criteria.go_back(args.no, steps=args.steps)
-    return Text(f"undid {_count(result['undone'], 'action')}; {_has_lines(result)}", result)
+    return Text(f"undid {count(result['undone'], 'action')}; {_has_lines(result)}", result)
 
 
 def cmd_save_criteria(args):
@@ -264,14 +257,14 @@ def cmd_reuse_logged(args):
     _, criteria = _services()
     connect(args)
     result = criteria.reuse_logged(args.no, args.entry_no, confirm=args.yes, ignore_exclusion=args.ignore_exclusion)
-    return Text(f"added {_count(result['added'], 'contact')}; {_has_lines(result)}", result)
+    return Text(f"added {count(result['added'], 'contact')}; {_has_lines(result)}", result)
 
 
 def cmd_apply_mailing_group(args):
     _, criteria = _services()
     connect(args)
     result = criteria.apply_mailing_group(args.no, args.code, delete_old=args.delete_old)
-    return Text(f"mailing group {args.code.upper()} applied to {_count(result['applied'], 'contact')}", result)
+    return Text(f"mailing group {args.code.upper()} applied to {count(result['applied'], 'contact')}", result)
 
 
 def cmd_delete(args):

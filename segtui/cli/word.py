@@ -1,6 +1,6 @@
 """template attach / map-field and segment merge: Word templates and merged letters (docs/cli.md)."""
 from .common import connect, parse_assignments
-from .output import Text
+from .output import Text, count
 
 
 def register(groups, common):
@@ -128,11 +128,12 @@ def cmd_merge(args):
 
     connect(args)
     result = merge.merge_segment(args.no, args.out, combined=args.combined, workers=args.workers)
-    text = f"{result['documents']} documents written to {args.out}"
+    text = f"{count(result['documents'], 'document')} written to {args.out}"
     if result["combined"]:
         text += f"; combined: {', '.join(result['combined'])}"
     if result["without_document"]:
-        text += f"; {len(result['without_document'])} lines have no document and were skipped"
+        skipped = len(result["without_document"])
+        text += f"; {count(skipped, 'line')} {'has' if skipped == 1 else 'have'} no document and {'was' if skipped == 1 else 'were'} skipped"
     return Text(text, result)
 
 

@@ -272,11 +272,13 @@ class ImportDialog(ModalScreen[bool]):
         rejected = preview.get("rejected") or []
         warnings = preview.get("warnings") or []
         unmapped = preview.get("unmapped_columns") or []
-        summary = (f"{preview.get('total', 0):,} rows read as {preview.get('format', '')} "
+        total = preview.get("total", 0)
+        below = ("It is below." if len(rows) == 1 else f"All {len(rows):,} are below." if len(rows) == total
+                 else f"The first {len(rows):,} are below.")
+        summary = (f"{plural(total, 'row')} read as {preview.get('format', '')} "
                    f"({preview.get('source', '')}, {preview.get('encoding', '')}): {preview.get('good', 0):,} "
                    f"can be imported, {len(rejected):,} rejected, {plural(len(warnings), 'warning')}; a company a "
-                   "row names is created when it is not there yet. "
-                   f"First {len(rows)} rows below.")
+                   f"row names is created when it is not there yet. {below}")
         self.query_one("#import-summary", Static).update(summary)
         # First the columns left behind (one line, said even when nothing in them looks like
         # contact data), then the rejected rows and the warnings: the box shows ten lines.

@@ -262,7 +262,7 @@ class LoggedSegmentsScreen(ListScreen):
                 if kind == "cancelled":
                     self.notify("Resend stopped: what was sent stays sent", title="Resend")
                     return
-                text = (f"Logged segment {no}: resent {len(result['entries']):,} entries; delivered "
+                text = (f"Logged segment {no}: resent {plural(len(result['entries']), 'entry')}; delivered "
                         f"{result['delivered']:,}, errors {result['errors']:,}")
                 if result["skipped"]:
                     text += f"; skipped {len(result['skipped']):,} ({result['skipped'][0]['reason']}...)"

@@ -10,6 +10,7 @@ from textual.widgets import Label, ProgressBar
 from textual.worker import Worker, WorkerState
 
 from ....errors import SegtuiError
+from ....labels import plural
 from ...widgets.progress import LongWork, Outcome, cancelled_text, progress_text
 from ..log_dialog import LogDialog
 from ..segment_dialogs import FormDialog, FormField
@@ -135,7 +136,7 @@ class SegmentActions:
             def done(result):
                 result = result or {}
                 unknown = result.get("unknown_fields") or []
-                text = f"{result.get('documents', 0):,} documents in {values['out_dir']}"
+                text = f"{plural(result.get('documents', 0), 'document')} in {values['out_dir']}"
                 if unknown:
                     self.notify(text + f"; unknown merge fields: {', '.join(map(str, unknown))}",
                                 severity="warning", timeout=10)
@@ -205,7 +206,7 @@ class SegmentActions:
 
         def done(result):
             result = result or {}
-            text = (f"Segment {self.segment_no} logged: {result.get('interactions', 0):,} interactions"
+            text = (f"Segment {self.segment_no} logged: {plural(result.get('interactions', 0), 'interaction')}"
                     f" (logged segment {result.get('logged_segment_entry_no')})")
             follow = result.get("follow_up_segment_no")
             if deliver:

@@ -188,7 +188,7 @@ class CriteriaPanel:
             parts.append(f"{result['added']:,} added")
         if result.get("removed"):
             parts.append(f"{result.get('removed', 0):,} removed")
-        self.notify(f"{what}: " + (", ".join(parts) or "done") + f"; {result['no_of_lines']:,} lines")
+        self.notify(f"{what}: " + (", ".join(parts) or "done") + f"; {plural(result['no_of_lines'], 'line')}")
 
     def action_apply_mailing_group(self) -> None:
         from ....services import criteria
@@ -212,7 +212,7 @@ class CriteriaPanel:
 
 
     def _after_mailing_group(self, result: MailingGroupApplied, code: str) -> None:
-        self.notify(f"Mailing group {code.upper()} given to {result['applied']:,} contacts")
+        self.notify(f"Mailing group {code.upper()} given to {plural(result['applied'], 'contact')}")
 
 def folded_criteria_text(actions: list, width: int) -> Text:
     """'Criteria 2  1 Add city=@b* +74  2 Refine type=person −11': the latest actions that fit whole."""
