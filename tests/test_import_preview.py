@@ -7,6 +7,18 @@ from segtui.tui.screens.contacts import ContactsScreen, ImportDialog
 from tui_helpers import SIZE_IDS, SIZES, make_app, settle, widget_text
 
 
+async def preview_of(pilot, path):
+    """The Contacts list, ctrl+o, the file's path and Enter: the import dialog with its preview."""
+    await pilot.press("c")
+    await settle(pilot)
+    await pilot.press("ctrl+o")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ImportDialog)
+    pilot.app.screen.query_one("#import-path").value = str(path)
+    await pilot.press("enter")
+    await pilot.pause()
+    return pilot.app.screen
+
 
 @pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
 async def test_preview_shows_unread_columns_and_warnings_then_imports(fixed_db, tmp_path, size):
@@ -17,15 +29,7 @@ async def test_preview_shows_unread_columns_and_warnings_then_imports(fixed_db, 
     before = Contact.select().count()
     app = make_app(fixed_db)
     async with app.run_test(size=size) as pilot:
-        await pilot.press("c")
-        await settle(pilot)
-        await pilot.press("ctrl+o")
-        await pilot.pause()
-        assert isinstance(app.screen, ImportDialog)
-        app.screen.query_one("#import-path").value = str(path)
-        await pilot.press("enter")
-        await pilot.pause()
-        dialog = app.screen
+        dialog = await preview_of(pilot, path)
         assert dialog.preview["unmapped_columns"] == ["Hobby"]
         shown = widget_text(dialog.query_one("#import-rejected"))
         assert "Columns not read: Hobby" in shown
@@ -48,12 +52,6 @@ async def test_a_preview_of_one_row_says_one_row(fixed_db, tmp_path):
     path.write_text("First Name,Last Name,E-mail Address\nUlla,Berg,ulla@example.org\n", encoding="utf-8")
     app = make_app(fixed_db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("c")
-        await settle(pilot)
-        await pilot.press("ctrl+o")
-        await pilot.pause()
-        app.screen.query_one("#import-path").value = str(path)
-        await pilot.press("enter")
-        await pilot.pause()
-        summary = " ".join(widget_text(app.screen.query_one("#import-summary")).split())
+        dialog = await preview_of(pilot, path)
+        summary = " ".join(widget_text(dialog.query_one("#import-summary")).split())
         assert summary.startswith("1 row read as csv") and summary.endswith("It is below."), summary
