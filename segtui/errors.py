@@ -1,5 +1,4 @@
 """The errors a user can meet. The CLI maps them to exit codes; screens show their text."""
-import difflib
 
 
 class SegtuiError(Exception):
@@ -39,6 +38,8 @@ class NoLongerOpen(Conflict, NotFound):
 def unknown_name_hint(name, known, list_known=True):
     """What follows "unknown field 'x'": the nearest known name when one is close (a typo), else
     the known names (when `list_known`; a list of twenty names fills a 24-line terminal)."""
+    import difflib  # here, not at the top: every command imports this module, few meet a typo
+
     close = difflib.get_close_matches(name, list(known), n=1)
     if close:
         return f"; did you mean {close[0]!r}?"

@@ -133,7 +133,9 @@ def cmd_merge(args):
         text += f"; combined: {', '.join(result['combined'])}"
     if result["without_document"]:
         skipped = len(result["without_document"])
-        text += f"; {count(skipped, 'line')} {'has' if skipped == 1 else 'have'} no document and {'was' if skipped == 1 else 'were'} skipped"
+        one = skipped == 1
+        text += (f"; {count(skipped, 'line')} {'has' if one else 'have'} no document and "
+                 f"{'was' if one else 'were'} skipped")
     return Text(text, result)
 
 
