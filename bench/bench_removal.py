@@ -11,8 +11,8 @@ and the ratio to a plain DELETE:
   returning   DELETE ... RETURNING the line numbers, contacts and defaults, read into Python and
               written there as JSON (an earlier round's way; no history row)
   segtui      what segtui runs (history._delete_lines_*): on SQLite a trigger of the connection
-              into a temporary table, on PostgreSQL one statement that selects the lines with
-              their row address, deletes them by it and writes the history row from the selection
+              into a temporary table, on PostgreSQL one statement that groups the lines with
+              their row addresses, deletes them by those and writes the history row from the groups
 """
 import argparse
 import json
