@@ -63,7 +63,9 @@ class ChoiceDialog(ModalScreen[str | None]):
     """Choose one value: [(value, label)]; Enter picks the highlighted one."""
 
     DEFAULT_CSS = DIALOG_CSS % {"name": "ChoiceDialog"} + "ChoiceDialog OptionList { height: auto; max-height: 16; }"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_choice")]
+    # Enter is the list's own key too; bound here as well so that the footer says what it does.
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_choice"),
+                Binding("enter", "choose", "Choose", id="choose_option", priority=True)]
 
     def __init__(self, title: str, choices: list[tuple[str, str]], note: str = "") -> None:
         super().__init__()
@@ -83,6 +85,9 @@ class ChoiceDialog(ModalScreen[str | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(self.choices[int(event.option.id[1:])][0])
+
+    def action_choose(self) -> None:
+        self.query_one(OptionList).action_select()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
