@@ -15,7 +15,7 @@ from segtui.tui.screens.interactions import (
 from segtui.tui.screens.logged import LoggedSegmentsScreen
 from segtui.tui.screens.setup import SetupScreen
 from segtui.tui.widgets.filter_bar import BarError, FilterBar, parse_bar, split_bar
-from tui_helpers import SIZE, SIZE_IDS, SIZES, make_app, screen_text, settle, wait_for, widget_text
+from tui_helpers import SIZE, make_app, settle, wait_for, widget_text
 
 
 
@@ -291,24 +291,6 @@ async def test_evaluate_and_cancel_entries(fixed_db):
         await settle(pilot)
         assert InteractionLogEntry.get_by_id(1).canceled is True
         assert "yes" in screen_lines(screen.sheet)[0]
-
-
-@pytest.mark.parametrize("size", SIZES, ids=SIZE_IDS)
-async def test_a_choice_dialog_says_in_its_footer_that_enter_chooses(fixed_db, size):
-    """The evaluate dialog's footer named only Esc; Enter, which chooses, is named too and does it."""
-    app = make_app(fixed_db)
-    async with app.run_test(size=size) as pilot:
-        await pilot.press("i")
-        await settle(pilot)
-        await pilot.press("ctrl+e")  # the entry under the cursor, entry 1
-        await pilot.pause()
-        assert isinstance(app.screen, ChoiceDialog)
-        footer = screen_text(app)[-1]
-        assert "enter Choose" in footer.replace("⏎", "enter") and "esc Cancel" in footer, footer
-        await pilot.press("down", "down", "enter")  # (blank), very positive, positive
-        await settle(pilot)
-        assert not isinstance(app.screen, ChoiceDialog)
-        assert InteractionLogEntry.get_by_id(1).evaluation == "positive"
 
 
 async def test_restoring_an_entry_of_a_canceled_logged_segment_is_refused(fixed_db):

@@ -6,7 +6,7 @@ from textual.widgets import OptionList, Static
 from segtui.models import InteractionLogEntry
 from segtui.tui.screens.dialogs import ChoiceDialog
 from segtui.tui.screens.interactions import EntryDetails
-from tui_helpers import SIZES, SIZE_IDS, make_app, settle, wait_for, widget_text
+from tui_helpers import SIZES, SIZE_IDS, make_app, screen_text, settle, wait_for, widget_text
 
 
 def option_texts(option_list):
@@ -26,6 +26,8 @@ async def test_evaluate_one_entry_speaks_of_one_entry(fixed_db, size):
         assert dialog.title_text == "Evaluate 1 entry"
         assert option_texts(dialog.query_one(OptionList)) == [
             "(blank)", "Very positive", "Positive", "Neutral", "Negative", "Very negative"]
+        footer = screen_text(app)[-1]  # it named only Esc; Enter, which chooses, is named too
+        assert "enter Choose" in footer.replace("⏎", "enter") and "esc Cancel" in footer, footer
         await pilot.press("down", "enter")
         await settle(pilot)
         assert InteractionLogEntry.get_by_id(2).evaluation == "very_positive"
